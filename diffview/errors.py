@@ -1,0 +1,32 @@
+"""User-facing errors: one line, naming the file and line where there is one.
+
+The CLI prints `str(error)` and exits non-zero; nothing else is shown to the user, so the
+message must be complete on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DiffviewError(Exception):
+    """Anything the user can fix: bad input, unknown topic, locked store."""
+
+
+class InputError(DiffviewError):
+    """A problem in a source file, reported as `FILE:LINE: message`."""
+
+    def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class LayoutError(InputError):
+    """No layout rule recognises the document: refuse rather than produce garbage."""
+
+
+class StoreError(DiffviewError):
+    """The store is missing, locked, not a diffview store, or was changed under us."""

@@ -1,0 +1,165 @@
+"""The data model shared by every stage: documents, statements, sentences and comparisons.
+
+Plain frozen dataclasses, no behaviour beyond small derived values, so that each stage
+(parse, store, align, compare, views) can be tested on hand-made instances.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+
+ROLES = ("parliament", "cabinet", "chair")
+KINDS = ("question", "answer", "turn")
+DOC_KINDS = (
+    "written-consultation",  # verslag schriftelijk overleg (questions, maybe answers)
+    "answers",  # letter answering a written consultation
+    "debate-report",  # verslag commissiedebat
+    "questions-and-answers",  # lijst van vragen en antwoorden
+)
+CHANGE_CLASSES = ("unchanged", "reworded", "rewritten", "moved", "split", "merged", "added", "removed")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One manifest entry: a source file in `versions/` and what we know about it."""
+
+    id: str  # stable id, "000".."999"
+    source: str  # file name inside versions/, e.g. "002_d229cc705638e600.txt"
+    title: str
+    short_title: str
+    kind: str  # one of DOC_KINDS
+    date: date
+    date_precision: str  # "day" | "month"
+    round: str  # the version of a position this document belongs to, e.g. "2023-10"
+    kamerstukken: tuple[str, ...] = ()  # normalised references, e.g. ("32317 nr. 904",)
+    answers: str | None = None  # id of the document this one answers or revises
+
+
+@dataclass(frozen=True)
+class TopicLabel:
+    """A topic with the phrases that triggered it, so every label can be explained."""
+
+    topic: str
+    triggers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One speech act: a party's question, the cabinet's answer, or a debate turn.
+
+    `text` is normalised (hyphenation joined, whitespace and quotes unified, page furniture
+    dropped); `line_map` maps character offsets of `text` back to 1-based source lines so
+    that any sentence cut from it can be cited exactly.
+    """
+
+    id: str  # stable: derived from doc, position and content, e.g. "002-a017-3f9c2e1b"
+    doc: str  # Document.id
+    source: str  # Document.source
+    date: date
+    kind: str  # one of KINDS
+    speaker: str  # fractie ("VVD"), person ("Minister Van Weel") or "kabinet"
+    party: str | None  # party or office ("GroenLinks-PvdA", "Minister van JenV")
+    role: str  # one of ROLES
+    text: str
+    lines: tuple[int, int]  # first and last source line, 1-based, inclusive
+    line_map: tuple[tuple[int, int], ...]  # (offset in text, source line), offsets ascending
+    answers: tuple[str, ...] = ()  # for answers: ids of the question statements answered
+    topics: tuple[TopicLabel, ...] = ()
+    section: str = ""  # agenda heading the statement sits under, normalised
+    footnotes: tuple[str, ...] = ()  # footnote texts referenced from this statement
+
+    @property
+    def topic_names(self) -> tuple[str, ...]:
+        return tuple(label.topic for label in self.topics)
+
+    def line_at(self, offset: int) -> int:
+        """Source line of the character at `offset` in `text`."""
+        if not self.line_map:
+            return self.lines[0]
+        offsets = [o for o, _ in self.line_map]
+        i = max(bisect_right(offsets, offset) - 1, 0)
+        return self.line_map[i][1]
+
+    def span_of(self, start: int, end: int) -> tuple[int, int]:
+        """Source line span of text[start:end]."""
+        return (self.line_at(start), self.line_at(max(start, end - 1)))
+
+
+@dataclass(frozen=True)
+class Version:
+    """A round of documents that together state a position (e.g. Oct 2024: 003 + 001)."""
+
+    round: str  # "2024-10"
+    label: str  # human label, "Oct 2024"
+    docs: tuple[Document, ...]
+    tag: str  # tag of the round's last document in the store
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of one version, traceable to its statement and source lines."""
+
+    text: str
+    doc: str
+    source: str
+    statement_id: str
+    lines: tuple[int, int]
+    index: int  # position within its version's sentence sequence
+
+    @property
+    def cite(self) -> str:
+        a, b = self.lines
+        return f"{self.doc}:{a}" if a == b else f"{self.doc}:{a}-{b}"
+
+
+@dataclass(frozen=True)
+class WordOp:
+    """One diff-match-patch operation on word tokens: -1 delete, 0 equal, 1 insert."""
+
+    op: int
+    text: str
+
+
+@dataclass(frozen=True)
+class StanceFlag:
+    """A change in negation, modality or position verb between two aligned sentences."""
+
+    kind: str  # "negation" | "modality" | "position"
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AlignedUnit:
+    """One row of a diff: sentences of FROM aligned with sentences of TO."""
+
+    change: str  # one of CHANGE_CLASSES
+    left: tuple[Sentence, ...]
+    right: tuple[Sentence, ...]
+    score: float  # similarity of the match, 0..1 (1.0 for unchanged, 0.0 for added/removed)
+    ops: tuple[WordOp, ...] = ()  # word-level edit from left text to right text
+    stance: tuple[StanceFlag, ...] = ()
+    moved: bool = False  # True when the pair is out of order (also for reworded moves)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of comparing two versions of a topic (or two files)."""
+
+    topic: str
+    from_label: str
+    to_label: str
+    from_docs: tuple[str, ...]
+    to_docs: tuple[str, ...]
+    units: tuple[AlignedUnit, ...]
+    counts: dict[str, int] = field(default_factory=dict)  # change class -> number of units
+
+    @property
+    def stance_units(self) -> tuple[AlignedUnit, ...]:
+        return tuple(u for u in self.units if u.stance)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(u.change != "unchanged" for u in self.units)

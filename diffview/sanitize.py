@@ -1,0 +1,28 @@
+"""Make untrusted document text safe to show anywhere.
+
+Text extracted from PDFs (or supplied by a user) may carry terminal escapes, C1 controls,
+bidi overrides or private-use glyphs. We neutralise them once, in the core, so that no view
+has to remember to: every such character becomes a visible `<U+XXXX>`.
+"""
+
+from __future__ import annotations
+
+import regex
+
+# Cc control, Cf format (bidi overrides, zero-width), Cs surrogates, Co private use,
+# Cn unassigned, Zl/Zp line and paragraph separators. Newline and tab stay.
+_UNSAFE = regex.compile(r"[^\P{Cc}\n\t]|[\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]")
+
+
+def _visible(match: regex.Match[str]) -> str:
+    return f"<U+{ord(match.group()):04X}>"
+
+
+def sanitize(text: str) -> str:
+    """Replace every control/format/private character (but newline and tab) by `<U+XXXX>`."""
+    return _UNSAFE.sub(_visible, text, timeout=5)
+
+
+def sanitize_line(text: str) -> str:
+    """Like `sanitize`, for one-line fields (titles, speakers): newlines and tabs too."""
+    return sanitize(text).replace("\n", "<U+000A>").replace("\t", " ")
