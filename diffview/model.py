@@ -18,7 +18,16 @@ DOC_KINDS = (
     "debate-report",  # verslag commissiedebat
     "questions-and-answers",  # lijst van vragen en antwoorden
 )
-CHANGE_CLASSES = ("unchanged", "reworded", "rewritten", "moved", "split", "merged", "added", "removed")
+CHANGE_CLASSES = (
+    "unchanged",
+    "reworded",
+    "rewritten",
+    "moved",
+    "split",
+    "merged",
+    "added",
+    "removed",
+)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,310 @@
+"""`diffview` command line: a thin view over the core's public functions.
+
+Every sub-command parses its arguments, calls the core, and prints. Errors the user can fix
+(`DiffviewError`) become one line on stderr and exit status 2, like diff(1); `compare`
+exits 0 when the versions are equal and 1 when they differ. Heavy modules (git, Textual,
+markdown-it) are imported only by the commands that need them, so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from diffview.errors import DiffviewError
+from diffview.sanitize import sanitize_line
+
+EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
+FORMATS = ("side-by-side", "inline", "json")
+
+
+def _bundled_versions() -> Path:
+    from diffview.corpus import BUNDLED_VERSIONS
+
+    return Path(os.environ.get("DIFFVIEW_VERSIONS", BUNDLED_VERSIONS))
+
+
+def _store_path(args: argparse.Namespace) -> Path:
+    from diffview.store import default_store_path
+
+    return Path(args.store) if args.store else default_store_path()
+
+
+def _open_store(args: argparse.Namespace):  # -> Store (imported lazily)
+    """Open the store, building it from the bundled corpus on first use."""
+    from diffview.store import Store, build_store
+
+    path = _store_path(args)
+    if not path.exists():
+        print(f"diffview: building the store at {path} ...", file=sys.stderr)
+        build_store(Path(args.versions), path)
+    return Store.open(path)
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from tui.app import run
+
+    return run(store_path=_store_path(args), versions_dir=Path(args.versions))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    from diffview.store import build_store
+
+    path = _store_path(args)
+    started = time.perf_counter()
+    report = build_store(Path(args.versions), path)
+    elapsed = time.perf_counter() - started
+    print(f"{report} ({elapsed:.2f} s)")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from diffview.ingest import ingest
+
+    doc = ingest(
+        Path(args.file),
+        Path(args.versions),
+        _store_path(args),
+        date=args.date,
+        title=args.title,
+        kind=args.kind,
+        doc_id=args.id,
+        round=args.round,
+        answers=args.answers,
+    )
+    print(f"ingested {doc.id}: {sanitize_line(doc.title)} ({doc.date.isoformat()}) as {doc.source}")
+    return 0
+
+
+def _statement_dict(s) -> dict:
+    data = {
+        "id": s.id,
+        "doc": s.doc,
+        "source": s.source,
+        "date": s.date.isoformat(),
+        "kind": s.kind,
+        "speaker": s.speaker,
+        "party": s.party,
+        "role": s.role,
+        "section": s.section,
+        "topics": list(s.topic_names),
+        "triggers": {t.topic: list(t.triggers) for t in s.topics},
+        "text": s.text,
+        "lines": list(s.lines),
+    }
+    if s.kind == "answer":
+        data["answers"] = list(s.answers)
+    return data
+
+
+def cmd_statements(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    rows = [
+        s
+        for s in store.statements(doc=args.doc)
+        if (args.topic is None or args.topic in s.topic_names)
+        and (args.role is None or s.role == args.role)
+    ]
+    if args.format == "json":
+        print(json.dumps([_statement_dict(s) for s in rows], ensure_ascii=False, indent=2))
+        return 0
+    width = shutil.get_terminal_size((100, 24)).columns
+    for s in rows:
+        head = f"{s.doc}:{s.lines[0]}-{s.lines[1]}  {s.kind:<8} {s.role:<10} {s.speaker}"
+        topics = ",".join(s.topic_names)
+        text = " ".join(s.text.split())
+        room = max(width - len(head) - len(topics) - 6, 20)
+        snippet = text if len(text) <= room else text[: room - 1] + "…"
+        print(sanitize_line(f"{head}  [{topics}]  {snippet}"))
+    print(f"{len(rows)} statements", file=sys.stderr)
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    docs = store.documents()
+    counts = store.topic_counts()
+    header = f"{'topic':<18}" + "".join(f"{d.id:>6}" for d in docs) + f"{'total':>7}"
+    print(header)
+    for topic in store.topics():
+        per_doc = counts.get(topic, {})
+        cells = "".join(f"{per_doc.get(d.id, 0):>6}" for d in docs)
+        print(f"{topic:<18}{cells}{sum(per_doc.values()):>7}")
+    print("(cabinet statements per document)", file=sys.stderr)
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    if args.topic not in store.topics():
+        raise DiffviewError(
+            f"unknown topic {args.topic!r}; known topics: {', '.join(store.topics())}"
+        )
+    for entry in store.topic_log(args.topic):
+        print(sanitize_line(str(entry)))
+    return 0
+
+
+def _want_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from diffview import compare, render
+
+    if args.files:
+        comparison = compare.compare_files(Path(args.files[0]), Path(args.files[1]))
+    else:
+        if not args.topic:
+            raise DiffviewError("compare needs a TOPIC, or --files A B")
+        store = _open_store(args)
+        comparison = compare.compare_versions(store, args.topic, args.from_, args.to)
+    fmt = args.format or ("side-by-side" if sys.stdout.isatty() else "inline")
+    color = _want_color(args.color)
+    width = args.width or shutil.get_terminal_size((120, 24)).columns
+    if fmt == "json":
+        out = render.comparison_to_json(comparison)
+    elif fmt == "inline":
+        out = render.render_inline(comparison, width=width, color=color)
+    else:
+        out = render.render_side_by_side(comparison, width=width, color=color)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return EXIT_DIFFERENT if comparison.has_changes else EXIT_SAME
+
+
+def cmd_changelog(args: argparse.Namespace) -> int:
+    from diffview import changelog
+
+    store = _open_store(args)
+    topics = args.topic or ["detection-order", "encryption", "derogation"]
+    md = changelog.changelog_markdown(store, topics, args.from_, args.to, full=args.full)
+    if args.output:
+        Path(args.output).write_text(md, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    elif not args.html:
+        sys.stdout.write(md)
+    if args.html:
+        title = "diffview changelog: " + ", ".join(topics)
+        Path(args.html).write_text(changelog.markdown_to_html(md, title), encoding="utf-8")
+        print(f"wrote {args.html}", file=sys.stderr)
+    return 0
+
+
+# --- argument parsing -----------------------------------------------------------------
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """--store and --versions, accepted before or after the sub-command.
+
+    Sub-parsers use SUPPRESS so that an option given before the sub-command is not
+    overwritten by the sub-parser's default (an argparse pitfall).
+    """
+    parser.add_argument(
+        "--store",
+        default=None if top else argparse.SUPPRESS,
+        help="store path (default: $DIFFVIEW_STORE, else ~/.local/share/diffview/store)",
+    )
+    parser.add_argument(
+        "--versions",
+        default=str(_bundled_versions()) if top else argparse.SUPPRESS,
+        help="corpus directory with manifest.toml (default: the bundled versions/)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="diffview",
+        description="How the Dutch cabinet's wording on the EU CSAM regulation changed.",
+    )
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("tui", help="open the terminal app (the default)")
+    _common(p)
+    p.set_defaults(func=cmd_tui)
+
+    p = sub.add_parser("build", help="build the git-backed store from the corpus")
+    _common(p)
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("ingest", help="add a document to the corpus and the store")
+    _common(p)
+    p.add_argument("file")
+    p.add_argument("--date", required=True, help="YYYY-MM-DD (or YYYY-MM)")
+    p.add_argument("--title")
+    p.add_argument("--kind", help="written-consultation, answers, debate-report, ...")
+    p.add_argument("--id", help="document id (default: next free number)")
+    p.add_argument("--round", help="round it belongs to, e.g. 2026-03 (default: its month)")
+    p.add_argument("--answers", help="id of the document it answers or revises")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("statements", help="list statements")
+    _common(p)
+    p.add_argument("--doc")
+    p.add_argument("--topic")
+    p.add_argument("--role", choices=("parliament", "cabinet", "chair"))
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_statements)
+
+    p = sub.add_parser("topics", help="topics with cabinet statements per document")
+    _common(p)
+    p.set_defaults(func=cmd_topics)
+
+    p = sub.add_parser("log", help="the versions of a topic, newest first")
+    _common(p)
+    p.add_argument("topic")
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser("compare", help="semantic diff of a topic between two versions")
+    _common(p)
+    p.add_argument("topic", nargs="?")
+    p.add_argument("from_", metavar="FROM", nargs="?", help="round (2023-10), doc id or tag")
+    p.add_argument("to", metavar="TO", nargs="?")
+    p.add_argument("--files", nargs=2, metavar=("A", "B"), help="compare two text files")
+    p.add_argument("--format", choices=FORMATS)
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--width", type=int)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("changelog", help="markdown changelog of the topics' versions")
+    _common(p)
+    p.add_argument("--topic", action="append", help="topic (repeatable; default: the three)")
+    p.add_argument("--from", dest="from_")
+    p.add_argument("--to")
+    p.add_argument("-o", "--output", help="write markdown here instead of stdout")
+    p.add_argument("--html", help="also render a standalone HTML page here")
+    p.add_argument("--full", action="store_true", help="also list unchanged sentences")
+    p.set_defaults(func=cmd_changelog)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func = getattr(args, "func", cmd_tui)
+    try:
+        return func(args)
+    except DiffviewError as error:
+        print(f"diffview: {sanitize_line(str(error))}", file=sys.stderr)
+        return EXIT_TROUBLE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
