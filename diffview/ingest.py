@@ -1,0 +1,222 @@
+"""Add a new source document: validate everything, then versions/ and the store, or nothing.
+
+Order matters: every check (readable, decodable, parseable, metadata valid, not a duplicate)
+runs before anything is written. Writing then stages temp files, renames them into
+versions/, and extends the store; if the store step fails, versions/ is rolled back to its
+exact previous bytes, and the store is untouched by construction (see store.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from diffview.errors import DiffviewError, InputError
+from diffview.manifest import (
+    DOC_KINDS,
+    check_answers,
+    check_id,
+    check_kind,
+    check_round,
+    check_title,
+    load_manifest_with_rounds,
+    manifest_path,
+    parse_user_date,
+    write_manifest_candidate,
+    write_temp_beside,
+)
+from diffview.model import Document, Statement
+from diffview.sources import load_source
+from diffview.store import default_store_path, store_lock, write_store
+
+_KIND_HINTS = (
+    (re.compile(r"verslag van een commissiedebat", re.I), "debate-report"),
+    (re.compile(r"lijst van vragen en antwoorden", re.I), "questions-and-answers"),
+    (re.compile(r"schriftelijk overleg", re.I), "written-consultation"),
+    (re.compile(r"beantwoording|antwoorden op", re.I), "answers"),
+)
+
+
+def ingest(
+    file: Path,
+    versions_dir: Path,
+    store_path: Path | None = None,
+    date: str = "",
+    title: str | None = None,
+    kind: str | None = None,
+    doc_id: str | None = None,
+    round: str | None = None,  # noqa: A002 - the manifest's field name
+    answers: str | None = None,
+    short_title: str | None = None,
+) -> Document:
+    """Add `file` to `versions_dir` and the store; return its manifest entry.
+
+    Titles are one line of text: newlines and control characters (terminal escapes) are
+    refused, not repaired, because a title is user-supplied metadata the user can fix. A
+    title like `--upload-pack=x` or `../x` is just text: it never becomes a path or a git
+    argument. The file is stored as `<id>_<sha256[:16]>.txt`, never under its own name.
+    """
+    file = Path(file)
+    versions_dir = Path(versions_dir)
+    store_path = Path(store_path or default_store_path())
+    data, text = load_source(file)
+    with store_lock(store_path):
+        docs, labels = load_manifest_with_rounds(versions_dir)
+        doc = _new_document(
+            file,
+            versions_dir,
+            data,
+            text,
+            docs,
+            date,
+            title,
+            kind,
+            doc_id,
+            round,
+            answers,
+            short_title,
+        )
+        if (versions_dir / doc.source).exists():
+            raise InputError(versions_dir / doc.source, "already exists; not overwriting it")
+        _parse(versions_dir, doc, data)
+        _commit(versions_dir, store_path, doc, data)
+    return doc
+
+
+def _new_document(
+    file: Path,
+    versions_dir: Path,
+    data: bytes,
+    text: str,
+    docs: list[Document],
+    date: str,
+    title: str | None,
+    kind: str | None,
+    doc_id: str | None,
+    round_: str | None,
+    answers: str | None,
+    short_title: str | None,
+) -> Document:
+    """Validate every piece of metadata; errors name the file being ingested."""
+    _refuse_duplicate(file, data, versions_dir, docs)
+    try:
+        day, precision = parse_user_date(date or "")
+    except ValueError:
+        raise InputError(file, f"date must be YYYY-MM-DD or YYYY-MM, got {date!r}") from None
+    try:
+        new_id = check_id(doc_id) if doc_id else _next_id(docs)
+        if any(d.id == new_id for d in docs):
+            raise ValueError(f"id {new_id!r} is already used")
+        the_title = check_title(title if title is not None else _guess_title(text))
+        the_short = check_title(short_title or _shorten(the_title), "short_title")
+        the_kind = check_kind(kind) if kind else _guess_kind(text)
+        the_round = check_round(round_) if round_ else day.isoformat()[:7]
+        the_answers = check_answers(answers)
+        if the_answers is not None and all(d.id != the_answers for d in docs):
+            raise ValueError(f"answers refers to unknown document {the_answers!r}")
+    except ValueError as exc:
+        raise InputError(file, str(exc)) from None
+    digest = hashlib.sha256(data).hexdigest()
+    return Document(
+        id=new_id,
+        source=f"{new_id}_{digest[:16]}.txt",
+        title=the_title,
+        short_title=the_short,
+        kind=the_kind,
+        date=day,
+        date_precision=precision,
+        round=the_round,
+        kamerstukken=(),
+        answers=the_answers,
+    )
+
+
+def _refuse_duplicate(file: Path, data: bytes, versions_dir: Path, docs: list[Document]) -> None:
+    """Same bytes as a source we already have: refuse (it would add an empty change)."""
+    digest = hashlib.sha256(data).hexdigest()
+    for d in docs:
+        path = versions_dir / d.source
+        if (
+            path.stat().st_size == len(data)
+            and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+        ):
+            raise InputError(file, f"same content as document {d.id} ({d.source}); not added")
+
+
+def _next_id(docs: list[Document]) -> str:
+    highest = max((int(d.id) for d in docs), default=-1)
+    if highest >= 999:
+        raise ValueError("no free document id (999 reached)")
+    return f"{highest + 1:03d}"
+
+
+def _guess_title(text: str) -> str:
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if len(line) >= 8 and any(c.isalpha() for c in line):
+            return line[:160]
+    raise ValueError("cannot derive a title from the text; pass one")
+
+
+def _shorten(title: str, limit: int = 48) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _guess_kind(text: str) -> str:
+    head = "\n".join(text.splitlines()[:60])
+    for pattern, kind in _KIND_HINTS:
+        if pattern.search(head):
+            return kind
+    raise ValueError(f"cannot tell the document kind; pass one of {', '.join(DOC_KINDS)}")
+
+
+def _parse(versions_dir: Path, doc: Document, data: bytes) -> list[Statement]:
+    """Parse the new document under its final name, in a scratch dir (versions/ untouched)."""
+    from diffview.corpus import parse_one
+
+    with tempfile.TemporaryDirectory(prefix="diffview-ingest-") as tmp:
+        (Path(tmp) / doc.source).write_bytes(data)
+        return parse_one(Path(tmp), doc)
+
+
+def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) -> None:
+    """Stage, rename into versions/, extend the store; roll versions/ back on any failure."""
+    from diffview.corpus import load_corpus
+
+    manifest = manifest_path(versions_dir)
+    target = versions_dir / doc.source
+    staged_source = write_temp_beside(target, data)
+    backup = manifest.with_name(f".{manifest.name}.bak-{os.getpid()}")
+    staged_manifest: Path | None = None
+    renamed = False
+    try:
+        staged_manifest = write_manifest_candidate(versions_dir, doc)
+        os.link(manifest, backup)
+        os.replace(staged_source, target)
+        os.replace(staged_manifest, manifest)
+        renamed = True
+        corpus = load_corpus(versions_dir)
+        _, labels = load_manifest_with_rounds(versions_dir)
+        sources = {d.source: (versions_dir / d.source).read_bytes() for d in corpus.documents}
+        write_store(corpus.documents, corpus.statements, store_path, sources, labels, locked=True)
+    except BaseException:
+        if renamed or backup.exists():
+            _rollback(manifest, backup, target)
+        for tmp in (staged_source, staged_manifest):
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        backup.unlink(missing_ok=True)
+
+
+def _rollback(manifest: Path, backup: Path, target: Path) -> None:
+    if backup.exists():
+        os.replace(backup, manifest)
+    target.unlink(missing_ok=True)
+
+
+__all__ = ["DiffviewError", "ingest"]

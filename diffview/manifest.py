@@ -1,0 +1,396 @@
+"""Read, validate and update `versions/manifest.toml`, the list of source documents.
+
+The manifest is the only place where facts *about* a document live (its date, kind, round,
+Kamerstuk numbers), so it is validated strictly: a wrong date or a dangling `answers` would
+silently reorder the history in the store. Errors name the manifest and the line of the
+offending `[[document]]` entry.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from diffview.errors import InputError
+from diffview.model import DOC_KINDS, Document, Version
+
+MANIFEST_NAME = "manifest.toml"
+PRECISIONS = ("day", "month")
+ID_RE = re.compile(r"\d{3}\Z")
+ROUND_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# A source is a plain file name: no separators, no leading dot or dash, no "..".
+SOURCE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\Z")
+KAMERSTUK_RE = re.compile(r"\d{4,6}(?: nr\. \d{1,5})?\Z")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_FIELDS = ("id", "source", "title", "short_title", "kind", "date", "date_precision", "round")
+_OPTIONAL = ("kamerstukken", "answers")
+
+
+def manifest_path(versions_dir: Path) -> Path:
+    return Path(versions_dir) / MANIFEST_NAME
+
+
+def load_manifest(versions_dir: Path) -> list[Document]:
+    """All documents of `versions_dir`, validated, sorted by (date, id)."""
+    docs, _ = load_manifest_with_rounds(versions_dir)
+    return docs
+
+
+def load_manifest_with_rounds(versions_dir: Path) -> tuple[list[Document], dict[str, str]]:
+    """Documents plus the `[rounds]` labels table (round -> label)."""
+    path = manifest_path(versions_dir)
+    text = _read_manifest_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(exc)
+        raise InputError(path, f"not valid TOML: {_strip_pos(str(exc))}", line) from None
+    unknown = set(data) - {"document", "rounds"}
+    if unknown:
+        raise InputError(path, f"unknown top-level key(s): {', '.join(sorted(unknown))}")
+    entries = data.get("document", [])
+    if not isinstance(entries, list) or not entries:
+        raise InputError(path, "no [[document]] entries")
+    lines = _entry_lines(text)
+    docs = [
+        _parse_entry(path, entry, lines[i] if i < len(lines) else None)
+        for i, entry in enumerate(entries)
+    ]
+    _check_consistency(path, Path(versions_dir), docs, lines)
+    labels = _parse_rounds(path, data.get("rounds", {}))
+    return sorted(docs, key=lambda d: (d.date, d.id)), labels
+
+
+def _read_manifest_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "manifest not found") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read manifest: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(path, "manifest is not valid UTF-8", line) from None
+
+
+def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    match = re.search(r"\(at line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def _strip_pos(message: str) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+
+
+def _entry_lines(text: str) -> list[int]:
+    """1-based line of each `[[document]]` header, in order (for error messages)."""
+    return [
+        i
+        for i, line in enumerate(text.splitlines(), start=1)
+        if line.strip().replace(" ", "") == "[[document]]"
+    ]
+
+
+def _parse_entry(path: Path, entry: Any, line: int | None) -> Document:
+    if not isinstance(entry, dict):
+        raise InputError(path, "a [[document]] entry must be a table", line)
+    missing = [f for f in _FIELDS if f not in entry]
+    if missing:
+        raise InputError(path, f"entry lacks {', '.join(missing)}", line)
+    extra = set(entry) - set(_FIELDS) - set(_OPTIONAL)
+    if extra:
+        raise InputError(path, f"entry has unknown key(s): {', '.join(sorted(extra))}", line)
+    for key in _FIELDS:
+        if key != "date" and not isinstance(entry[key], str):
+            raise InputError(path, f"{key} must be a string", line)
+    doc_id = entry["id"]
+    where = f"document {doc_id!r}: " if ID_RE.match(doc_id) else ""
+    try:
+        return Document(
+            id=check_id(doc_id),
+            source=check_source_name(entry["source"]),
+            title=check_title(entry["title"], "title"),
+            short_title=check_title(entry["short_title"], "short_title"),
+            kind=check_kind(entry["kind"]),
+            date=parse_date(entry["date"]),
+            date_precision=check_precision(entry["date_precision"]),
+            round=check_round(entry["round"]),
+            kamerstukken=check_kamerstukken(entry.get("kamerstukken", [])),
+            answers=check_answers(entry.get("answers")),
+        )
+    except ValueError as exc:
+        raise InputError(path, f"{where}{exc}", line) from None
+
+
+def check_id(value: str) -> str:
+    if not ID_RE.match(value):
+        raise ValueError(f"id must be three digits, got {value!r}")
+    return value
+
+
+def check_source_name(value: str) -> str:
+    """A bare file name inside versions/: no separators, no `..`, no leading dot or dash."""
+    if not SOURCE_RE.match(value) or ".." in value or value == MANIFEST_NAME:
+        raise ValueError(f"source must be a plain file name inside versions/, got {value!r}")
+    return value
+
+
+def check_title(value: str, name: str = "title") -> str:
+    """One printable line: titles end up in commit messages, markdown and terminals."""
+    if not value.strip():
+        raise ValueError(f"{name} is empty")
+    if len(value) > 300:
+        raise ValueError(f"{name} is longer than 300 characters")
+    bad = [c for c in value if not c.isprintable()]
+    if bad:
+        raise ValueError(
+            f"{name} must be one line without control characters (found U+{ord(bad[0]):04X})"
+        )
+    return value.strip()
+
+
+def check_kind(value: str) -> str:
+    if value not in DOC_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(DOC_KINDS)}, got {value!r}")
+    return value
+
+
+def check_precision(value: str) -> str:
+    if value not in PRECISIONS:
+        raise ValueError(f"date_precision must be 'day' or 'month', got {value!r}")
+    return value
+
+
+def check_round(value: str) -> str:
+    if not ROUND_RE.match(value):
+        raise ValueError(f"round must look like 2024-10, got {value!r}")
+    return value
+
+
+def check_kamerstukken(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("kamerstukken must be a list of strings")
+    for item in value:
+        if not KAMERSTUK_RE.match(item):
+            raise ValueError(f"kamerstuk must look like '32317 nr. 904' or '32317', got {item!r}")
+    return tuple(value)
+
+
+def check_answers(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("answers must be a document id string")
+    return check_id(value)
+
+
+def parse_date(value: Any) -> date:
+    """A strict ISO day: TOML date literal or the string `YYYY-MM-DD`."""
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if not isinstance(value, str) or not DATE_RE.match(value):
+        raise ValueError(f"date must be YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"date {value!r} does not exist") from None
+
+
+def parse_user_date(value: str) -> tuple[date, str]:
+    """`YYYY-MM-DD` (precision day) or `YYYY-MM` (precision month, first of the month)."""
+    value = value.strip()
+    if ROUND_RE.match(value):
+        return date.fromisoformat(value + "-01"), "month"
+    return parse_date(value), "day"
+
+
+def _check_consistency(path: Path, versions_dir: Path, docs: list[Document], lines: list[int]):
+    seen: dict[str, int] = {}
+    sources: set[str] = set()
+    for i, doc in enumerate(docs):
+        line = lines[i] if i < len(lines) else None
+        if doc.id in seen:
+            raise InputError(path, f"duplicate id {doc.id!r}", line)
+        if doc.source in sources:
+            raise InputError(path, f"document {doc.id!r}: source {doc.source!r} listed twice", line)
+        seen[doc.id] = i
+        sources.add(doc.source)
+        _check_source_file(path, versions_dir, doc, line)
+    for i, doc in enumerate(docs):
+        line = lines[i] if i < len(lines) else None
+        if doc.answers is not None and (doc.answers not in seen or doc.answers == doc.id):
+            raise InputError(path, f"document {doc.id!r} answers unknown id {doc.answers!r}", line)
+
+
+def _check_source_file(path: Path, versions_dir: Path, doc: Document, line: int | None) -> None:
+    src = versions_dir / doc.source
+    try:
+        inside = src.resolve().parent == versions_dir.resolve()
+    except OSError:
+        inside = False
+    if not inside:
+        raise InputError(path, f"document {doc.id!r}: source {doc.source!r} leaves versions/", line)
+    if not src.is_file():
+        raise InputError(path, f"document {doc.id!r}: source file {doc.source!r} not found", line)
+
+
+def _parse_rounds(path: Path, table: Any) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise InputError(path, "[rounds] must be a table of round = label")
+    labels: dict[str, str] = {}
+    for key, label in table.items():
+        try:
+            labels[check_round(key)] = check_title(str(label), f"label of round {key}")
+        except ValueError as exc:
+            raise InputError(path, str(exc)) from None
+    return labels
+
+
+def round_label(round_: str, labels: dict[str, str] | None = None) -> str:
+    """`2024-10` -> the manifest's label, else `Oct 2024`."""
+    if labels and round_ in labels:
+        return labels[round_]
+    year, month = round_.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def round_tag(round_: str) -> str:
+    return f"round-{round_}"
+
+
+def doc_tag(doc_id: str) -> str:
+    return f"doc-{doc_id}"
+
+
+def rounds(documents: Iterable[Document], labels: dict[str, str] | None = None) -> list[Version]:
+    """Group documents into rounds, oldest first; a round's tag is on its last document."""
+    by_round: dict[str, list[Document]] = {}
+    for doc in sorted(documents, key=lambda d: (d.date, d.id)):
+        by_round.setdefault(doc.round, []).append(doc)
+    ordered = sorted(by_round.items(), key=lambda kv: (kv[1][-1].date, kv[0]))
+    return [
+        Version(round=r, label=round_label(r, labels), docs=tuple(ds), tag=round_tag(r))
+        for r, ds in ordered
+    ]
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string: escape backslash, quote and every control character."""
+    out = ['"']
+    for ch in value:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch in "\b\t\n\f\r":
+            out.append({"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def render_manifest(documents: Iterable[Document], labels: dict[str, str], header: str = "") -> str:
+    """Deterministic TOML for the manifest (entries in date order)."""
+    parts = [header.rstrip("\n") + "\n\n"] if header.strip() else []
+    if labels:
+        parts.append("[rounds]\n")
+        parts.extend(f"{toml_string(r)} = {toml_string(labels[r])}\n" for r in sorted(labels))
+        parts.append("\n")
+    for doc in sorted(documents, key=lambda d: (d.date, d.id)):
+        parts.append(_render_entry(doc))
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def _render_entry(doc: Document) -> str:
+    items = [
+        ("id", toml_string(doc.id)),
+        ("source", toml_string(doc.source)),
+        ("title", toml_string(doc.title)),
+        ("short_title", toml_string(doc.short_title)),
+        ("kind", toml_string(doc.kind)),
+        ("date", toml_string(doc.date.isoformat())),
+        ("date_precision", toml_string(doc.date_precision)),
+        ("round", toml_string(doc.round)),
+        ("kamerstukken", "[" + ", ".join(toml_string(k) for k in doc.kamerstukken) + "]"),
+    ]
+    if doc.answers:
+        items.append(("answers", toml_string(doc.answers)))
+    return "[[document]]\n" + "".join(f"{k} = {v}\n" for k, v in items) + "\n"
+
+
+def _header_comments(text: str) -> str:
+    """The leading comment block of the existing manifest, kept across rewrites."""
+    kept = []
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            kept.append(line)
+        else:
+            break
+    return "\n".join(kept).strip("\n")
+
+
+def add_document(versions_dir: Path, doc: Document, *, label: str | None = None) -> Path:
+    """Write the manifest with `doc` added; return the manifest path.
+
+    The new manifest is written to a temp file, re-read and validated, and only then renamed
+    into place, so a failure leaves the manifest as it was. The caller (ingest) has already
+    put the source file in place.
+    """
+    tmp = write_manifest_candidate(versions_dir, doc, label)
+    try:
+        os.replace(tmp, manifest_path(versions_dir))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return manifest_path(versions_dir)
+
+
+def write_manifest_candidate(versions_dir: Path, doc: Document, label: str | None = None) -> Path:
+    """Like `add_document`, but leave the validated new manifest in a temp file (for ingest)."""
+    path = manifest_path(versions_dir)
+    docs, labels = load_manifest_with_rounds(versions_dir)
+    if any(d.id == doc.id for d in docs):
+        raise InputError(path, f"duplicate id {doc.id!r}")
+    header = _header_comments(_read_manifest_text(path))
+    if label and doc.round not in labels:
+        labels[doc.round] = check_title(label, "round label")
+    text = render_manifest([*docs, doc], labels, header)
+    tmp = write_temp_beside(path, text.encode("utf-8"))
+    try:
+        data = tomllib.loads(text)
+        parsed = [_parse_entry(tmp, entry, None) for entry in data["document"]]
+        if parsed != sorted([*docs, doc], key=lambda d: (d.date, d.id)):
+            raise InputError(path, "internal error: manifest does not round-trip")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_temp_beside(path: Path, data: bytes) -> Path:
+    """Write `data` to a new hidden temp file in `path`'s directory (for an atomic rename)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)

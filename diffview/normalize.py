@@ -1,0 +1,405 @@
+"""Normalise PDF-extracted text while keeping a map back to the source lines.
+
+The seeds are text extractions of published PDFs: words are hyphenated at line ends, page
+numbers, ministry letter headers and footnote blocks sit in the middle of sentences, bullets
+are private-use glyphs and the same Kamerstuk is written `32 317` or `32317`. Every later
+stage (sentences, alignment, diff) must see one spelling of the text, yet every sentence must
+still be cited to its exact source lines, so each transformation here keeps a line map.
+
+Two levels:
+- `scan_source` classifies every raw line (text, blank, page furniture, footnote) and
+  collects footnotes apart, so that parse.py can attach them to the statement citing them;
+- `normalize_lines` joins a run of raw text lines into flowing text with its line map.
+
+`canonical_term` gives a comparison key under which spelling variants of one term are
+equal (`end-to-end encryptie` = `end-to-endencryptie`), for the diff engine and search.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from diffview.sanitize import sanitize
+
+TIMEOUT = 5  # seconds; every regex call on document text is bounded
+
+# Private-use bullet glyphs of Symbol/Wingdings fonts (U+F0B7 is the one in the seeds) and
+# the usual geometric bullets all become one bullet.
+_BULLET_CHARS = "\uf0b7\uf0a7\uf0a8\uf0d8\uf0fc\uf076\uf06e\u25cf\u25aa\u2023\u2043"
+_INVISIBLE_CHARS = "\u00ad\u200b\ufeff"  # soft hyphen, zero-width space, BOM
+_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u00b4`"
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
+_CHAR_MAP = str.maketrans(
+    {
+        **dict.fromkeys(_BULLET_CHARS, "•"),
+        **dict.fromkeys(_INVISIBLE_CHARS, ""),
+        **dict.fromkeys(_SINGLE_QUOTES, "'"),
+        **dict.fromkeys(_DOUBLE_QUOTES, '"'),
+    }
+)
+
+# "32 317" inside a Kamerstuk reference → "32317": a 2-digit and a 3-digit group, either
+# after the word Kamerstuk(ken) or followed by what follows a dossier number (", nr.",
+# "-02", "/34 843", " VI").
+_KAMERSTUK_AFTER = regex.compile(
+    r"(?<![\d.,]\s?)\b(\d{2})\s(\d{3})\b(?!\s?\d)"
+    r"(?=[,;]?\s*(?:nr\b|Nr\b|nrs\b)|-\d|/\s?\d|\s+[IVX]{1,4}\b|\)|,\s*\d{4}\b)"
+)
+_KAMERSTUK_BEFORE = regex.compile(
+    r"(?<=Kamerstuk(?:ken)?(?:\s+II)?(?:,?\s+\d{4}[-/–]\d{2,4},?)?\s)(\d{2})\s(\d{3})\b(?!\s?\d)"
+)
+
+_URL_LINE = regex.compile(r"^(?:https?://|www\.)\S*$")
+_FILE_LINE = regex.compile(r"^file://\S*$")
+_PAGE_NUMBER = regex.compile(r"^\d{1,3}$")
+_FOOTNOTE_START = regex.compile(r"^(\d{1,3})(?:[ \t\u00a0]+(\S.*?))?\s*$")
+# Ministry letter headers and Kamerstuk running headers/footers.
+_HEADER = regex.compile(
+    r"^(?:Datum\s+\d{1,2}\s+\p{Ll}+\s+\d{4}"
+    r"|(?:Onze|Uw)\s+referentie\b.*"
+    r"|Ons\s+kenmerk\b.*"
+    r"|Pagina\s+\d+\s+van\s+\d+"
+    r"|Tweede\s+Kamer,\s+vergaderjaar\s+\d{4}\s*[–-]\s*\d{4},\s+[\d ]+,\s+nr\.\s*\d+(?:\s+\d+)?)$"
+)
+
+# Line-break hyphenation: prefixes that keep their hyphen before a lowercase word.
+_KEEP_PREFIXES = frozenset({"vals", "client", "niet", "ex", "oud", "anti", "non", "pre"})
+_COORDINATORS = frozenset({"en", "of", "tot", "als", "dan", "noch"})  # "brief- en ..."
+_VOWELS = frozenset("aeiou")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalised text and (offset in text, 1-based source line), offsets ascending."""
+
+    text: str
+    line_map: tuple[tuple[int, int], ...]
+
+    def line_at(self, offset: int) -> int:
+        """Source line of the character at `offset`."""
+        line = self.line_map[0][1] if self.line_map else 0
+        for start, n in self.line_map:
+            if start > offset:
+                break
+            line = n
+        return line
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote kept apart from the flowing text: its number, text and source lines."""
+
+    number: int
+    text: str
+    lines: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Scan:
+    """Every raw line of a source with its kind: "text", "blank", "furniture" or "footnote"."""
+
+    lines: tuple[str, ...]  # lines[0] is source line 1
+    kinds: tuple[str, ...]
+    footnotes: tuple[Footnote, ...]
+
+    def text_lines(self, first: int = 1, last: int | None = None) -> list[tuple[int, str]]:
+        """(line number, raw text) of the text lines in [first, last]."""
+        last = len(self.lines) if last is None else last
+        return [
+            (n, self.lines[n - 1])
+            for n in range(max(first, 1), min(last, len(self.lines)) + 1)
+            if self.kinds[n - 1] == "text"
+        ]
+
+
+# ---------------------------------------------------------------------------- tokens
+
+
+def clean_line(raw: str) -> str:
+    """One source line with bullets, invisible chars, quotes and whitespace unified."""
+    s = unicodedata.normalize("NFC", raw.translate(_CHAR_MAP))
+    if not s.isprintable():  # fast path: most lines hold no control or odd space at all
+        s = sanitize(s)
+    return " ".join(s.split())  # every Unicode space (NBSP, thin space, tab) → one space
+
+
+def classify_hyphen(before: str, after: str) -> str:
+    """How to join `before-` at a line end with the next line's first word `after`.
+
+    Returns "join" (line-break hyphenation: drop the hyphen, `onderhandelingspo-` +
+    `sitie`), "keep" (a real hyphen: `CSAM-` + `verordening`, `end-to-end-` + `encryptie`,
+    `vals-` + `positieve`) or "space" (a hyphen standing for an omitted word part:
+    `Identiteits-` + `en`). PDF extraction loses the difference, so we decide by shape:
+    capitals, digits or an inner hyphen/slash before the break, a capital or digit after
+    it, a known prefix, or a vowel clash (`informatie-uitwisseling`) mean a real hyphen.
+    """
+    word = before.lstrip("(\"'[")
+    if not word or not after:
+        return "keep"
+    if after.lower() in _COORDINATORS:
+        return "space"
+    if any(ch.isupper() or ch.isdigit() or ch in "-/.:_" for ch in word) or len(word) == 1:
+        return "keep"
+    if after[0].isupper() or after[0].isdigit() or not after[0].isalpha():
+        return "keep"
+    if word.lower() in _KEEP_PREFIXES:
+        return "keep"
+    if word[-1].lower() in _VOWELS and after[0].lower() in _VOWELS:
+        return "keep"
+    return "join"
+
+
+def _sub_mapped(
+    pattern: regex.Pattern[str], repl: str, text: str, line_map: list[tuple[int, int]]
+) -> tuple[str, list[tuple[int, int]]]:
+    """`pattern.sub(repl, text)` that also moves the line-map offsets."""
+    edits = [(m.start(), m.end(), m.expand(repl)) for m in pattern.finditer(text, timeout=TIMEOUT)]
+    if not edits:
+        return text, line_map
+    out: list[str] = []
+    last = 0
+    for start, end, rep in edits:
+        out.append(text[last:start])
+        out.append(rep)
+        last = end
+    out.append(text[last:])
+
+    def moved(offset: int) -> int:
+        shift = 0
+        for start, end, rep in edits:
+            if offset >= end:
+                shift += len(rep) - (end - start)
+            elif offset > start:
+                return start + shift + min(offset - start, len(rep))
+            else:
+                break
+        return offset + shift
+
+    new_map: list[tuple[int, int]] = []
+    for offset, line in line_map:
+        new = moved(offset)
+        if new_map and new_map[-1][0] >= new:
+            new_map[-1] = (new_map[-1][0], line)
+        else:
+            new_map.append((new, line))
+    return "".join(out), new_map
+
+
+def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    text, line_map = _sub_mapped(_KAMERSTUK_BEFORE, r"\1\2", text, line_map)
+    return _sub_mapped(_KAMERSTUK_AFTER, r"\1\2", text, line_map)
+
+
+# ---------------------------------------------------------------------------- public
+
+
+def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
+    """Join raw source lines (line number, raw text) into one flowing normalised text."""
+    text = ""
+    line_map: list[tuple[int, int]] = []
+    for number, raw in lines:
+        s = clean_line(raw)
+        if not s:
+            continue
+        if not text:
+            line_map.append((0, number))
+            text = s
+            continue
+        last_word = text.rsplit(" ", 1)[-1]
+        glue = " "
+        if last_word.endswith("-") and last_word.strip("-–"):
+            how = classify_hyphen(last_word[:-1], s.split(" ", 1)[0])
+            if how == "join":
+                text, glue = text[:-1], ""
+            elif how == "keep":
+                glue = ""
+        text += glue
+        line_map.append((len(text), number))
+        text += s
+    text, line_map = _unify_refs(text, line_map)
+    return Normalized(text, tuple(line_map))
+
+
+def normalize_text(raw: str) -> Normalized:
+    """A whole source file: furniture and footnotes dropped, paragraphs kept ("\\n\\n")."""
+    scan = scan_source(raw)
+    text = ""
+    line_map: list[tuple[int, int]] = []
+    for para in paragraphs(scan):
+        norm = normalize_lines(para)
+        if not norm.text:
+            continue
+        if text:
+            text += "\n\n"
+        line_map.extend((off + len(text), n) for off, n in norm.line_map)
+        text += norm.text
+    return Normalized(text, tuple(line_map))
+
+
+def normalize_inline(s: str) -> str:
+    """A short string (title, query, sentence) under the same token rules as statements."""
+    return normalize_lines([(1, part) for part in s.splitlines() or [""]]).text
+
+
+_COMPOUND_JOINERS = regex.compile(r"[\s\-‐‑–]+")
+
+
+def canonical_term(s: str) -> str:
+    """Comparison key under which spelling variants of a term are equal.
+
+    `end-to-end encryptie`, `end-to-endencryptie` and `end-to-end-encryptie` give the same
+    key, so do `Kamerstuk 32 317`/`Kamerstuk 32317`, curly/straight/« » quotes, case and
+    diacritics (`privéberichten`/`priveberichten`). The key is for equality tests (diff
+    engine: "is this only a spelling change?", search), not for display: it drops all
+    spaces and hyphens, so compare keys of whole phrases, never of single tokens against
+    phrases.
+    """
+    norm = normalize_inline(s).casefold().replace("'", '"')  # « », ‘ ’, “ ” alike
+    decomposed = unicodedata.normalize("NFD", norm)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMPOUND_JOINERS.sub("", stripped, timeout=TIMEOUT)
+
+
+def same_term(a: str, b: str) -> bool:
+    """True when `a` and `b` are spelling variants of one another (see `canonical_term`)."""
+    return canonical_term(a) == canonical_term(b)
+
+
+# ---------------------------------------------------------------------------- scanning
+
+
+@lru_cache(maxsize=256)
+def _references(n: int) -> regex.Pattern[str]:
+    """A footnote marker `n` glued to a word or after punctuation: `Brussel1.`, `af. 2`."""
+    return regex.compile(
+        rf"(?:(?<=[\p{{L}}\p{{Pe}}'\"’”%])|(?<=[.,;:)](?:\s)?)){n}(?!\d)(?![.,]\d)"
+    )
+
+
+class _Scanner:
+    """Line classifier state: the open footnote and the text seen since the last one."""
+
+    def __init__(self, lines: list[str], protect: frozenset[int]) -> None:
+        self.lines = lines
+        self.protect = protect
+        self.kinds = ["text"] * len(lines)
+        self.footnotes: list[Footnote] = []
+        self.current: tuple[int, int, list[str]] | None = None  # number, first line, parts
+        self.expected = 1
+        self.recent: list[str] = []  # text lines since the last footnote block
+
+    def blankish(self, index: int) -> bool:
+        return index < 0 or index >= len(self.lines) or not self.lines[index].strip()
+
+    def close(self, last_line: int) -> None:
+        if self.current is not None:
+            number, first, parts = self.current
+            text = normalize_lines([(first, p) for p in parts]).text
+            self.footnotes.append(Footnote(number, text, (first, last_line)))
+            self.current = None
+            self.recent = []
+
+    def starts_footnote(self, index: int, raw: str) -> bool:
+        m = _FOOTNOTE_START.match(raw, timeout=TIMEOUT)
+        if not m or index + 1 in self.protect:
+            return False
+        n = int(m.group(1))
+        if self.current is not None:
+            return n == self.current[0] + 1
+        window = " ".join(self.recent[-200:])
+        cited = bool(_references(n).search(window, timeout=TIMEOUT))
+        if n == self.expected:
+            return cited or (n > 1 and self.blankish(index - 1))
+        return n == 1 and cited  # numbering restarts in a second part of a document
+
+    def classify(self, index: int) -> str:
+        raw = self.lines[index].rstrip("\r")
+        s = raw.strip()
+        line = index + 1
+        if line in self.protect:
+            self.close(line - 1)
+            return "text"
+        if not s:
+            self.close(line - 1)
+            return "blank"
+        if s.startswith("file://") and _FILE_LINE.match(s, timeout=TIMEOUT):
+            return "furniture"
+        indented = raw[:1].isspace()
+        is_url = s.startswith(("http", "www.")) and _URL_LINE.match(s, timeout=TIMEOUT)
+        if is_url and (self.current is None or indented):
+            return "furniture"
+        if raw[:1].isdigit() and self.starts_footnote(index, raw):
+            self.close(line - 1)
+            m = _FOOTNOTE_START.match(raw, timeout=TIMEOUT)
+            self.current = (int(m.group(1)), line, [m.group(2) or ""])
+            self.expected = self.current[0] + 1
+            return "footnote"
+        if self.current is not None and not indented:
+            self.current[2].append(s)
+            return "footnote"
+        self.close(line - 1)
+        if (
+            s.isdigit()
+            and _PAGE_NUMBER.match(s)
+            and self.blankish(index - 1)
+            and self.blankish(index + 1)
+        ):
+            return "furniture"
+        if s[:1] in "DOUPT" and _HEADER.match(s, timeout=TIMEOUT):
+            return "furniture"
+        self.recent.append(s)
+        return "text"
+
+
+def scan_source(raw: str, protect: frozenset[int] = frozenset()) -> Scan:
+    """Classify every line of `raw`; `protect` lists lines that are text whatever they look like.
+
+    A footnote block starts with the next expected footnote number at the left margin, cited
+    in the text before it (or after a blank line once footnotes have begun); it runs until a
+    blank line or an indented line (the PDF's next page). Page numbers are lone numbers
+    between blank lines. parse.py protects the lines it knows are question numbers.
+    """
+    lines = raw.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    scanner = _Scanner(lines, protect)
+    for i in range(len(lines)):
+        scanner.kinds[i] = scanner.classify(i)
+    scanner.close(len(lines))
+    return Scan(tuple(lines), tuple(scanner.kinds), tuple(scanner.footnotes))
+
+
+_PARAGRAPH_OPENER = regex.compile(r"^(?:De|Deze) leden\b")  # a new question paragraph
+_SENTENCE_END = regex.compile(r"[.?!:;]['\")]*\s?\d{0,3}$")  # may end in a footnote marker
+
+
+def paragraphs(scan: Scan) -> list[list[tuple[int, str]]]:
+    """Text lines grouped into paragraphs.
+
+    A gap of blank lines ends a paragraph after a sentence end, or after a short unpunctuated
+    block (a heading) when the gap holds only blank lines: page breaks in these extractions
+    fall mid-sentence, with page numbers and footnotes in the gap, and must not cut there.
+    """
+    result: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    prev_line = 0
+    for n, raw in scan.text_lines():
+        if current:
+            gap = scan.kinds[prev_line : n - 1]
+            ended = bool(_SENTENCE_END.search(current[-1][1].rstrip(), timeout=TIMEOUT))
+            pure = "furniture" not in gap and "footnote" not in gap
+            heading_like = len(current) <= 2 and raw.strip()[:1].isupper()
+            heading_like = heading_like or bool(_PARAGRAPH_OPENER.match(raw.strip()))
+            if "blank" in gap and (ended or (pure and heading_like)):
+                result.append(current)
+                current = []
+        current.append((n, raw))
+        prev_line = n
+    if current:
+        result.append(current)
+    return result

@@ -1,0 +1,1123 @@
+"""The git-backed store: one commit per document, tags per document and round, a reading API.
+
+Why git: every position the cabinet took is a commit whose date is the document's date, so
+plain `git log`, `git show` and `git diff round-2023-10 round-2024-10 -- topics/x.md` answer
+"what changed" without diffview. Why it is built the way it is:
+
+* **Determinism.** All objects (blobs, trees, commits, annotated tags) are serialised here
+  byte for byte with a fixed author/tagger and the document's date at noon UTC, so the same
+  sources always give the same commit ids, and "nothing changed" is a comparison of refs.
+* **Speed.** Objects are planned in memory and written straight into the object database
+  (GitPython's `odb.store`); no index, no `git commit`, no hooks. Two `git` subprocesses per
+  build remain: an atomic `update-ref --stdin` transaction and `read-tree` for the worktree.
+* **Safety.** A rebuild writes a new repository beside the old one and swaps directories;
+  appending a document writes objects and moves refs in one compare-and-swap transaction.
+  Both hold a lock file. Hooks and fsmonitor are disabled on every git call and in the
+  store's config. Ref names are validated; document text never reaches a git command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from diffview.errors import DiffviewError, StoreError
+from diffview.manifest import MONTHS, doc_tag, round_label, round_tag, rounds
+from diffview.model import Document, Statement, TopicLabel, Version
+from diffview.sanitize import sanitize, sanitize_line
+
+STORE_FORMAT = 1
+BRANCH = "refs/heads/main"
+AUTHOR = b"diffview <diffview@localhost>"
+MARKER_KEY = ("diffview", "store")
+LOCK_WAIT_SECONDS = 30.0
+# Every git invocation: no hooks (also overrides a global core.hooksPath), no fsmonitor
+# program, no pager, no prompts. Command-line config beats global and local config.
+GIT_SAFE_OPTS = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
+# (the store's own config also sets core.logAllRefUpdates=false: no reflogs, whose
+# timestamps would make a rolled-back store differ from the original)
+_GIT_ENV_DROP = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_COMMON_DIR",
+)
+TOPIC_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+DOC_ID_RE = re.compile(r"\d{3}\Z")
+SOURCE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\Z")
+
+Progress = Callable[[str], None]
+
+
+# --- paths -----------------------------------------------------------------------------------
+
+
+def default_store_path() -> Path:
+    """$DIFFVIEW_STORE, else $XDG_DATA_HOME/diffview/store, else ~/.local/share/diffview/store."""
+    explicit = os.environ.get("DIFFVIEW_STORE")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg and Path(xdg).is_absolute() else None
+    if base is None:
+        base = Path.home() / ".local" / "share"
+    return base / "diffview" / "store"
+
+
+def lock_path(store_path: Path) -> Path:
+    """The lock lives beside the store (the store directory itself gets swapped)."""
+    store_path = Path(store_path)
+    return store_path.with_name(store_path.name + ".lock")
+
+
+# --- ref names -------------------------------------------------------------------------------
+
+_REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
+
+
+def check_ref_name(name: str) -> str:
+    """Validate a full ref name by `git check-ref-format` rules (plus: ASCII only, no leading
+    dash), so that nothing we pass to git can be read as an option or a revision range."""
+    parts = name.split("/")
+    ok = (
+        name.startswith("refs/")
+        and name.isascii()
+        and not _REF_BAD.search(name)
+        and not name.endswith((".", "/", ".lock"))
+        and name != "@"
+        and all(p and not p.startswith((".", "-")) and not p.endswith(".lock") for p in parts)
+    )
+    if not ok:
+        raise StoreError(f"refusing unsafe git ref name {name!r}")
+    return name
+
+
+def tag_ref(tag: str) -> str:
+    return check_ref_name(f"refs/tags/{tag}")
+
+
+# --- serialisation of the model --------------------------------------------------------------
+
+
+def document_to_dict(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "source": doc.source,
+        "title": doc.title,
+        "short_title": doc.short_title,
+        "kind": doc.kind,
+        "date": doc.date.isoformat(),
+        "date_precision": doc.date_precision,
+        "round": doc.round,
+        "kamerstukken": list(doc.kamerstukken),
+        "answers": doc.answers,
+    }
+
+
+def document_from_dict(d: Mapping[str, Any]) -> Document:
+    return Document(
+        id=d["id"],
+        source=d["source"],
+        title=d["title"],
+        short_title=d["short_title"],
+        kind=d["kind"],
+        date=date.fromisoformat(d["date"]),
+        date_precision=d["date_precision"],
+        round=d["round"],
+        kamerstukken=tuple(d.get("kamerstukken", ())),
+        answers=d.get("answers"),
+    )
+
+
+def statement_to_dict(s: Statement) -> dict[str, Any]:
+    """Every Statement field, in a fixed order (the JSON is part of the commit id)."""
+    return {
+        "id": s.id,
+        "doc": s.doc,
+        "source": s.source,
+        "date": s.date.isoformat(),
+        "kind": s.kind,
+        "speaker": s.speaker,
+        "party": s.party,
+        "role": s.role,
+        "lines": list(s.lines),
+        "section": s.section,
+        "answers": list(s.answers),
+        "topics": [{"topic": t.topic, "triggers": list(t.triggers)} for t in s.topics],
+        "footnotes": list(s.footnotes),
+        "text": s.text,
+        "line_map": [list(p) for p in s.line_map],
+    }
+
+
+def statement_from_dict(d: Mapping[str, Any]) -> Statement:
+    return Statement(
+        id=d["id"],
+        doc=d["doc"],
+        source=d["source"],
+        date=date.fromisoformat(d["date"]),
+        kind=d["kind"],
+        speaker=d["speaker"],
+        party=d["party"],
+        role=d["role"],
+        text=d["text"],
+        lines=(int(d["lines"][0]), int(d["lines"][1])),
+        line_map=tuple((int(o), int(n)) for o, n in d["line_map"]),
+        answers=tuple(d.get("answers", ())),
+        topics=tuple(TopicLabel(t["topic"], tuple(t["triggers"])) for t in d.get("topics", ())),
+        section=d.get("section", ""),
+        footnotes=tuple(d.get("footnotes", ())),
+    )
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+
+
+def statements_json(doc: Document, statements: Iterable[Statement]) -> bytes:
+    """One statement per line: machine-readable, deterministic, and diffable with git."""
+    rows = [_dumps(statement_to_dict(s)) for s in statements]
+    body = ",\n  ".join(rows)
+    text = (
+        "{\n"
+        f' "format": {STORE_FORMAT},\n'
+        f' "document": {_dumps(document_to_dict(doc))},\n'
+        f' "statements": [\n  {body}\n ]\n'
+        "}\n"
+    )
+    if not rows:
+        text = text.replace("[\n  \n ]", "[]")
+    return text.encode("utf-8")
+
+
+def manifest_json(documents: Iterable[Document], labels: Mapping[str, str]) -> bytes:
+    docs = list(documents)
+    data = {
+        "format": STORE_FORMAT,
+        "rounds": {v.round: v.label for v in rounds(docs, dict(labels))},
+        "documents": [document_to_dict(d) for d in docs],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --- markdown --------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&#|~!$])")
+_MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
+
+
+def md_escape(text: str) -> str:
+    """Make document text inert in markdown: backslash the characters that start markup or
+    HTML, neutralise line-start markers, strip indentation (code blocks), then sanitise
+    (the `<U+XXXX>` it produces is not an HTML tag: `+` cannot occur in a tag name)."""
+    lines = []
+    for raw in text.split("\n"):
+        line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
+        line = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
+        lines.append(line)
+    return sanitize("\n".join(lines))
+
+
+def md_inline(text: str) -> str:
+    """One-line escaped text (titles, speakers): newlines and tabs become spaces."""
+    return " ".join(md_escape(text.replace("\t", " ")).split("\n"))
+
+
+def _fm_value(value: Any) -> str:
+    """Front matter values as JSON scalars/lists: valid YAML, no injection via newlines."""
+    if isinstance(value, str):
+        value = sanitize_line(value)
+    elif isinstance(value, list):
+        value = [sanitize_line(v) if isinstance(v, str) else v for v in value]
+    return json.dumps(value, ensure_ascii=False)
+
+
+def front_matter(items: Iterable[tuple[str, Any]]) -> str:
+    return "---\n" + "".join(f"{k}: {_fm_value(v)}\n" for k, v in items) + "---\n"
+
+
+def human_date(d: date, precision: str = "day") -> str:
+    month = MONTHS[d.month - 1]  # not strftime: that follows the process locale
+    return f"{month} {d.year}" if precision == "month" else f"{d.day} {month} {d.year}"
+
+
+def _span(lines: tuple[int, int]) -> str:
+    a, b = lines
+    return f"{a}" if a == b else f"{a}-{b}"
+
+
+def document_markdown(doc: Document, statements: list[Statement], label: str) -> bytes:
+    out = [
+        front_matter(
+            [
+                ("id", doc.id),
+                ("title", doc.title),
+                ("kind", doc.kind),
+                ("date", doc.date.isoformat()),
+                ("date_precision", doc.date_precision),
+                ("round", doc.round),
+                ("kamerstukken", list(doc.kamerstukken)),
+                ("source", f"sources/{doc.source}"),
+                ("statements", len(statements)),
+            ]
+        ),
+        f"\n# {doc.id}: {md_inline(doc.title)}\n\n",
+        f"{md_inline(doc.kind)} · {human_date(doc.date, doc.date_precision)} · "
+        f"round {md_inline(label)} · source `sources/{doc.source}`\n",
+    ]
+    section = None
+    for s in statements:
+        if s.section and s.section != section:
+            section = s.section
+            out.append(f"\n## {md_inline(section)}\n")
+        out.append(_statement_block(s, heading="###"))
+    return "".join(out).encode("utf-8")
+
+
+def _statement_block(s: Statement, heading: str, doc_label: str = "") -> str:
+    who = md_inline(s.speaker)
+    if s.party and s.party != s.speaker:
+        who += f" ({md_inline(s.party)})"
+    head = f"{heading} {doc_label}{who} · {s.role} · {s.kind} · {s.doc}:{_span(s.lines)}"
+    meta = [f"id `{s.id}`"]
+    if s.answers:
+        meta.append("answers " + ", ".join(f"`{a}`" for a in s.answers))
+    if s.topics:
+        meta.append(
+            "topics "
+            + "; ".join(
+                f"{t.topic} ({', '.join(md_inline(x) for x in t.triggers)})" for t in s.topics
+            )
+        )
+    return f"\n{head}\n\n{' · '.join(meta)}\n\n{md_escape(s.text)}\n"
+
+
+def topic_markdown(topic: str, version: Version, statements: list[Statement]) -> bytes:
+    docs = [d for d in version.docs]
+    out = [
+        front_matter(
+            [
+                ("topic", topic),
+                ("round", version.round),
+                ("label", version.label),
+                ("documents", [d.id for d in docs]),
+                ("dates", [d.date.isoformat() for d in docs]),
+                ("statements", len(statements)),
+            ]
+        ),
+        f"\n# {topic}: cabinet, {md_inline(version.label)}\n\n",
+        "Documents so far: "
+        + ", ".join(f"{d.id} ({human_date(d.date, d.date_precision)})" for d in docs)
+        + "\n",
+    ]
+    if not statements:
+        out.append("\nThe cabinet has said nothing on this topic in this round so far.\n")
+    by_id = {d.id: d for d in docs}
+    for s in statements:
+        d = by_id[s.doc]
+        out.append(_statement_block(s, "##", f"{d.id} · {human_date(d.date, d.date_precision)} · "))
+    return "".join(out).encode("utf-8")
+
+
+def readme_markdown(documents: list[Document], labels: Mapping[str, str]) -> bytes:
+    rows = "".join(
+        f"| {d.id} | {d.date.isoformat()} | {d.round} | {md_inline(d.kind)} | "
+        f"{md_inline(d.title)} |\n"
+        for d in documents
+    )
+    text = f"""# diffview store
+
+This git repository is generated by `diffview build` / `diffview ingest` from Dutch
+parliamentary documents on the EU CSAM regulation. Do not edit it: it is rebuilt from the
+sources and your changes would be lost.
+
+Each commit adds one document, dated with the document's date; tags `doc-<id>` mark each
+document and `round-<yyyy-mm>` the last document of each round (a round is a set of documents
+that together state the cabinet's position at one moment).
+
+* `sources/` the source documents, byte for byte
+* `documents/<id>.md` every statement of a document (speaker, role, source lines)
+* `statements/<id>.json` the same, machine-readable, one statement per line
+* `topics/<topic>.md` the cabinet's statements on a topic in the current round so far
+* `manifest.json` the documents committed so far
+
+Read it with plain git:
+
+    git log --date=short --format='%ad %s'
+    git tag -n1
+    git diff round-2023-10 round-2024-10 -- topics/detection-order.md
+    git log -p -- topics/encryption.md
+    git show doc-003:documents/003.md
+
+## Documents
+
+| id | date | round | kind | title |
+|---|---|---|---|---|
+{rows}"""
+    return text.encode("utf-8")
+
+
+# --- planning the objects --------------------------------------------------------------------
+
+
+def _obj(kind: str, data: bytes) -> tuple[str, bytes]:
+    header = f"{kind} {len(data)}\0".encode()
+    return hashlib.sha1(header + data).hexdigest(), data
+
+
+def _tree_bytes(entries: Mapping[str, tuple[bytes, str]]) -> bytes:
+    """Git tree entries sorted as git sorts them (directories as `name/`)."""
+
+    def key(name: str) -> bytes:
+        mode, _ = entries[name]
+        return name.encode() + (b"/" if mode == b"40000" else b"")
+
+    return b"".join(
+        entries[n][0] + b" " + n.encode() + b"\0" + bytes.fromhex(entries[n][1])
+        for n in sorted(entries, key=key)
+    )
+
+
+def _timestamp(d: date) -> int:
+    return int(datetime(d.year, d.month, d.day, 12, tzinfo=UTC).timestamp())
+
+
+@dataclass
+class Plan:
+    """Everything a build would write: objects, refs and the final tree's files."""
+
+    objects: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # sha -> (type, data)
+    commits: list[tuple[str, str]] = field(default_factory=list)  # (doc id, commit sha)
+    refs: dict[str, str] = field(default_factory=dict)  # full ref name -> object sha
+
+    def add(self, kind: str, data: bytes) -> str:
+        sha, data = _obj(kind, data)
+        self.objects[sha] = (kind, data)
+        return sha
+
+    def add_tree(self, files: Mapping[str, bytes]) -> str:
+        """Write blobs and nested trees for a flat {path: bytes} map; return the root tree."""
+        root: dict[str, Any] = {}
+        for path, data in files.items():
+            parts = path.split("/")
+            node = root
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = data
+        return self._tree(root)
+
+    def _tree(self, node: Mapping[str, Any]) -> str:
+        entries: dict[str, tuple[bytes, str]] = {}
+        for name, child in node.items():
+            if isinstance(child, dict):
+                entries[name] = (b"40000", self._tree(child))
+            else:
+                entries[name] = (b"100644", self.add("blob", child))
+        return self.add("tree", _tree_bytes(entries))
+
+
+def commit_message(doc: Document, statements: list[Statement], label: str) -> str:
+    roles: dict[str, int] = {}
+    for s in statements:
+        roles[s.role] = roles.get(s.role, 0) + 1
+    topics = sorted({t for s in statements for t in s.topic_names})
+    role_counts = ", ".join(f"{r} {n}" for r, n in sorted(roles.items())) or "none"
+    body = [
+        f"Round: {doc.round} ({sanitize_line(label)})",
+        f"Kind: {doc.kind}",
+        f"Date: {doc.date.isoformat()} (precision: {doc.date_precision})",
+        f"Kamerstukken: {', '.join(doc.kamerstukken) or '-'}",
+        f"Statements: {len(statements)} ({role_counts})",
+        f"Topics: {', '.join(topics) or '-'}",
+        f"Source: sources/{doc.source}",
+    ]
+    if doc.answers:
+        body.append(f"Answers: {doc.answers}")
+    subject = f"{doc.id}: {sanitize_line(doc.title)} ({human_date(doc.date, doc.date_precision)})"
+    return subject + "\n\n" + "\n".join(body) + "\n"
+
+
+def _person(ts: int) -> bytes:
+    return AUTHOR + f" {ts} +0000".encode()
+
+
+def _commit_bytes(tree: str, parent: str | None, ts: int, message: str) -> bytes:
+    lines = [f"tree {tree}".encode()]
+    if parent:
+        lines.append(f"parent {parent}".encode())
+    lines += [b"author " + _person(ts), b"committer " + _person(ts)]
+    return b"\n".join(lines) + b"\n\n" + message.encode("utf-8")
+
+
+def _tag_bytes(target: str, name: str, ts: int, message: str) -> bytes:
+    head = f"object {target}\ntype commit\ntag {name}\n".encode()
+    return head + b"tagger " + _person(ts) + b"\n\n" + message.encode("utf-8")
+
+
+def _validate_inputs(documents: list[Document], statements: list[Statement]) -> None:
+    """Everything that becomes a path or a ref name must be safe before we plan anything."""
+    ids = set()
+    for doc in documents:
+        if not DOC_ID_RE.match(doc.id) or doc.id in ids:
+            raise StoreError(f"invalid or duplicate document id {doc.id!r}")
+        if not SOURCE_RE.match(doc.source) or ".." in doc.source:
+            raise StoreError(f"document {doc.id}: unsafe source name {doc.source!r}")
+        ids.add(doc.id)
+        tag_ref(doc_tag(doc.id))
+        tag_ref(round_tag(doc.round))
+    for s in statements:
+        if s.doc not in ids:
+            raise StoreError(f"statement {s.id!r} belongs to unknown document {s.doc!r}")
+        for t in s.topic_names:
+            if not TOPIC_RE.match(t):
+                raise StoreError(f"statement {s.id!r}: unsafe topic name {t!r}")
+
+
+def plan_store(
+    documents: Iterable[Document],
+    statements: Iterable[Statement],
+    sources: Mapping[str, bytes],
+    labels: Mapping[str, str] | None = None,
+) -> Plan:
+    """All objects and refs of the store for these documents, computed in memory."""
+    docs = sorted(documents, key=lambda d: (d.date, d.id))
+    stmts = list(statements)
+    _validate_inputs(docs, stmts)
+    labels = dict(labels or {})
+    by_doc: dict[str, list[Statement]] = {d.id: [] for d in docs}
+    for s in stmts:
+        by_doc[s.doc].append(s)
+    plan = Plan()
+    files: dict[str, bytes] = {}
+    parent: str | None = None
+    topics_seen: set[str] = set()
+    for i, doc in enumerate(docs):
+        so_far = docs[: i + 1]
+        version = _current_round(so_far, labels)
+        if doc.source not in sources:
+            raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
+        files[f"sources/{doc.source}"] = sources[doc.source]
+        files[f"documents/{doc.id}.md"] = document_markdown(doc, by_doc[doc.id], version.label)
+        files[f"statements/{doc.id}.json"] = statements_json(doc, by_doc[doc.id])
+        topics_seen.update(t for s in by_doc[doc.id] for t in s.topic_names)
+        for topic in sorted(topics_seen):
+            selected = _cabinet_on(topic, version, by_doc)
+            files[f"topics/{topic}.md"] = topic_markdown(topic, version, selected)
+        files["manifest.json"] = manifest_json(so_far, labels)
+        files["README.md"] = readme_markdown(so_far, labels)
+        tree = plan.add_tree(files)
+        ts = _timestamp(doc.date)
+        message = commit_message(doc, by_doc[doc.id], version.label)
+        parent = plan.add("commit", _commit_bytes(tree, parent, ts, message))
+        plan.commits.append((doc.id, parent))
+        name = doc_tag(doc.id)
+        plan.refs[tag_ref(name)] = plan.add("tag", _tag_bytes(parent, name, ts, message))
+        name = round_tag(doc.round)
+        round_msg = f"Round {doc.round} ({sanitize_line(version.label)}) as of {doc.id}\n"
+        plan.refs[tag_ref(name)] = plan.add("tag", _tag_bytes(parent, name, ts, round_msg))
+    if parent:
+        plan.refs[BRANCH] = parent
+    return plan
+
+
+def _current_round(so_far: list[Document], labels: Mapping[str, str]) -> Version:
+    last = so_far[-1]
+    docs = tuple(d for d in so_far if d.round == last.round)
+    return Version(last.round, round_label(last.round, dict(labels)), docs, round_tag(last.round))
+
+
+def _cabinet_on(
+    topic: str, version: Version, by_doc: Mapping[str, list[Statement]]
+) -> list[Statement]:
+    return [
+        s
+        for d in version.docs
+        for s in by_doc[d.id]
+        if s.role == "cabinet" and topic in s.topic_names
+    ]
+
+
+# --- git plumbing ----------------------------------------------------------------------------
+
+
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", LC_ALL="C")
+    return env
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Run git with constant arguments only (callers never pass document-derived strings;
+    ref names arrive on stdin after `check_ref_name`)."""
+    cmd = ["git", *GIT_SAFE_OPTS, "-C", str(repo), *args]
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, env=_git_env(), check=False)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise StoreError(f"git {args[0]} failed in {repo}: {err[-1] if err else 'no message'}")
+    return proc.stdout
+
+
+def _init_repo(path: Path) -> None:
+    """A fresh non-bare repository, no templates (no sample hooks), hooks disabled, marked."""
+    path.mkdir(parents=True)
+    _git(path, "init", "-q", "--template=", ".")
+    git_dir = path / ".git"
+    (git_dir / "HEAD").write_text(f"ref: {BRANCH}\n")
+    with open(git_dir / "config", "a", encoding="utf-8") as fh:
+        fh.write(
+            "[core]\n\thooksPath = /dev/null\n\tfsmonitor = false\n\tlogAllRefUpdates = false\n"
+            "[gc]\n\tauto = 0\n"
+            f"[{MARKER_KEY[0]}]\n\t{MARKER_KEY[1]} = 1\n\tformat = {STORE_FORMAT}\n"
+        )
+    (git_dir / "description").write_text("diffview store (generated; do not edit)\n")
+
+
+def _write_objects(git_dir: Path, objects: Mapping[str, tuple[str, bytes]]) -> list[Path]:
+    """Write missing loose objects (zlib, temp file + rename, as git does); return new files."""
+    written: list[Path] = []
+    objdir = git_dir / "objects"
+    packed = _packed_lookup(git_dir)
+    for sha, (kind, data) in objects.items():
+        target = objdir / sha[:2] / sha[2:]
+        if target.exists() or packed(sha):
+            continue
+        target.parent.mkdir(exist_ok=True)
+        payload = zlib.compress(f"{kind} {len(data)}\0".encode() + data, 1)
+        fd, tmp = tempfile.mkstemp(prefix="tmp_obj_", dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
+def _packed_lookup(git_dir: Path) -> Callable[[str], bool]:
+    """Objects may have been packed by a user's `git gc`: look them up in the packs."""
+    packs = git_dir / "objects" / "pack"
+    if not packs.is_dir() or not any(packs.glob("*.idx")):
+        return lambda sha: False
+    from gitdb import GitDB
+
+    db = GitDB(str(git_dir / "objects"))
+    return lambda sha: bool(db.has_object(bytes.fromhex(sha)))
+
+
+def _read_refs(repo_path: Path) -> dict[str, str]:
+    """All refs (loose and packed) of the store, unpeeled."""
+    out = _git(repo_path, "for-each-ref", "--format=%(objectname) %(refname)")
+    refs = {}
+    for line in out.decode().splitlines():
+        sha, _, name = line.partition(" ")
+        refs[name] = sha
+    return refs
+
+
+def _update_refs(repo_path: Path, new: Mapping[str, str], old: Mapping[str, str]) -> None:
+    """One atomic transaction: each ref moves only if it still has the value we read."""
+    zero = "0" * 40
+    buf = [b"start\0"]
+    for name in sorted(set(new) | set(old)):
+        check_ref_name(name)
+        if name not in new:
+            buf.append(f"delete {name}\0{old[name]}\0".encode())
+        elif name in old:
+            buf.append(f"update {name}\0{new[name]}\0{old[name]}\0".encode())
+        else:
+            buf.append(f"update {name}\0{new[name]}\0{zero}\0".encode())
+    buf.append(b"prepare\0commit\0")
+    try:
+        _git(repo_path, "update-ref", "--stdin", "-z", stdin=b"".join(buf))
+    except StoreError as exc:
+        raise StoreError(f"the store changed under us (ref update refused): {exc}") from None
+
+
+def _checkout(repo_path: Path) -> None:
+    """Make the worktree and index match HEAD (the store is generated: local edits go)."""
+    _git(repo_path, "read-tree", "-u", "--reset", "HEAD")
+
+
+def _is_store(path: Path) -> bool:
+    cfg = path / ".git" / "config"
+    if not cfg.is_file():
+        return False
+    text = cfg.read_text(encoding="utf-8", errors="replace")
+    return bool(re.search(r"(?m)^\[diffview\]\s*$", text)) and bool(
+        re.search(r"(?m)^\s*store\s*=\s*1\s*$", text)
+    )
+
+
+# --- locking ---------------------------------------------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def store_lock(store_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[Path]:
+    """Hold `<store>.lock` (O_EXCL). Wait for a live holder; refuse a stale lock loudly.
+
+    A stale lock (its process is gone) is never deleted silently: the previous run may have
+    died half-way, and the user should know; the message says how to remove it.
+    """
+    path = lock_path(store_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    info = {"pid": os.getpid(), "host": socket.gethostname(), "time": _now_iso()}
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            _check_stale(path)
+            if time.monotonic() > deadline:
+                msg = f"store is locked ({_describe_lock(path)}); try again later"
+                raise StoreError(msg) from None
+            time.sleep(0.05)
+            continue
+        with os.fdopen(fd, "w") as fh:
+            fh.write(json.dumps(info) + "\n")
+        break
+    try:
+        yield path
+    finally:
+        with suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _read_lock(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _describe_lock(path: Path) -> str:
+    info = _read_lock(path) or {}
+    pid, host, since = (info.get(k, "?") for k in ("pid", "host", "time"))
+    return f"lock file {path}, pid {pid} on {host} since {since}"
+
+
+def _check_stale(path: Path) -> None:
+    info = _read_lock(path)
+    if info is None:
+        try:
+            age = time.time() - path.stat().st_mtime
+        except FileNotFoundError:
+            return
+        if age < 10:  # being written right now
+            return
+        stale = True
+    else:
+        same_host = info.get("host") == socket.gethostname()
+        pid = info.get("pid")
+        stale = same_host and isinstance(pid, int) and not _pid_alive(pid)
+    if stale:
+        raise StoreError(
+            f"stale lock: {_describe_lock(path)} is not running; if no other diffview is "
+            f"using the store, remove the lock with: rm {path}"
+        )
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: 'created', 'rebuilt', 'appended' or 'unchanged'."""
+
+    store_path: Path
+    action: str
+    head: str
+    commits: tuple[tuple[str, str], ...]  # (doc id, commit sha), oldest first
+    objects_written: int
+    seconds: float
+
+    @property
+    def changed(self) -> bool:
+        return self.action != "unchanged"
+
+
+def build_store(
+    versions_dir: Path, store_path: Path | None = None, progress: Progress | None = None
+) -> BuildReport:
+    """Parse `versions_dir` (manifest + sources) and bring the store up to date."""
+    from diffview.corpus import load_corpus
+    from diffview.manifest import load_manifest_with_rounds
+
+    versions_dir = Path(versions_dir)
+    _say(progress, f"parsing {versions_dir}")
+    corpus = load_corpus(versions_dir)
+    _, labels = load_manifest_with_rounds(versions_dir)
+    sources = {d.source: (versions_dir / d.source).read_bytes() for d in corpus.documents}
+    return write_store(
+        corpus.documents, corpus.statements, store_path, sources, labels, progress=progress
+    )
+
+
+def _say(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def write_store(
+    documents: Iterable[Document],
+    statements: Iterable[Statement],
+    store_path: Path | None,
+    sources: Mapping[str, bytes],
+    labels: Mapping[str, str] | None = None,
+    *,
+    progress: Progress | None = None,
+    locked: bool = False,
+) -> BuildReport:
+    """Make the store hold exactly these documents; `locked=True` if the caller holds the lock."""
+    started = time.perf_counter()
+    store_path = Path(store_path or default_store_path()).expanduser().absolute()
+    plan = plan_store(documents, statements, sources, labels)
+    if not plan.commits:
+        raise StoreError("nothing to store: the manifest lists no documents")
+    if locked:
+        action, written = _apply(plan, store_path, progress)
+    else:
+        with store_lock(store_path):
+            action, written = _apply(plan, store_path, progress)
+    seconds = time.perf_counter() - started
+    _say(progress, f"{action}: {len(plan.commits)} documents, HEAD {plan.refs[BRANCH][:12]}")
+    return BuildReport(store_path, action, plan.refs[BRANCH], tuple(plan.commits), written, seconds)
+
+
+def _apply(plan: Plan, store_path: Path, progress: Progress | None) -> tuple[str, int]:
+    if not store_path.exists():
+        return "created", _build_fresh(plan, store_path, None, progress)
+    if not _is_store(store_path):
+        raise StoreError(f"{store_path} exists and is not a diffview store; refusing to touch it")
+    old = _read_refs(store_path)
+    if old == plan.refs:
+        return "unchanged", 0
+    old_head = old.get(BRANCH)
+    shas = [sha for _, sha in plan.commits]
+    appendable = old_head in shas and all(plan.refs.get(name) is not None for name in old)
+    if appendable:
+        _say(progress, "appending to the existing history")
+        return "appended", _append(plan, store_path, old)
+    return "rebuilt", _build_fresh(plan, store_path, old, progress)
+
+
+def _append(plan: Plan, store_path: Path, old: Mapping[str, str]) -> int:
+    """Write objects, move refs by compare-and-swap, update the worktree; on failure undo
+    all three (refs back by a reverse CAS, the worktree reset, the new loose objects removed),
+    so that a caller rolling back its own changes (ingest) finds the store as it was."""
+    written = _write_objects(store_path / ".git", plan.objects)
+    moved = False
+    try:
+        _update_refs(store_path, plan.refs, old)
+        moved = True
+        _checkout(store_path)
+    except BaseException:
+        if moved:
+            with suppress(StoreError):
+                _update_refs(store_path, old, plan.refs)
+                _git(store_path, "read-tree", "-u", "--reset", "HEAD")
+        for path in written:
+            with suppress(OSError):
+                path.unlink()
+        raise
+    return len(written)
+
+
+def _build_fresh(
+    plan: Plan, store_path: Path, old: Mapping[str, str] | None, progress: Progress | None
+) -> int:
+    """Build in a temp dir beside the store, then swap directories (old store kept on error)."""
+    parent = store_path.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{store_path.name}.build-", dir=parent))
+    tmp.rmdir()
+    try:
+        _say(progress, f"writing {len(plan.objects)} objects")
+        _init_repo(tmp)
+        written = len(_write_objects(tmp / ".git", plan.objects))
+        _update_refs(tmp, plan.refs, {})
+        _checkout(tmp)
+        if old is not None and _read_refs(store_path) != old:
+            raise StoreError(f"{store_path} changed while we were building; try again")
+        _swap(tmp, store_path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return written
+
+
+def _swap(new: Path, store_path: Path) -> None:
+    if not store_path.exists():
+        os.rename(new, store_path)
+        return
+    trash = Path(tempfile.mkdtemp(prefix=f".{store_path.name}.old-", dir=store_path.parent))
+    trash.rmdir()
+    os.rename(store_path, trash)
+    try:
+        os.rename(new, store_path)
+    except BaseException:
+        os.rename(trash, store_path)
+        raise
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicLogEntry:
+    """One version of a topic for `diffview log TOPIC`: how many cabinet statements, where."""
+
+    version: Version
+    commit: str
+    date: date
+    statements: int
+    per_doc: tuple[tuple[str, int], ...]
+
+
+class Store:
+    """Read-only view of a diffview store. The views use only these methods."""
+
+    def __init__(self, path: Path, repo: Any) -> None:
+        self.path = path
+        self._repo = repo
+        self._blobs: dict[tuple[str, str], bytes | None] = {}
+        self._stmts: dict[str, list[Statement]] = {}
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Store:
+        """Open the store at `path` (default: `default_store_path()`); refuse anything else."""
+        path = Path(path or default_store_path()).expanduser().absolute()
+        if not path.exists():
+            raise StoreError(f"no store at {path}; run `diffview build` first")
+        if not _is_store(path):
+            raise StoreError(f"{path} is not a diffview store (no diffview.store=1 in its config)")
+        from git import Repo
+        from git.exc import GitError
+        from gitdb.exc import BadName, BadObject
+
+        try:
+            repo = Repo(path)
+            head = repo.commit(BRANCH)
+            (head.tree / "manifest.json").data_stream.read()
+        except (GitError, BadName, BadObject, KeyError, ValueError, OSError) as exc:
+            raise StoreError(f"{path} is not a readable diffview store: {exc}") from None
+        return cls(path, repo)
+
+    def close(self) -> None:
+        self._repo.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # blobs, cached per (commit, path)
+    def _commit_sha(self, rev: str) -> str:
+        try:
+            return self._repo.commit(rev).hexsha
+        except Exception as exc:  # gitdb/GitPython raise several unrelated types
+            raise StoreError(f"{rev!r} not found in the store {self.path}") from exc
+
+    def _blob(self, commit: str, path: str) -> bytes | None:
+        key = (commit, path)
+        if key not in self._blobs:
+            try:
+                self._blobs[key] = (self._repo.commit(commit).tree / path).data_stream.read()
+            except KeyError:
+                self._blobs[key] = None
+        return self._blobs[key]
+
+    @cached_property
+    def head(self) -> str:
+        return self._commit_sha(BRANCH)
+
+    @cached_property
+    def _manifest(self) -> dict[str, Any]:
+        data = self._blob(self.head, "manifest.json")
+        if data is None:
+            raise StoreError(f"{self.path}: manifest.json missing at HEAD")
+        return json.loads(data)
+
+    def documents(self) -> list[Document]:
+        return [document_from_dict(d) for d in self._manifest["documents"]]
+
+    def _labels(self) -> dict[str, str]:
+        return dict(self._manifest.get("rounds", {}))
+
+    def _document(self, doc_id: str) -> Document:
+        for d in self.documents():
+            if d.id == doc_id:
+                return d
+        ids = ", ".join(d.id for d in self.documents())
+        raise StoreError(f"unknown document {doc_id!r}; the store has {ids}")
+
+    def statements(
+        self, doc: str | None = None, at: str | Version | None = None
+    ) -> list[Statement]:
+        """Statements at HEAD (or at a version/tag/spec), optionally of one document."""
+        commit = self.head if at is None else self._commit_sha(self._rev_of(at))
+        if commit not in self._stmts:
+            self._stmts[commit] = self._load_statements(commit)
+        stmts = self._stmts[commit]
+        if doc is not None:
+            self._document(doc)
+            return [s for s in stmts if s.doc == doc]
+        return list(stmts)
+
+    def _load_statements(self, commit: str) -> list[Statement]:
+        data = self._blob(commit, "manifest.json")
+        docs = json.loads(data)["documents"] if data else []
+        out: list[Statement] = []
+        for d in docs:
+            raw = self._blob(commit, f"statements/{d['id']}.json")
+            if raw is None:
+                raise StoreError(f"{self.path}: statements/{d['id']}.json missing")
+            out.extend(statement_from_dict(s) for s in json.loads(raw)["statements"])
+        return out
+
+    def _rev_of(self, at: str | Version) -> str:
+        if isinstance(at, Version):
+            return tag_ref(at.tag)
+        return tag_ref(self.resolve_version(at).tag)
+
+    def topics(self) -> list[str]:
+        return sorted({t for s in self.statements() for t in s.topic_names})
+
+    def versions(self, topic: str | None = None) -> list[Version]:
+        """Rounds oldest first. With `topic`: only rounds where the cabinet spoke on it."""
+        all_rounds = rounds(self.documents(), self._labels())
+        if topic is None:
+            return all_rounds
+        counts = self.topic_counts().get(topic, {})
+        return [v for v in all_rounds if any(counts.get(d.id) for d in v.docs)]
+
+    def resolve_version(self, spec: str | Version) -> Version:
+        """A round (`2024-10`, `round-2024-10`), a year (`2024`: its last round), a document
+        (`003`, `doc-003`: its round as of that document), or `latest`/`HEAD`."""
+        if isinstance(spec, Version):
+            return spec
+        spec = spec.strip()
+        versions = rounds(self.documents(), self._labels())
+        if spec in ("latest", "HEAD", "head") and versions:
+            return versions[-1]
+        name = spec.removeprefix("round-")
+        for v in versions:
+            if v.round == name:
+                return v
+        doc_id = spec.removeprefix("doc-")
+        for v in versions:
+            for i, d in enumerate(v.docs):
+                if d.id == doc_id:
+                    docs = v.docs[: i + 1]
+                    tag = v.tag if i == len(v.docs) - 1 else doc_tag(d.id)
+                    return Version(v.round, f"{v.label} (as of {d.id})", docs, tag)
+        prefixed = [v for v in versions if spec and v.round.startswith(spec)]
+        if prefixed:
+            return prefixed[-1]
+        valid = [v.round for v in versions] + [f"doc-{d.id}" for d in self.documents()]
+        raise StoreError(f"unknown version {spec!r}; valid: {', '.join(valid)}, latest")
+
+    def topic_statements(self, topic: str, version: str | Version) -> list[Statement]:
+        """Cabinet statements carrying `topic` in the version's documents, in document order."""
+        v = self.resolve_version(version)
+        stmts = self.statements(at=v)
+        by_doc: dict[str, list[Statement]] = {}
+        for s in stmts:
+            if s.role == "cabinet" and topic in s.topic_names:
+                by_doc.setdefault(s.doc, []).append(s)
+        return [s for d in v.docs for s in by_doc.get(d.id, [])]
+
+    def statement(self, statement_id: str) -> Statement:
+        for s in self.statements():
+            if s.id == statement_id:
+                return s
+        raise StoreError(f"unknown statement {statement_id!r}")
+
+    def source_lines(self, doc_id: str, first: int, last: int) -> list[str]:
+        """Source lines `first..last` (1-based, inclusive) of a document, as stored."""
+        from diffview.sources import decode_source
+
+        doc = self._document(doc_id)
+        data = self._blob(self.head, f"sources/{doc.source}")
+        if data is None:
+            raise StoreError(f"{self.path}: sources/{doc.source} missing")
+        lines = [ln.rstrip("\r") for ln in decode_source(doc.source, data).split("\n")]
+        first = max(first, 1)
+        return lines[first - 1 : max(last, first - 1)]
+
+    def topic_counts(self) -> dict[str, dict[str, int]]:
+        """Per topic, the number of cabinet statements per document id."""
+        counts: dict[str, dict[str, int]] = {}
+        for s in self.statements():
+            if s.role != "cabinet":
+                continue
+            for t in s.topic_names:
+                per = counts.setdefault(t, {})
+                per[s.doc] = per.get(s.doc, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def topic_log(self, topic: str) -> list[TopicLogEntry]:
+        """The versions of a topic, newest first, with cabinet statement counts per document."""
+        counts = self.topic_counts().get(topic, {})
+        out = []
+        for v in reversed(rounds(self.documents(), self._labels())):
+            per = tuple((d.id, counts.get(d.id, 0)) for d in v.docs)
+            out.append(
+                TopicLogEntry(
+                    v,
+                    self._commit_sha(tag_ref(v.tag)),
+                    v.docs[-1].date,
+                    sum(n for _, n in per),
+                    per,
+                )
+            )
+        return out
+
+
+def open_store(path: Path | None = None) -> Store:
+    return Store.open(path)
+
+
+__all__ = [
+    "BuildReport",
+    "DiffviewError",
+    "Store",
+    "StoreError",
+    "TopicLogEntry",
+    "build_store",
+    "default_store_path",
+    "write_store",
+]

@@ -1,0 +1,384 @@
+"""Topic labels for statements, from readable rules in `topics.toml`.
+
+Labels must be explainable, so every rule is a phrase pattern with a weight and every label
+keeps the phrases that triggered it. Strong phrases count alone, weak ones need a second hit
+or a question that is itself about the topic; this approximates the annotation rule "only a
+substantive mention counts" without a model a reader cannot check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from diffview.errors import InputError
+from diffview.model import Statement, TopicLabel
+
+BUNDLED_RULES = Path(__file__).with_name("topics.toml")
+TIMEOUT = 2.0  # seconds per regex call on document text
+_FLAGS = regex.IGNORECASE | regex.UNICODE | regex.VERSION1 | regex.DOTALL
+_SENTENCE_BREAK = r"[^.?!;]"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One weighted phrase rule; `source` is kept for error messages and docs."""
+
+    source: str
+    compiled: regex.Pattern
+    weight: int
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    name: str
+    description: str
+    patterns: tuple[Pattern, ...]
+    threshold: int = 2
+    context_bonus: int = 1
+    exclude: tuple[regex.Pattern, ...] = ()
+
+
+@dataclass(frozen=True)
+class TopicRules:
+    """All rules of one rules file."""
+
+    path: Path
+    topics: tuple[TopicRule, ...]
+    csam: tuple[Pattern, ...]
+    refer_back: tuple[regex.Pattern, ...]
+    question_number: regex.Pattern
+    deferral: regex.Pattern | None = None
+    refer_back_max_words: int = 40
+    other: str = "csam-other"
+    non_csam: str = "non-csam"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.topics)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What surrounds a statement: topics of the question it answers, CSAM-ness of its setting."""
+
+    topics: frozenset[str] = frozenset()
+    csam: bool = False
+
+
+# ---------------------------------------------------------------------------------- loading
+
+
+def load_rules(path: Path | None = None) -> TopicRules:
+    """Read and compile a rules file (default: the bundled one, cached)."""
+    return _load_cached(Path(path) if path is not None else BUNDLED_RULES)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: Path) -> TopicRules:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(path, f"cannot read topic rules: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        message, line = _toml_error(exc)
+        raise InputError(path, f"malformed topic rules: {message}", line) from None
+    except UnicodeDecodeError:
+        raise InputError(path, "topic rules are not UTF-8") from None
+    try:
+        return _build_rules(path, data)
+    except (KeyError, TypeError, ValueError, regex.error) as exc:
+        raise InputError(path, f"invalid topic rules: {_describe(exc)}") from None
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
+    """Message and line of a TOML error (Python 3.11 has them only in the text)."""
+    text = str(exc)
+    found = regex.search(r"\s*\(at line (\d+), column \d+\)$", text)
+    if found is None:
+        return text, getattr(exc, "lineno", None)
+    return text[: found.start()], int(found.group(1))
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing key {exc.args[0]!r}"
+    return str(exc)
+
+
+def _compile(source: Any, where: str) -> regex.Pattern:
+    if not isinstance(source, str) or not source:
+        raise ValueError(f"{where}: a pattern must be a non-empty string")
+    try:
+        return regex.compile(source, _FLAGS)
+    except regex.error as exc:
+        raise ValueError(f"{where}: bad pattern {source!r}: {exc}") from None
+
+
+def _int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{where} must be an integer")
+    return value
+
+
+def _near_pattern(entry: dict[str, Any], where: str) -> Pattern:
+    """Two phrase classes in one sentence, at most `window` characters apart."""
+    a, b = entry["a"], entry["b"]
+    _compile(a, f"{where}.a")
+    _compile(b, f"{where}.b")
+    gap = f"{_SENTENCE_BREAK}{{0,{_int(entry.get('window', 200), f'{where}.window')}}}?"
+    source = f"(?:{a}){gap}(?:{b})|(?:{b}){gap}(?:{a})"
+    return Pattern(source, _compile(source, where), _int(entry.get("weight", 2), where))
+
+
+def _topic(name: str, body: dict[str, Any]) -> TopicRule:
+    where = f"topics.{name}"
+    patterns = [
+        Pattern(
+            p["regex"],
+            _compile(p["regex"], f"{where}.patterns"),
+            _int(p.get("weight", 1), f"{where}.weight"),
+        )
+        for p in body.get("patterns", [])
+    ]
+    patterns += [_near_pattern(n, f"{where}.near") for n in body.get("near", [])]
+    if not patterns:
+        raise ValueError(f"{where}: no patterns")
+    return TopicRule(
+        name=name,
+        description=str(body.get("description", "")).strip(),
+        patterns=tuple(patterns),
+        threshold=_int(body.get("threshold", 2), f"{where}.threshold"),
+        context_bonus=_int(body.get("context_bonus", 1), f"{where}.context_bonus"),
+        exclude=tuple(_compile(x, f"{where}.exclude") for x in body.get("exclude", [])),
+    )
+
+
+def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
+    settings = data.get("settings", {})
+    topics_table = data["topics"]
+    order = settings.get("topics", list(topics_table))
+    unknown = [n for n in order if n not in topics_table]
+    if unknown:
+        raise ValueError(f"settings.topics names unknown topics {unknown}")
+    refer = data.get("refer_back", {})
+    return TopicRules(
+        path=path,
+        topics=tuple(_topic(n, topics_table[n]) for n in order),
+        csam=tuple(Pattern(p, _compile(p, "csam"), 1) for p in data["csam"]["patterns"]),
+        refer_back=tuple(_compile(p, "refer_back") for p in refer.get("patterns", [])),
+        question_number=_compile(refer.get("question_number", r"\bvraag (\d+)\b"), "refer_back"),
+        deferral=_compile(refer["deferral"], "refer_back") if "deferral" in refer else None,
+        refer_back_max_words=_int(settings.get("refer_back_max_words", 40), "refer_back_max_words"),
+        other=str(settings.get("other", "csam-other")),
+        non_csam=str(settings.get("non_csam", "non-csam")),
+    )
+
+
+# ---------------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class _Score:
+    score: int
+    triggers: tuple[str, ...]
+
+
+def _clean(text: str) -> str:
+    """Collapse whitespace and join line-break hyphens so phrases match across lines.
+
+    A hyphen at a line end is either hyphenation ("detectie-|bevel") or a real one
+    ("end-to-|endencryptie"); when there is one, both readings are matched.
+    """
+    pattern = r"(\p{Ll})-[ \t]*\n\s*(\p{Ll})"
+    joined = regex.sub(pattern, r"\1\2", text, timeout=TIMEOUT)
+    if joined != text:  # the hyphen-kept reading first, so "end-to-endencryptie" is reported
+        joined = regex.sub(pattern, r"\1-\2", text, timeout=TIMEOUT) + " \u00b6 " + joined
+    return regex.sub(r"\s+", " ", joined, timeout=TIMEOUT)
+
+
+def _blank(text: str, patterns: Sequence[regex.Pattern]) -> str:
+    for pattern in patterns:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text, timeout=TIMEOUT)
+    return text
+
+
+def _score(text: str, rule: TopicRule) -> _Score:
+    text = _blank(text, rule.exclude)
+    score, triggers = 0, []
+    for pattern in rule.patterns:
+        match = pattern.compiled.search(text, timeout=TIMEOUT)
+        if match:
+            score += pattern.weight
+            phrase = " ".join(match.group(0).split())
+            if not any(phrase.lower() in t.lower() for t in triggers):
+                triggers.append(phrase)
+    return _Score(score, tuple(triggers))
+
+
+def _csam_triggers(text: str, rules: TopicRules) -> tuple[str, ...]:
+    found = (p.compiled.search(text, timeout=TIMEOUT) for p in rules.csam)
+    return tuple(dict.fromkeys(" ".join(m.group(0).split()) for m in found if m))
+
+
+def label_text(
+    text: str, rules: TopicRules, context: Context | None = None
+) -> tuple[TopicLabel, ...]:
+    """Topics of one text; `context` lets a question's topic settle a weak hit in its answer."""
+    context = context or Context()
+    text = _clean(text)
+    labels = []
+    for rule in rules.topics:
+        result = _score(text, rule)
+        score = result.score
+        if 0 < score < rule.threshold and rule.name in context.topics:
+            score += rule.context_bonus
+        if score >= rule.threshold:
+            labels.append(TopicLabel(rule.name, result.triggers))
+    if labels:
+        return tuple(labels)
+    csam = _csam_triggers(text, rules)
+    if csam:
+        return (TopicLabel(rules.other, csam),)
+    if context.csam:
+        return (TopicLabel(rules.other, ("(context)",)),)
+    return (TopicLabel(rules.non_csam, ()),)
+
+
+def is_about_csam(labels: Sequence[TopicLabel], rules: TopicRules) -> bool:
+    return any(label.topic != rules.non_csam for label in labels)
+
+
+# ---------------------------------------------------------------------------------- statements
+
+
+def _own_csam(labels: Sequence[TopicLabel], rules: TopicRules) -> bool:
+    """True when a statement's own text (not its context) is about the regulation."""
+    return any(
+        label.topic != rules.non_csam and "(context)" not in label.triggers for label in labels
+    )
+
+
+def _context_of(
+    stmt: Statement,
+    by_id: dict[str, Statement],
+    recent: Sequence[Statement],
+    own: dict[str, tuple[TopicLabel, ...]],
+    csam_doc: bool,
+    rules: TopicRules,
+) -> Context:
+    """What a statement is about besides its own words.
+
+    Topics come from the questions it answers, or for a debate turn from the turn it follows.
+    CSAM-ness comes from its section, from the last turns of a debate, or from a document that
+    is mostly about the regulation (a question list on it): never from a question alone, since
+    questions often mention the regulation while asking about something else. A short deferral
+    ("dat antwoord moet ik u schuldig blijven") takes no subject from its surroundings.
+    """
+    asked = [by_id[i] for i in stmt.answers if i in by_id]
+    if not asked and stmt.role == "cabinet" and recent and recent[-1].role == "parliament":
+        asked = [recent[-1]]
+    topics = frozenset(label.topic for q in asked for label in own[q.id]) & set(rules.names)
+    if len(topics) > 1:  # only a question about one topic settles a weak hit in its answer
+        topics = frozenset()
+    csam = bool(stmt.section and _csam_triggers(stmt.section, rules))
+    if not _defers(stmt, rules):
+        csam = csam or csam_doc
+        if not stmt.answers:
+            csam = csam or any(_own_csam(own[r.id], rules) for r in recent)
+    return Context(topics, csam)
+
+
+def _csam_documents(
+    statements: Sequence[Statement],
+    own: dict[str, tuple[TopicLabel, ...]],
+    rules: TopicRules,
+    share: float = 0.6,
+) -> set[str]:
+    """Documents whose statements are mostly about the regulation by their own text."""
+    totals: dict[str, list[int]] = {}
+    for s in statements:
+        count = totals.setdefault(s.doc, [0, 0])
+        count[0] += _own_csam(own[s.id], rules)
+        count[1] += 1
+    return {doc for doc, (hits, n) in totals.items() if n and hits / n >= share}
+
+
+def _question_numbers(stmts: Sequence[Statement]) -> dict[tuple[str, int], Statement]:
+    """Map (doc, question number) to the question: its leading number, else its position."""
+    numbered: dict[tuple[str, int], Statement] = {}
+    position: dict[str, int] = {}
+    for s in stmts:
+        if s.kind != "question":
+            continue
+        position[s.doc] = position.get(s.doc, 0) + 1
+        m = regex.match(r"\s*(\d{1,3})\b", s.text, timeout=TIMEOUT)
+        numbered[(s.doc, int(m.group(1)) if m else position[s.doc])] = s
+    return numbered
+
+
+def _defers(stmt: Statement, rules: TopicRules) -> bool:
+    short = len(stmt.text.split()) <= rules.refer_back_max_words
+    return (
+        short
+        and rules.deferral is not None
+        and bool(rules.deferral.search(stmt.text, timeout=TIMEOUT))
+    )
+
+
+def _refers_back(stmt: Statement, rules: TopicRules) -> bool:
+    short = len(stmt.text.split()) <= rules.refer_back_max_words
+    return short and any(p.search(stmt.text, timeout=TIMEOUT) for p in rules.refer_back)
+
+
+def _inherit(
+    stmt: Statement,
+    labels: tuple[TopicLabel, ...],
+    stmts: Sequence[Statement],
+    questions: dict[tuple[str, int], Statement],
+    rules: TopicRules,
+) -> tuple[TopicLabel, ...]:
+    """An answer that only refers back takes the topics of the answer it points at."""
+    found = rules.question_number.search(stmt.text, timeout=TIMEOUT)
+    question = questions.get((stmt.doc, int(found.group(1)))) if found else None
+    if question is None:
+        return labels
+    target = next((s for s in stmts if question.id in s.answers and s.id != stmt.id), None)
+    if target is None:
+        return labels
+    inherited = [
+        TopicLabel(label.topic, (f"refers to answer {found.group(1)}", *label.triggers))
+        for label in target.topics
+    ]
+    return tuple(inherited) or labels
+
+
+def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list[Statement]:
+    """New statements with `topics` set, using questions, sections and debate flow as context."""
+    by_id = {s.id: s for s in statements}
+    own = {s.id: label_text(s.text, rules) for s in statements}
+    csam_docs = _csam_documents(statements, own, rules)
+    labelled: list[Statement] = []
+    recent: list[Statement] = []
+    for stmt in statements:
+        recent = [r for r in recent if r.doc == stmt.doc][-2:]
+        context = _context_of(stmt, by_id, recent, own, stmt.doc in csam_docs, rules)
+        labelled.append(dataclasses.replace(stmt, topics=label_text(stmt.text, rules, context)))
+        if stmt.role != "chair":
+            recent.append(stmt)
+    questions = _question_numbers(labelled)
+    result = []
+    for stmt in labelled:
+        if stmt.role == "cabinet" and _refers_back(stmt, rules):
+            stmt = dataclasses.replace(
+                stmt, topics=_inherit(stmt, stmt.topics, labelled, questions, rules)
+            )
+        result.append(stmt)
+    return result

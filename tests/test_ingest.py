@@ -1,0 +1,188 @@
+"""Ingest: a new document lands in versions/, the manifest and the store, or nowhere.
+
+A small fake parser stands in for `diffview.parse` (so these tests check ingest's own logic
+and stay fast); one test at the end uses the real parser once it exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import multiprocessing
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from diffview import store as store_mod
+from diffview.errors import InputError, LayoutError, StoreError
+from diffview.manifest import load_manifest
+from diffview.model import Document, Statement
+
+HAVE_PARSER = importlib.util.find_spec("diffview.parse") is not None
+NEW = "Vraag 1 Steunt het kabinet het detectiebevel?\nAntwoord: Nee, het kabinet steunt het niet.\n"
+
+
+def fake_parse_document(doc: Document, raw: str) -> list[Statement]:
+    """Question = first line with '?', answer = the rest; no '?' at all: LayoutError."""
+    lines = raw.split("\n")
+    q = next((i for i, line in enumerate(lines) if "?" in line), None)
+    if q is None:
+        raise LayoutError(doc.source, "no recognisable layout")
+    rest = " ".join(lines[q + 1 :]).strip() or "-"
+    digest = hashlib.sha1(raw.encode()).hexdigest()[:8]
+    common = {"doc": doc.id, "source": doc.source, "date": doc.date, "party": None}
+    return [
+        Statement(id=f"{doc.id}-q-{digest}", kind="question", speaker="VVD", role="parliament",
+                  text=lines[q], lines=(q + 1, q + 1), line_map=((0, q + 1),), **common),
+        Statement(id=f"{doc.id}-a-{digest}", kind="answer", speaker="kabinet", role="cabinet",
+                  text=rest, lines=(q + 2, len(lines)), line_map=((0, q + 2),),
+                  answers=(f"{doc.id}-q-{digest}",), **common),
+    ]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = types.ModuleType("diffview.parse")
+    module.parse_document = fake_parse_document  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "diffview.parse", module)
+    monkeypatch.delitem(sys.modules, "diffview.corpus", raising=False)
+    importlib.import_module("diffview.corpus")
+    yield
+    monkeypatch.delitem(sys.modules, "diffview.corpus", raising=False)
+
+
+def tree_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(path.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(path)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, check=True
+    ).stdout.decode()
+
+
+@pytest.fixture
+def setup(tmp_path: Path, versions_copy: Path):
+    from diffview.store import build_store
+
+    store = tmp_path / "store"
+    build_store(versions_copy, store)
+    new = tmp_path / "incoming.txt"
+    new.write_text(NEW)
+    return versions_copy, store, new
+
+
+def test_ingest_appends_document_source_manifest_and_commit(setup) -> None:
+    from diffview.ingest import ingest
+
+    versions, store, new = setup
+    head = git(store, "rev-parse", "HEAD").strip()
+    doc = ingest(new, versions, store, date="2026-04-01", title="--upload-pack=x ../../etc/passwd",
+                 kind="answers")  # fmt: skip
+    digest = hashlib.sha256(NEW.encode()).hexdigest()
+    assert doc.id == "005" and doc.source == f"005_{digest[:16]}.txt"
+    assert (versions / doc.source).read_bytes() == NEW.encode()
+    assert load_manifest(versions)[-1] == doc
+    assert doc.round == "2026-04" and doc.date_precision == "day"
+    assert git(store, "rev-parse", "HEAD~1").strip() == head  # appended, history kept
+    assert git(store, "log", "-1", "--format=%s").startswith(
+        "005: --upload-pack=x ../../etc/passwd"
+    )
+    assert "doc-005" in git(store, "tag").split()
+    assert not (store.parent / "etc").exists() and not list(versions.glob(".*"))
+    with pytest.raises(InputError, match="same content as document 005"):
+        ingest(new, versions, store, date="2026-04-02", kind="answers")
+
+
+def test_ingest_of_an_earlier_document_rebuilds_in_date_order(setup) -> None:
+    from diffview.ingest import ingest
+
+    versions, store, new = setup
+    doc = ingest(new, versions, store, date="2024-01", kind="answers", title="Tussendoor")
+    assert (doc.date.isoformat(), doc.date_precision) == ("2024-01-01", "month")
+    dates = git(store, "log", "--date=short", "--format=%ad").split()
+    assert dates == sorted(dates, reverse=True) and "2024-01-01" in dates
+
+
+def test_failed_store_update_rolls_everything_back(setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    from diffview.ingest import ingest
+
+    versions, store, new = setup
+    before = (tree_hash(versions), tree_hash(store))
+
+    def boom(path: Path) -> None:
+        raise StoreError("simulated failure")
+
+    monkeypatch.setattr(store_mod, "_checkout", boom)
+    with pytest.raises(StoreError, match="simulated"):
+        ingest(new, versions, store, date="2026-04-01", kind="answers", title="T")
+    assert (tree_hash(versions), tree_hash(store)) == before
+    assert not store_mod.lock_path(store).exists()
+
+
+def test_layout_error_changes_nothing(setup, tmp_path: Path) -> None:
+    from diffview.ingest import ingest
+
+    versions, store, _ = setup
+    prose = tmp_path / "prose.txt"
+    prose.write_text("Geen vragen hier.\n")
+    before = (tree_hash(versions), tree_hash(store))
+    with pytest.raises(LayoutError):
+        ingest(prose, versions, store, date="2026-04-01", kind="answers", title="T")
+    assert (tree_hash(versions), tree_hash(store)) == before
+
+
+def test_kind_and_title_are_guessed_or_refused(setup, tmp_path: Path) -> None:
+    from diffview.ingest import ingest
+
+    versions, store, new = setup
+    with pytest.raises(InputError, match="cannot tell the document kind"):
+        ingest(new, versions, store, date="2026-04-01")
+    other = tmp_path / "so.txt"
+    other.write_text("Verslag van een schriftelijk overleg\n" + NEW)
+    doc = ingest(other, versions, store, date="2026-04-01")
+    assert doc.kind == "written-consultation"
+    assert doc.title == "Verslag van een schriftelijk overleg"
+
+
+def _ingest_worker(file: str, versions: str, store: str, day: str) -> str:
+    from diffview.ingest import ingest
+
+    return ingest(Path(file), Path(versions), Path(store), date=day, kind="answers").id
+
+
+def test_concurrent_ingests_lose_nothing(setup, tmp_path: Path) -> None:
+    versions, store, _ = setup
+    files = []
+    for i in range(2):
+        f = tmp_path / f"n{i}.txt"
+        f.write_text(NEW + f"Extra regel {i}.\n")
+        files.append((str(f), str(versions), str(store), f"2026-04-0{i + 1}"))
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        ids = pool.starmap(_ingest_worker, files)
+    assert sorted(ids) == ["005", "006"]
+    assert [d.id for d in load_manifest(versions)][-2:] == ["005", "006"]
+    assert len(git(store, "rev-list", "HEAD").split()) == 7
+    assert {"doc-005", "doc-006"} <= set(git(store, "tag").split())
+
+
+@pytest.mark.skipif(not HAVE_PARSER, reason="diffview.parse not written yet")
+def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delitem(sys.modules, "diffview.parse", raising=False)
+    monkeypatch.delitem(sys.modules, "diffview.corpus", raising=False)
+    from diffview.ingest import ingest
+
+    src = (versions_copy / "004_a860574c1c53ee3c.txt").read_text()
+    new = tmp_path / "later.txt"
+    new.write_text(src + "\n")
+    doc = ingest(new, versions_copy, tmp_path / "store", date="2026-03-20",
+                 kind="written-consultation", title="Later")  # fmt: skip
+    assert doc.id == "005" and doc.round == "2026-03"

@@ -1,0 +1,440 @@
+"""The git store: determinism, history shape, safety (locks, CAS, hooks, swaps), reading API.
+
+Most tests use hand-made statements over the real manifest and sources, so they check the
+store's logic independently of the parser; the tests marked `corpus` build from the seeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import multiprocessing
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from diffview import store as store_mod
+from diffview.errors import StoreError
+from diffview.manifest import load_manifest_with_rounds
+from diffview.model import Document, Statement, TopicLabel
+from diffview.store import (
+    Store,
+    build_store,
+    check_ref_name,
+    default_store_path,
+    lock_path,
+    md_escape,
+    plan_store,
+    store_lock,
+    write_store,
+)
+
+HAVE_PARSER = importlib.util.find_spec("diffview.parse") is not None
+needs_parser = pytest.mark.skipif(not HAVE_PARSER, reason="diffview.parse not written yet")
+EVIL = "het kabinet <b>steunt</b> *niet* [x](javascript:y) \x1b]52;c;AAA\x07\n    # kop\n1. lijst"
+
+
+def git(repo: Path, *args: str) -> str:
+    out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True)
+    return out.stdout.decode()
+
+
+def tree_hash(path: Path) -> str:
+    """Hash of every file's path and bytes under `path` (a store or versions/)."""
+    h = hashlib.sha256()
+    for p in sorted(path.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(path)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def make_statements(docs: list[Document]) -> list[Statement]:
+    """Three statements per document: a question and two cabinet answers, one on topic."""
+    out = []
+    for d in docs:
+        for i in range(3):
+            cabinet = i > 0
+            topics = (TopicLabel("detection-order", ("detectiebevel",)),) if i == 1 else ()
+            if d.id == "004" and i == 2:
+                topics = (TopicLabel("derogation", ("derogatie",)),)
+            out.append(
+                Statement(
+                    id=f"{d.id}-s{i:03d}",
+                    doc=d.id,
+                    source=d.source,
+                    date=d.date,
+                    kind="answer" if cabinet else "question",
+                    speaker="kabinet" if cabinet else "VVD",
+                    party=None,
+                    role="cabinet" if cabinet else "parliament",
+                    text=f"{d.id}/{i}: {EVIL}",
+                    lines=(10 + i, 12 + i),
+                    line_map=((0, 10 + i), (5, 11 + i)),
+                    topics=topics,
+                )
+            )
+    return out
+
+
+@pytest.fixture
+def corpus(versions_dir: Path):
+    docs, labels = load_manifest_with_rounds(versions_dir)
+    sources = {d.source: (versions_dir / d.source).read_bytes() for d in docs}
+    return docs, make_statements(docs), sources, labels
+
+
+@pytest.fixture
+def built(tmp_path: Path, corpus) -> Path:
+    path = tmp_path / "store"
+    write_store(*corpus[:2], path, corpus[2], corpus[3])
+    return path
+
+
+# --- determinism and history -----------------------------------------------------------------
+
+
+def test_same_sources_same_commit_ids_in_two_places(tmp_path: Path, corpus) -> None:
+    a = write_store(corpus[0], corpus[1], tmp_path / "a", corpus[2], corpus[3])
+    b = write_store(corpus[0], corpus[1], tmp_path / "b", corpus[2], corpus[3])
+    assert a.commits == b.commits and a.action == b.action == "created"
+    assert git(tmp_path / "a", "show-ref") == git(tmp_path / "b", "show-ref")
+
+
+def test_building_twice_in_place_adds_nothing(built: Path, corpus) -> None:
+    before = (git(built, "show-ref"), tree_hash(built / ".git" / "objects"))
+    again = write_store(corpus[0], corpus[1], built, corpus[2], corpus[3])
+    assert again.action == "unchanged" and not again.changed
+    assert (git(built, "show-ref"), tree_hash(built / ".git" / "objects")) == before
+
+
+def test_log_shows_one_commit_per_document_with_its_date(built: Path) -> None:
+    log = git(built, "log", "--date=short", "--format=%ad|%cd|%an <%ae>|%s").splitlines()
+    assert [line.split("|")[0] for line in log] == [
+        "2026-03-02",
+        "2024-10-09",
+        "2024-10-08",
+        "2023-10-17",
+        "2023-10-12",
+    ]
+    assert all(line.split("|")[1] == line.split("|")[0] for line in log)
+    assert {line.split("|")[2] for line in log} == {"diffview <diffview@localhost>"}
+    assert log[3].split("|")[3] == (
+        "002: Antwoorden schriftelijk overleg JBZ-Raad 19-20 oktober 2023 (17 Oct 2023)"
+    )
+    body = git(built, "log", "-1", "--format=%b", "doc-002")
+    assert "Round: 2023-10" in body and "Kind: answers" in body and "Statements: 3" in body
+
+
+def test_tags_per_document_and_round(built: Path) -> None:
+    tags = git(built, "tag").split()
+    assert tags == [
+        "doc-000",
+        "doc-001",
+        "doc-002",
+        "doc-003",
+        "doc-004",
+        "round-2023-10",
+        "round-2024-10",
+        "round-2026-03",
+    ]
+    rev = lambda r: git(built, "rev-parse", f"{r}^{{commit}}").strip()  # noqa: E731
+    assert rev("round-2023-10") == rev("doc-002")
+    assert rev("round-2024-10") == rev("doc-001")
+    assert rev("round-2026-03") == rev("HEAD")
+
+
+def test_round_diff_of_a_topic_is_readable(built: Path) -> None:
+    diff = git(built, "diff", "round-2023-10", "round-2024-10", "--", "topics/detection-order.md")
+    assert '-round: "2023-10"' in diff and '+round: "2024-10"' in diff
+    assert "+## 003 · 8 Oct 2024 · kabinet" in diff
+
+
+def test_tree_layout_and_worktree(built: Path, corpus) -> None:
+    files = set(git(built, "ls-tree", "-r", "--name-only", "HEAD").split())
+    docs = corpus[0]
+    assert {f"sources/{d.source}" for d in docs} <= files
+    assert {f"documents/{d.id}.md" for d in docs} <= files
+    assert {f"statements/{d.id}.json" for d in docs} <= files
+    assert {"README.md", "manifest.json", "topics/detection-order.md"} <= files
+    for d in docs:  # byte for byte
+        assert (built / "sources" / d.source).read_bytes() == corpus[2][d.source]
+    assert git(built, "status", "--porcelain") == ""
+    # the round of 2023 had no derogation statement: the file appears with 004 only
+    assert "topics/derogation.md" not in git(built, "ls-tree", "-r", "--name-only", "doc-001")
+
+
+def test_statements_json_round_trips_every_field(built: Path, corpus) -> None:
+    data = json.loads((built / "statements" / "004.json").read_text())
+    assert list(data["statements"][0]) == [
+        "id",
+        "doc",
+        "source",
+        "date",
+        "kind",
+        "speaker",
+        "party",
+        "role",
+        "lines",
+        "section",
+        "answers",
+        "topics",
+        "footnotes",
+        "text",
+        "line_map",
+    ]
+    with Store.open(built) as st:
+        assert st.statements() == sorted(
+            corpus[1], key=lambda s: [d.id for d in st.documents()].index(s.doc)
+        )
+
+
+def test_markdown_escapes_and_sanitises_document_text(built: Path) -> None:
+    md = (built / "documents" / "002.md").read_text()
+    assert "<b>" not in md and "\x1b" not in md and "\x07" not in md
+    assert r"\<b\>steunt\</b\>" in md and "<U+001B>\\]52;c;AAA<U+0007>" in md
+    assert "\n    # kop" not in md and "\n\\# kop" in md and "\n1\\. lijst" in md
+    assert md_escape("[a](b) `c` | d") == r"\[a\](b) \`c\` \| d"
+
+
+# --- safety ----------------------------------------------------------------------------------
+
+
+def test_failed_build_leaves_previous_store_byte_identical(
+    built: Path, corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree_hash(built)
+    bad = [*corpus[1], Statement(**{**corpus[1][0].__dict__, "doc": "999"})]
+    with pytest.raises(StoreError, match="unknown document"):
+        write_store(corpus[0], bad, built, corpus[2], corpus[3])
+
+    def boom(path: Path) -> None:
+        raise StoreError("simulated failure during checkout")
+
+    monkeypatch.setattr(store_mod, "_checkout", boom)
+    changed = [*corpus[1][:-1], Statement(**{**corpus[1][-1].__dict__, "text": "other"})]
+    with pytest.raises(StoreError, match="simulated"):
+        write_store(corpus[0], changed, built, corpus[2], corpus[3])
+    assert tree_hash(built) == before
+    assert sorted(p.name for p in built.parent.iterdir()) == ["store"]  # no temp dirs, no lock
+
+
+def test_changed_statements_rebuild_by_swap(built: Path, corpus) -> None:
+    changed = [*corpus[1][:-1], Statement(**{**corpus[1][-1].__dict__, "text": "other"})]
+    report = write_store(corpus[0], changed, built, corpus[2], corpus[3])
+    assert report.action == "rebuilt"
+    assert git(built, "rev-parse", "HEAD").strip() == report.head
+
+
+def test_append_moves_refs_by_compare_and_swap(tmp_path: Path, corpus) -> None:
+    docs, stmts, sources, labels = corpus
+    path = tmp_path / "store"
+    first = write_store(docs[:4], [s for s in stmts if s.doc != "004"], path, sources, labels)
+    report = write_store(docs, stmts, path, sources, labels)
+    assert report.action == "appended"
+    assert report.commits[:4] == first.commits
+    assert git(path, "rev-parse", "HEAD~1").strip() == first.head
+    # a writer that read an old HEAD cannot move the ref
+    plan = plan_store(docs[:4], [s for s in stmts if s.doc != "004"], sources, labels)
+    stale_old = {"refs/heads/main": first.head}
+    with pytest.raises(StoreError, match="changed under us"):
+        store_mod._update_refs(path, {"refs/heads/main": plan.refs["refs/heads/main"]}, stale_old)
+    assert git(path, "rev-parse", "HEAD").strip() == report.head
+
+
+def test_stale_lock_is_reported_not_removed(built: Path, corpus) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    lock = lock_path(built)
+    info = {"pid": dead.pid, "host": os.uname().nodename, "time": "2020-01-01T00:00:00+00:00"}
+    lock.write_text(json.dumps(info))
+    with pytest.raises(StoreError) as exc:
+        write_store(corpus[0], corpus[1], built, corpus[2], corpus[3])
+    message = str(exc.value)
+    assert "stale lock" in message and str(lock) in message and f"rm {lock}" in message
+    assert "\n" not in message and lock.exists()
+
+
+def test_live_lock_times_out_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with (
+        store_lock(path),
+        pytest.raises(StoreError, match="store is locked"),
+        store_lock(path, wait=0.2),
+    ):
+        pass
+    assert not lock_path(path).exists()
+
+
+def _concurrent_writer(path: str, versions: str, n_docs: int) -> str:
+    docs, labels = load_manifest_with_rounds(Path(versions))
+    docs = docs[:n_docs]
+    sources = {d.source: (Path(versions) / d.source).read_bytes() for d in docs}
+    return write_store(docs, make_statements(docs), Path(path), sources, labels).action
+
+
+def test_concurrent_writers_serialise(tmp_path: Path, versions_dir: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    args = [(str(tmp_path / "s"), str(versions_dir), n) for n in (3, 5, 4, 5)]
+    with ctx.Pool(4) as pool:
+        actions = pool.starmap(_concurrent_writer, args)
+    assert "created" in actions
+    # whatever the order, the store ends complete or at one writer's full history
+    count = len(git(tmp_path / "s", "rev-list", "HEAD").split())
+    assert count in (3, 4, 5)
+    assert git(tmp_path / "s", "fsck", "--strict", "--no-dangling") == ""
+
+
+def test_hooks_never_run_even_with_global_hooks_path(
+    tmp_path: Path, corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    marker = tmp_path / "hook-ran"
+    for name in (
+        "reference-transaction",
+        "post-checkout",
+        "pre-commit",
+        "post-commit",
+        "post-index-change",
+        "pre-auto-gc",
+        "post-rewrite",
+        "fsmonitor-watchman",
+    ):
+        hook = hooks / name
+        hook.write_text(f"#!/bin/sh\necho {name} >> {marker}\nexit 1\n")
+        hook.chmod(0o755)
+    cfg = tmp_path / "gitconfig"
+    cfg.write_text(f"[core]\n\thooksPath = {hooks}\n\tfsmonitor = {hooks}/fsmonitor-watchman\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(cfg))
+    docs, stmts, sources, labels = corpus
+    path = tmp_path / "store"
+    write_store(docs[:4], [s for s in stmts if s.doc != "004"], path, sources, labels)
+    assert write_store(docs, stmts, path, sources, labels).action == "appended"
+    assert not marker.exists()
+    assert "hooksPath = /dev/null" in (path / ".git" / "config").read_text()
+
+
+def test_unsafe_ref_names_are_refused() -> None:
+    assert check_ref_name("refs/tags/round-2024-10") == "refs/tags/round-2024-10"
+    for bad in (
+        "refs/tags/--upload-pack=x",
+        "refs/tags/a..b",
+        "refs/tags/x y",
+        "refs/tags/.x",
+        "refs/tags/x.lock",
+        "refs/tags/a@{1}",
+        "refs/tags/é",
+        "--upload-pack=x",
+        "refs/tags/x\n",
+    ):
+        with pytest.raises(StoreError):
+            check_ref_name(bad)
+
+
+def test_unsafe_document_ids_and_topics_never_reach_git(tmp_path: Path, corpus) -> None:
+    docs, stmts, sources, labels = corpus
+    evil = Document(**{**docs[0].__dict__, "id": "--x"})
+    with pytest.raises(StoreError, match="invalid"):
+        write_store([evil], [], tmp_path / "s", sources, labels)
+    bad_topic = Statement(**{**stmts[0].__dict__, "topics": (TopicLabel("../x", ()),)})
+    with pytest.raises(StoreError, match="unsafe topic"):
+        write_store(docs, [bad_topic], tmp_path / "s", sources, labels)
+    assert not (tmp_path / "s").exists()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def test_open_refuses_missing_and_foreign_repositories(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store"):
+        Store.open(tmp_path / "nothing")
+    other = tmp_path / "other"
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    with pytest.raises(StoreError, match="not a diffview store"):
+        Store.open(other)
+
+
+def test_build_refuses_to_replace_a_foreign_directory(tmp_path: Path, corpus) -> None:
+    other = tmp_path / "other"
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    before = tree_hash(other)
+    with pytest.raises(StoreError, match="not a diffview store"):
+        write_store(*corpus[:2], other, corpus[2], corpus[3])
+    assert tree_hash(other) == before
+
+
+def test_reading_api(built: Path, versions_dir: Path) -> None:
+    with Store.open(built) as st:
+        assert [d.id for d in st.documents()] == ["000", "002", "003", "001", "004"]
+        assert st.topics() == ["derogation", "detection-order"]
+        assert [(v.round, v.label, v.tag) for v in st.versions()] == [
+            ("2023-10", "Oct 2023", "round-2023-10"),
+            ("2024-10", "Oct 2024", "round-2024-10"),
+            ("2026-03", "Mar 2026", "round-2026-03"),
+        ]
+        assert [v.round for v in st.versions("derogation")] == ["2026-03"]
+        assert st.resolve_version("2024").round == "2024-10"
+        assert st.resolve_version("round-2023-10").round == "2023-10"
+        as_of = st.resolve_version("doc-003")
+        assert (as_of.round, [d.id for d in as_of.docs], as_of.tag) == (
+            "2024-10",
+            ["003"],
+            "doc-003",
+        )
+        assert st.resolve_version("001").tag == "round-2024-10"
+        with pytest.raises(StoreError, match="valid: 2023-10, 2024-10, 2026-03"):
+            st.resolve_version("1999")
+        got = st.topic_statements("detection-order", "2024-10")
+        assert [s.id for s in got] == ["003-s001", "001-s001"]
+        assert [s.doc for s in st.statements(at="2023-10")] == ["000"] * 3 + ["002"] * 3
+        assert len(st.statements(doc="004")) == 3
+        assert st.statement("002-s001").doc == "002"
+        with pytest.raises(StoreError):
+            st.statement("nope")
+        src = (versions_dir / "003_4a688004c2e20cff.txt").read_text().split("\n")
+        assert st.source_lines("003", 3, 5) == src[2:5]
+        log = st.topic_log("detection-order")
+        assert [e.version.round for e in log] == ["2026-03", "2024-10", "2023-10"]
+        assert [e.statements for e in log] == [1, 2, 2]
+        assert st.topic_counts()["derogation"] == {"004": 1}
+
+
+def test_default_store_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DIFFVIEW_STORE", str(tmp_path / "x"))
+    assert default_store_path() == tmp_path / "x"
+    monkeypatch.delenv("DIFFVIEW_STORE")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_store_path() == tmp_path / "xdg" / "diffview" / "store"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_store_path() == tmp_path / "home" / ".local" / "share" / "diffview" / "store"
+
+
+def test_handmade_build_is_fast(tmp_path: Path, corpus) -> None:
+    started = time.perf_counter()
+    write_store(corpus[0], corpus[1], tmp_path / "s", corpus[2], corpus[3])
+    assert time.perf_counter() - started < 1.0
+
+
+# --- the real corpus -------------------------------------------------------------------------
+
+
+@needs_parser
+def test_build_bundled_corpus(tmp_path: Path, versions_dir: Path) -> None:
+    started = time.perf_counter()
+    a = build_store(versions_dir, tmp_path / "a")
+    elapsed = time.perf_counter() - started
+    b = build_store(versions_dir, tmp_path / "b")
+    assert a.commits == b.commits
+    assert build_store(versions_dir, tmp_path / "a").action == "unchanged"
+    dates = git(tmp_path / "a", "log", "--date=short", "--format=%ad").split()
+    assert dates == ["2026-03-02", "2024-10-09", "2024-10-08", "2023-10-17", "2023-10-12"]
+    diff = git(
+        tmp_path / "a", "diff", "round-2023-10", "round-2024-10", "--", "topics/detection-order.md"
+    )
+    assert diff.strip() and "\x1b" not in diff
+    assert elapsed < 2.0, f"build took {elapsed:.2f}s"
