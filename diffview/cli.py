@@ -56,15 +56,15 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    import time
-
     from diffview.store import build_store
 
-    path = _store_path(args)
-    started = time.perf_counter()
-    report = build_store(Path(args.versions), path)
-    elapsed = time.perf_counter() - started
-    print(f"{report} ({elapsed:.2f} s)")
+    report = build_store(Path(args.versions), _store_path(args))
+    for doc_id, sha in report.commits:
+        print(f"{sha[:12]}  doc-{doc_id}")
+    print(
+        f"{report.action} {report.store_path}: {len(report.commits)} documents, "
+        f"head {report.head[:12]} ({report.seconds:.2f} s)"
+    )
     return 0
 
 
@@ -151,7 +151,12 @@ def cmd_log(args: argparse.Namespace) -> int:
             f"unknown topic {args.topic!r}; known topics: {', '.join(store.topics())}"
         )
     for entry in store.topic_log(args.topic):
-        print(sanitize_line(str(entry)))
+        per_doc = ", ".join(f"{doc}: {n}" for doc, n in entry.per_doc)
+        line = (
+            f"{entry.date.isoformat()}  {entry.version.label:<9} {entry.version.tag:<14} "
+            f"{entry.commit[:12]}  {entry.statements:>3} cabinet statements ({per_doc})"
+        )
+        print(sanitize_line(line))
     return 0
 
 
