@@ -12,7 +12,6 @@ import json
 import multiprocessing
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -414,10 +413,9 @@ def test_default_store_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert default_store_path() == tmp_path / "home" / ".local" / "share" / "diffview" / "store"
 
 
-def test_handmade_build_is_fast(tmp_path: Path, corpus) -> None:
-    started = time.perf_counter()
-    write_store(corpus[0], corpus[1], tmp_path / "s", corpus[2], corpus[3])
-    assert time.perf_counter() - started < 1.0
+def test_handmade_build_writes_one_commit_per_document(tmp_path: Path, corpus) -> None:
+    report = write_store(corpus[0], corpus[1], tmp_path / "s", corpus[2], corpus[3])
+    assert [doc for doc, _ in report.commits] == [d.id for d in corpus[0]]
 
 
 # --- the real corpus -------------------------------------------------------------------------
@@ -425,9 +423,7 @@ def test_handmade_build_is_fast(tmp_path: Path, corpus) -> None:
 
 @needs_parser
 def test_build_bundled_corpus(tmp_path: Path, versions_dir: Path) -> None:
-    started = time.perf_counter()
     a = build_store(versions_dir, tmp_path / "a")
-    elapsed = time.perf_counter() - started
     b = build_store(versions_dir, tmp_path / "b")
     assert a.commits == b.commits
     assert build_store(versions_dir, tmp_path / "a").action == "unchanged"
@@ -437,4 +433,3 @@ def test_build_bundled_corpus(tmp_path: Path, versions_dir: Path) -> None:
         tmp_path / "a", "diff", "round-2023-10", "round-2024-10", "--", "topics/detection-order.md"
     )
     assert diff.strip() and "\x1b" not in diff
-    assert elapsed < 2.0, f"build took {elapsed:.2f}s"

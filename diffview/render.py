@@ -1,0 +1,402 @@
+"""Terminal and JSON output of a `Comparison` for the CLI (a view: it may import Rich).
+
+Everything shown is built as Rich `Text` objects, never as markup strings, so a statement
+containing `[bold red]` stays literal; and every document string passes
+`diffview.sanitize.sanitize` once more here (it is idempotent and cheap), so that a
+`Sentence` built by hand with a terminal escape or a bidi override still cannot reach the
+terminal raw.
+
+Without colour the output carries no escape codes at all, and word changes are shown with
+the classic word-diff markers instead: `[-deleted-]` and `{+inserted+}`.
+
+JSON schema (`JSON_SCHEMA_VERSION = 1`), produced by `comparison_to_json`; keys sorted,
+UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
+
+    {
+      "schema": 1,
+      "topic": str,
+      "from": {"label": str, "docs": [doc id, ...]},
+      "to":   {"label": str, "docs": [doc id, ...]},
+      "summary": {<change class>: int for every class in model.CHANGE_CLASSES,
+                  "stance": int (units carrying at least one stance flag)},
+      "units": [
+        {
+          "change": one of model.CHANGE_CLASSES,
+          "score": float rounded to 4 decimals,
+          "moved": bool,
+          "stance": [{"kind": "negation"|"modality"|"position",
+                      "removed": [str, ...], "added": [str, ...]}],
+          "left":  [{"text": str, "doc": str, "source": str, "statement": str,
+                     "lines": [first, last]}],        # FROM side, source lines 1-based
+          "right": [...same shape...],                # TO side
+          "ops":   [{"op": "equal"|"delete"|"insert", "text": str}]  # word diff left→right
+        }
+      ]
+    }
+
+All strings taken from documents are sanitised (control/bidi/private characters appear as
+`<U+XXXX>`). `summary` counts come from `Comparison.counts` (derived from the units when a
+hand-made comparison has none).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from io import StringIO
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from diffview.model import CHANGE_CLASSES, AlignedUnit, Comparison, Sentence, StanceFlag, WordOp
+from diffview.sanitize import sanitize, sanitize_line
+
+JSON_SCHEMA_VERSION = 1
+
+_OP_NAMES = {-1: "delete", 0: "equal", 1: "insert"}
+
+# Styles per change class: the class label is the first thing the eye looks for in a row.
+_CLASS_STYLE = {
+    "unchanged": "dim",
+    "reworded": "yellow",
+    "rewritten": "magenta",
+    "moved": "cyan",
+    "split": "blue",
+    "merged": "blue",
+    "added": "green",
+    "removed": "red",
+}
+_DELETE_STYLE = "red strike"
+_INSERT_STYLE = "green underline"
+_MIN_WIDTH = 10  # below this no layout is readable; we still never exceed the given width
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def _counts(comparison: Comparison) -> dict[str, int]:
+    """Counts per change class: the comparison's own, or derived for hand-made ones."""
+    if comparison.counts:
+        return dict(comparison.counts)
+    counts: dict[str, int] = {}
+    for unit in comparison.units:
+        counts[unit.change] = counts.get(unit.change, 0) + 1
+    return counts
+
+
+def _ordered_classes(counts: dict[str, int]) -> list[str]:
+    """Known classes in model order, then any unknown ones alphabetically (stable output)."""
+    extra = sorted(k for k in counts if k not in CHANGE_CLASSES)
+    return [*CHANGE_CLASSES, *extra]
+
+
+def summary_line(comparison: Comparison) -> str:
+    """One line: non-zero counts per change class, then the number of stance changes."""
+    counts = _counts(comparison)
+    parts = [f"{counts[c]} {c}" for c in _ordered_classes(counts) if counts.get(c)]
+    if not parts:
+        parts = ["no sentences"]
+    stance = len(comparison.stance_units)
+    parts.append(f"{stance} stance change{'' if stance == 1 else 's'}")
+    return " · ".join(parts)
+
+
+def stance_label(flags: Sequence[StanceFlag]) -> str:
+    """`niet→ ; steunt→onthoudt`: what each flag removed and added, sanitised."""
+    return " ; ".join(
+        f"{sanitize_line(','.join(f.removed))}→{sanitize_line(','.join(f.added))}" for f in flags
+    )
+
+
+# --------------------------------------------------------------------------- word ops
+
+
+def _side_ops(unit: AlignedUnit, side: str) -> list[tuple[int, str]]:
+    """The ops that spell one side: equal+delete for FROM, equal+insert for TO.
+
+    Units without ops (unchanged, or hand-made) are spelled from the sentences: the whole
+    side is deleted for `removed`, inserted for `added`, equal otherwise.
+    """
+    wanted = -1 if side == "left" else 1
+    if unit.ops:
+        return [(op.op, sanitize(op.text)) for op in unit.ops if op.op in (0, wanted)]
+    sentences = unit.left if side == "left" else unit.right
+    text = " ".join(sanitize(s.text) for s in sentences)
+    if unit.change in ("added", "removed"):
+        return [(wanted, text)]
+    return [(0, text)]
+
+
+def _styled(ops: Iterable[tuple[int, str]], color: bool) -> Text:
+    """A Text with deleted/inserted words styled (colour) or bracketed (no colour)."""
+    text = Text(overflow="fold")
+    for op, chunk in ops:
+        core = chunk.strip()
+        if op == 0 or not core:
+            text.append(chunk)
+            continue
+        lead = chunk[: len(chunk) - len(chunk.lstrip())]
+        trail = chunk[len(chunk.rstrip()) :]
+        text.append(lead)  # whitespace stays outside the marks, as in `git diff --word-diff`
+        if color:
+            text.append(core, style=_DELETE_STYLE if op < 0 else _INSERT_STYLE)
+        else:
+            text.append(f"[-{core}-]" if op < 0 else f"{{+{core}+}}")
+        text.append(trail)
+    return text
+
+
+def _sentence_starts(raw: str, sentences: Sequence[str]) -> list[int] | None:
+    """Offsets in `raw` where each sentence begins, or None when they cannot be found."""
+    starts: list[int] = []
+    cursor = 0
+    for sentence in sentences:
+        probe = sentence.strip()[:24]
+        at = raw.find(probe, cursor) if probe else cursor
+        if at < 0:
+            return None
+        starts.append(at)
+        cursor = at + max(len(probe), 1)
+    starts[0] = 0
+    return starts
+
+
+def _cut_ops(ops: Sequence[tuple[int, str]], starts: Sequence[int]) -> list[list[tuple[int, str]]]:
+    """Split a side's op chunks at raw offsets, so each sentence gets its own markers."""
+    bounds = [*starts[1:], None]
+    pieces: list[list[tuple[int, str]]] = [[] for _ in starts]
+    offset = 0
+    index = 0
+    for op, chunk in ops:
+        while chunk:
+            limit = bounds[index]
+            take = len(chunk) if limit is None else min(len(chunk), limit - offset)
+            if take <= 0:
+                index += 1
+                continue
+            pieces[index].append((op, chunk[:take]))
+            chunk = chunk[take:]
+            offset += take
+    return pieces
+
+
+def _side_texts(unit: AlignedUnit, side: str, color: bool) -> list[Text]:
+    """One styled Text per sentence of a side (split/merge rows show 1 vs 2 sentences).
+
+    When the op texts do not spell the sentences (a hand-made unit), the side is shown
+    whole, followed by all its citations.
+    """
+    sentences = unit.left if side == "left" else unit.right
+    ops = _side_ops(unit, side)
+    if len(sentences) > 1:
+        raw = "".join(chunk for _, chunk in ops)
+        starts = _sentence_starts(raw, [sanitize(s.text) for s in sentences])
+        if starts is not None:
+            texts = [_styled(piece, color) for piece in _cut_ops(ops, starts)]
+            for text in texts:
+                text.rstrip()
+            return texts
+    return [_styled(ops, color)] if sentences else []
+
+
+def _cite(sentence: Sentence) -> str:
+    return sanitize_line(sentence.cite)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _row_meta(unit: AlignedUnit) -> Text:
+    """`reworded 0.82 ↕ moved ⚑ stance: niet→ ; steunt→onthoudt`."""
+    meta = Text(overflow="fold")
+    meta.append(unit.change, style=f"bold {_CLASS_STYLE.get(unit.change, '')}".strip())
+    meta.append(f" {unit.score:.2f}", style="dim")
+    if unit.change == "moved":
+        meta.append(" ↕", style="cyan")  # the class already says it
+    elif unit.moved:
+        meta.append(" ↕ moved", style="cyan")
+    if unit.stance:
+        meta.append(f" ⚑ stance: {stance_label(unit.stance)}", style="bold red")
+    return meta
+
+
+def _cell(unit: AlignedUnit, side: str, color: bool) -> Group | Text:
+    """One column of a row: each sentence followed by its citation."""
+    sentences = unit.left if side == "left" else unit.right
+    if not sentences:
+        return Text("—", style="dim")
+    texts = _side_texts(unit, side, color)
+    parts: list[Text] = []
+    if len(texts) == len(sentences):
+        for text, sentence in zip(texts, sentences, strict=True):
+            parts.append(text)
+            parts.append(Text(_cite(sentence), style="dim", overflow="fold"))
+    else:
+        parts.extend(texts)
+        parts.append(Text(", ".join(_cite(s) for s in sentences), style="dim", overflow="fold"))
+    return Group(*parts)
+
+
+def _header(comparison: Comparison) -> list[Text]:
+    topic = Text(f"Topic: {sanitize_line(comparison.topic)}", style="bold", overflow="fold")
+    return [
+        topic,
+        _version_line("FROM", comparison.from_label, comparison.from_docs, "red"),
+        _version_line("TO", comparison.to_label, comparison.to_docs, "green"),
+    ]
+
+
+def _version_line(name: str, label: str, docs: Sequence[str], style: str) -> Text:
+    line = Text(overflow="fold")
+    line.append(f"{name:<4} ", style=f"bold {style}")
+    line.append(sanitize_line(label))
+    line.append(f"  (docs {', '.join(sanitize_line(d) for d in docs) or '—'})", style="dim")
+    return line
+
+
+def _console(width: int, color: bool) -> tuple[Console, StringIO]:
+    """A Console writing to a buffer; no colour means no escape codes whatsoever.
+
+    The environment is pinned (`_environ={}`) so NO_COLOR/COLUMNS/TERM of the caller cannot
+    change the output: the caller decides `width` and `color`.
+    """
+    buffer = StringIO()
+    console = Console(
+        file=buffer,
+        width=max(width, _MIN_WIDTH),
+        color_system="truecolor" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        legacy_windows=False,
+        soft_wrap=False,
+        _environ={},
+    )
+    return console, buffer
+
+
+def _finish(buffer: StringIO, color: bool) -> str:
+    """Trailing padding spaces are noise in plain output (and in tests, and in diffs)."""
+    out = buffer.getvalue()
+    if color:
+        return out
+    return "\n".join(line.rstrip() for line in out.split("\n"))
+
+
+def render_side_by_side(comparison: Comparison, *, width: int, color: bool) -> str:
+    """FROM left, TO right, one row per aligned unit; wraps within columns, never cuts."""
+    console, buffer = _console(width, color)
+    for line in _header(comparison):
+        console.print(line)
+    console.print(Text("─" * max(width, _MIN_WIDTH), style="dim"))
+    for unit in comparison.units:
+        console.print(_row_meta(unit))
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(ratio=1, overflow="fold")
+        grid.add_column(ratio=1, overflow="fold")
+        grid.add_row(_cell(unit, "left", color), _cell(unit, "right", color))
+        console.print(grid)
+        console.print()
+    console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
+    return _finish(buffer, color)
+
+
+def _inline_text(unit: AlignedUnit, color: bool) -> Text:
+    """The redline of one unit: FROM text with TO's changes applied in place."""
+    if unit.ops:
+        ops = [(op.op, sanitize(op.text)) for op in unit.ops]
+    elif unit.change == "removed" or not unit.right:
+        ops = _side_ops(unit, "left")
+    elif unit.change in ("added", "unchanged", "moved") or not unit.left:
+        ops = _side_ops(unit, "right")
+    else:  # a changed pair without word ops: whole FROM deleted, whole TO inserted
+        left = " ".join(sanitize(s.text) for s in unit.left)
+        right = " ".join(sanitize(s.text) for s in unit.right)
+        ops = [(-1, left), (0, " "), (1, right)]
+    return _styled(ops, color)
+
+
+def render_inline(comparison: Comparison, *, width: int, color: bool) -> str:
+    """One column, redline style, each unit followed by its citations FROM → TO."""
+    console, buffer = _console(width, color)
+    for line in _header(comparison):
+        console.print(line)
+    console.print(Text("─" * max(width, _MIN_WIDTH), style="dim"))
+    for unit in comparison.units:
+        console.print(_row_meta(unit))
+        console.print(_inline_text(unit, color))
+        cites = Text(overflow="fold", style="dim")
+        cites.append(", ".join(_cite(s) for s in unit.left) or "—")
+        cites.append(" → ")
+        cites.append(", ".join(_cite(s) for s in unit.right) or "—")
+        console.print(cites)
+        console.print()
+    console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
+    return _finish(buffer, color)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _sentence_json(sentence: Sentence) -> dict[str, object]:
+    return {
+        "text": sanitize(sentence.text),
+        "doc": sanitize_line(sentence.doc),
+        "source": sanitize_line(sentence.source),
+        "statement": sanitize_line(sentence.statement_id),
+        "lines": [sentence.lines[0], sentence.lines[1]],
+    }
+
+
+def _flag_json(flag: StanceFlag) -> dict[str, object]:
+    return {
+        "kind": flag.kind,
+        "removed": [sanitize_line(w) for w in flag.removed],
+        "added": [sanitize_line(w) for w in flag.added],
+    }
+
+
+def _op_json(op: WordOp) -> dict[str, str]:
+    return {"op": _OP_NAMES[op.op], "text": sanitize(op.text)}
+
+
+def _unit_json(unit: AlignedUnit) -> dict[str, object]:
+    return {
+        "change": unit.change,
+        "score": round(float(unit.score), 4),
+        "moved": bool(unit.moved),
+        "stance": [_flag_json(f) for f in unit.stance],
+        "left": [_sentence_json(s) for s in unit.left],
+        "right": [_sentence_json(s) for s in unit.right],
+        "ops": [_op_json(op) for op in unit.ops],
+    }
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, object]:
+    """The JSON document as plain data (schema in the module docstring)."""
+    counts = _counts(comparison)
+    summary: dict[str, int] = {c: int(counts.get(c, 0)) for c in _ordered_classes(counts)}
+    summary["stance"] = len(comparison.stance_units)
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "topic": sanitize_line(comparison.topic),
+        "from": {
+            "label": sanitize_line(comparison.from_label),
+            "docs": [sanitize_line(d) for d in comparison.from_docs],
+        },
+        "to": {
+            "label": sanitize_line(comparison.to_label),
+            "docs": [sanitize_line(d) for d in comparison.to_docs],
+        },
+        "summary": summary,
+        "units": [_unit_json(u) for u in comparison.units],
+    }
+
+
+def comparison_to_json(comparison: Comparison) -> str:
+    """Stable JSON (schema 1): sorted keys, UTF-8, indent 2, newline-terminated."""
+    data = comparison_to_dict(comparison)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
