@@ -1,0 +1,496 @@
+"""Behaviour of the terminal app, driven with Textual's pilot against a small fake store."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+from tui_fakes import MALICIOUS, FakeStore, fake_changelog, fake_compare
+
+from diffview.errors import StoreError
+from tui import backend
+from tui.app import DiffviewApp
+from tui.rows import side_texts
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.message import MessageScreen
+from tui.screens.provenance import ProvenanceScreen
+from tui.screens.search import SearchScreen
+from tui.widgets.diff import DiffView
+from tui.widgets.timeline import Timeline
+
+SMALL = (80, 24)
+WIDE = (140, 40)
+
+
+def aio(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async test without an asyncio plugin (pytest sees the original signature)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+@pytest.fixture
+def fake_core(monkeypatch: pytest.MonkeyPatch) -> FakeStore:
+    """The fake store, with compare and changelog answered by the fakes."""
+    monkeypatch.setattr(backend, "compare", fake_compare)
+    monkeypatch.setattr(backend, "changelog", fake_changelog)
+    return FakeStore()
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers finish and the screen repaint."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app: DiffviewApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def main_of(app: DiffviewApp) -> MainScreen:
+    assert app.main_screen is not None
+    return app.main_screen
+
+
+def chosen(app: DiffviewApp) -> tuple[str, str | None, str | None]:
+    event = main_of(app).chosen
+    assert event is not None
+    return event.topic, event.from_spec, event.to_spec
+
+
+async def focus_version(pilot: Pilot, topic: str, spec: str) -> None:
+    timeline = pilot.app.screen.query_one(Timeline)
+    timeline.focus()
+    for topic_node in timeline.root.children:
+        for node in topic_node.children:
+            if node.data and node.data.topic == topic and node.data.row.spec == spec:
+                timeline.move_cursor(node)
+    await pilot.pause()
+
+
+@aio
+async def test_opens_on_latest_change_of_detection_order(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert list(app.screen.query_one(Timeline).rows) == [
+            "detection-order",
+            "encryption",
+            "derogation",
+            "csam-other",
+        ]
+        assert chosen(app) == ("detection-order", "2024-10", "2026-03")
+        text = screen_text(app)
+        assert "FROM Oct 2024" in text and "TO Mar 2026" in text
+        assert "│Het kabinet wijst" in text
+
+
+@aio
+async def test_f_sets_from_and_enter_sets_to(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await focus_version(pilot, "detection-order", "2023-10")
+        await pilot.press("f")
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2026-03")
+        await focus_version(pilot, "detection-order", "2024-10")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2024-10")
+        assert fake_core.compare_calls[-1] == ("detection-order", "2023-10", "2024-10")
+        assert "F 2023-10-17" in screen_text(app)
+
+
+@aio
+async def test_click_on_version_sets_to(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        timeline = app.screen.query_one(Timeline)
+        line = next(
+            i
+            for i in range(timeline.last_line + 1)
+            if (node := timeline.get_node_at_line(i)) is not None
+            and node.data is not None
+            and node.data.row is not None
+            and node.data.row.spec == "2024-10"
+        )
+        await pilot.click(Timeline, offset=(12, line + 1))  # +1: the border
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2024-10")
+
+
+@aio
+async def test_brackets_step_through_history(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2024-10")
+        await pilot.press("left_square_bracket")  # nothing earlier: stays, notifies
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2024-10")
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2024-10", "2026-03")
+
+
+@aio
+async def test_jump_between_changes_and_stance(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        diff = app.screen.query_one(DiffView)
+        assert diff.has_focus
+        assert diff.cursor == 1  # first change; row 0 is unchanged
+        await pilot.press("home")
+        assert diff.cursor == 0
+        await pilot.press("s")
+        assert diff.cursor == 1 and diff.units[1].stance
+        await pilot.press("n", "n")
+        assert diff.cursor == 3
+        await pilot.press("n")  # no further change: stays
+        assert diff.cursor == 3
+        await pilot.press("p")
+        assert diff.cursor == 2
+        await pilot.press("s")  # no stance change below
+        assert diff.cursor == 2
+
+
+@aio
+async def test_enter_shows_provenance_with_question_and_source(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket")  # 2023-10 → 2024-10; row 0 from 002-a001
+        await settle(pilot)
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen)
+        text = screen_text(app)
+        assert "002 Antwoorden JBZ-Raad okt 2023" in text
+        assert "lines 13-16" in text
+        assert "Answers VVD (002:10-11)" in text
+        assert "Steunt het kabinet een detectiebevel voor nieuw materiaal?" in text
+        assert "bronregel 13 van 002" in text and "bronregel 10 van 002" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+@aio
+async def test_click_on_row_opens_provenance(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.click(DiffView, offset=(10, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen)
+        assert main_of(app).diff.cursor == 0
+
+
+@aio
+async def test_t_toggles_redline(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        diff = app.screen.query_one(DiffView)
+        assert "│Het kabinet wijst" in screen_text(app)
+        await pilot.press("t")
+        await pilot.pause()
+        assert diff.mode == "redline"
+        text = screen_text(app)
+        assert "FROM Oct 2024 (003)  →  TO Mar 2026 (004)" in text
+        assert "│Het kabinet wijst" not in text
+        await pilot.press("t")
+        assert diff.mode == "side"
+
+
+@aio
+async def test_search_finds_statement_and_opens_it(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"q VERPLICHTE detectie")  # typing `q` in the box does not quit
+        await settle(pilot)
+        assert app.is_running
+        await pilot.press(*(["backspace"] * 25), *"VERPLICHTE detectie")
+        await settle(pilot)
+        assert app.screen.query_one(OptionList).option_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen)
+        assert "004 Verslag SO JBZ-Raad mrt 2026" in screen_text(app)
+
+
+@aio
+async def test_palette_lists_topics_and_opens_one(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Topic: derogation")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert chosen(app) == ("derogation", None, "2026-03")
+
+
+@aio
+async def test_one_version_topic_is_explained(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        main_of(app).select_topic("derogation")
+        await settle(pilot)
+        assert "one version only" in screen_text(app)
+        await pilot.press("n", "enter", "t", "e")  # nothing to do, nothing breaks
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        main_of(app).select_topic("encryption")
+        await settle(pilot)
+        assert "No version" in screen_text(app)
+
+
+@aio
+async def test_export_writes_changelog_without_overwriting(
+    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+    first = tmp_path / "diffview-detection-order-2024-10-2026-03.md"
+    second = tmp_path / "diffview-detection-order-2024-10-2026-03-2.md"
+    assert first.read_text(encoding="utf-8").startswith("## detection-order: 2024-10 → 2026-03")
+    assert second.exists()
+
+
+@aio
+async def test_help_screen(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "next stance change" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+@aio
+async def test_malicious_text_is_shown_literally(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        strips = app.screen._compositor.render_strips()
+        text = "\n".join(s.text for s in strips)
+        assert "[bold red]steunt[/]" in text
+        assert "[@click=app.quit]niets[/]" in text
+        assert "<U+001B>]52;c;aGk=<U+0007>" in text and "<U+202E>geheim" in text
+        assert not any("\x1b" in s.text or "\u202e" in s.text for s in strips)
+        await pilot.click(DiffView, offset=(40, 1))  # a click on the text is no action
+        await settle(pilot)
+        assert app.is_running
+        assert isinstance(app.screen, ProvenanceScreen)
+        assert "[@click=app.quit]" in screen_text(app)
+
+
+def test_side_texts_never_parse_markup() -> None:
+    from tui_fakes import _units
+
+    unit = _units("2023-10", "2024-10")[0]
+    styles = {k: Text().style for k in ("insert", "delete", "tag", "stance")}
+    left, right = side_texts(unit, styles)  # type: ignore[arg-type]
+    assert MALICIOUS.split()[1] in right.plain  # "[bold" kept as text
+    assert "\x1b" not in right.plain and "<U+001B>" in right.plain
+
+
+@aio
+async def test_store_that_is_not_a_store_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(path: Path) -> None:
+        raise StoreError(f"{path}: not a diffview store")
+
+    monkeypatch.setattr(backend, "open_store", refuse)
+    app = DiffviewApp(store_path=tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MessageScreen)
+        text = screen_text(app)
+        assert "Cannot open the store" in text and "not a diffview" in text
+        await pilot.press("q")
+
+
+@aio
+async def test_no_store_and_no_corpus_is_explained(tmp_path: Path) -> None:
+    empty = tmp_path / "versions"
+    empty.mkdir()
+    app = DiffviewApp(store_path=tmp_path / "missing", versions_dir=empty)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MessageScreen)
+        assert "no corpus" in screen_text(app)
+
+
+@aio
+async def test_missing_store_is_built_with_progress(
+    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[tuple[Path, Path]] = []
+
+    def build(versions: Path, path: Path, progress: backend.ProgressCallback) -> None:
+        progress(1, 5, "doc 000")
+        progress("committing")
+        path.mkdir()
+        built.append((versions, path))
+
+    monkeypatch.setattr(backend, "build_store", build)
+    monkeypatch.setattr(backend, "open_store", lambda path: fake_core)
+    versions = Path(__file__).resolve().parent.parent / "versions"
+    app = DiffviewApp(store_path=tmp_path / "store", versions_dir=versions)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert built == [(versions, tmp_path / "store")]
+        assert isinstance(app.screen, MainScreen)
+
+
+# -- against a real store built from the bundled corpus -----------------------------------
+
+VERSIONS = Path(__file__).resolve().parent.parent / "versions"
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store_module = pytest.importorskip("diffview.store")
+    path = tmp_path_factory.mktemp("tui") / "store"
+    store_module.build_store(VERSIONS, path)
+    return path
+
+
+@aio
+async def test_real_first_start_builds_the_default_store() -> None:
+    pytest.importorskip("diffview.store")
+    app = DiffviewApp(versions_dir=VERSIONS)  # DIFFVIEW_STORE points at a fresh tmp path
+    async with app.run_test(size=SMALL) as pilot:
+        for _ in range(20):
+            await settle(pilot)
+            if isinstance(app.screen, MainScreen) and main_of(app).comparison is not None:
+                break
+        assert isinstance(app.screen, MainScreen)
+        assert list(app.screen.query_one(Timeline).rows)[:3] == [
+            "detection-order",
+            "encryption",
+            "derogation",
+        ]
+        assert chosen(app) == ("detection-order", "2024-10", "2026-03")
+
+
+@aio
+async def test_real_detection_order_story(real_store: Path, tmp_path: Path) -> None:
+    app = DiffviewApp(store_path=real_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        comparison = main_of(app).comparison
+        assert comparison is not None and comparison.topic == "detection-order"
+        assert (comparison.from_label, comparison.to_label) == ("Oct 2023", "Oct 2024")
+        assert "FROM Oct 2023" in screen_text(app)
+        diff = main_of(app).diff
+        await pilot.press("n", "s", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen)
+        unit = diff.current_unit()
+        assert unit is not None and unit.stance
+        cited = (unit.right or unit.left)[0]
+        first, last = app.store.statement(cited.statement_id).lines
+        assert f"lines {first}-{last}" in screen_text(app)
+        await pilot.press("escape", "right_square_bracket")
+        await settle(pilot)
+        comparison = main_of(app).comparison
+        assert comparison is not None
+        assert (comparison.from_label, comparison.to_label) == ("Oct 2024", "Mar 2026")
+
+
+@aio
+async def test_real_search_and_export(
+    real_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = DiffviewApp(store_path=real_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("slash", *"detectiebevel")
+        await settle(pilot)
+        assert app.screen.query_one(OptionList).option_count > 5
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen)
+        await pilot.press("escape", "e")
+        await settle(pilot)
+    exported = list(tmp_path.glob("diffview-detection-order-*.md"))
+    assert len(exported) == 1
+    assert "detection" in exported[0].read_text(encoding="utf-8").casefold()
+
+
+@aio
+async def test_real_directory_that_is_not_a_store(tmp_path: Path) -> None:
+    pytest.importorskip("diffview.store")
+    (tmp_path / "junk.txt").write_text("not a store", encoding="utf-8")
+    app = DiffviewApp(store_path=tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MessageScreen)
+        assert "is not a diffview store" in app.screen.body
+        assert "Cannot open the store" in screen_text(app)
+
+
+def test_moved_split_and_merged_rows_are_marked() -> None:
+    from diffview.model import AlignedUnit, Sentence
+    from tui.rows import CHANGE_MARK, change_tag, redline_text
+
+    def sent(text: str, i: int) -> Sentence:
+        return Sentence(text, "002", "002_x.txt", "002-a001", (13, 13), i)
+
+    a, b, c = sent("Een.", 0), sent("Twee.", 1), sent("Een twee.", 2)
+    styles = {k: Text().style for k in ("insert", "delete", "tag", "stance")}
+    split = AlignedUnit("split", (c,), (a, b), 0.9)
+    merged = AlignedUnit("merged", (a, b), (c,), 0.9)
+    moved = AlignedUnit("reworded", (a,), (a,), 0.95, moved=True)
+    assert change_tag(split) == "split 1→2" and change_tag(merged) == "merged 2→1"
+    assert change_tag(moved) == "moved"
+    assert side_texts(split, styles)[1].plain.startswith("[split 1→2] Een. Twee.")  # type: ignore[arg-type]
+    assert redline_text(merged, styles).plain.startswith("[merged 2→1]")  # type: ignore[arg-type]
+    assert {CHANGE_MARK["split"], CHANGE_MARK["merged"], CHANGE_MARK["moved"]} == {"<", ">", "↕"}

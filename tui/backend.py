@@ -1,0 +1,187 @@
+"""The TUI's only door to the core: thin wrappers over the public API in ARCHITECTURE.md.
+
+Imports of the heavier core modules happen inside the functions, so the first screen paints
+before they load; tests replace these functions with fakes (`monkeypatch.setattr`).
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from diffview.model import Comparison, Statement, Version
+
+PREFERRED_TOPICS = ("detection-order", "encryption", "derogation")
+ProgressCallback = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One line of the timeline: a version of a topic and what it holds."""
+
+    topic: str
+    version: Version
+    cabinet_statements: int
+    speaking_docs: tuple[str, ...] = ()  # ids of the version's documents with statements on it
+
+    @property
+    def spec(self) -> str:
+        return self.version.round
+
+    @property
+    def short_title(self) -> str:
+        """Short titles of the documents where the cabinet spoke on the topic."""
+        docs = [d for d in self.version.docs if d.id in self.speaking_docs] or self.version.docs
+        return " + ".join(d.short_title for d in docs) or self.version.label
+
+    @property
+    def date_text(self) -> str:
+        if not self.version.docs:
+            return self.version.round
+        return max(d.date for d in self.version.docs).isoformat()
+
+
+def default_store_path() -> Path:
+    from diffview.store import default_store_path as _default
+
+    return Path(_default())
+
+
+def default_versions_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "versions"
+
+
+def open_store(path: Path) -> Any:
+    from diffview.store import Store
+
+    return Store.open(path)
+
+
+def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback) -> None:
+    from diffview.store import build_store as _build
+
+    _build(versions_dir, store_path, progress=progress)
+
+
+def compare(store: Any, topic: str, from_spec: str, to_spec: str) -> Comparison:
+    from diffview.compare import compare_versions
+
+    return compare_versions(store, topic, from_spec, to_spec)
+
+
+def changelog(store: Any, topic: str, from_spec: str, to_spec: str) -> str:
+    from diffview.changelog import changelog_markdown
+
+    return changelog_markdown(store, [topic], from_spec, to_spec)
+
+
+def normalize_query(text: str) -> str:
+    """The query under the corpus's normalisation (hyphenation, variants), then folded."""
+    try:
+        from diffview.normalize import normalize_inline
+
+        text = normalize_inline(text)
+    except (ImportError, Exception):  # noqa: BLE001 - search must still work on the raw query
+        pass
+    return fold(text)
+
+
+def fold(text: str) -> str:
+    """Case, diacritics and whitespace folded away, for substring matching."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.split())
+
+
+def ordered_topics(store: Any) -> list[str]:
+    """The three followed positions first, then the other topics the store knows."""
+    known = list(store.topics())
+    first = [t for t in PREFERRED_TOPICS if t in known]
+    return first + [t for t in known if t not in first]
+
+
+def version_rows(store: Any, topic: str) -> list[VersionRow]:
+    """The versions of `topic`, oldest first, with their number of cabinet statements."""
+    per_doc: dict[str, int] = store.topic_counts().get(topic, {})
+    rows = []
+    for v in store.versions(topic):
+        speaking = tuple(d.id for d in v.docs if per_doc.get(d.id))
+        rows.append(VersionRow(topic, v, sum(per_doc.get(d, 0) for d in speaking), speaking))
+    return rows
+
+
+class LockedStore:
+    """Serialises calls into the store: workers run in threads, a git repository handle is
+    not safe to share between them."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self._lock = threading.RLock()
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._store, name)
+        if not callable(attr):
+            return attr
+
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attr(*args, **kwargs)
+
+        return locked
+
+
+def search_statements(store: Any, query: str, limit: int = 200) -> list[Statement]:
+    """Statements of all documents whose text contains every word of the normalised query."""
+    words = normalize_query(query).split()
+    if not words:
+        return []
+    hits = []
+    for statement, haystack in _folded(store):
+        if all(w in haystack for w in words):
+            hits.append(statement)
+            if len(hits) >= limit:
+                break
+    return hits
+
+
+_FOLDED: dict[int, list[tuple[Statement, str]]] = {}
+
+
+def _folded(store: Any) -> list[tuple[Statement, str]]:
+    """Statement texts folded once per store (statement text is already normalised)."""
+    key = id(store)
+    if key not in _FOLDED:
+        _FOLDED.clear()
+        _FOLDED[key] = [(s, fold(s.text)) for s in store.statements()]
+    return _FOLDED[key]
+
+
+def export_path(topic: str, from_spec: str, to_spec: str, directory: Path) -> Path:
+    """`diffview-<topic>-<from>-<to>.md` in `directory`, with `-2`, `-3`... if it exists."""
+    stem = "-".join(_safe(p) for p in ("diffview", topic, from_spec, to_spec))
+    path = directory / f"{stem}.md"
+    n = 2
+    while path.exists():
+        path = directory / f"{stem}-{n}.md"
+        n += 1
+    return path
+
+
+def write_export(text: str, topic: str, from_spec: str, to_spec: str, directory: Path) -> Path:
+    """Write the changelog to a new file; never replaces one (exclusive create, then retry)."""
+    while True:
+        path = export_path(topic, from_spec, to_spec, directory)
+        try:
+            with path.open("x", encoding="utf-8") as fh:
+                fh.write(text)
+            return path
+        except FileExistsError:
+            continue
+
+
+def _safe(part: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in part)

@@ -1,0 +1,106 @@
+"""Turn aligned units into Rich `Text`: plain functions, so they are easy to test.
+
+All document text goes through `diffview.sanitize.sanitize` and into `Text` objects, never
+into markup strings, so `[bold]` or `[@click=...]` in a statement stays literal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.style import Style
+from rich.text import Text
+
+from diffview.model import AlignedUnit, Sentence, StanceFlag
+from diffview.sanitize import sanitize, sanitize_line
+
+# one-cell markers of the change class, shown in the gutter; legend in the help screen
+CHANGE_MARK = {
+    "unchanged": " ",
+    "reworded": "~",
+    "rewritten": "≠",
+    "moved": "↕",
+    "split": "<",
+    "merged": ">",
+    "added": "+",
+    "removed": "-",
+}
+STANCE_MARK = "!"
+Styles = Mapping[str, Style]
+
+
+def clean(text: str) -> str:
+    return sanitize(text).replace("\t", " ").replace("\n", " ")
+
+
+def joined(sentences: tuple[Sentence, ...]) -> str:
+    return " ".join(clean(s.text) for s in sentences)
+
+
+def change_tag(unit: AlignedUnit) -> str:
+    """Short label for kinds of change that the words alone don't show."""
+    if unit.change == "split":
+        return f"split 1→{len(unit.right)}"
+    if unit.change == "merged":
+        return f"merged {len(unit.left)}→1"
+    if unit.moved or unit.change == "moved":
+        return "moved"
+    return ""
+
+
+def side_texts(unit: AlignedUnit, styles: Styles) -> tuple[Text, Text]:
+    """FROM and TO texts of a unit, deletions marked on the left, insertions on the right."""
+    left, right = Text(), Text()
+    if unit.change == "added":
+        right.append(joined(unit.right), styles["insert"])
+    elif unit.change == "removed":
+        left.append(joined(unit.left), styles["delete"])
+    elif unit.ops and unit.change != "unchanged":
+        for op in unit.ops:
+            part = clean(op.text)
+            if op.op <= 0:
+                left.append(part, styles["delete"] if op.op < 0 else "")
+            if op.op >= 0:
+                right.append(part, styles["insert"] if op.op > 0 else "")
+    else:
+        left.append(joined(unit.left))
+        right.append(joined(unit.right))
+    tag = change_tag(unit)
+    if tag:
+        right = Text.assemble((f"[{tag}] ", styles["tag"]), right)
+    return left, right
+
+
+def redline_text(unit: AlignedUnit, styles: Styles) -> Text:
+    """One inline text: deletions struck through, insertions underlined."""
+    text = Text()
+    if unit.change == "added":
+        text.append(joined(unit.right), styles["insert"])
+    elif unit.change == "removed":
+        text.append(joined(unit.left), styles["delete"])
+    elif unit.ops and unit.change != "unchanged":
+        for op in unit.ops:
+            style = {-1: styles["delete"], 1: styles["insert"]}.get(op.op, "")
+            text.append(clean(op.text), style)
+    else:
+        text.append(joined(unit.right or unit.left))
+    tag = change_tag(unit)
+    if tag:
+        text = Text.assemble((f"[{tag}] ", styles["tag"]), text)
+    return text
+
+
+def stance_text(flags: tuple[StanceFlag, ...], styles: Styles) -> Text | None:
+    """`! negation: -niet +wel` lines for the stance flags of a unit."""
+    if not flags:
+        return None
+    parts = []
+    for flag in flags:
+        words = [f"-{sanitize_line(w)}" for w in flag.removed]
+        words += [f"+{sanitize_line(w)}" for w in flag.added]
+        parts.append(f"{flag.kind}: {' '.join(words)}".strip())
+    return Text(f"{STANCE_MARK} " + "; ".join(parts), styles["stance"])
+
+
+def cite(sentences: tuple[Sentence, ...]) -> str:
+    return ", ".join(dict.fromkeys(s.cite for s in sentences))

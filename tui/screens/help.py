@@ -1,0 +1,58 @@
+"""`?`: the keys and what the marks in the diff mean."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+KEYS = (
+    ("↑ ↓ / click", "move in the timeline or the diff"),
+    ("enter / click", "timeline: set TO · diff: show where a row came from"),
+    ("f", "timeline: set the highlighted version as FROM"),
+    ("[  ]", "step the FROM→TO window one version earlier / later"),
+    ("n  p", "next / previous change"),
+    ("s", "next stance change (negation, modality, position)"),
+    ("t", "side-by-side ⇄ inline redline"),
+    ("/", "find statements in all documents"),
+    ("e", "export this comparison as a markdown changelog"),
+    ("tab", "move focus between timeline and diff"),
+    ("ctrl+p", "command palette: topics, documents, commands"),
+    ("?  q", "this help · quit"),
+)
+MARKS = (
+    ("~", "reworded"),
+    ("≠", "rewritten"),
+    ("↕", "moved"),
+    ("<  >", "split / merged"),
+    ("+  -", "added / removed"),
+    ("!", "stance changed (details under the row)"),
+    ("T  F", "in the timeline: the TO and FROM versions"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(help_text(), markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help").border_title = "Keys"
+
+
+def help_text() -> Text:
+    out = Text()
+    for key, what in KEYS:
+        out.append(f"{key:>12}  ", "bold")
+        out.append(f"{what}\n")
+    out.append("\nMarks in the diff\n", "bold")
+    for mark, what in MARKS:
+        out.append(f"{mark:>12}  ", "bold")
+        out.append(f"{what}\n")
+    return out

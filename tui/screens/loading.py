@@ -1,0 +1,26 @@
+"""Shown while the store is opened or built from the bundled corpus."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Label, ProgressBar
+
+
+class LoadingScreen(Screen[None]):
+    """A message and a progress bar; the app's worker updates both."""
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center():
+            yield Label("Opening the store…", id="loading-label")
+        with Center():
+            yield ProgressBar(total=None, show_eta=False, id="loading-bar")
+
+    def set_progress(
+        self, message: str, done: float | None = None, total: float | None = None
+    ) -> None:
+        self.query_one("#loading-label", Label).update(message)
+        bar = self.query_one("#loading-bar", ProgressBar)
+        if total:
+            bar.update(total=total, progress=done or 0)

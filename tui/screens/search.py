@@ -1,0 +1,93 @@
+"""`/`: find statements of every document by their normalised text, open one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from diffview.model import Statement
+from diffview.sanitize import sanitize_line
+from tui import backend
+
+SNIPPET = 160
+
+
+class SearchScreen(ModalScreen[str | None]):
+    """Type words; hits list as you type; enter opens the statement (dismisses with its id)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, store: Any, query: str = "", doc: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.initial = query
+        self.doc = doc
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search"):
+            yield Input(self.initial, placeholder="Search all statements…", id="search-input")
+            yield Label("", id="search-status")
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        self.query_one("#search").border_title = "Find"
+        self.query_one(Input).focus()
+        if self.initial or self.doc:
+            self._run_search(self.initial)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._run_search(event.value)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            results.focus()
+            results.highlighted = 0
+            results.action_select()
+
+    @on(OptionList.OptionSelected)
+    def _hit_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run_search(self, query: str) -> None:
+        if self.doc is not None and not query.strip():
+            hits = list(self.store.statements(doc=self.doc))
+        else:
+            hits = backend.search_statements(self.store, query)
+            if self.doc is not None:
+                hits = [h for h in hits if h.doc == self.doc]
+        self.app.call_from_thread(self._show, query, hits)
+
+    def _show(self, query: str, hits: list[Statement]) -> None:
+        results = self.query_one(OptionList)
+        results.clear_options()
+        words = backend.normalize_query(query).split()
+        results.add_options([Option(hit_label(h, words), id=h.id) for h in hits])
+        status = f"{len(hits)} statement(s)" if query.strip() or self.doc else ""
+        self.query_one("#search-status", Label).update(status)
+
+
+def hit_label(s: Statement, words: list[str] | None = None) -> Text:
+    """`doc:line date speaker: text`, the text starting near the first matching word."""
+    text = sanitize_line(s.text)
+    pos = text.casefold().find(words[0]) if words else -1
+    if pos > SNIPPET // 3:
+        text = "…" + text[pos - SNIPPET // 4 :]
+    if len(text) > SNIPPET:
+        text = text[: SNIPPET - 1] + "…"
+    return Text.assemble(
+        (f"{s.doc}:{s.lines[0]} ", "bold"),
+        (f"{s.date.isoformat()} {sanitize_line(s.speaker)}: ", "dim"),
+        text,
+    )

@@ -1,0 +1,277 @@
+"""The diff: one line-API widget rendering both columns of every aligned row.
+
+Rendering FROM and TO in the same widget keeps the rows aligned and the columns scrolling
+together by construction; long sentences wrap inside their column. `t` switches to an inline
+redline. Strips are built once per (width, mode, comparison) and cached.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from diffview.model import AlignedUnit, Comparison
+from tui.messages import UnitChosen
+from tui.rows import CHANGE_MARK, STANCE_MARK, redline_text, side_texts, stance_text
+
+GUTTER = 2  # change mark + stance mark
+STYLE_NAMES = ("insert", "delete", "tag", "stance", "cursor", "mark", "sep", "message")
+
+
+class DiffView(ScrollView, can_focus=True):
+    """Aligned FROM/TO rows with word-level highlights, stance badges and a row cursor."""
+
+    BINDINGS = [
+        Binding("n", "next_change", "Next", tooltip="Next change"),
+        Binding("p", "prev_change", "Prev", tooltip="Previous change", show=False),
+        Binding("s", "next_stance", "Stance", tooltip="Next stance change"),
+        Binding("t", "toggle_mode", "View", tooltip="Side-by-side / inline redline"),
+        Binding("enter", "open_row", "Source", tooltip="Provenance of this row"),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("home", "first_row", "First", show=False),
+        Binding("end", "last_row", "Last", show=False),
+    ]
+    COMPONENT_CLASSES = {f"diff--{name}" for name in STYLE_NAMES}
+
+    mode: reactive[str] = reactive("side")
+    cursor: reactive[int] = reactive(0)
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual naming
+        super().__init__(id=id)
+        self.comparison: Comparison | None = None
+        self._message = "Choose a topic in the timeline."
+        self._strips: list[Strip] = []
+        self._starts: list[int] = []
+        self._layout_key: tuple[object, ...] | None = None
+
+    # -- public API ------------------------------------------------------------------------
+
+    @property
+    def units(self) -> tuple[AlignedUnit, ...]:
+        return self.comparison.units if self.comparison else ()
+
+    def show_comparison(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        self._message = "No statements on this topic in either version."
+        self._relayout()
+        self.cursor = self._first_change()
+        self.scroll_to(y=0, animate=False)
+        self._scroll_to_cursor()
+
+    def show_message(self, message: str) -> None:
+        self.comparison = None
+        self._message = message
+        self._relayout()
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+
+    def current_unit(self) -> AlignedUnit | None:
+        units = self.units
+        return units[self.cursor] if 0 <= self.cursor < len(units) else None
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _relayout(self) -> None:
+        self._layout_key = None
+        self._ensure_layout()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._layout_key = None  # theme changed: rebuild with the new colours
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._ensure_layout()
+
+    def watch_mode(self) -> None:
+        self._relayout()
+        self._scroll_to_cursor()
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def _styles(self) -> dict[str, Style]:
+        return {n: self.get_component_rich_style(f"diff--{n}", partial=True) for n in STYLE_NAMES}
+
+    def _ensure_layout(self) -> None:
+        width = max(self.scrollable_content_region.width, 10)
+        key = (width, self.mode, id(self.comparison), self._message)
+        if key == self._layout_key:
+            return
+        self._layout_key = key
+        styles = self._styles()
+        console = self.app.console
+        strips: list[Strip] = []
+        starts: list[int] = []
+        if not self.units:
+            for line in Text(self._message, styles["message"]).wrap(console, width):
+                strips.append(_strip(console, line, width))
+        for unit in self.units:
+            starts.append(len(strips))
+            strips.extend(self._unit_strips(unit, width, console, styles))
+        self._strips, self._starts = strips, starts
+        self.virtual_size = Size(width, len(strips))
+
+    def _unit_strips(
+        self, unit: AlignedUnit, width: int, console: Console, styles: dict[str, Style]
+    ) -> list[Strip]:
+        body = width - GUTTER
+        if self.mode == "side":
+            left_w = (body - 1) // 2
+            right_w = body - 1 - left_w
+            left, right = side_texts(unit, styles)
+            left_lines = _wrap(console, left, left_w)
+            right_lines = _wrap(console, right, right_w)
+            height = max(len(left_lines), len(right_lines))
+            sep = Strip([Segment("│", styles["sep"])], 1)
+            rows = [
+                Strip.join(
+                    [
+                        _strip(console, left_lines[i], left_w) if i < len(left_lines) else None,
+                        Strip.blank(left_w) if i >= len(left_lines) else None,
+                        sep,
+                        _strip(console, right_lines[i], right_w) if i < len(right_lines) else None,
+                        Strip.blank(right_w) if i >= len(right_lines) else None,
+                    ]
+                )
+                for i in range(height)
+            ]
+        else:
+            rows = [
+                _strip(console, line, body)
+                for line in _wrap(console, redline_text(unit, styles), body)
+            ]
+        flags = stance_text(unit.stance, styles)
+        if flags is not None:
+            rows += [_strip(console, line, body) for line in _wrap(console, flags, body)]
+        mark = CHANGE_MARK.get(unit.change, "?")
+        if unit.moved and unit.change not in ("moved", "added", "removed"):
+            mark = CHANGE_MARK["moved"] if mark == " " else mark
+        gutter = Strip(
+            [
+                Segment(mark, styles["mark"]),
+                Segment(STANCE_MARK if unit.stance else " ", styles["stance"]),
+            ],
+            GUTTER,
+        )
+        blank_gutter = Strip.blank(GUTTER)
+        return [Strip.join([gutter if i == 0 else blank_gutter, row]) for i, row in enumerate(rows)]
+
+    # -- line API --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        self._ensure_layout()
+        index = y + round(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        if index >= len(self._strips):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips[index]
+        if self.units and self._unit_at(index) == self.cursor:
+            strip = strip.apply_style(self.get_component_rich_style("diff--cursor", partial=True))
+        return strip.crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
+
+    def _unit_at(self, line: int) -> int:
+        return max(bisect_right(self._starts, line) - 1, 0)
+
+    def _unit_region(self, index: int) -> Region:
+        start = self._starts[index]
+        end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self._strips)
+        return Region(0, start, self.scrollable_content_region.width, end - start)
+
+    def _scroll_to_cursor(self) -> None:
+        if self.units and self._starts:
+            self.scroll_to_region(self._unit_region(self.cursor), animate=False, force=True)
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def _first_change(self) -> int:
+        return next((i for i, u in enumerate(self.units) if u.change != "unchanged"), 0)
+
+    def _move(self, index: int) -> None:
+        if not self.units:
+            return
+        self.cursor = min(max(index, 0), len(self.units) - 1)
+        self._scroll_to_cursor()
+
+    def _find(self, step: int, stance: bool = False) -> None:
+        units = self.units
+        i = self.cursor + step
+        while 0 <= i < len(units):
+            unit = units[i]
+            if unit.stance if stance else unit.change != "unchanged":
+                self._move(i)
+                return
+            i += step
+        what = "stance change" if stance else "change"
+        where = "after" if step > 0 else "before"
+        self.notify(f"No {what} {where} this row.", timeout=2)
+
+    def action_next_change(self) -> None:
+        self._find(1)
+
+    def action_prev_change(self) -> None:
+        self._find(-1)
+
+    def action_next_stance(self) -> None:
+        self._find(1, stance=True)
+
+    def action_toggle_mode(self) -> None:
+        self.mode = "redline" if self.mode == "side" else "side"
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self._move(self._unit_at(self._starts[self.cursor] + self.size.height) if self.units else 0)
+
+    def action_page_up(self) -> None:
+        self._move(
+            self._unit_at(max(self._starts[self.cursor] - self.size.height, 0)) if self.units else 0
+        )
+
+    def action_first_row(self) -> None:
+        self._move(0)
+
+    def action_last_row(self) -> None:
+        self._move(len(self.units) - 1)
+
+    def action_open_row(self) -> None:
+        unit = self.current_unit()
+        if unit is not None:
+            self.post_message(UnitChosen(unit))
+
+    def on_click(self, event: events.Click) -> None:
+        if not self.units:
+            return
+        line = event.y + round(self.scroll_offset.y)
+        if line >= len(self._strips):
+            return
+        self.cursor = self._unit_at(line)
+        self.action_open_row()
+
+
+def _wrap(console: Console, text: Text, width: int) -> list[Text]:
+    lines = list(text.wrap(console, max(width, 1), overflow="fold"))
+    return lines or [Text()]
+
+
+def _strip(console: Console, line: Text, width: int) -> Strip:
+    segments = list(line.render(console))
+    return Strip(segments).adjust_cell_length(width)
