@@ -1,0 +1,381 @@
+"""Align the sentences of two versions by meaning, not by position.
+
+Government texts are reworded between rounds: sentences are reordered, split, merged, a
+"kan" becomes "zal", a compound gets a hyphen. A positional diff would report all of that as
+deletions plus additions; this module pairs sentences that say the same thing.
+
+Similarity (`similarity`): each sentence becomes a set of *content stems*: words lower-cased,
+hyphens dropped (`end-to-end` = `endtoend`), Dutch Snowball stem with a final -t trimmed
+(`steunt` = `steunen`), stopwords removed (they stay in the displayed text, they only do not
+count). Each stem weighs `1 + ln(N / df)` over the sentences being aligned, so a shared rare
+word ("derogatie") counts more than a shared topic word ("detectiebevel"). With `I` the weight
+of the shared stems and `Wa`, `Wb` the weights of each side:
+
+    dice = 2I / (Wa + Wb)          symmetric overlap: the main signal
+    containment = I / min(Wa, Wb)  how much of the shorter sentence is inside the longer one
+    score = 0.75 * dice + 0.25 * containment
+
+Containment lifts pairs where one side lost or gained a clause; it is kept at a quarter so
+that a short generic sentence does not match every long one. Pairs with
+`score >= MATCH_THRESHOLD` are matched; `REWRITE_THRESHOLD` separates small edits (reworded)
+from large ones (rewritten) and is used by compare.py.
+
+Algorithm, all steps ~n log n in the number of sentences:
+  1. exact: sentences with equal variant-insensitive text (`worddiff.squash`) are paired in
+     order of occurrence (a hash join); only the rest is stemmed at all;
+  2. candidates: an inverted index stem -> sentences of B; each A sentence probes its rarest
+     `PROBES` stems (skipping stems in more than `_cap(n)` sentences unless it has no rarer
+     ones) and scores only its `TOP_CANDIDATES` best by shared weight;
+  3. greedy one-to-one assignment by descending score, ties to the closer relative position;
+  4. split / merge: an A sentence whose stems are covered by two adjacent B sentences that are
+     unmatched (or one of them matched to it), each part mostly contained in it, scoring better
+     than its pair did (and the mirror case for merges);
+  5. gaps: unmatched sentences between the same two in-order anchors on both sides are paired
+     at the lower `GAP_THRESHOLD` (position supports the words: a heavy rewrite in place);
+  6. moves: matched units not on the longest increasing subsequence of (A index, B index) are
+     flagged `moved`;
+  7. leftovers are `added` (B) or `removed` (A).
+Output order is B's reading order; a removed sentence follows the unit holding its nearest
+preceding unmoved A neighbour.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from diffview.stance import stem as _stem
+from diffview.stance import word_list
+from diffview.worddiff import squash
+
+MATCH_THRESHOLD = 0.45  # below: not the same sentence
+REWRITE_THRESHOLD = 0.70  # below (and above MATCH_THRESHOLD): same subject, rewritten
+GAP_THRESHOLD = 0.3  # enough between the same two in-order neighbours on both sides
+WEAK_THRESHOLD = 0.2  # candidate pairs kept for split/merge detection
+PART_CONTAINMENT = 0.5  # each half of a split must be at least this much inside the whole
+SPLIT_GAIN = 0.05  # a split must beat the plain pair by this much
+PROBES = 8  # rarest stems probed per sentence
+TOP_CANDIDATES = 8  # candidates scored exactly per sentence
+
+STOPWORDS = frozenset(
+    word_list("""
+    de het een en of van in op te ter ten dat die dit deze der des is zijn was waren wordt
+    worden werd werden word ben bent heeft hebben had hadden heb hebt aan bij met voor door
+    over naar uit om tot als dan ook er hier daar waar wat wie welke welk zo maar nog al wel
+    dus toch reeds zich zij ze hij wij we u uw ik je jij hun haar hem ons onze mijn zijn
+    men na onder tegen tussen binnen zonder sinds vanaf tijdens omdat doordat zodat indien
+    wanneer terwijl hoe daarom daarmee daarbij daarvan daarin daarop hierbij hiervan hierin
+    hierop waarbij waarvan waarin waarop worden geworden zal mede nu even eens
+    """)
+)
+
+_WORD = regex.compile(r"[\p{L}\p{N}]+(?:[-‐'’][\p{L}\p{N}]+)*")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One aligned unit, by sentence index: what compare.py turns into an AlignedUnit."""
+
+    kind: str  # "pair" | "split" | "merged" | "added" | "removed"
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    score: float
+    exact: bool = False  # variant-equal texts (a hash match)
+    moved: bool = False
+
+
+@lru_cache(maxsize=262_144)
+def _term(word: str) -> tuple[str, bool]:
+    """Stem of one lower-cased word and whether it counts for similarity."""
+    bare = regex.sub(r"[-‐'’]", "", word)
+    return _stem(bare), word not in STOPWORDS and len(bare) > 1
+
+
+def content_stems(text: str) -> frozenset[str]:
+    """The stem set used for similarity; all stems if the sentence is only stopwords."""
+    terms = [_term(w.lower()) for w in _WORD.findall(text, timeout=5.0 + len(text) / 100_000)]
+    content = frozenset(s for s, keep in terms if keep)
+    return content or frozenset(s for s, _ in terms) or frozenset({squash(text)})
+
+
+class _Weights:
+    """Stem weights `1 + ln(N/df)` over the sentences being aligned."""
+
+    def __init__(self, sets: Sequence[frozenset[str]]) -> None:
+        df: dict[str, int] = defaultdict(int)
+        for s in sets:
+            for t in s:
+                df[t] += 1
+        n = max(len(sets), 1)
+        self.w = {t: 1.0 + math.log(n / c) for t, c in df.items()}
+
+    def total(self, s: frozenset[str]) -> float:
+        w = self.w
+        return sum(w.get(t, 1.0) for t in s)
+
+
+def similarity(a: frozenset[str], b: frozenset[str], weights: _Weights | None = None) -> float:
+    """Blend of weighted Dice and containment (module docstring), 0..1."""
+    if not a or not b:
+        return 0.0
+    if weights is None:
+        shared, wa, wb = float(len(a & b)), float(len(a)), float(len(b))
+    else:
+        shared, wa, wb = weights.total(a & b), weights.total(a), weights.total(b)
+    if shared == 0:
+        return 0.0
+    return 0.75 * (2 * shared / (wa + wb)) + 0.25 * (shared / min(wa, wb))
+
+
+def _cap(n: int) -> int:
+    """Longest posting list probed: common stems would make candidate search quadratic."""
+    return 40 + int(2 * math.sqrt(n))
+
+
+class _Aligner:
+    """State of one alignment run; see the module docstring for the steps."""
+
+    def __init__(self, left: Sequence[str], right: Sequence[str]) -> None:
+        self.left, self.right = left, right
+        self.l_of: dict[int, int] = {}  # left index -> link id
+        self.r_of: dict[int, int] = {}
+        self.links: dict[int, Link] = {}
+        self.stems: tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]] = ({}, {})
+        self.cands: list[tuple[float, int, int]] = []
+        self.weights = _Weights(())
+        self._next = 0
+
+    # -- bookkeeping -------------------------------------------------------------------------
+    def _add(self, link: Link) -> None:
+        self._next += 1
+        lid = self._next
+        self.links[lid] = link
+        for i in link.left:
+            self.l_of[i] = lid
+        for j in link.right:
+            self.r_of[j] = lid
+
+    def _drop(self, lid: int) -> None:
+        link = self.links.pop(lid)
+        for i in link.left:
+            self.l_of.pop(i, None)
+        for j in link.right:
+            self.r_of.pop(j, None)
+
+    # -- 1. exact ----------------------------------------------------------------------------
+    def exact(self) -> None:
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for j, text in enumerate(self.right):
+            by_key[squash(text)].append(j)
+        used: dict[str, int] = defaultdict(int)
+        for i, text in enumerate(self.left):
+            key = squash(text)
+            js = by_key.get(key)
+            if js and used[key] < len(js):
+                self._add(Link("pair", (i,), (js[used[key]],), 1.0, exact=True))
+                used[key] += 1
+
+    # -- 2. candidates -----------------------------------------------------------------------
+    def features(self) -> None:
+        ls, rs = self.stems
+        for i, text in enumerate(self.left):
+            if i not in self.l_of:
+                ls[i] = content_stems(text)
+        for j, text in enumerate(self.right):
+            if j not in self.r_of:
+                rs[j] = content_stems(text)
+        self.weights = _Weights(list(ls.values()) + list(rs.values()))
+
+    def candidates(self) -> None:
+        ls, rs = self.stems
+        index: dict[str, list[int]] = defaultdict(list)
+        for j, s in rs.items():
+            for t in s:
+                index[t].append(j)
+        cap, w = _cap(len(rs)), self.weights.w
+        for i, s in ls.items():
+            probes = sorted((t for t in s if t in index), key=lambda t: len(index[t]))
+            acc: dict[int, float] = defaultdict(float)
+            for n, t in enumerate(probes[:PROBES]):
+                postings = index[t]
+                if len(postings) > cap and n >= 2:
+                    break
+                for j in postings[: cap * 4]:
+                    acc[j] += w[t]
+            best = sorted(acc, key=acc.__getitem__, reverse=True)[:TOP_CANDIDATES]
+            for j in best:
+                score = similarity(s, rs[j], self.weights)
+                if score >= WEAK_THRESHOLD:
+                    self.cands.append((score, i, j))
+
+    # -- 3. greedy ---------------------------------------------------------------------------
+    def greedy(self) -> None:
+        nl, nr = max(len(self.left), 1), max(len(self.right), 1)
+        order = sorted(self.cands, key=lambda c: (-c[0], abs(c[1] / nl - c[2] / nr), c[1]))
+        for score, i, j in order:
+            if score < MATCH_THRESHOLD:
+                break
+            if i not in self.l_of and j not in self.r_of:
+                self._add(Link("pair", (i,), (j,), score))
+
+    # -- 4. split / merge --------------------------------------------------------------------
+    def split_merge(self) -> None:
+        by_left: dict[int, list[int]] = defaultdict(list)
+        by_right: dict[int, list[int]] = defaultdict(list)
+        for _, i, j in self.cands:
+            by_left[i].append(j)
+            by_right[j].append(i)
+        for i in sorted(by_left):
+            self._try_group(i, by_left[i], flip=False)
+        for j in sorted(by_right):
+            self._try_group(j, by_right[j], flip=True)
+
+    def _try_group(self, one: int, partners: list[int], flip: bool) -> None:
+        """Try to pair sentence `one` with two adjacent sentences of the other side."""
+        own_of, other_of = (self.r_of, self.l_of) if flip else (self.l_of, self.r_of)
+        own_stems, other_stems = (self.stems[1], self.stems[0]) if flip else self.stems
+        current = self.links.get(own_of.get(one, -1))
+        if current is not None and (current.exact or current.kind != "pair"):
+            return
+        base = current.score if current else 0.0
+        whole = own_stems[one]
+        best: tuple[float, int, int] | None = None
+        for p in partners:
+            for q in (p - 1, p + 1):
+                pair = (min(p, q), max(p, q))
+                if not self._free_parts(pair, current, other_of, other_stems, flip):
+                    continue
+                parts = [other_stems[k] for k in pair]
+                if any(self._inside(part, whole) < PART_CONTAINMENT for part in parts):
+                    continue
+                score = similarity(whole, parts[0] | parts[1], self.weights)
+                better = best is None or score > best[0]
+                if score >= MATCH_THRESHOLD and score > base + SPLIT_GAIN and better:
+                    best = (score, *pair)
+        if best is None:
+            return
+        if current is not None:
+            self._drop(own_of[one])
+        score, a, b = best
+        if flip:
+            self._add(Link("merged", (a, b), (one,), score))
+        else:
+            self._add(Link("split", (one,), (a, b), score))
+
+    def _free_parts(self, pair, current, other_of, other_stems, flip: bool) -> bool:
+        """Both parts exist and are free, or matched to the very link being replaced."""
+        for k in pair:
+            if k not in other_stems:
+                return False
+            lid = other_of.get(k)
+            if lid is not None and (current is None or self.links[lid] is not current):
+                return False
+        return True
+
+    def _inside(self, part: frozenset[str], whole: frozenset[str]) -> float:
+        total = self.weights.total(part)
+        return self.weights.total(part & whole) / total if total else 0.0
+
+    # -- 5. gaps ---------------------------------------------------------------------------
+    def gaps(self) -> None:
+        """Pair weaker candidates (>= GAP_THRESHOLD) that sit between the same two in-order
+        anchors on both sides: position confirms what the words only suggest."""
+        matched = sorted(
+            (lk for lk in self.links.values() if lk.left and lk.right), key=lambda lk: min(lk.left)
+        )
+        keep = _lis([min(lk.right) for lk in matched])
+        al = [min(matched[p].left) for p in keep]
+        ar = [min(matched[p].right) for p in keep]
+        for score, i, j in sorted(self.cands, reverse=True):
+            if score < GAP_THRESHOLD:
+                break
+            if i in self.l_of or j in self.r_of:
+                continue
+            if bisect_left(al, i) == bisect_left(ar, j):
+                self._add(Link("pair", (i,), (j,), score))
+
+    # -- 6. moves ----------------------------------------------------------------------------
+    def moves(self) -> None:
+        matched = sorted(
+            (lid for lid, lk in self.links.items() if lk.left and lk.right),
+            key=lambda lid: min(self.links[lid].left),
+        )
+        keep = set(_lis([min(self.links[lid].right) for lid in matched]))
+        for pos, lid in enumerate(matched):
+            if pos not in keep:
+                lk = self.links[lid]
+                self.links[lid] = Link(lk.kind, lk.left, lk.right, lk.score, lk.exact, True)
+
+    # -- 7. leftovers and order --------------------------------------------------------------
+    def result(self) -> list[Link]:
+        for i in range(len(self.left)):
+            if i not in self.l_of:
+                self._add(Link("removed", (i,), (), 0.0))
+        for j in range(len(self.right)):
+            if j not in self.r_of:
+                self._add(Link("added", (), (j,), 0.0))
+        return _reading_order(list(self.links.values()), len(self.left))
+
+
+def _lis(seq: Sequence[int]) -> list[int]:
+    """Positions of one longest strictly increasing subsequence of `seq` (patience sorting)."""
+    tails: list[int] = []  # seq value at the end of each pile
+    tail_pos: list[int] = []
+    prev = [-1] * len(seq)
+    for pos, v in enumerate(seq):
+        k = bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_pos.append(pos)
+        else:
+            tails[k], tail_pos[k] = v, pos
+        prev[pos] = tail_pos[k - 1] if k else -1
+    out: list[int] = []
+    pos = tail_pos[-1] if tail_pos else -1
+    while pos != -1:
+        out.append(pos)
+        pos = prev[pos]
+    return out[::-1]
+
+
+def _reading_order(links: list[Link], n_left: int) -> list[Link]:
+    """B's reading order; removed sentences right after their preceding unmoved A neighbour."""
+    anchor: list[int | None] = [None] * n_left  # left index -> B position of its unit
+    for lk in links:
+        if lk.right and not lk.moved:
+            for i in lk.left:
+                anchor[i] = min(lk.right)
+    last: int | None = None
+    after: list[int | None] = []
+    for i in range(n_left):
+        after.append(last)
+        if anchor[i] is not None:
+            last = anchor[i]
+
+    def key(lk: Link) -> tuple[float, int, int]:
+        if lk.right:
+            return (min(lk.right), 0, 0)
+        i = lk.left[0]
+        pos = after[i]
+        return (-1 if pos is None else pos, 1, i)
+
+    return sorted(links, key=key)
+
+
+def align(left: Sequence[str], right: Sequence[str]) -> list[Link]:
+    """Align sentence texts of FROM (`left`) with TO (`right`); units in B's reading order."""
+    a = _Aligner(left, right)
+    a.exact()
+    a.features()
+    a.candidates()
+    a.greedy()
+    a.split_merge()
+    a.gaps()
+    a.moves()
+    return a.result()

@@ -1,0 +1,158 @@
+"""Stance flags: did negation, modality or a position word change between two texts?
+
+A reworded sentence can flip the cabinet's position with one word ("steunt" → "steunt niet",
+"kan" → "zal", "stemt in" → "onthoudt zich"). Word diffs show that, but it drowns among
+stylistic edits; these flags point a reader at the edits that change what is promised or
+refused.
+
+How: each side is tokenised, each word stemmed (Dutch Snowball, with the same light `-t`
+trimming as alignment), and counted per category when its stem is in that category's list;
+`removed` = words on the left whose stem is beyond the right's count, `added` the other way
+round (multiset difference on stems, so moving "niet" inside a sentence, or "steunt" becoming
+"steunen", is not a change). Separable verbs ("stemt ...
+in", "wijst ... af") are recognised by `PARTICLE_VERBS` within a short window.
+
+The word lists below are the one place to extend; they are written as ordinary Dutch words
+and stemmed at import, so any inflection the stemmer folds is covered.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+import regex
+import snowballstemmer
+
+from diffview.model import StanceFlag
+
+
+def word_list(text: str) -> list[str]:
+    """Words of a whitespace-separated list: keeps long word lists readable in the source."""
+    return text.split()
+
+
+NEGATION_WORDS = word_list("niet geen nooit noch niets nergens niemand geenszins allerminst")
+
+MODALITY_WORDS = word_list("""
+    kan kunnen kon konden kunt zal zullen zult zou zouden moet moeten moest moesten
+    mag mogen mocht mochten wil willen wilde wilden dient dienen hoeft hoeven
+    wenselijk noodzakelijk mogelijk onmogelijk verplicht verplichte verplichten
+""")
+
+POSITION_WORDS = word_list("""
+    steun steunt steunen steunde steunden ondersteunt ondersteunen ondersteuning
+    instemmen instemming instemt ingestemd onthouden onthoudt onthouding onthield
+    voorstander voorstanders tegenstander tegenstanders kritisch kritische
+    verzet verzetten verzette akkoord accepteren accepteert accepteerde acceptabel
+    aanvaarden aanvaardt aanvaardbaar onaanvaardbaar afwijzen afwijst afwijzing afgewezen
+    tegenstemmen tegenstemt weigeren weigert bezwaar bezwaren standpunt inzet
+    voorbehoud goedkeuren goedkeuring verwerpen verwerpt
+""")
+
+# verb stem -> particle that makes it a position verb when it follows within the window
+PARTICLE_VERBS = {"stem": "in", "stemt": "in", "stemd": "in", "wijst": "af", "wijs": "af"}
+PARTICLE_WINDOW = 6
+
+CATEGORIES = ("negation", "modality", "position")
+
+_STEMMER = snowballstemmer.stemmer("dutch")
+_WORD = regex.compile(r"[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
+
+
+@lru_cache(maxsize=262_144)
+def stem(word: str) -> str:
+    """Dutch Snowball stem plus trimming of a final -t/-dt (steunt → steun, onthoudt → onthoud).
+
+    Snowball leaves the third-person -t on; alignment and stance both want the verb forms of
+    one lemma to meet.
+    """
+    s = _STEMMER.stemWord(word.lower())
+    if len(s) >= 5 and s.endswith("t"):
+        s = s[:-1]
+    return s
+
+
+_LISTS: dict[str, frozenset[str]] = {
+    "negation": frozenset(w for w in NEGATION_WORDS),  # exact words: stems would blur them
+    "modality": frozenset(stem(w) for w in MODALITY_WORDS),
+    "position": frozenset(stem(w) for w in POSITION_WORDS),
+}
+
+
+# Stemming is the costly step (pure Python, ~90 µs a word): only words that share their
+# first letters with a listed word can have a listed stem, so only those are stemmed.
+_PREFIX = 3
+_PREFIXES = frozenset(
+    w[:_PREFIX]
+    for w in (
+        *MODALITY_WORDS,
+        *POSITION_WORDS,
+        *PARTICLE_VERBS,
+        *_LISTS["modality"],
+        *_LISTS["position"],
+    )
+)
+
+
+def _listed_stem(word: str) -> str:
+    return stem(word) if word[:_PREFIX] in _PREFIXES else ""
+
+
+def _category_words(text: str) -> dict[str, list[tuple[str, str]]]:
+    """(key, word) per category in reading order; the key is the stem (the word for
+    negation), so inflections of one verb ("steunt"/"steunen") cancel out."""
+    words = [w.lower() for w in _WORD.findall(text, timeout=5.0 + len(text) / 100_000)]
+    stems = [_listed_stem(w) for w in words]
+    found: dict[str, list[tuple[str, str]]] = {c: [] for c in CATEGORIES}
+    for i, (w, s) in enumerate(zip(words, stems, strict=True)):
+        if w in _LISTS["negation"]:
+            found["negation"].append((w, w))
+        if s in _LISTS["modality"]:
+            found["modality"].append((s, w))
+        if s in _LISTS["position"]:
+            found["position"].append((s, w))
+        elif s in PARTICLE_VERBS and PARTICLE_VERBS[s] in words[i + 1 : i + 1 + PARTICLE_WINDOW]:
+            particle = PARTICLE_VERBS[s]
+            found["position"].append((f"{s} {particle}", f"{w} {particle}"))
+    return found
+
+
+def _minus(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Words of `a` whose keys are not matched in `b` (multiset difference, a's order)."""
+    left = Counter(k for k, _ in b)
+    out = []
+    for k, w in a:
+        if left[k]:
+            left[k] -= 1
+        else:
+            out.append(w)
+    return tuple(out)
+
+
+def stance_flags(
+    left: str, right: str, categories: Sequence[str] = CATEGORIES
+) -> tuple[StanceFlag, ...]:
+    """Flags for each category whose words differ between `left` and `right`."""
+    lw, rw = _category_words(left), _category_words(right)
+    flags = []
+    for cat in categories:
+        removed, added = _minus(lw[cat], rw[cat]), _minus(rw[cat], lw[cat])
+        if removed or added:
+            flags.append(StanceFlag(cat, removed, added))
+    return tuple(flags)
+
+
+def stance_of_one_side(text: str, side: str) -> tuple[StanceFlag, ...]:
+    """Flags for a sentence that only exists on one side (added or removed).
+
+    Only when it has a position word: a new or dropped sentence with "niet" or "kan" in it is
+    no news by itself, but one that says "onthouden" or "niet steunen" is. The negation flag is
+    then added too, so "niet steunen" does not read as "steunen".
+    """
+    cats = ("position", "negation")
+    flags = stance_flags(text, "", cats) if side == "left" else stance_flags("", text, cats)
+    if not any(f.kind == "position" for f in flags):
+        return ()
+    return flags

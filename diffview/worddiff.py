@@ -1,0 +1,185 @@
+"""Word-level diff of two aligned sentences: diff-match-patch on word tokens.
+
+diff-match-patch has no word mode, so we use its own line-mode trick on words: every distinct
+token (word, whitespace run, punctuation mark) becomes one code point, the two code-point
+strings are diffed (`diff_main(checklines=False)` + `diff_cleanupSemantic`), and the ops are
+mapped back to text. A change is then always a whole word, never half of one.
+
+Spelling variants are not a change. Two texts are *variant-equal* when their `squash` forms
+are equal: case folded, every quote/apostrophe style unified, whitespace and hyphens/dashes
+removed, diacritics dropped (the rules of `normalize.canonical_term`). So
+`end-to-end encryptie` = `end-to-endencryptie` = `End-to-end-encryptie`, and
+`Kamerstuk 32 317` = `Kamerstuk 32317`.
+
+The rule for ops (tested in tests/test_properties.py):
+  * tokens are compared by their canonical key (`token_key`: case, quotes, hyphens), and after
+    the diff every changed run (deletes and inserts between two equal runs) whose deleted and
+    inserted texts are variant-equal is turned into an equal run;
+  * every equal op carries the text of the RIGHT side;
+  * hence `rebuild(ops, "right") == right` exactly, and
+    `squash(rebuild(ops, "left")) == squash(left)`; when no variant was folded the left text is
+    rebuilt exactly too (`rebuild(ops, "left") == left`).
+Only ever diff aligned sentences, never whole documents (see STYLE.md for the measured cost).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+
+import regex
+from diff_match_patch import diff_match_patch
+
+from diffview.model import WordOp
+
+DIFF_TIMEOUT = 0.5  # seconds per sentence pair; a timed-out diff is still valid, not minimal
+
+_TOKEN = regex.compile(
+    r"\s+"
+    r"|[\p{L}\p{M}\p{N}]+(?:(?:[-‐‑'’]|(?<=\p{N})[.,/](?=\p{N}))[\p{L}\p{M}\p{N}]+)*"
+    r"|<U\+[0-9A-F]{4,6}>"  # a sanitised control character stays one token
+    r"|.",
+    regex.DOTALL,
+)
+_QUOTES = str.maketrans({c: "'" for c in "'‘’‚‛\"“”„«»′″`´"})
+_SQUASH_DROP = regex.compile(r"[\s\-‐‑‒–—―\p{Mn}]+")
+_HYPHENS = regex.compile(r"[\-‐‑]")
+
+
+def tokenize(text: str) -> list[str]:
+    """Words (hyphenated compounds and numbers like `1.000` whole), whitespace runs, marks.
+
+    `"".join(tokenize(t)) == t` for every string.
+    """
+    return _TOKEN.findall(text, timeout=5.0 + len(text) / 100_000)
+
+
+def token_key(token: str) -> str:
+    """What two tokens must share to be 'the same word': case, quote style, hyphens ignored."""
+    if token.isspace():
+        return " "
+    return _HYPHENS.sub("", token.casefold().translate(_QUOTES)) or token
+
+
+def squash(text: str) -> str:
+    """Variant-insensitive form of a text (see module docstring).
+
+    The same equivalences as `normalize.canonical_term` (case, diacritics, spaces, hyphens,
+    quotes), computed locally at C speed: it keys every sentence of a 5 MB text for the
+    exact-match pass, where canonical_term's full inline normalisation would cost seconds.
+    Texts reaching it are already normalised (Kamerstuk numbers, bullets, soft hyphens).
+    """
+    folded = text.casefold()
+    if folded.isascii():  # the common case, at C speed (a regex call costs ~20 µs)
+        folded = folded.replace('"', "'").replace("`", "'").replace("-", "")
+        return "".join(folded.split())
+    folded = unicodedata.normalize("NFD", folded.translate(_QUOTES))
+    return _SQUASH_DROP.sub("", folded, timeout=5.0 + len(text) / 100_000)
+
+
+def _code_point(i: int) -> str:
+    """The i-th code point used to stand for a token, skipping surrogates."""
+    cp = 0x100 + i
+    if cp >= 0xD800:
+        cp += 0x800
+    return chr(cp)
+
+
+def _encode(
+    tokens: Sequence[str], table: dict[str, str], keys: Callable[[str], str]
+) -> tuple[str, list[str]]:
+    """One code point per token (same key, same code point)."""
+    chars = []
+    for tok in tokens:
+        k = keys(tok)
+        c = table.get(k)
+        if c is None:
+            c = table[k] = _code_point(len(table))
+        chars.append(c)
+    return "".join(chars), list(tokens)
+
+
+def _engine() -> diff_match_patch:
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = DIFF_TIMEOUT
+    return dmp
+
+
+def _token_ops(left: list[str], right: list[str]) -> list[tuple[int, list[str], list[str]]]:
+    """Diff token lists; each op keeps its left and right tokens (equal ops have both)."""
+    table: dict[str, str] = {}
+    a, _ = _encode(left, table, token_key)
+    b, _ = _encode(right, table, token_key)
+    dmp = _engine()
+    diffs = dmp.diff_main(a, b, False)
+    dmp.diff_cleanupSemantic(diffs)
+    out: list[tuple[int, list[str], list[str]]] = []
+    i = j = 0
+    for op, chars in diffs:
+        n = len(chars)
+        if op == 0:
+            out.append((0, left[i : i + n], right[j : j + n]))
+            i, j = i + n, j + n
+        elif op == -1:
+            out.append((-1, left[i : i + n], []))
+            i += n
+        else:
+            out.append((1, [], right[j : j + n]))
+            j += n
+    return out
+
+
+def _runs(ops: Iterable[tuple[int, list[str], list[str]]]) -> list[tuple[int, str, str]]:
+    """Group into alternating equal runs and change runs: (0|None, left_text, right_text)."""
+    runs: list[tuple[int, str, str]] = []
+    for op, lt, rt in ops:
+        kind = 0 if op == 0 else 2
+        l_text, r_text = "".join(lt), "".join(rt)
+        if runs and runs[-1][0] == kind:
+            k, pl, pr = runs[-1]
+            runs[-1] = (k, pl + l_text, pr + r_text)
+        else:
+            runs.append((kind, l_text, r_text))
+    return runs
+
+
+def word_diff(left: str, right: str) -> tuple[WordOp, ...]:
+    """Word ops turning `left` into `right`; variant spellings count as equal (right's text)."""
+    if left == right:
+        return (WordOp(0, right),) if right else ()
+    runs = _runs(_token_ops(tokenize(left), tokenize(right)))
+    ops: list[WordOp] = []
+    for kind, l_text, r_text in runs:
+        if kind == 0 or squash(l_text) == squash(r_text):
+            _push(ops, WordOp(0, r_text))
+        else:
+            _push(ops, WordOp(-1, l_text))
+            _push(ops, WordOp(1, r_text))
+    return tuple(ops)
+
+
+def _push(ops: list[WordOp], op: WordOp) -> None:
+    """Append, merging with a previous op of the same kind; drop empty texts."""
+    if not op.text:
+        return
+    if ops and ops[-1].op == op.op:
+        ops[-1] = WordOp(op.op, ops[-1].text + op.text)
+    else:
+        ops.append(op)
+
+
+def rebuild(ops: Iterable[WordOp], side: str) -> str:
+    """The text of one side: 'left' joins equal+delete ops, 'right' joins equal+insert ops."""
+    keep = {"left": (0, -1), "right": (0, 1)}[side]
+    return "".join(o.text for o in ops if o.op in keep)
+
+
+def changed_fraction(ops: Sequence[WordOp]) -> float:
+    """Share of word tokens (not spaces or marks) that were deleted or inserted, 0..1."""
+    changed = total = 0
+    for o in ops:
+        words = sum(1 for t in tokenize(o.text) if t[0].isalnum())
+        total += words if o.op != 0 else 2 * words
+        if o.op != 0:
+            changed += words
+    return changed / total if total else 0.0

@@ -1,0 +1,114 @@
+"""Sentence alignment: exact, reworded, moved, split, merged, added, removed, order."""
+
+from __future__ import annotations
+
+from diffview.align import (
+    MATCH_THRESHOLD,
+    REWRITE_THRESHOLD,
+    Link,
+    align,
+    content_stems,
+    similarity,
+)
+
+A = [
+    "Het kabinet steunt het voorstel voor een detectiebevel op bekend materiaal.",
+    "Nieuw materiaal en grooming vallen buiten het detectiebevel.",
+    "De Commissie moet een nieuw voorstel doen.",
+    "Client-side scanning is de enige manier om end-to-end encryptie te behouden.",
+]
+
+
+def kinds(links: list[Link]) -> list[str]:
+    return [lk.kind for lk in links]
+
+
+def test_stems_drop_stopwords_and_fold_inflection() -> None:
+    s = content_stems("Het kabinet steunt de voorstellen")
+    assert "het" not in s and "de" not in s
+    assert content_stems("Nederland steunt") == content_stems("Nederland steunen")
+    assert content_stems("end-to-end") == content_stems("endtoend")
+
+
+def test_similarity_bounds() -> None:
+    a = content_stems(A[0])
+    assert similarity(a, a) == 1.0
+    assert similarity(a, content_stems("Iets totaal anders over vis")) == 0.0
+    assert 0 < MATCH_THRESHOLD < REWRITE_THRESHOLD < 1
+
+
+def test_identical_texts_all_exact_in_order() -> None:
+    links = align(A, A)
+    assert kinds(links) == ["pair"] * 4
+    assert all(lk.exact and not lk.moved for lk in links)
+    assert [lk.right for lk in links] == [(0,), (1,), (2,), (3,)]
+
+
+def test_variant_spelling_is_exact() -> None:
+    b = list(A)
+    b[3] = "Client-side scanning is de enige manier om end-to-endencryptie te behouden."
+    assert all(lk.exact for lk in align(A, b))
+
+
+def test_reworded_pair() -> None:
+    b = list(A)
+    b[2] = "De Commissie zou een nieuw voorstel moeten doen."
+    link = next(lk for lk in align(A, b) if lk.left == (2,))
+    assert link.kind == "pair" and not link.exact and link.right == (2,)
+    assert link.score >= MATCH_THRESHOLD
+
+
+def test_move_is_flagged_not_added() -> None:
+    b = [A[1], A[2], A[3], A[0]]
+    links = align(A, b)
+    assert set(kinds(links)) == {"pair"}
+    moved = [lk for lk in links if lk.moved]
+    assert [lk.left for lk in moved] == [(0,)]
+
+
+def test_split_and_merge() -> None:
+    whole = (
+        "Het kabinet steunt detectie op bekend materiaal maar wijst detectie van nieuw "
+        "materiaal en grooming resoluut af."
+    )
+    parts = [
+        "Het kabinet steunt detectie op bekend materiaal.",
+        "Detectie van nieuw materiaal en grooming wijst het kabinet resoluut af.",
+    ]
+    links = align(["Inleiding over de agenda.", whole], ["Inleiding over de agenda.", *parts])
+    split = [lk for lk in links if lk.kind == "split"]
+    assert split and split[0].left == (1,) and split[0].right == (1, 2)
+    links = align(["Inleiding over de agenda.", *parts], ["Inleiding over de agenda.", whole])
+    merged = [lk for lk in links if lk.kind == "merged"]
+    assert merged and merged[0].left == (1, 2) and merged[0].right == (1,)
+
+
+def test_added_removed_and_reading_order() -> None:
+    a = [A[0], "Deze zin verdwijnt helemaal uit de tekst.", A[1], A[2]]
+    b = [A[0], A[1], "Een geheel nieuwe zin over derogatie.", A[2]]
+    links = align(a, b)
+    assert kinds(links) == ["pair", "removed", "pair", "added", "pair"]
+    assert links[1].left == (1,) and links[3].right == (2,)
+
+
+def test_removed_before_first_anchor_comes_first() -> None:
+    links = align(["Weg ermee vandaag nog.", A[0]], [A[0]])
+    assert kinds(links) == ["removed", "pair"]
+
+
+def test_heavy_rewrite_in_place_is_paired_through_gap() -> None:
+    a = [A[0], "Nederland steunt geen voorstellen die end-to-end encryptie onmogelijk maken.", A[2]]
+    b = [
+        A[0],
+        "Er is geen ruimte om voorstellen te steunen die end-to-end encryptie onmogelijk maken "
+        "of detectie verplichten in versleutelde omgevingen.",
+        A[2],
+    ]
+    mid = [lk for lk in align(a, b) if lk.left == (1,)]
+    assert mid and mid[0].kind == "pair" and mid[0].right == (1,)
+
+
+def test_duplicates_pair_in_order() -> None:
+    a = ["Zelfde zin.", "Andere zin hier.", "Zelfde zin."]
+    links = align(a, a)
+    assert [(lk.left, lk.right) for lk in links] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]

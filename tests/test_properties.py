@@ -1,0 +1,119 @@
+"""Properties over generated texts: ops rebuild both sides, self-compare, shuffles are moves."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diffview.compare import compare_sentences, compare_texts
+from diffview.model import Sentence
+from diffview.sentences import split_sentences
+from diffview.worddiff import rebuild, squash, word_diff
+
+WORDS = [
+    "het",
+    "kabinet",
+    "steunt",
+    "niet",
+    "geen",
+    "detectiebevel",
+    "end-to-end",
+    "encryptie",
+    "end-to-endencryptie",
+    "Nederland",
+    "zal",
+    "kan",
+    "onthouden",
+    "materiaal",
+    "bekend",
+    "Kamerstuk",
+    "32",
+    "317",
+    "32317",
+    "client-side",
+    "scanning",
+    "derogatie",
+    "‘motie’",
+    "'motie'",
+    "De",
+    "de",
+    "privé",
+    "prive",
+    "1.000",
+    "nr.",
+    "o.a.",
+    "—",
+    "-",
+]
+SETTINGS = settings(max_examples=80, deadline=None)
+
+word = st.sampled_from(WORDS) | st.text(alphabet="abcé-' .,", min_size=1, max_size=6)
+phrase = st.lists(word, min_size=0, max_size=14).map(" ".join)
+sentence_text = st.lists(st.sampled_from(WORDS), min_size=3, max_size=12).map(
+    lambda ws: " ".join(ws).capitalize() + "."
+)
+
+
+@SETTINGS
+@given(phrase, phrase)
+def test_ops_rebuild_both_sides(left: str, right: str) -> None:
+    ops = word_diff(left, right)
+    assert rebuild(ops, "right") == right
+    assert squash(rebuild(ops, "left")) == squash(left)
+    assert all(op.text for op in ops)
+    assert all(ops[i].op != ops[i + 1].op for i in range(len(ops) - 1))
+
+
+plain = st.lists(st.text(alphabet="abcd", min_size=1, max_size=4), max_size=12).map(" ".join)
+
+
+@SETTINGS
+@given(plain, plain)
+def test_exact_left_rebuild_without_foldable_characters(left: str, right: str) -> None:
+    """No case, quotes, hyphens or whitespace runs to fold: both sides rebuild exactly."""
+    ops = word_diff(left, right)
+    assert rebuild(ops, "left") == left and rebuild(ops, "right") == right
+
+
+def _sentences(texts: list[str], doc: str) -> list[Sentence]:
+    return [Sentence(t, doc, doc, f"{doc}-s", (i + 1, i + 1), i) for i, t in enumerate(texts)]
+
+
+@SETTINGS
+@given(st.lists(sentence_text, min_size=0, max_size=12), st.lists(sentence_text, max_size=12))
+def test_every_unit_rebuilds_its_sentences(a_texts: list[str], b_texts: list[str]) -> None:
+    c = compare_sentences(_sentences(a_texts, "A"), _sentences(b_texts, "B"))
+    left_seen = sorted(s.index for u in c.units for s in u.left)
+    right_seen = sorted(s.index for u in c.units for s in u.right)
+    assert left_seen == list(range(len(a_texts))) and right_seen == list(range(len(b_texts)))
+    for u in c.units:
+        lt, rt = " ".join(s.text for s in u.left), " ".join(s.text for s in u.right)
+        assert rebuild(u.ops, "right") == rt
+        assert squash(rebuild(u.ops, "left")) == squash(lt)
+    assert sum(c.counts.values()) == len(c.units)
+
+
+@SETTINGS
+@given(st.lists(sentence_text, min_size=1, max_size=15))
+def test_self_compare_is_all_unchanged(texts: list[str]) -> None:
+    text = " ".join(texts)
+    c = compare_texts(text, text)
+    assert not c.has_changes
+    assert c.counts["unchanged"] == len(split_sentences(text))
+    assert all(u.score == 1.0 and not u.stance for u in c.units)
+
+
+@SETTINGS
+@given(st.lists(sentence_text, min_size=2, max_size=15, unique=True), st.randoms())
+def test_shuffle_reports_moves_not_additions(texts: list[str], rnd: random.Random) -> None:
+    shuffled = list(texts)
+    rnd.shuffle(shuffled)
+    c = compare_sentences(_sentences(texts, "A"), _sentences(shuffled, "B"))
+    assert c.counts["added"] == 0 and c.counts["removed"] == 0
+    assert c.counts["moved"] + c.counts["unchanged"] == len(texts)
+    if shuffled != texts:
+        assert c.counts["moved"] >= 1
+    else:
+        assert c.counts["moved"] == 0

@@ -1,0 +1,150 @@
+"""Sentence splitting: Dutch abbreviations, lists, quotes, bullets; exact line citations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from diffview.model import Statement
+from diffview.sentences import sentences_of, split_sentences
+
+
+def cut(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dit geldt o.a. voor de JBZ-Raad.",
+        "Zie Kamerstuk 32317, nr. 904 van vorig jaar.",
+        "De brief d.d. 17 oktober is verstuurd.",
+        "Op 1 oktober jl. met uw Kamer gedeeld.",
+        "Zoals j.l. besproken met de Kamer.",
+        "Denk bijv. aan hashes van bekend materiaal.",
+        "Het debat m.b.t. de verordening loopt.",
+        "De zorgen t.a.v. privacy blijven.",
+        "Technieken, e.g. client-side scanning, worden besproken.",
+        "Volgens art. 13 Grondwet is het briefgeheim beschermd.",
+        "De motie van J.J. van Dijk werd aangenomen.",
+        "Het betreft 1.000 meldingen en 2021/1232 als verordening.",
+        "Er is EU- en lidstaatniveau overleg over e.d. zaken.",
+        'Hij zei: "Dit is goed. Dat ook." tegen de Kamer.',
+        "De Minister (zie art. 3. Ook lid 4) antwoordt.",
+        "Voor Nederland is geen ruimte: 1) encryptie breken, 2) scannen.",
+    ],
+)
+def test_one_sentence(text: str) -> None:
+    assert cut(text) == [text]
+
+
+def test_basic_ends() -> None:
+    assert cut("Eerste zin. Tweede zin! Derde? Vierde…") == [
+        "Eerste zin.",
+        "Tweede zin!",
+        "Derde?",
+        "Vierde…",
+    ]
+
+
+def test_terminal_abbreviation_ends_before_capital() -> None:
+    text = "In lijn met de motie Kathmann c.s. Voor Nederland is het duidelijk."
+    assert cut(text) == ["In lijn met de motie Kathmann c.s.", "Voor Nederland is het duidelijk."]
+
+
+def test_numbered_list_markers_do_not_end() -> None:
+    assert cut("1. Eerste punt. 2. Tweede punt.") == ["1. Eerste punt.", "2. Tweede punt."]
+    assert cut("Dat was in 2023. Het kabinet zwijgt.") == [
+        "Dat was in 2023.",
+        "Het kabinet zwijgt.",
+    ]
+
+
+def test_bullets_start_sentences() -> None:
+    assert cut("De fractie vraagt: • Welke taken? • Welke grenzen") == [
+        "De fractie vraagt:",
+        "• Welke taken?",
+        "• Welke grenzen",
+    ]
+
+
+def test_paragraph_break_ends() -> None:
+    assert cut("Een kop zonder punt\n\nDe tekst volgt.") == [
+        "Een kop zonder punt",
+        "De tekst volgt.",
+    ]
+
+
+def test_quote_then_capital_ends_after_quote() -> None:
+    assert cut('Hij zei: "Dit is goed." Daarna ging hij.') == [
+        'Hij zei: "Dit is goed."',
+        "Daarna ging hij.",
+    ]
+
+
+def test_spans_trimmed_and_ordered() -> None:
+    text = "  Een.   Twee.\n\n  Drie.  "
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["Een.", "Twee.", "Drie."]
+    assert all(a < b for a, b in spans)
+    assert all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
+    assert split_sentences("") == [] and split_sentences(" \n ") == []
+
+
+def _statement(text: str, line_map: tuple[tuple[int, int], ...], sid: str = "s1") -> Statement:
+    return Statement(
+        id=sid,
+        doc="002",
+        source="002_x.txt",
+        date=date(2023, 10, 17),
+        kind="answer",
+        speaker="kabinet",
+        party=None,
+        role="cabinet",
+        text=text,
+        lines=(line_map[0][1], line_map[-1][1]),
+        line_map=line_map,
+    )
+
+
+def test_sentences_of_cites_lines_and_numbers_across_statements() -> None:
+    text = "Eerste zin over\ntwee regels. Tweede zin. Derde\nzin hier."
+    line_map = ((0, 10), (16, 11), (47, 12))
+    s1 = _statement(text, line_map)
+    s2 = _statement("Nog een.", ((0, 20),), "s2")
+    sents = sentences_of([s1, s2])
+    assert [s.text for s in sents] == [
+        "Eerste zin over twee regels.",
+        "Tweede zin.",
+        "Derde zin hier.",
+        "Nog een.",
+    ]
+    assert [s.lines for s in sents] == [(10, 11), (11, 11), (11, 12), (20, 20)]
+    assert [s.index for s in sents] == [0, 1, 2, 3]
+    assert sents[3].statement_id == "s2" and sents[0].cite == "002:10-11"
+    for s, (a, b) in zip(sents[:3], split_sentences(text), strict=True):
+        assert s.lines == s1.span_of(a, b)
+
+
+def test_sentences_are_sanitised() -> None:
+    sents = sentences_of([_statement("Gevaar \x1b[31mrood\u202e hier.", ((0, 1),))])
+    assert sents[0].text == "Gevaar <U+001B>[31mrood<U+202E> hier."
+
+
+def test_seed_answer_sentences(versions_dir) -> None:
+    """002 lines 113-128, the Oct 2023 answer on the detection order, cut as a reader would."""
+    lines = (versions_dir / "002_d229cc705638e600.txt").read_text("utf-8").splitlines()
+    text, line_map = "", []
+    for n in range(113, 129):
+        line = lines[n - 1].strip()
+        text += " " if text else ""
+        line_map.append((len(text), n))
+        text += line
+    sents = sentences_of([_statement(text, tuple(line_map))])
+    assert len(sents) == 9
+    assert sents[0].text.startswith("Op dit moment is nog steeds niet duidelijk")
+    assert sents[0].cite == "002:113-114"
+    assert sents[2].text == "Dit is conform de Nederlandse inzet." and sents[2].cite == "002:117"
+    assert sents[-1].text.startswith("Nederland stemt niet in met het opnemen van nieuw materiaal")
+    assert sents[-1].cite == "002:125-128"
