@@ -199,46 +199,53 @@ def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[t
 
 
 def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
-    """Join raw source lines (line number, raw text) into one flowing normalised text."""
-    text = ""
+    """Join raw source lines (line number, raw text) into one flowing normalised text.
+
+    Parts are collected in a list with a running length (not `text +=`), so a long
+    paragraph costs linear time.
+    """
+    parts: list[str] = []
+    length = 0
     line_map: list[tuple[int, int]] = []
     for number, raw in lines:
         s = clean_line(raw)
         if not s:
             continue
-        if not text:
-            line_map.append((0, number))
-            text = s
-            continue
-        last_word = text.rsplit(" ", 1)[-1]
-        glue = " "
-        if last_word.endswith("-") and last_word.strip("-–"):
-            how = classify_hyphen(last_word[:-1], s.split(" ", 1)[0])
-            if how == "join":
-                text, glue = text[:-1], ""
-            elif how == "keep":
-                glue = ""
-        text += glue
-        line_map.append((len(text), number))
-        text += s
-    text, line_map = _unify_refs(text, line_map)
+        if parts:
+            last_word = parts[-1].rsplit(" ", 1)[-1]
+            glue = " "
+            if last_word.endswith("-") and last_word.strip("-–"):
+                how = classify_hyphen(last_word[:-1], s.split(" ", 1)[0])
+                if how == "join":
+                    parts[-1], glue = parts[-1][:-1], ""
+                    length -= 1
+                elif how == "keep":
+                    glue = ""
+            parts.append(glue)
+            length += len(glue)
+        line_map.append((length, number))
+        parts.append(s)
+        length += len(s)
+    text, line_map = _unify_refs("".join(parts), line_map)
     return Normalized(text, tuple(line_map))
 
 
 def normalize_text(raw: str) -> Normalized:
     """A whole source file: furniture and footnotes dropped, paragraphs kept ("\\n\\n")."""
-    scan = scan_source(raw)
-    text = ""
+    parts: list[str] = []
+    length = 0
     line_map: list[tuple[int, int]] = []
-    for para in paragraphs(scan):
+    for para in paragraphs(scan_source(raw)):
         norm = normalize_lines(para)
         if not norm.text:
             continue
-        if text:
-            text += "\n\n"
-        line_map.extend((off + len(text), n) for off, n in norm.line_map)
-        text += norm.text
-    return Normalized(text, tuple(line_map))
+        if parts:
+            parts.append("\n\n")
+            length += 2
+        line_map.extend((off + length, n) for off, n in norm.line_map)
+        parts.append(norm.text)
+        length += len(norm.text)
+    return Normalized("".join(parts), tuple(line_map))
 
 
 def normalize_inline(s: str) -> str:
