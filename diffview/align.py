@@ -31,7 +31,9 @@ Algorithm, all steps ~n log n in the number of sentences:
      unmatched (or one of them matched to it), each part mostly contained in it, scoring better
      than its pair did (and the mirror case for merges);
   5. gaps: unmatched sentences between the same two in-order anchors on both sides are paired
-     at the lower `GAP_THRESHOLD` (position supports the words: a heavy rewrite in place);
+     at the lower `GAP_THRESHOLD` when both gaps hold at most `GAP_MAX` sentences (position
+     supports the words: a heavy rewrite in place) or, in a longer gap where position proves
+     little, when they share at least `GAP_MIN_SHARED` content stems;
   6. moves: matched units not on the longest increasing subsequence of (A index, B index) are
      flagged `moved`;
   7. leftovers are `added` (B) or `removed` (A).
@@ -56,7 +58,9 @@ from diffview.worddiff import squash
 
 MATCH_THRESHOLD = 0.45  # below: not the same sentence
 REWRITE_THRESHOLD = 0.70  # below (and above MATCH_THRESHOLD): same subject, rewritten
-GAP_THRESHOLD = 0.3  # enough between the same two in-order neighbours on both sides
+GAP_THRESHOLD = 0.3  # enough between the same two in-order neighbours on both sides...
+GAP_MAX = 4  # ...when that gap is this small: in a long gap position proves nothing,
+GAP_MIN_SHARED = 4  # so there the pair must share this many content stems
 WEAK_THRESHOLD = 0.2  # candidate pairs kept for split/merge detection
 PART_CONTAINMENT = 0.5  # each half of a split must be at least this much inside the whole
 SPLIT_GAIN = 0.05  # a split must beat the plain pair by this much
@@ -297,7 +301,13 @@ class _Aligner:
                 break
             if i in self.l_of or j in self.r_of:
                 continue
-            if bisect_left(al, i) == bisect_left(ar, j):
+            k = bisect_left(al, i)
+            if k != bisect_left(ar, j):
+                continue
+            gap_l = _gap(al, k, len(self.left))
+            gap_r = _gap(ar, k, len(self.right))
+            shared = len(self.stems[0][i] & self.stems[1][j])
+            if max(gap_l, gap_r) <= GAP_MAX or shared >= GAP_MIN_SHARED:
                 self._add(Link("pair", (i,), (j,), score))
 
     # -- 6. moves ----------------------------------------------------------------------------
@@ -321,6 +331,13 @@ class _Aligner:
             if j not in self.r_of:
                 self._add(Link("added", (), (j,), 0.0))
         return _reading_order(list(self.links.values()), len(self.left))
+
+
+def _gap(anchors: Sequence[int], k: int, n: int) -> int:
+    """Number of sentences strictly between anchors k-1 and k (or the text's ends)."""
+    lo = anchors[k - 1] if k else -1
+    hi = anchors[k] if k < len(anchors) else n
+    return hi - lo - 1
 
 
 def _lis(seq: Sequence[int]) -> list[int]:

@@ -272,6 +272,34 @@ def _heading(comparison: Comparison, documents: Mapping[str, Document]) -> str:
     return f"### {frm} → {to}"
 
 
+GROUPS = (
+    ("Stance changes", lambda u: bool(u.stance)),
+    ("Reworded, rewritten, moved, split or merged", lambda u: u.change not in _ONE_SIDED),
+    ("Added", lambda u: u.change == "added"),
+    ("Removed", lambda u: u.change == "removed"),
+)
+_ONE_SIDED = ("added", "removed", "unchanged")
+
+
+def _groups(units: Sequence[AlignedUnit]) -> list[tuple[str, list[AlignedUnit]]]:
+    """Units grouped so the shift comes first: stance changes, then edits of sentences that
+    exist on both sides, then what is new and what was dropped; unchanged last (`full`).
+
+    Each unit appears once, in the first group it fits; reading order within a group.
+    """
+    groups: list[tuple[str, list[AlignedUnit]]] = [(title, []) for title, _ in GROUPS]
+    rest: list[AlignedUnit] = []
+    for unit in units:
+        for (_, test), (_, members) in zip(GROUPS, groups, strict=True):
+            if test(unit):
+                members.append(unit)
+                break
+        else:
+            rest.append(unit)
+    groups.append(("Unchanged", rest))
+    return [(title, members) for title, members in groups if members]
+
+
 def comparison_section(
     comparison: Comparison,
     documents: Iterable[Document] | Mapping[str, Document] = (),
@@ -283,8 +311,9 @@ def comparison_section(
     blocks = [_heading(comparison, by_id), _docs_table(comparison, by_id)]
     blocks.append(summary_paragraph(comparison))
     shown = [u for u in comparison.units if full or u.change != "unchanged" or u.moved]
-    if shown:
-        blocks.append("\n".join(unit_item(u) for u in shown))
+    for title, units in _groups(shown):
+        blocks.append(f"{title} ({len(units)}):")
+        blocks.append("\n".join(unit_item(u) for u in units))
     hidden = len(comparison.units) - len(shown)
     if hidden:
         noun = "sentence" if hidden == 1 else "sentences"

@@ -56,7 +56,9 @@ TERMINAL_ABBREVIATIONS: frozenset[str] = frozenset(
 BULLETS = "•▪◦●\uf0b7"
 _MAX_PROTECTED = 400  # longest quotation/bracket that blocks sentence ends inside it
 
-_TERMINATOR = regex.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|$)")
+# A terminator may carry a footnote number glued to it ("gedeeld.1 De ..."): PDF extraction
+# flattens the superscript. Two digits at most, so "1.000" never qualifies.
+_TERMINATOR = regex.compile(r"[.!?…]+[\"'”’»)\]]*(?:(?<=[\p{L})\]\"'”’»][.!?…]+)\d{1,2})?(?=\s|$)")
 _PARAGRAPH = regex.compile(r"\n[^\S\n]*\n\s*")
 _BULLET = regex.compile(rf"[{BULLETS}]|<U\+F0B7>")
 _WORD_BEFORE = regex.compile(r"[\p{L}\p{N}.]+$")

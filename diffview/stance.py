@@ -47,9 +47,13 @@ POSITION_WORDS = word_list("""
     voorstander voorstanders tegenstander tegenstanders kritisch kritische
     verzet verzetten verzette akkoord accepteren accepteert accepteerde acceptabel
     aanvaarden aanvaardt aanvaardbaar onaanvaardbaar afwijzen afwijst afwijzing afgewezen
-    tegenstemmen tegenstemt weigeren weigert bezwaar bezwaren standpunt inzet
+    tegenstemmen tegenstemt weigeren weigert bezwaar bezwaren
     voorbehoud goedkeuren goedkeuring verwerpen verwerpt
 """)
+
+# Nouns matched as written, not by stem: Snowball drops the participle's "ge-", so the stem
+# of "inzet" (the Dutch negotiating position) is also that of "ingezet" (deployed).
+EXACT_POSITION_WORDS = frozenset(word_list("inzet standpunt"))
 
 # verb stem -> particle that makes it a position verb when it follows within the window
 PARTICLE_VERBS = {"stem": "in", "stemt": "in", "stemd": "in", "wijst": "af", "wijs": "af"}
@@ -111,8 +115,8 @@ def _category_words(text: str) -> dict[str, list[tuple[str, str]]]:
             found["negation"].append((w, w))
         if s in _LISTS["modality"]:
             found["modality"].append((s, w))
-        if s in _LISTS["position"]:
-            found["position"].append((s, w))
+        if w in EXACT_POSITION_WORDS or s in _LISTS["position"]:
+            found["position"].append((w if w in EXACT_POSITION_WORDS else s, w))
         elif s in PARTICLE_VERBS and PARTICLE_VERBS[s] in words[i + 1 : i + 1 + PARTICLE_WINDOW]:
             particle = PARTICLE_VERBS[s]
             found["position"].append((f"{s} {particle}", f"{w} {particle}"))
