@@ -25,6 +25,13 @@ BUNDLED_RULES = Path(__file__).with_name("topics.toml")
 TIMEOUT = 2.0  # seconds per regex call on document text
 _FLAGS = regex.IGNORECASE | regex.UNICODE | regex.VERSION1 | regex.DOTALL
 _SENTENCE_BREAK = r"[^.?!;]"
+_LINE_HYPHEN = regex.compile(r"(\p{Ll})-[ \t]*\n\s*(\p{Ll})")
+# Patterns also run case-sensitively on lower-cased text, which is about twice as fast as
+# IGNORECASE; not those that name a case (\p{Lu}, an inline flag turning IGNORECASE off).
+_FOLDED_FLAGS = _FLAGS & ~regex.IGNORECASE
+_NAMES_A_CASE = regex.compile(
+    r"\\[pP]\{\s*\^?(?:Lu|Lt|Upper|Title|Uppercase|Titlecase)|\(\?\w*-\w*i"
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class Pattern:
     source: str
     compiled: regex.Pattern
     weight: int
+    folded: regex.Pattern | None = None  # the same rule for lower-cased text, when it has one
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ class TopicRule:
     patterns: tuple[Pattern, ...]
     threshold: int = 2
     context_bonus: int = 1
-    exclude: tuple[regex.Pattern, ...] = ()
+    exclude: tuple[Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,33 @@ def _compile(source: Any, where: str) -> regex.Pattern:
         raise ValueError(f"{where}: bad pattern {source!r}: {exc}") from None
 
 
+def _fold(source: str) -> str:
+    """`source` for lower-cased text: letters lower-cased, escapes (\\W, \\p{L}, \\N{..}) kept."""
+    out, i = [], 0
+    while i < len(source):
+        if source[i] == "\\" and i + 1 < len(source):
+            end = i + 2
+            if source[i + 1] in "pPN" and source[end : end + 1] == "{":
+                end = source.find("}", end) + 1 or len(source)
+            out.append(source[i:end])
+            i = end
+        else:
+            out.append(source[i].lower())
+            i += 1
+    return "".join(out)
+
+
+def _pattern(source: Any, where: str, weight: int = 1) -> Pattern:
+    compiled = _compile(source, where)
+    folded = None
+    if not _NAMES_A_CASE.search(source):
+        try:
+            folded = regex.compile(_fold(source), _FOLDED_FLAGS)
+        except regex.error:  # then the slower case-insensitive search does
+            folded = None
+    return Pattern(source, compiled, weight, folded)
+
+
 def _int(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{where} must be an integer")
@@ -135,17 +170,13 @@ def _near_pattern(entry: dict[str, Any], where: str) -> Pattern:
     _compile(b, f"{where}.b")
     gap = f"{_SENTENCE_BREAK}{{0,{_int(entry.get('window', 200), f'{where}.window')}}}?"
     source = f"(?:{a}){gap}(?:{b})|(?:{b}){gap}(?:{a})"
-    return Pattern(source, _compile(source, where), _int(entry.get("weight", 2), where))
+    return _pattern(source, where, _int(entry.get("weight", 2), where))
 
 
 def _topic(name: str, body: dict[str, Any]) -> TopicRule:
     where = f"topics.{name}"
     patterns = [
-        Pattern(
-            p["regex"],
-            _compile(p["regex"], f"{where}.patterns"),
-            _int(p.get("weight", 1), f"{where}.weight"),
-        )
+        _pattern(p["regex"], f"{where}.patterns", _int(p.get("weight", 1), f"{where}.weight"))
         for p in body.get("patterns", [])
     ]
     patterns += [_near_pattern(n, f"{where}.near") for n in body.get("near", [])]
@@ -157,7 +188,7 @@ def _topic(name: str, body: dict[str, Any]) -> TopicRule:
         patterns=tuple(patterns),
         threshold=_int(body.get("threshold", 2), f"{where}.threshold"),
         context_bonus=_int(body.get("context_bonus", 1), f"{where}.context_bonus"),
-        exclude=tuple(_compile(x, f"{where}.exclude") for x in body.get("exclude", [])),
+        exclude=tuple(_pattern(x, f"{where}.exclude", 0) for x in body.get("exclude", [])),
     )
 
 
@@ -172,7 +203,7 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
     return TopicRules(
         path=path,
         topics=tuple(_topic(n, topics_table[n]) for n in order),
-        csam=tuple(Pattern(p, _compile(p, "csam"), 1) for p in data["csam"]["patterns"]),
+        csam=tuple(_pattern(p, "csam") for p in data["csam"]["patterns"]),
         refer_back=tuple(_compile(p, "refer_back") for p in refer.get("patterns", [])),
         question_number=_compile(refer.get("question_number", r"\bvraag (\d+)\b"), "refer_back"),
         deferral=_compile(refer["deferral"], "refer_back") if "deferral" in refer else None,
@@ -197,59 +228,105 @@ def _clean(text: str) -> str:
     A hyphen at a line end is either hyphenation ("detectie-|bevel") or a real one
     ("end-to-|endencryptie"); when there is one, both readings are matched.
     """
-    pattern = r"(\p{Ll})-[ \t]*\n\s*(\p{Ll})"
-    joined = regex.sub(pattern, r"\1\2", text, timeout=TIMEOUT)
+    joined = _LINE_HYPHEN.sub(r"\1\2", text, timeout=TIMEOUT) if "-" in text else text
     if joined != text:  # the hyphen-kept reading first, so "end-to-endencryptie" is reported
-        joined = regex.sub(pattern, r"\1-\2", text, timeout=TIMEOUT) + " \u00b6 " + joined
-    return regex.sub(r"\s+", " ", joined, timeout=TIMEOUT)
+        joined = _LINE_HYPHEN.sub(r"\1-\2", text, timeout=TIMEOUT) + " \u00b6 " + joined
+    return " ".join(joined.split())
 
 
-def _blank(text: str, patterns: Sequence[regex.Pattern]) -> str:
-    for pattern in patterns:
-        text = pattern.sub(lambda m: " " * len(m.group(0)), text, timeout=TIMEOUT)
-    return text
+@dataclass(frozen=True)
+class _Text:
+    """A cleaned text and its lower-cased twin (None when lower-casing changes its length)."""
+
+    text: str
+    folded: str | None
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        folded = text.lower()
+        return cls(text, folded if len(folded) == len(text) else None)
+
+    def search(self, pattern: Pattern) -> tuple[int, int] | None:
+        if self.folded is not None and pattern.folded is not None:
+            match = pattern.folded.search(self.folded, timeout=TIMEOUT)
+        else:
+            match = pattern.compiled.search(self.text, timeout=TIMEOUT)
+        return match.span() if match else None
+
+    def phrase(self, span: tuple[int, int]) -> str:
+        return " ".join(self.text[span[0] : span[1]].split())
+
+    def blank(self, patterns: Sequence[Pattern]) -> _Text:
+        """The text with every match of `patterns` (applied in turn) replaced by spaces."""
+        text, folded = self.text, self.folded
+        for pattern in patterns:
+            if folded is not None and pattern.folded is not None:
+                found = pattern.folded.finditer(folded, timeout=TIMEOUT)
+            else:
+                found = pattern.compiled.finditer(text, timeout=TIMEOUT)
+            for start, end in [m.span() for m in found]:
+                gap = " " * (end - start)
+                text = text[:start] + gap + text[end:]
+                folded = folded if folded is None else folded[:start] + gap + folded[end:]
+        return _Text(text, folded)
 
 
-def _score(text: str, rule: TopicRule) -> _Score:
-    text = _blank(text, rule.exclude)
+def _score(text: _Text, rule: TopicRule) -> _Score:
+    text = text.blank(rule.exclude)
     score, triggers = 0, []
     for pattern in rule.patterns:
-        match = pattern.compiled.search(text, timeout=TIMEOUT)
-        if match:
+        span = text.search(pattern)
+        if span:
             score += pattern.weight
-            phrase = " ".join(match.group(0).split())
+            phrase = text.phrase(span)
             if not any(phrase.lower() in t.lower() for t in triggers):
                 triggers.append(phrase)
     return _Score(score, tuple(triggers))
 
 
-def _csam_triggers(text: str, rules: TopicRules) -> tuple[str, ...]:
-    found = (p.compiled.search(text, timeout=TIMEOUT) for p in rules.csam)
-    return tuple(dict.fromkeys(" ".join(m.group(0).split()) for m in found if m))
+def _csam_triggers(text: _Text, rules: TopicRules) -> tuple[str, ...]:
+    found = (text.search(p) for p in rules.csam)
+    return tuple(dict.fromkeys(text.phrase(span) for span in found if span))
+
+
+class _Analysis:
+    """What the rules find in one text, computed once and reused for every context."""
+
+    def __init__(self, text: str, rules: TopicRules) -> None:
+        self.text = _Text.of(_clean(text))
+        self.rules = rules
+        self.scores = tuple(_score(self.text, rule) for rule in rules.topics)
+        self._csam: tuple[str, ...] | None = None
+
+    @property
+    def csam(self) -> tuple[str, ...]:
+        if self._csam is None:
+            self._csam = _csam_triggers(self.text, self.rules)
+        return self._csam
+
+    def labels(self, context: Context | None = None) -> tuple[TopicLabel, ...]:
+        context = context or Context()
+        rules, labels = self.rules, []
+        for rule, result in zip(rules.topics, self.scores, strict=True):
+            score = result.score
+            if 0 < score < rule.threshold and rule.name in context.topics:
+                score += rule.context_bonus
+            if score >= rule.threshold:
+                labels.append(TopicLabel(rule.name, result.triggers))
+        if labels:
+            return tuple(labels)
+        if self.csam:
+            return (TopicLabel(rules.other, self.csam),)
+        if context.csam:
+            return (TopicLabel(rules.other, ("(context)",)),)
+        return (TopicLabel(rules.non_csam, ()),)
 
 
 def label_text(
     text: str, rules: TopicRules, context: Context | None = None
 ) -> tuple[TopicLabel, ...]:
     """Topics of one text; `context` lets a question's topic settle a weak hit in its answer."""
-    context = context or Context()
-    text = _clean(text)
-    labels = []
-    for rule in rules.topics:
-        result = _score(text, rule)
-        score = result.score
-        if 0 < score < rule.threshold and rule.name in context.topics:
-            score += rule.context_bonus
-        if score >= rule.threshold:
-            labels.append(TopicLabel(rule.name, result.triggers))
-    if labels:
-        return tuple(labels)
-    csam = _csam_triggers(text, rules)
-    if csam:
-        return (TopicLabel(rules.other, csam),)
-    if context.csam:
-        return (TopicLabel(rules.other, ("(context)",)),)
-    return (TopicLabel(rules.non_csam, ()),)
+    return _Analysis(text, rules).labels(context)
 
 
 def is_about_csam(labels: Sequence[TopicLabel], rules: TopicRules) -> bool:
@@ -276,8 +353,11 @@ def _context_of(
 ) -> Context:
     """What a statement is about besides its own words.
 
-    Topics come from the questions it answers, or for a debate turn from the turn it follows.
-    CSAM-ness comes from its section, from the last turns of a debate, or from a document that
+    Topics come from the questions it answers, or for a debate turn from the turn it follows;
+    each topic the question is about settles a weak hit on that topic in the answer (a question
+    on the detection order by backdoor is about both, and so may its answer be).
+    CSAM-ness comes from its section, from the recent turns of a debate (the last two, or the
+    whole exchange since the chair last gave the floor), or from a document that
     is mostly about the regulation (a question list on it): never from a question alone, since
     questions often mention the regulation while asking about something else. A short deferral
     ("dat antwoord moet ik u schuldig blijven") takes no subject from its surroundings.
@@ -286,9 +366,7 @@ def _context_of(
     if not asked and stmt.role == "cabinet" and recent and recent[-1].role == "parliament":
         asked = [recent[-1]]
     topics = frozenset(label.topic for q in asked for label in own[q.id]) & set(rules.names)
-    if len(topics) > 1:  # only a question about one topic settles a weak hit in its answer
-        topics = frozenset()
-    csam = bool(stmt.section and _csam_triggers(stmt.section, rules))
+    csam = bool(stmt.section and _csam_triggers(_Text.of(_clean(stmt.section)), rules))
     if not _defers(stmt, rules):
         csam = csam or csam_doc
         if not stmt.answers:
@@ -363,16 +441,26 @@ def _inherit(
 def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list[Statement]:
     """New statements with `topics` set, using questions, sections and debate flow as context."""
     by_id = {s.id: s for s in statements}
-    own = {s.id: label_text(s.text, rules) for s in statements}
+    found = {s.id: _Analysis(s.text, rules) for s in statements}
+    own = {i: analysis.labels() for i, analysis in found.items()}
     csam_docs = _csam_documents(statements, own, rules)
     labelled: list[Statement] = []
-    recent: list[Statement] = []
+    # The flow of a document: its last two turns, and in a debate the whole exchange since the
+    # chair last gave the floor (an interruption, its answer, a follow-up question and its answer
+    # stay on the subject the interruption opened).
+    doc, turns, exchange = None, [], None  # exchange: turns since the chair spoke (None: no chair)
     for stmt in statements:
-        recent = [r for r in recent if r.doc == stmt.doc][-2:]
+        if stmt.doc != doc:
+            doc, turns, exchange = stmt.doc, [], None
+        window = max(2, exchange or 0)
+        recent = turns[-window:]
         context = _context_of(stmt, by_id, recent, own, stmt.doc in csam_docs, rules)
-        labelled.append(dataclasses.replace(stmt, topics=label_text(stmt.text, rules, context)))
-        if stmt.role != "chair":
-            recent.append(stmt)
+        labelled.append(dataclasses.replace(stmt, topics=found[stmt.id].labels(context)))
+        if stmt.role == "chair":
+            exchange = 0
+        else:
+            turns.append(stmt)
+            exchange = None if exchange is None else exchange + 1
     questions = _question_numbers(labelled)
     result = []
     for stmt in labelled:

@@ -27,8 +27,7 @@ SOURCES = {
     "003": "003_4a688004c2e20cff.txt",
     "004": "004_a860574c1c53ee3c.txt",
 }
-MIN_RECALL, MIN_PRECISION = 0.95, 0.90
-SMALL = 10  # below this many statements one disagreement is allowed (one error costs > 10%)
+MIN_RECALL, MIN_PRECISION = 0.95, 0.90  # the floor; the set scores 1.00 everywhere today
 
 
 def _annotations() -> list[dict]:
@@ -166,9 +165,8 @@ def _raw_statements(doc: str, versions_dir: Path) -> list[Statement]:
 def _statements(doc: str, versions_dir: Path) -> tuple[str, list[Statement]]:
     """Parsed statements when the parser works, else the raw segmentation; says which."""
     try:
-        from diffview.parse import parse_document
-
         from diffview.manifest import load_manifest
+        from diffview.parse import parse_document
 
         documents = {d.id: d for d in load_manifest(versions_dir)}
         raw = (versions_dir / SOURCES[doc]).read_text(encoding="utf-8")
@@ -214,10 +212,7 @@ def test_scores_against_annotations(versions_dir: Path, rules) -> None:
                 f"{doc} {basis:6} {topic:16} recall {found:>2}/{want:<2} {recall:.2f}"
                 f"  precision {right:>2}/{mine:<2} {precision:.2f}"
             )
-            missed, wrong = want - found, mine - right
-            low_recall = recall < MIN_RECALL and not (want < SMALL and missed <= 1)
-            low_precision = precision < MIN_PRECISION and not (mine < SMALL and wrong <= 1)
-            if low_recall or low_precision:
+            if recall < MIN_RECALL or precision < MIN_PRECISION:
                 failures.append(rows[-1])
     print("\n" + "\n".join(rows))
     assert not failures, "\n".join(["below target:", *failures, "all:", *rows])
@@ -302,6 +297,100 @@ def test_passing_motion_reference_is_not_encryption(rules) -> None:
 )
 def test_other_agenda_items_are_non_csam(rules, text: str) -> None:
     assert set(_topics(text, rules)) == {"non-csam"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # its status in the negotiations only
+        "Nogmaals, als dit voorstel nu strandt en het detectiebevel eruit gaat, dan kunnen we "
+        "onszelf die moeite besparen. Het Meldpunt Kinderporno is erbij betrokken geweest.",
+        "Misschien leggen ze een verordening voor zonder dit detectiebevel over kinderporno.",
+        # the foil of "niet alleen ..., maar ook ..."
+        "Niet alleen het detectiebevel is daarvoor relevant, maar ook de regels rond preventie "
+        "tegen kindermisbruik.",
+    ],
+)
+def test_background_mention_of_the_detection_order_does_not_count(rules, text: str) -> None:
+    assert set(_topics(text, rules)) == {"csam-other"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het hete hangijzer dat nu nog resteert, is het detectiebevel.",
+        "Als u mij dwingt uit te spreken dat ik categorisch tegen een detectiebevel ben, dan "
+        "ontraad ik die uitspraak.",
+        "Er komt een verordening zonder detectiebevel, en het detectiebevel is dus geschrapt.",
+    ],
+)
+def test_claim_about_the_detection_order_counts(rules, text: str) -> None:
+    topics = _topics(text, rules)
+    assert set(topics) == {"detection-order"}
+    assert topics["detection-order"][0].lower().startswith("detectiebevel")
+
+
+def test_article_7_is_the_detection_order_article(rules) -> None:
+    question = "Wat is de rationale achter artikel 7(8)(d) over de detectie op accounts?"
+    assert set(_topics(question, rules)) == {"detection-order"}
+    assert "detection-order" not in _topics("Voorts gelden artikel 8 EVRM en artikel 7 "
+                                            "EU-Handvest voor de detectie.", rules)  # fmt: skip
+
+
+def test_question_on_two_topics_settles_weak_hits_on_both(rules) -> None:
+    common = dict(doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=())
+    question = Statement(
+        id="q", kind="turn", speaker="X", role="parliament", lines=(1, 1), **common,
+        text="Waarom dan zo'n ultimum remedium als detectie via het inbouwen van een backdoor?",
+    )  # fmt: skip
+    answer = Statement(
+        id="a", kind="turn", speaker="Minister", role="cabinet", lines=(2, 2), **common,
+        text="Tenzij de Commissie het detectiebevel uit de verordening haalt, spreken we hier "
+        "nog vaker over. Mag je een inbreuk op de encryptie doen voor een hele dienst?",
+    )  # fmt: skip
+    labelled = label_statements([question, answer], rules)
+    assert set(labelled[0].topic_names) == {"detection-order", "encryption"}
+    assert set(labelled[1].topic_names) == {"detection-order", "encryption"}
+
+
+def test_debate_exchange_keeps_its_subject(rules) -> None:
+    """An interruption, its answer, a follow-up and its answer: the last answer, which names
+    nothing, is still about the regulation the interruption opened."""
+    common = dict(doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=())
+    texts = [
+        ("chair", "Er is een interruptie van mevrouw Van der Werf."),
+        ("parliament", "Gaat u met Offlimits en de zedenrecherche in gesprek?"),
+        ("cabinet", "Ja. Onze mensen gaan daar zeker mee aan de slag."),
+        ("parliament", "Ik vroeg het niet voor de foto. Dat is het belangrijkste argument."),
+        ("cabinet", "Jazeker. We gaan dat gesprek aan."),
+        ("chair", "Dan gaan we naar het volgende agendapunt, de Schengenraad."),
+        ("cabinet", "Ik ben blij met de Europese havenalliantie."),
+    ]
+    stmts = [
+        Statement(
+            id=f"t{k}", kind="turn", speaker=role, role=role, text=text, lines=(k, k), **common
+        )  # fmt: skip
+        for k, (role, text) in enumerate(texts)
+    ]
+    labelled = label_statements(stmts, rules)
+    assert labelled[4].topic_names == ("csam-other",)
+    assert labelled[6].topic_names == ("non-csam",)
+
+
+def test_case_folded_search_matches_case_insensitive_search(
+    rules, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path (lower-cased text, case-sensitive patterns) gives the same labels."""
+    from diffview import topics
+
+    stmts = [s for doc in ("001", "003") for s in _statements(doc, versions_dir)[1]]
+    fast = label_statements(stmts, rules)
+    monkeypatch.setattr(topics._Text, "of", classmethod(lambda cls, text: cls(text, None)))
+    slow = label_statements(stmts, rules)
+    assert [s.topics for s in fast] == [s.topics for s in slow]
+    assert topics._fold(r"\bE2EE\b\p{Lu}\N{LATIN SMALL LETTER A}[A-Z]\W") == (
+        r"\be2ee\b\p{Lu}\N{LATIN SMALL LETTER A}[a-z]\W"
+    )
 
 
 def test_answer_referring_back_inherits(rules) -> None:

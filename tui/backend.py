@@ -38,12 +38,6 @@ class VersionRow:
         docs = [d for d in self.version.docs if d.id in self.speaking_docs] or self.version.docs
         return " + ".join(d.short_title for d in docs) or self.version.label
 
-    @property
-    def date_text(self) -> str:
-        if not self.version.docs:
-            return self.version.round
-        return max(d.date for d in self.version.docs).isoformat()
-
 
 def default_store_path() -> Path:
     from diffview.store import default_store_path as _default

@@ -130,7 +130,7 @@ class Timeline(Tree[NodeData]):
         style = "bold reverse" if marker.strip() else ""
         return Text.assemble(
             (marker, style),
-            (row.date_text, "dim"),
+            (f"{row.version.label:<8}", "dim"),
             (f" {row.cabinet_statements:>2} ", "bold"),
             sanitize_line(row.short_title),
         )
