@@ -20,6 +20,7 @@ from diffview import store as store_mod
 from diffview.errors import StoreError
 from diffview.manifest import load_manifest_with_rounds
 from diffview.model import Document, Statement, TopicLabel
+from diffview.sentences import split_sentences
 from diffview.store import (
     Store,
     build_store,
@@ -152,6 +153,33 @@ def test_round_diff_of_a_topic_is_readable(built: Path) -> None:
     assert "+## 003 · 8 Oct 2024 · kabinet" in diff
 
 
+def test_markdown_has_one_sentence_per_line(tmp_path: Path, corpus) -> None:
+    docs, stmts, sources, labels = corpus
+    text = (
+        "Het kabinet steunt dit niet. Zie Kamerstuk 26 643, nr. 885 en art. 13 Grondwet. "
+        "Wij blijven kritisch!\n\nEen nieuwe alinea: o.a. J.J. van Dijk zei dit."
+    )
+    stmts = [Statement(**{**s.__dict__, "text": text}) for s in stmts]
+    write_store(docs, stmts, tmp_path / "s", sources, labels)
+    for name in ("topics/detection-order.md", "documents/002.md"):
+        md = (tmp_path / "s" / name).read_text()
+        assert md.count(
+            "\nHet kabinet steunt dit niet.\n"
+            "Zie Kamerstuk 26 643, nr. 885 en art. 13 Grondwet.\n"
+            "Wij blijven kritisch\\!\n"
+            "\n"
+            "Een nieuwe alinea: o.a. J.J. van Dijk zei dit.\n"
+        ) == (1 if name.startswith("topics") else 3)
+        assert "· cabinet · answer · lines 11-13\n" in md
+    # git's markdown diff driver (.gitattributes) names the statement a hunk belongs to
+    log = git(tmp_path / "s", "log", "-p", "-1", "doc-001", "--", "topics/detection-order.md")
+    hunks = [line for line in log.splitlines() if line.startswith("@@ ")]
+    assert any(
+        h.endswith(" @@ ## 003 · 8 Oct 2024 · kabinet · cabinet · answer · lines 11-13")
+        for h in hunks
+    )
+
+
 def test_tree_layout_and_worktree(built: Path, corpus) -> None:
     files = set(git(built, "ls-tree", "-r", "--name-only", "HEAD").split())
     docs = corpus[0]
@@ -242,6 +270,32 @@ def test_append_moves_refs_by_compare_and_swap(tmp_path: Path, corpus) -> None:
     with pytest.raises(StoreError, match="changed under us"):
         store_mod._update_refs(path, {"refs/heads/main": plan.refs["refs/heads/main"]}, stale_old)
     assert git(path, "rev-parse", "HEAD").strip() == report.head
+
+
+def test_append_after_git_gc_writes_only_new_objects(
+    tmp_path: Path, corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs, stmts, sources, labels = corpus
+    path = tmp_path / "store"
+    write_store(docs[:4], [s for s in stmts if s.doc != "004"], path, sources, labels)
+    git(path, "gc", "-q")
+    packed = int(
+        dict(x.split(": ") for x in git(path, "count-objects", "-v").splitlines())["in-pack"]
+    )
+    # a caller inside a git hook: GitPython and git must still write to the store
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere" / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(tmp_path))
+    report = write_store(docs, stmts, path, sources, labels)
+    fresh = write_store(docs, stmts, tmp_path / "fresh", sources, labels)
+    assert report.action == "appended" and report.head == fresh.head
+    assert report.objects_written == fresh.objects_written - packed
+    assert not (tmp_path / "elsewhere").exists()
+    monkeypatch.delenv("GIT_DIR")
+    monkeypatch.delenv("GIT_WORK_TREE")
+    assert git(path, "fsck", "--strict") == ""
+    monkeypatch.setenv("GIT_OBJECT_DIRECTORY", str(tmp_path / "objects"))
+    with pytest.raises(StoreError, match="GIT_OBJECT_DIRECTORY"):
+        write_store(docs, stmts, tmp_path / "third", sources, labels)
 
 
 def test_stale_lock_is_reported_not_removed(built: Path, corpus) -> None:
@@ -433,3 +487,12 @@ def test_build_bundled_corpus(tmp_path: Path, versions_dir: Path) -> None:
         tmp_path / "a", "diff", "round-2023-10", "round-2024-10", "--", "topics/detection-order.md"
     )
     assert diff.strip() and "\x1b" not in diff
+    # every cabinet statement on a topic: its sentences, each on a line of its own
+    md = (tmp_path / "a" / "topics" / "detection-order.md").read_text().split("\n")
+    with Store.open(tmp_path / "a") as st:
+        stmts = st.topic_statements("detection-order", "latest")
+    assert stmts
+    for stmt in stmts:
+        lines = [md_escape(stmt.text[a:b]) for a, b in split_sentences(stmt.text)]
+        start = md.index(lines[0])
+        assert [x for x in md[start : start + len(lines) + 1] if x][: len(lines)] == lines
