@@ -21,13 +21,12 @@ Stance flags: all categories for matched units; only 'position' for added/remove
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from diffview.align import REWRITE_THRESHOLD, Link, align
-from diffview.errors import DiffviewError, InputError
+from diffview.errors import DiffviewError
 from diffview.model import (
     CHANGE_CLASSES,
     AlignedUnit,
@@ -39,6 +38,7 @@ from diffview.model import (
 )
 from diffview.sanitize import sanitize
 from diffview.sentences import sentences_of
+from diffview.sources import read_source
 from diffview.stance import stance_flags, stance_of_one_side
 from diffview.worddiff import word_diff
 
@@ -46,11 +46,13 @@ from diffview.worddiff import word_diff
 class StoreReader(Protocol):
     """The part of `store.Store` that compare needs (ARCHITECTURE.md, "reading API")."""
 
+    def topics(self) -> Sequence[str]: ...
+
     def versions(self, topic: str) -> Sequence[Version]: ...
 
     def resolve_version(self, spec: str) -> Version: ...
 
-    def topic_statements(self, topic: str, version: Any) -> Sequence[Statement]: ...
+    def topic_statements(self, topic: str, version: Version) -> Sequence[Statement]: ...
 
 
 def _joined(sentences: Sequence[Sentence]) -> str:
@@ -177,87 +179,57 @@ def compare_texts(text_a: str, text_b: str, name_a: str = "A", name_b: str = "B"
     )
 
 
-def _read(path: Path) -> str:
-    try:
-        from diffview.sources import read_source
-    except ImportError:  # pragma: no cover - sources.py is part of the tree
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(path, f"cannot read file: {exc}") from None
-    return read_source(path)
-
-
 def compare_files(path_a: str | Path, path_b: str | Path) -> Comparison:
     """Compare two text files; sentences cite `file name:line`."""
     pa, pb = Path(path_a), Path(path_b)
     name_a, name_b = pa.name, pb.name
     if name_a == name_b:
         name_a, name_b = str(pa), str(pb)
-    return compare_texts(_read(pa), _read(pb), name_a, name_b)
+    return compare_texts(read_source(pa), read_source(pb), name_a, name_b)
 
 
 # -- versions in the store -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Side:
-    version: Version
-    statements: tuple[Statement, ...]
-
-
-def _version_name(v: Any) -> str:
-    return str(getattr(v, "round", v))
-
-
-def _version_id(v: Any) -> tuple[str, tuple[str, ...]]:
+def _same_version(a: Version, b: Version) -> bool:
     """A round as of a document (`003`) differs from the full round: compare docs too."""
-    return _version_name(v), tuple(d.id for d in getattr(v, "docs", ()))
-
-
-def _pick(store: StoreReader, spec: str | None, default: Version) -> Version:
-    return default if spec is None else store.resolve_version(spec)
-
-
-def _side(store: StoreReader, topic: str, version: Version) -> _Side:
-    stmts = tuple(store.topic_statements(topic, version))
-    cabinet = tuple(s for s in stmts if s.role == "cabinet")
-    return _Side(version, cabinet or stmts)
+    return a.round == b.round and [d.id for d in a.docs] == [d.id for d in b.docs]
 
 
 def _check_topic(store: StoreReader, topic: str) -> Sequence[Version]:
-    known = getattr(store, "topics", None)
-    if callable(known):
-        names = [getattr(t, "name", t) for t in known()]
-        if names and topic not in names:
-            raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(map(str, names))})")
+    names = list(store.topics())
+    if topic not in names:
+        raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(names)})")
     versions = list(store.versions(topic))
     if not versions:
-        raise DiffviewError(f"topic {topic!r} has no versions in the store (unknown topic?)")
+        raise DiffviewError(f"topic {topic!r} has no cabinet statements in the store")
     return versions
 
 
 def compare_versions(
     store: StoreReader, topic: str, from_spec: str | None = None, to_spec: str | None = None
 ) -> Comparison:
-    """Compare the cabinet's statements on `topic` between two rounds (default: first, last)."""
+    """Compare the cabinet's statements on `topic` between two rounds (default: first, last).
+
+    A version without cabinet statements on the topic is a valid side (everything on the
+    other side is then added or removed): that is the news when a topic appears or vanishes.
+    """
     versions = _check_topic(store, topic)
-    old = _pick(store, from_spec, versions[0])
-    new = _pick(store, to_spec, versions[-1])
-    if _version_id(old) == _version_id(new):
+    old = versions[0] if from_spec is None else store.resolve_version(from_spec)
+    new = versions[-1] if to_spec is None else store.resolve_version(to_spec)
+    if _same_version(old, new):
         hint = "" if len(versions) > 1 else f" (topic {topic!r} has only one version)"
         raise DiffviewError(
-            f"FROM and TO are the same version ({_version_name(old)}): nothing to compare{hint}"
+            f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
         )
-    a, b = _side(store, topic, old), _side(store, topic, new)
     return compare_sentences(
-        sentences_of(a.statements),
-        sentences_of(b.statements),
+        sentences_of(store.topic_statements(topic, old)),
+        sentences_of(store.topic_statements(topic, new)),
         topic=topic,
-        from_label=getattr(old, "label", _version_name(old)),
-        to_label=getattr(new, "label", _version_name(new)),
-        from_docs=tuple(d.id for d in getattr(old, "docs", ())),
-        to_docs=tuple(d.id for d in getattr(new, "docs", ())),
+        from_label=old.label,
+        to_label=new.label,
+        from_docs=tuple(d.id for d in old.docs),
+        to_docs=tuple(d.id for d in new.docs),
     )
 
 

@@ -122,3 +122,121 @@ def test_help_does_not_import_the_ui() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert out.strip() == "[]"
+
+
+# --- compare ---------------------------------------------------------------------------
+
+
+def test_compare_topic_json_and_exit_1(store: Path, capsys) -> None:
+    code, out, _ = run(
+        capsys,
+        "compare",
+        "detection-order",
+        "2023-10",
+        "2024-10",
+        "--store",
+        str(store),
+        "--format",
+        "json",
+    )
+    assert code == 1  # differences, like diff(1)
+    data = json.loads(out)
+    assert data["from"]["docs"] == ["000", "002"] and data["to"]["docs"] == ["003", "001"]
+    stance_words = {w for u in data["units"] for f in u["stance"] for w in f["added"]}
+    assert "onthouden" in stance_words  # the Oct 2024 abstention
+
+
+def test_compare_files_identical_is_exit_0(tmp_path: Path, capsys) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("Het kabinet steunt het voorstel. Dat is al zo.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "compare", "--files", str(a), str(a), "--format", "inline")
+    assert code == 0
+    assert "2 unchanged" in out
+
+
+def test_compare_files_stance_change_inline_without_color(tmp_path: Path, capsys) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Het kabinet steunt het voorstel.\n", encoding="utf-8")
+    b.write_text("Het kabinet steunt het voorstel niet.\n", encoding="utf-8")
+    code, out, _ = run(
+        capsys, "compare", "--files", str(a), str(b), "--format", "inline", "--color", "never"
+    )
+    assert code == 1
+    assert "{+niet+}" in out and "\x1b" not in out
+    assert "a.txt:1" in out and "b.txt:1" in out
+
+
+def test_compare_color_always_and_no_color(tmp_path: Path, capsys, monkeypatch) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Nederland stemt in.\n", encoding="utf-8")
+    b.write_text("Nederland onthoudt zich.\n", encoding="utf-8")
+    _, out, _ = run(capsys, "compare", "--files", str(a), str(b), "--color", "always")
+    assert "\x1b[" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = run(capsys, "compare", "--files", str(a), str(b), "--color", "auto")
+    assert "\x1b" not in out
+
+
+def test_compare_side_by_side_fits_the_width(store: Path, capsys) -> None:
+    code, out, _ = run(
+        capsys,
+        "compare",
+        "encryption",
+        "--store",
+        str(store),
+        "--format",
+        "side-by-side",
+        "--width",
+        "90",
+    )
+    assert code == 1
+    assert max(len(line) for line in out.splitlines()) <= 90
+
+
+def test_compare_escapes_never_reach_the_terminal(tmp_path: Path, capsys) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Het kabinet steunt \x1b]52;c;ZXZpbA==\x07 het voorstel.\n", encoding="utf-8")
+    b.write_text("Het kabinet \u202esteunt\u202c [bold red]niet[/] het voorstel.\n", "utf-8")
+    for fmt in ("side-by-side", "inline", "json"):
+        _, out, _ = run(capsys, "compare", "--files", str(a), str(b), "--format", fmt)
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+        assert "[bold red]" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "no-such-topic"], "unknown topic 'no-such-topic'"),
+        (["compare", "encryption", "2024-10", "2024-10"], "same version"),
+        (["compare", "encryption", "1999-01"], "1999-01"),
+        (["compare"], "TOPIC"),
+    ],
+)
+def test_compare_trouble_is_exit_2(store: Path, capsys, args: list[str], message: str) -> None:
+    code, out, err = run(capsys, *args, "--store", str(store))
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1
+
+
+def test_compare_missing_file_names_it(tmp_path: Path, capsys) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("Tekst.\n", encoding="utf-8")
+    code, _, err = run(capsys, "compare", "--files", str(a), str(tmp_path / "nope.txt"))
+    assert code == 2 and "nope.txt" in err
+
+
+# --- changelog -------------------------------------------------------------------------
+
+
+def test_changelog_writes_markdown_and_html(store: Path, tmp_path: Path, capsys) -> None:
+    md, html = tmp_path / "c.md", tmp_path / "c.html"
+    code, _, err = run(
+        capsys, "changelog", "--store", str(store), "-o", str(md), "--html", str(html)
+    )
+    assert code == 0 and str(md) in err and str(html) in err
+    text = md.read_text(encoding="utf-8")
+    for topic in ("detection\\-order", "encryption", "derogation"):
+        assert f"## Topic: {topic}" in text
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["changelog", "--store", str(store), "-o", str(md)]) == 0
+    assert md.read_text(encoding="utf-8") == text  # byte-identical on a second run

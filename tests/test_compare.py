@@ -188,6 +188,9 @@ class FakeStore:
     def _versions(self) -> list[Version]:
         return [Version(r, f"label {r}", (_doc(r[-2:], r),), f"round-{r}") for r in self.rounds]
 
+    def topics(self) -> list[str]:
+        return ["detection-order", "encryption"]
+
     def versions(self, topic: str) -> list[Version]:
         return self._versions() if topic == "detection-order" else []
 
@@ -198,7 +201,8 @@ class FakeStore:
         raise DiffviewError(f"unknown version {spec!r}")
 
     def topic_statements(self, topic: str, version: Version) -> list[Statement]:
-        return self.rounds[version.round]
+        """As the store does: the cabinet's statements only."""
+        return [s for s in self.rounds[version.round] if s.role == "cabinet"]
 
 
 STORE = FakeStore(
@@ -230,8 +234,10 @@ def test_compare_versions_specs_and_cabinet_only() -> None:
 def test_compare_versions_errors() -> None:
     with pytest.raises(DiffviewError, match="same version"):
         compare_versions(STORE, "detection-order", "2024-10", "2024-10")
-    with pytest.raises(DiffviewError, match="no versions"):
+    with pytest.raises(DiffviewError, match="unknown topic 'no-such-topic'"):
         compare_versions(STORE, "no-such-topic")
+    with pytest.raises(DiffviewError, match="no cabinet statements"):
+        compare_versions(STORE, "encryption")
     with pytest.raises(DiffviewError, match="only one version"):
         compare_versions(FakeStore({"2023-10": []}), "detection-order")
 
