@@ -39,11 +39,12 @@ LEGEND = (
     "position verb); each quote is followed by its source `(document:first–last line)`."
 )
 
-# ASCII punctuation that CommonMark/GFM can act on inline or at a block start; `.`, `,`,
-# `:`, `;`, `?`, `'`, `"`, `/`, `%`, `@`, `$`, `^` are left alone for readability: text
-# never starts a line (whitespace is collapsed and a label always precedes it) and linkify
-# is off.
-_ESCAPE = frozenset("\\`*_[]<>()#+-!|~{}&=")
+# ASCII punctuation that CommonMark/GFM can act on inside a line: emphasis, code, links and
+# images (`[` is escaped, so `!`, `(` and `)` are inert), autolinks and HTML (`<`, `>`),
+# entities (`&`), table cells (`|`), strikethrough (`~`), closing heading hashes (`#`).
+# Block starters (`-`, `+`, `=`, `1.`) are left alone for readability: text never starts a
+# line (whitespace is collapsed and a label always precedes it), and linkify is off.
+_ESCAPE = frozenset("\\`*_[]<>#|~&")
 _DELIMS = {-1: "~~", 1: "**"}
 _WS = re.compile(r"\s+")
 

@@ -235,8 +235,16 @@ def test_changelog_writes_markdown_and_html(store: Path, tmp_path: Path, capsys)
     )
     assert code == 0 and str(md) in err and str(html) in err
     text = md.read_text(encoding="utf-8")
-    for topic in ("detection\\-order", "encryption", "derogation"):
+    for topic in ("detection-order", "encryption", "derogation"):
         assert f"## Topic: {topic}" in text
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert main(["changelog", "--store", str(store), "-o", str(md)]) == 0
     assert md.read_text(encoding="utf-8") == text  # byte-identical on a second run
+
+
+def test_bundled_changelog_example_is_current(store: Path, tmp_path: Path, capsys) -> None:
+    """versions/CHANGELOG.md is what `./run changelog -o versions/CHANGELOG.md` writes."""
+    out = tmp_path / "CHANGELOG.md"
+    assert main(["changelog", "--store", str(store), "-o", str(out)]) == 0
+    example = Path(__file__).resolve().parent.parent / "versions" / "CHANGELOG.md"
+    assert out.read_bytes() == example.read_bytes(), "regenerate the example (README)"
