@@ -213,18 +213,9 @@ def unit_item(unit: AlignedUnit) -> str:
     return f"- {_unit_label(unit)}{_stance_md(unit)}: {text} {citation(unit)}"
 
 
-def _counts(comparison: Comparison) -> dict[str, int]:
-    if comparison.counts:
-        return dict(comparison.counts)
-    counts: dict[str, int] = {}
-    for unit in comparison.units:
-        counts[unit.change] = counts.get(unit.change, 0) + 1
-    return counts
-
-
 def summary_paragraph(comparison: Comparison) -> str:
     """Stance changes first, then non-zero counts per change class, in model order."""
-    counts = _counts(comparison)
+    counts = comparison.class_counts
     stance = comparison.stance_units
     lead = f"{len(stance)} stance change{'' if len(stance) == 1 else 's'}"
     if stance:
@@ -305,7 +296,7 @@ def comparison_section(
     comparison: Comparison,
     documents: Iterable[Document] | Mapping[str, Document] = (),
     *,
-    full=False,
+    full: bool = False,
 ) -> str:
     """The markdown section for one pair of versions of one topic (pure: no store)."""
     by_id = dict(documents) if isinstance(documents, Mapping) else {d.id: d for d in documents}

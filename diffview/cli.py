@@ -13,11 +13,15 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from diffview.errors import DiffviewError
 from diffview.sanitize import sanitize_line
+
+if TYPE_CHECKING:
+    from diffview.model import Statement
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
 FORMATS = ("side-by-side", "inline", "json")
@@ -86,24 +90,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _statement_dict(s) -> dict:
-    data = {
-        "id": s.id,
-        "doc": s.doc,
-        "source": s.source,
-        "date": s.date.isoformat(),
-        "kind": s.kind,
-        "speaker": s.speaker,
-        "party": s.party,
-        "role": s.role,
-        "section": s.section,
-        "topics": list(s.topic_names),
-        "triggers": {t.topic: list(t.triggers) for t in s.topics},
-        "text": s.text,
-        "lines": list(s.lines),
-    }
-    if s.kind == "answer":
-        data["answers"] = list(s.answers)
+def _statement_json(s: Statement) -> dict:
+    """The store's record of a statement, with the topic names flat (`jq '.[].topics[]'`) and
+    their trigger phrases beside them; the line map (offsets into parser text) is left out."""
+    from diffview.store import statement_to_dict
+
+    data = statement_to_dict(s)
+    del data["line_map"]
+    data["topics"] = list(s.topic_names)
+    data["triggers"] = {t.topic: list(t.triggers) for t in s.topics}
     return data
 
 
@@ -116,7 +111,7 @@ def cmd_statements(args: argparse.Namespace) -> int:
         and (args.role is None or s.role == args.role)
     ]
     if args.format == "json":
-        print(json.dumps([_statement_dict(s) for s in rows], ensure_ascii=False, indent=2))
+        print(json.dumps([_statement_json(s) for s in rows], ensure_ascii=False, indent=2))
         return 0
     width = shutil.get_terminal_size((100, 24)).columns
     for s in rows:
@@ -230,6 +225,19 @@ def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     )
 
 
+def _command(
+    sub: argparse._SubParsersAction,
+    name: str,
+    summary: str,
+    func: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """A sub-command that runs `func` and takes the common options."""
+    parser = sub.add_parser(name, help=summary)
+    _common(parser)
+    parser.set_defaults(func=func)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="diffview",
@@ -238,16 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("tui", help="open the terminal app (the default)")
-    _common(p)
-    p.set_defaults(func=cmd_tui)
+    _command(sub, "tui", "open the terminal app (the default)", cmd_tui)
+    _command(sub, "build", "build the git-backed store from the corpus", cmd_build)
 
-    p = sub.add_parser("build", help="build the git-backed store from the corpus")
-    _common(p)
-    p.set_defaults(func=cmd_build)
-
-    p = sub.add_parser("ingest", help="add a document to the corpus and the store")
-    _common(p)
+    p = _command(sub, "ingest", "add a document to the corpus and the store", cmd_ingest)
     p.add_argument("file")
     p.add_argument("--date", required=True, help="YYYY-MM-DD (or YYYY-MM)")
     p.add_argument("--title")
@@ -255,27 +257,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="document id (default: next free number)")
     p.add_argument("--round", help="round it belongs to, e.g. 2026-03 (default: its month)")
     p.add_argument("--answers", help="id of the document it answers or revises")
-    p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("statements", help="list statements")
-    _common(p)
+    p = _command(sub, "statements", "list statements", cmd_statements)
     p.add_argument("--doc")
     p.add_argument("--topic")
     p.add_argument("--role", choices=("parliament", "cabinet", "chair"))
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=cmd_statements)
 
-    p = sub.add_parser("topics", help="topics with cabinet statements per document")
-    _common(p)
-    p.set_defaults(func=cmd_topics)
+    _command(sub, "topics", "topics with cabinet statements per document", cmd_topics)
 
-    p = sub.add_parser("log", help="the versions of a topic, newest first")
-    _common(p)
+    p = _command(sub, "log", "the versions of a topic, newest first", cmd_log)
     p.add_argument("topic")
-    p.set_defaults(func=cmd_log)
 
-    p = sub.add_parser("compare", help="semantic diff of a topic between two versions")
-    _common(p)
+    p = _command(sub, "compare", "semantic diff of a topic between two versions", cmd_compare)
     p.add_argument("topic", nargs="?")
     p.add_argument("from_", metavar="FROM", nargs="?", help="round (2023-10), doc id or tag")
     p.add_argument("to", metavar="TO", nargs="?")
@@ -283,17 +277,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS)
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument("--width", type=int)
-    p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("changelog", help="markdown changelog of the topics' versions")
-    _common(p)
+    p = _command(sub, "changelog", "markdown changelog of the topics' versions", cmd_changelog)
     p.add_argument("--topic", action="append", help="topic (repeatable; default: the three)")
     p.add_argument("--from", dest="from_")
     p.add_argument("--to")
     p.add_argument("-o", "--output", help="write markdown here instead of stdout")
     p.add_argument("--html", help="also render a standalone HTML page here")
     p.add_argument("--full", action="store_true", help="also list unchanged sentences")
-    p.set_defaults(func=cmd_changelog)
     return parser
 
 

@@ -35,6 +35,7 @@ from diffview.model import (
     Statement,
     Version,
     WordOp,
+    count_classes,
 )
 from diffview.sanitize import sanitize
 from diffview.sentences import sentences_of
@@ -89,14 +90,6 @@ def _unit(link: Link, a: Sequence[Sentence], b: Sequence[Sentence]) -> AlignedUn
 def has_edits(unit: AlignedUnit) -> bool:
     """True when the unit's word ops contain any insert or delete."""
     return any(op.op != 0 for op in unit.ops)
-
-
-def count_classes(units: Sequence[AlignedUnit]) -> dict[str, int]:
-    """Units per change class, every class present (zeros included), in model order."""
-    counts = dict.fromkeys(CHANGE_CLASSES, 0)
-    for u in units:
-        counts[u.change] = counts.get(u.change, 0) + 1
-    return counts
 
 
 def compare_sentences(
@@ -235,7 +228,7 @@ def compare_versions(
 
 def comparison_summary(c: Comparison) -> str:
     """One line: '12 unchanged, 3 reworded, 1 moved; 2 stance changes'."""
-    counts = c.counts or count_classes(c.units)
+    counts = c.class_counts
     parts = [f"{counts[k]} {k}" for k in CHANGE_CLASSES if counts.get(k)]
     n = len(c.stance_units)
     return f"{', '.join(parts) or 'no sentences'}; {n} stance change{'' if n == 1 else 's'}"

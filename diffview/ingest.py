@@ -14,7 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from diffview.errors import DiffviewError, InputError
+from diffview.errors import InputError
 from diffview.manifest import (
     DOC_KINDS,
     check_answers,
@@ -81,7 +81,7 @@ def ingest(
         )
         if (versions_dir / doc.source).exists():
             raise InputError(versions_dir / doc.source, "already exists; not overwriting it")
-        _parse(versions_dir, doc, data)
+        _parse(doc, data)
         _commit(versions_dir, store_path, doc, data)
     return doc
 
@@ -173,7 +173,7 @@ def _guess_kind(text: str) -> str:
     raise ValueError(f"cannot tell the document kind; pass one of {', '.join(DOC_KINDS)}")
 
 
-def _parse(versions_dir: Path, doc: Document, data: bytes) -> list[Statement]:
+def _parse(doc: Document, data: bytes) -> list[Statement]:
     """Parse the new document under its final name, in a scratch dir (versions/ untouched)."""
     from diffview.corpus import parse_one
 
@@ -219,4 +219,4 @@ def _rollback(manifest: Path, backup: Path, target: Path) -> None:
     target.unlink(missing_ok=True)
 
 
-__all__ = ["DiffviewError", "ingest"]
+__all__ = ["ingest"]

@@ -153,6 +153,14 @@ class AlignedUnit:
     moved: bool = False  # True when the pair is out of order (also for reworded moves)
 
 
+def count_classes(units: tuple[AlignedUnit, ...] | list[AlignedUnit]) -> dict[str, int]:
+    """Units per change class, every class present (zeros included), in model order."""
+    counts = dict.fromkeys(CHANGE_CLASSES, 0)
+    for unit in units:
+        counts[unit.change] = counts.get(unit.change, 0) + 1
+    return counts
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The result of comparing two versions of a topic (or two files)."""
@@ -164,6 +172,12 @@ class Comparison:
     to_docs: tuple[str, ...]
     units: tuple[AlignedUnit, ...]
     counts: dict[str, int] = field(default_factory=dict)  # change class -> number of units
+
+    @property
+    def class_counts(self) -> dict[str, int]:
+        """Units per change class: `counts` as the engine filled it, else from the units
+        (a hand-made comparison), so every view reports the same figures."""
+        return dict(self.counts) if self.counts else count_classes(self.units)
 
     @property
     def stance_units(self) -> tuple[AlignedUnit, ...]:

@@ -42,10 +42,10 @@ hand-made comparison has none).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from io import StringIO
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -75,16 +75,6 @@ _MIN_WIDTH = 10  # below this no layout is readable; we still never exceed the g
 # --------------------------------------------------------------------------- summary
 
 
-def _counts(comparison: Comparison) -> dict[str, int]:
-    """Counts per change class: the comparison's own, or derived for hand-made ones."""
-    if comparison.counts:
-        return dict(comparison.counts)
-    counts: dict[str, int] = {}
-    for unit in comparison.units:
-        counts[unit.change] = counts.get(unit.change, 0) + 1
-    return counts
-
-
 def _ordered_classes(counts: dict[str, int]) -> list[str]:
     """Known classes in model order, then any unknown ones alphabetically (stable output)."""
     extra = sorted(k for k in counts if k not in CHANGE_CLASSES)
@@ -93,7 +83,7 @@ def _ordered_classes(counts: dict[str, int]) -> list[str]:
 
 def summary_line(comparison: Comparison) -> str:
     """One line: non-zero counts per change class, then the number of stance changes."""
-    counts = _counts(comparison)
+    counts = comparison.class_counts
     parts = [f"{counts[c]} {c}" for c in _ordered_classes(counts) if counts.get(c)]
     if not parts:
         parts = ["no sentences"]
@@ -286,22 +276,37 @@ def _finish(buffer: StringIO, color: bool) -> str:
     return "\n".join(line.rstrip() for line in out.split("\n"))
 
 
-def render_side_by_side(comparison: Comparison, *, width: int, color: bool) -> str:
-    """FROM left, TO right, one row per aligned unit; wraps within columns, never cuts."""
+def _render(
+    comparison: Comparison,
+    width: int,
+    color: bool,
+    unit_body: Callable[[AlignedUnit], Iterable[RenderableType]],
+) -> str:
+    """Header, rule, each unit's meta line and body, summary: the frame both layouts share."""
     console, buffer = _console(width, color)
     for line in _header(comparison):
         console.print(line)
     console.print(Text("─" * max(width, _MIN_WIDTH), style="dim"))
     for unit in comparison.units:
         console.print(_row_meta(unit))
+        for renderable in unit_body(unit):
+            console.print(renderable)
+        console.print()
+    console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
+    return _finish(buffer, color)
+
+
+def render_side_by_side(comparison: Comparison, *, width: int, color: bool) -> str:
+    """FROM left, TO right, one row per aligned unit; wraps within columns, never cuts."""
+
+    def columns(unit: AlignedUnit) -> list[Table]:
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(ratio=1, overflow="fold")
         grid.add_column(ratio=1, overflow="fold")
         grid.add_row(_cell(unit, "left", color), _cell(unit, "right", color))
-        console.print(grid)
-        console.print()
-    console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
-    return _finish(buffer, color)
+        return [grid]
+
+    return _render(comparison, width, color, columns)
 
 
 def _inline_text(unit: AlignedUnit, color: bool) -> Text:
@@ -321,21 +326,15 @@ def _inline_text(unit: AlignedUnit, color: bool) -> Text:
 
 def render_inline(comparison: Comparison, *, width: int, color: bool) -> str:
     """One column, redline style, each unit followed by its citations FROM → TO."""
-    console, buffer = _console(width, color)
-    for line in _header(comparison):
-        console.print(line)
-    console.print(Text("─" * max(width, _MIN_WIDTH), style="dim"))
-    for unit in comparison.units:
-        console.print(_row_meta(unit))
-        console.print(_inline_text(unit, color))
+
+    def redline(unit: AlignedUnit) -> list[Text]:
         cites = Text(overflow="fold", style="dim")
         cites.append(", ".join(_cite(s) for s in unit.left) or "—")
         cites.append(" → ")
         cites.append(", ".join(_cite(s) for s in unit.right) or "—")
-        console.print(cites)
-        console.print()
-    console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
-    return _finish(buffer, color)
+        return [_inline_text(unit, color), cites]
+
+    return _render(comparison, width, color, redline)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -377,7 +376,7 @@ def _unit_json(unit: AlignedUnit) -> dict[str, object]:
 
 def comparison_to_dict(comparison: Comparison) -> dict[str, object]:
     """The JSON document as plain data (schema in the module docstring)."""
-    counts = _counts(comparison)
+    counts = comparison.class_counts
     summary: dict[str, int] = {c: int(counts.get(c, 0)) for c in _ordered_classes(counts)}
     summary["stance"] = len(comparison.stance_units)
     return {

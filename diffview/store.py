@@ -42,7 +42,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from diffview.errors import DiffviewError, StoreError
+from diffview.errors import StoreError
 from diffview.manifest import MONTHS, doc_tag, round_label, round_tag, rounds
 from diffview.model import Document, Statement, TopicLabel, Version
 from diffview.sanitize import sanitize, sanitize_line
@@ -336,7 +336,7 @@ def sentence_lines(text: str) -> str:
 
 
 def topic_markdown(topic: str, version: Version, statements: list[Statement]) -> bytes:
-    docs = [d for d in version.docs]
+    docs = list(version.docs)
     out = [
         front_matter(
             [
@@ -362,7 +362,7 @@ def topic_markdown(topic: str, version: Version, statements: list[Statement]) ->
     return "".join(out).encode("utf-8")
 
 
-def readme_markdown(documents: list[Document], labels: Mapping[str, str]) -> bytes:
+def readme_markdown(documents: list[Document]) -> bytes:
     rows = "".join(
         f"| {d.id} | {d.date.isoformat()} | {d.round} | {md_inline(d.kind)} | "
         f"{md_inline(d.title)} |\n"
@@ -539,40 +539,66 @@ def plan_store(
     for s in stmts:
         by_doc[s.doc].append(s)
     plan = Plan()
-    files: dict[str, bytes] = {}
-    parent: str | None = None
+    files: dict[str, bytes] = {}  # the worktree, growing by one document per commit
     topics_seen: set[str] = set()
+    parent: str | None = None
     for i, doc in enumerate(docs):
         so_far = docs[: i + 1]
         version = _current_round(so_far, labels)
-        if doc.source not in sources:
-            raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
-        files[f"sources/{doc.source}"] = sources[doc.source]
-        files[f"documents/{doc.id}.md"] = document_markdown(doc, by_doc[doc.id], version.label)
-        files[f"statements/{doc.id}.json"] = statements_json(doc, by_doc[doc.id])
+        files.update(_document_files(doc, by_doc[doc.id], version, sources))
         topics_seen.update(t for s in by_doc[doc.id] for t in s.topic_names)
         for topic in sorted(topics_seen):
             selected = _cabinet_on(topic, version, by_doc)
             files[f"topics/{topic}.md"] = topic_markdown(topic, version, selected)
         files["manifest.json"] = manifest_json(so_far, labels)
-        files["README.md"] = readme_markdown(so_far, labels)
+        files["README.md"] = readme_markdown(so_far)
         files[".gitattributes"] = GITATTRIBUTES
-        tree = plan.add_tree(files)
-        ts = _timestamp(doc.date)
-        message = commit_message(doc, by_doc[doc.id], version.label)
-        parent = plan.add("commit", _commit_bytes(tree, parent, ts, message))
-        plan.commits.append((doc.id, parent))
-        name = doc_tag(doc.id)
-        plan.refs[tag_ref(name)] = plan.add("tag", _tag_bytes(parent, name, ts, message))
-        name = round_tag(doc.round)
-        round_msg = f"Round {doc.round} ({sanitize_line(version.label)}) as of {doc.id}\n"
-        superseded = plan.refs.get(tag_ref(name))
-        if superseded:  # the round moved on: its earlier tag object would only dangle
-            del plan.objects[superseded]
-        plan.refs[tag_ref(name)] = plan.add("tag", _tag_bytes(parent, name, ts, round_msg))
+        parent = _plan_commit(plan, files, doc, by_doc[doc.id], version, parent)
     if parent:
         plan.refs[BRANCH] = parent
     return plan
+
+
+def _document_files(
+    doc: Document, statements: list[Statement], version: Version, sources: Mapping[str, bytes]
+) -> dict[str, bytes]:
+    """The files a document adds: its source byte for byte, its statements as md and JSON."""
+    if doc.source not in sources:
+        raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
+    return {
+        f"sources/{doc.source}": sources[doc.source],
+        f"documents/{doc.id}.md": document_markdown(doc, statements, version.label),
+        f"statements/{doc.id}.json": statements_json(doc, statements),
+    }
+
+
+def _plan_commit(
+    plan: Plan,
+    files: Mapping[str, bytes],
+    doc: Document,
+    statements: list[Statement],
+    version: Version,
+    parent: str | None,
+) -> str:
+    """Commit the worktree as of `doc`, tag it `doc-<id>`, move the round's tag onto it."""
+    tree = plan.add_tree(files)
+    ts = _timestamp(doc.date)
+    message = commit_message(doc, statements, version.label)
+    commit = plan.add("commit", _commit_bytes(tree, parent, ts, message))
+    plan.commits.append((doc.id, commit))
+    _plan_tag(plan, doc_tag(doc.id), commit, ts, message)
+    round_msg = f"Round {doc.round} ({sanitize_line(version.label)}) as of {doc.id}\n"
+    _plan_tag(plan, round_tag(doc.round), commit, ts, round_msg)
+    return commit
+
+
+def _plan_tag(plan: Plan, name: str, target: str, ts: int, message: str) -> None:
+    """An annotated tag; when a round's tag moves on, its earlier object would only dangle."""
+    ref = tag_ref(name)
+    superseded = plan.refs.get(ref)
+    if superseded:
+        del plan.objects[superseded]
+    plan.refs[ref] = plan.add("tag", _tag_bytes(target, name, ts, message))
 
 
 def _current_round(so_far: list[Document], labels: Mapping[str, str]) -> Version:
@@ -750,8 +776,17 @@ def store_lock(store_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[Pa
     """
     path = lock_path(store_path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _acquire(path, deadline=time.monotonic() + wait)
+    try:
+        yield path
+    finally:
+        with suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _acquire(path: Path, deadline: float) -> None:
+    """Create the lock file, saying who holds it; poll while a live holder has it."""
     info = {"pid": os.getpid(), "host": socket.gethostname(), "time": _now_iso()}
-    deadline = time.monotonic() + wait
     while True:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -764,12 +799,7 @@ def store_lock(store_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[Pa
             continue
         with os.fdopen(fd, "w") as fh:
             fh.write(json.dumps(info) + "\n")
-        break
-    try:
-        yield path
-    finally:
-        with suppress(FileNotFoundError):
-            path.unlink()
+        return
 
 
 def _now_iso() -> str:
@@ -970,6 +1000,16 @@ class TopicLogEntry:
     per_doc: tuple[tuple[str, int], ...]
 
 
+def _as_of_document(versions: list[Version], doc_id: str) -> Version | None:
+    """The round containing `doc_id`, cut after it (tagged `doc-<id>` unless it is the last)."""
+    for v in versions:
+        for i, d in enumerate(v.docs):
+            if d.id == doc_id:
+                tag = v.tag if i == len(v.docs) - 1 else doc_tag(d.id)
+                return Version(v.round, f"{v.label} (as of {d.id})", v.docs[: i + 1], tag)
+    return None
+
+
 class Store:
     """Read-only view of a diffview store. The views use only these methods."""
 
@@ -1101,13 +1141,9 @@ class Store:
         for v in versions:
             if v.round == name:
                 return v
-        doc_id = spec.removeprefix("doc-")
-        for v in versions:
-            for i, d in enumerate(v.docs):
-                if d.id == doc_id:
-                    docs = v.docs[: i + 1]
-                    tag = v.tag if i == len(v.docs) - 1 else doc_tag(d.id)
-                    return Version(v.round, f"{v.label} (as of {d.id})", docs, tag)
+        as_of = _as_of_document(versions, spec.removeprefix("doc-"))
+        if as_of is not None:
+            return as_of
         prefixed = [v for v in versions if spec and v.round.startswith(spec)]
         if prefixed:
             return prefixed[-1]
@@ -1171,13 +1207,8 @@ class Store:
         return out
 
 
-def open_store(path: Path | None = None) -> Store:
-    return Store.open(path)
-
-
 __all__ = [
     "BuildReport",
-    "DiffviewError",
     "Store",
     "StoreError",
     "TopicLogEntry",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import importlib.util
 import os
 from pathlib import Path
 
@@ -14,8 +13,6 @@ from diffview.errors import InputError, LayoutError
 from diffview.ingest import ingest
 from diffview.sources import MAX_BYTES, read_source
 
-HAVE_PARSER = importlib.util.find_spec("diffview.parse") is not None
-needs_parser = pytest.mark.skipif(not HAVE_PARSER, reason="diffview.parse not written yet")
 TEXT = "Vraag van de VVD-fractie\nIs het kabinet het eens?\nAntwoord: ja, één keer “zo”.\n"
 
 
@@ -182,7 +179,6 @@ def test_ingest_refuses_bad_metadata(
     _refused(file, versions_copy, store, take, message, **kw)
 
 
-@needs_parser
 def test_ingest_refuses_unrecognised_layout(tmp_path: Path, versions_copy: Path, snapshot) -> None:
     store, take = snapshot
     file = write(tmp_path, "prose.txt", b"Dit is gewoon een verhaal.\nZonder vragen.\n")
@@ -193,7 +189,7 @@ def test_ingest_refuses_unrecognised_layout(tmp_path: Path, versions_copy: Path,
     assert take() == before
 
 
-def test_odd_titles_are_just_text(tmp_path: Path) -> None:
+def test_odd_titles_are_just_text() -> None:
     """`--upload-pack=x` and `../` in a title pass validation as text (they never become
     arguments or paths: the source is stored as <id>_<sha>.txt; see test_ingest)."""
     from diffview.manifest import check_title

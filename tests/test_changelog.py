@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from diffview import compare
+from diffview import store as store_mod
 from diffview.changelog import (
     LEGEND,
     changelog_markdown,
@@ -27,6 +29,7 @@ from diffview.changelog import (
     markdown_to_html,
     redline_md,
 )
+from diffview.corpus import BUNDLED_VERSIONS
 from diffview.errors import DiffviewError
 from diffview.model import (
     AlignedUnit,
@@ -408,7 +411,8 @@ def test_changelog_range(fake_compare: list[tuple[str, str, str]]) -> None:
     assert "nothing to compare" in md
 
 
-def test_changelog_unknown_topic_is_a_user_error(fake_compare: list) -> None:
+@pytest.mark.usefixtures("fake_compare")
+def test_changelog_unknown_topic_is_a_user_error() -> None:
     with pytest.raises(DiffviewError, match="unknown topic 'chatcontrol'"):
         changelog_markdown(FakeStore(), ["chatcontrol"])
 
@@ -417,7 +421,6 @@ def test_changelog_unknown_topic_is_a_user_error(fake_compare: list) -> None:
 
 
 def test_diff_engine_ops_land_on_the_changed_words() -> None:
-    compare = pytest.importorskip("diffview.compare")
     old = ["Het kabinet steunt het voorstel (EU) niet.", "Detectie van bekend materiaal mag."]
     new = [
         "Het kabinet onthoudt zich bij het voorstel.",
@@ -444,13 +447,6 @@ def test_diff_engine_ops_land_on_the_changed_words() -> None:
 
 
 def _real_store(tmp_path: Any) -> Any:
-    for module in ("diffview.parse", "diffview.corpus", "diffview.compare"):
-        pytest.importorskip(module)  # being written in parallel: skip until they exist
-    store_mod = pytest.importorskip("diffview.store")
-    from diffview.corpus import BUNDLED_VERSIONS
-
-    if not (BUNDLED_VERSIONS / "manifest.toml").exists():
-        pytest.skip("no manifest yet")
     path = tmp_path / "store"
     store_mod.build_store(BUNDLED_VERSIONS, path)
     return store_mod.Store.open(path)
@@ -500,8 +496,6 @@ def _statement(d: Document) -> Any:
 
 def test_real_store_and_engine(tmp_path: Any) -> None:
     """Through store.write_store/Store.open and compare.compare_versions (no parser needed)."""
-    store_mod = pytest.importorskip("diffview.store")
-    pytest.importorskip("diffview.compare")
     sources = {d.source: ROUND_TEXTS[d.id].encode() for d in DOCS}
     path = tmp_path / "store"
     store_mod.write_store(DOCS, [_statement(d) for d in DOCS], path, sources)

@@ -26,8 +26,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def run_on(store: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`run` against the module's store (options are accepted after the sub-command's)."""
+    return run(capsys, *argv, "--store", str(store))
+
+
 def test_build_reports_one_commit_per_document(store: Path, capsys) -> None:
-    code, out, _ = run(capsys, "build", "--store", str(store))
+    code, out, _ = run_on(store, capsys, "build")
     assert code == 0
     assert out.splitlines()[-1].startswith(f"unchanged {store}: 5 documents")
     log = subprocess.run(
@@ -46,9 +51,7 @@ def test_build_reports_one_commit_per_document(store: Path, capsys) -> None:
 
 
 def test_statements_json_has_the_documented_fields(store: Path, capsys) -> None:
-    code, out, _ = run(
-        capsys, "statements", "--store", str(store), "--doc", "002", "--format", "json"
-    )
+    code, out, _ = run_on(store, capsys, "statements", "--doc", "002", "--format", "json")
     assert code == 0
     rows = json.loads(out)
     assert rows, "002 has statements"
@@ -65,11 +68,10 @@ def test_statements_json_has_the_documented_fields(store: Path, capsys) -> None:
 
 
 def test_statements_filters_by_topic_and_role(store: Path, capsys) -> None:
-    code, out, _ = run(
+    code, out, _ = run_on(
+        store,
         capsys,
         "statements",
-        "--store",
-        str(store),
         "--topic",
         "derogation",
         "--role",
@@ -84,7 +86,7 @@ def test_statements_filters_by_topic_and_role(store: Path, capsys) -> None:
 
 
 def test_topics_table_counts_cabinet_statements(store: Path, capsys) -> None:
-    code, out, _ = run(capsys, "topics", "--store", str(store))
+    code, out, _ = run_on(store, capsys, "topics")
     assert code == 0
     header, *rows = out.splitlines()
     assert header.split() == ["topic", "000", "002", "003", "001", "004", "total"]
@@ -95,7 +97,7 @@ def test_topics_table_counts_cabinet_statements(store: Path, capsys) -> None:
 
 
 def test_log_lists_versions_newest_first(store: Path, capsys) -> None:
-    code, out, _ = run(capsys, "log", "detection-order", "--store", str(store))
+    code, out, _ = run_on(store, capsys, "log", "detection-order")
     assert code == 0
     dates = [line.split()[0] for line in out.splitlines()]
     assert dates == sorted(dates, reverse=True)
@@ -103,7 +105,7 @@ def test_log_lists_versions_newest_first(store: Path, capsys) -> None:
 
 
 def test_unknown_topic_is_one_line_and_exit_2(store: Path, capsys) -> None:
-    code, out, err = run(capsys, "log", "no-such-topic", "--store", str(store))
+    code, out, err = run_on(store, capsys, "log", "no-such-topic")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "no-such-topic" in err and "detection-order" in err
 
@@ -128,16 +130,8 @@ def test_help_does_not_import_the_ui() -> None:
 
 
 def test_compare_topic_json_and_exit_1(store: Path, capsys) -> None:
-    code, out, _ = run(
-        capsys,
-        "compare",
-        "detection-order",
-        "2023-10",
-        "2024-10",
-        "--store",
-        str(store),
-        "--format",
-        "json",
+    code, out, _ = run_on(
+        store, capsys, "compare", "detection-order", "2023-10", "2024-10", "--format", "json"
     )
     assert code == 1  # differences, like diff(1)
     data = json.loads(out)
@@ -178,16 +172,8 @@ def test_compare_color_always_and_no_color(tmp_path: Path, capsys, monkeypatch) 
 
 
 def test_compare_side_by_side_fits_the_width(store: Path, capsys) -> None:
-    code, out, _ = run(
-        capsys,
-        "compare",
-        "encryption",
-        "--store",
-        str(store),
-        "--format",
-        "side-by-side",
-        "--width",
-        "90",
+    code, out, _ = run_on(
+        store, capsys, "compare", "encryption", "--format", "side-by-side", "--width", "90"
     )
     assert code == 1
     assert max(len(line) for line in out.splitlines()) <= 90
@@ -213,7 +199,7 @@ def test_compare_escapes_never_reach_the_terminal(tmp_path: Path, capsys) -> Non
     ],
 )
 def test_compare_trouble_is_exit_2(store: Path, capsys, args: list[str], message: str) -> None:
-    code, out, err = run(capsys, *args, "--store", str(store))
+    code, out, err = run_on(store, capsys, *args)
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1
 
@@ -230,21 +216,19 @@ def test_compare_missing_file_names_it(tmp_path: Path, capsys) -> None:
 
 def test_changelog_writes_markdown_and_html(store: Path, tmp_path: Path, capsys) -> None:
     md, html = tmp_path / "c.md", tmp_path / "c.html"
-    code, _, err = run(
-        capsys, "changelog", "--store", str(store), "-o", str(md), "--html", str(html)
-    )
+    code, _, err = run_on(store, capsys, "changelog", "-o", str(md), "--html", str(html))
     assert code == 0 and str(md) in err and str(html) in err
     text = md.read_text(encoding="utf-8")
     for topic in ("detection-order", "encryption", "derogation"):
         assert f"## Topic: {topic}" in text
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert main(["changelog", "--store", str(store), "-o", str(md)]) == 0
+    assert run_on(store, capsys, "changelog", "-o", str(md))[0] == 0
     assert md.read_text(encoding="utf-8") == text  # byte-identical on a second run
 
 
 def test_bundled_changelog_example_is_current(store: Path, tmp_path: Path, capsys) -> None:
     """versions/CHANGELOG.md is what `./run changelog -o versions/CHANGELOG.md` writes."""
     out = tmp_path / "CHANGELOG.md"
-    assert main(["changelog", "--store", str(store), "-o", str(out)]) == 0
+    assert run_on(store, capsys, "changelog", "-o", str(out))[0] == 0
     example = Path(__file__).resolve().parent.parent / "versions" / "CHANGELOG.md"
     assert out.read_bytes() == example.read_bytes(), "regenerate the example (README)"

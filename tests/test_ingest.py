@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
 import multiprocessing
 import subprocess
 import sys
@@ -22,7 +21,6 @@ from diffview.errors import InputError, LayoutError, StoreError
 from diffview.manifest import load_manifest
 from diffview.model import Document, Statement
 
-HAVE_PARSER = importlib.util.find_spec("diffview.parse") is not None
 NEW = "Vraag 1 Steunt het kabinet het detectiebevel?\nAntwoord: Nee, het kabinet steunt het niet.\n"
 
 
@@ -175,7 +173,6 @@ def test_concurrent_ingests_lose_nothing(setup, tmp_path: Path) -> None:
     assert {"doc-005", "doc-006"} <= set(git(store, "tag").split())
 
 
-@pytest.mark.skipif(not HAVE_PARSER, reason="diffview.parse not written yet")
 def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delitem(sys.modules, "diffview.parse", raising=False)
     monkeypatch.delitem(sys.modules, "diffview.corpus", raising=False)

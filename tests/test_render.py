@@ -12,6 +12,7 @@ import re
 import pytest
 from rich.cells import cell_len
 
+from diffview import compare
 from diffview.model import (
     CHANGE_CLASSES,
     AlignedUnit,
@@ -274,7 +275,6 @@ def test_json_sanitises_document_text() -> None:
 
 def test_through_the_diff_engine() -> None:
     """Real word ops from compare.py render with marks on the changed words only."""
-    compare = pytest.importorskip("diffview.compare")
     old = ["Het kabinet steunt het voorstel van de Europese Commissie niet.", "Dit blijft.", LONG]
     new = [
         "Dit blijft.",

@@ -7,7 +7,6 @@ store's logic independently of the parser; the tests marked `corpus` build from 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import multiprocessing
 import os
@@ -33,8 +32,6 @@ from diffview.store import (
     write_store,
 )
 
-HAVE_PARSER = importlib.util.find_spec("diffview.parse") is not None
-needs_parser = pytest.mark.skipif(not HAVE_PARSER, reason="diffview.parse not written yet")
 EVIL = "het kabinet <b>steunt</b> *niet* [x](javascript:y) \x1b]52;c;AAA\x07\n    # kop\n1. lijst"
 
 
@@ -475,7 +472,6 @@ def test_handmade_build_writes_one_commit_per_document(tmp_path: Path, corpus) -
 # --- the real corpus -------------------------------------------------------------------------
 
 
-@needs_parser
 def test_build_bundled_corpus(tmp_path: Path, versions_dir: Path) -> None:
     a = build_store(versions_dir, tmp_path / "a")
     b = build_store(versions_dir, tmp_path / "b")
