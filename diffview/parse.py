@@ -124,9 +124,10 @@ def detect_layout(raw_text: str, source: str = "<text>") -> str:
     if not raw_text.strip():
         raise LayoutError(source, "no known layout: the document is empty")
     inline = len(_INLINE_MARKER.findall(raw_text, timeout=TIMEOUT))
+    own_line = len(_LINE_MARKER.findall(raw_text, timeout=TIMEOUT))
     fracties = len(_FRACTIE.findall(raw_text, timeout=TIMEOUT))
     turns = len(_TURN.findall(raw_text, timeout=TIMEOUT))
-    if inline >= 2 and fracties:
+    if inline > own_line and fracties:
         return "antwoord-inline"
     if fracties:
         return "antwoord-line"

@@ -232,3 +232,45 @@ def test_bundled_changelog_example_is_current(store: Path, tmp_path: Path, capsy
     assert run_on(store, capsys, "changelog", "-o", str(out))[0] == 0
     example = Path(__file__).resolve().parent.parent / "versions" / "CHANGELOG.md"
     assert out.read_bytes() == example.read_bytes(), "regenerate the example (README)"
+
+
+# --- ingest ----------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _tree_digest(path: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()
+    }
+
+
+def test_ingest_adds_a_round_and_bad_input_changes_nothing(
+    versions_copy: Path, tmp_path: Path, capsys
+) -> None:
+    """A one-answer document in the `Antwoord:` layout becomes round 2026-06; a wrong date
+    afterwards is refused on one line and leaves versions/ and the store as they were."""
+    store = tmp_path / "store"
+    common = ["--versions", str(versions_copy), "--store", str(store)]
+    assert run(capsys, "build", *common)[0] == 0
+    source = FIXTURES / "so-2026-06-single-answer.txt"
+    code, out, _ = run(
+        capsys, "ingest", str(source), "--date", "2026-06-12", "--title", "SO juni 2026", *common
+    )
+    assert code == 0 and out.startswith("ingested 005: SO juni 2026 (2026-06-12)")
+    code, out, _ = run(capsys, "statements", "--doc", "005", "--format", "json", *common)
+    answer = next(r for r in json.loads(out) if r["kind"] == "answer")
+    assert answer["role"] == "cabinet" and answer["lines"] == [8, 9]
+    assert {"encryption", "detection-order"} <= set(answer["topics"])
+    code, out, _ = run(
+        capsys, "compare", "encryption", "2026-03", "2026-06", "--format", "json", *common
+    )
+    assert code == 1
+    assert any(s["doc"] == "005" for u in json.loads(out)["units"] for s in u["right"])
+
+    before = (_tree_digest(versions_copy), _tree_digest(store))
+    other = tmp_path / "other.txt"
+    other.write_text(source.read_text(encoding="utf-8").replace("Ja.", "Nee."), "utf-8")
+    code, out, err = run(capsys, "ingest", str(other), "--date", "12-06-2026", *common)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "12-06-2026" in err
+    assert (_tree_digest(versions_copy), _tree_digest(store)) == before

@@ -185,3 +185,10 @@ def test_unknown_layout_raises(tmp_path: Path) -> None:
         parse_document(doc, "Een brief zonder vragen.\n\nNog een alinea.\n")
     with pytest.raises(LayoutError, match="900_x.txt: no known layout: the document is empty"):
         parse_document(doc, " \n\n")
+
+
+def test_one_inline_answer_is_enough_for_the_inline_layout() -> None:
+    """A short document with a single `Antwoord:` must not be read as the own-line layout
+    (which would turn the answer into a question)."""
+    raw = (Path(__file__).parent / "fixtures" / "so-2026-06-single-answer.txt").read_text("utf-8")
+    assert detect_layout(raw) == "antwoord-inline"
