@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -23,7 +24,8 @@ from tui.screens.main import MainScreen
 from tui.screens.message import MessageScreen
 from tui.screens.provenance import ProvenanceScreen
 from tui.screens.search import SearchScreen
-from tui.widgets.diff import DiffView
+from tui.widgets.diff import DiffView, in_focus
+from tui.widgets.header import DiffHeader
 from tui.widgets.timeline import Timeline
 
 SMALL = (80, 24)
@@ -170,6 +172,162 @@ async def test_jump_between_changes_and_stance(fake_core: FakeStore) -> None:
         assert diff.cursor == 2
         await pilot.press("s")  # no stance change below
         assert diff.cursor == 2
+
+
+async def open_mixed(pilot: Pilot) -> DiffView:
+    """2023-10 → 2026-03 of the fakes: nine rows, four of them story rows (2, 3, 5, 7)."""
+    main_of(pilot.app).timeline.choose("detection-order", "2023-10", "2026-03")
+    await settle(pilot)
+    diff = main_of(pilot.app).diff
+    assert len(diff.all_units) == 9
+    return diff
+
+
+def header_text(app: DiffviewApp) -> str:
+    return str(app.screen.query_one(DiffHeader).render())
+
+
+@aio
+async def test_focus_filter_hides_added_and_removed_rows(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        diff = await open_mixed(pilot)
+        assert diff.row_filter == "all" and len(diff.units) == 9
+        assert "all: 9 rows" in header_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert diff.row_filter == "focus"
+        assert [diff.all_units.index(u) for u in diff.units] == [2, 3, 5, 7]
+        assert all(in_focus(u) for u in diff.units)
+        assert "focus: 4 of 9 rows" in header_text(app)
+        text = screen_text(app)
+        assert "focus: 4 of 9 rows" in text
+        assert "[split 1→2]" in text and "! modality: -kan +moet" in text
+        await pilot.press("a")
+        await pilot.pause()
+        assert len(diff.units) == 9 and "all: 9 rows" in header_text(app)
+
+
+@aio
+async def test_n_p_s_and_enter_in_focus_mode(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        diff = await open_mixed(pilot)
+        await pilot.press("end", "up", "up", "up")  # all rows: cursor on row 5 (the split)
+        assert diff.current_unit() is diff.all_units[5]
+        await pilot.press("a")
+        await pilot.pause()
+        assert diff.current_unit() is diff.all_units[5]  # the cursor stays on its row
+        await pilot.press("home", "s")
+        assert diff.current_unit() is diff.all_units[3]
+        await pilot.press("s")
+        assert diff.current_unit() is diff.all_units[5]
+        await pilot.press("s")  # no stance change below: stays
+        assert diff.current_unit() is diff.all_units[5]
+        await pilot.press("n")
+        assert diff.current_unit() is diff.all_units[7]
+        await pilot.press("n")  # last row: stays
+        assert diff.current_unit() is diff.all_units[7]
+        await pilot.press("p", "p")
+        assert diff.current_unit() is diff.all_units[3]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen)
+        assert app.screen.unit is diff.all_units[3]
+        await pilot.press("escape")
+        await pilot.press("a")  # back to all rows, still on the same row
+        await pilot.pause()
+        assert diff.cursor == 3 and diff.current_unit() is diff.all_units[3]
+        await pilot.press("down", "a")  # row 4 (removed) is hidden: the next story row
+        await pilot.pause()
+        assert diff.current_unit() is diff.all_units[5]
+
+
+@aio
+async def test_focus_filter_stays_on_for_the_next_comparison(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        diff = main_of(app).diff
+        await pilot.press("a")
+        await pilot.pause()
+        assert "focus: 1 of 4 rows" in header_text(app)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert diff.row_filter == "focus" and "focus: 1 of 3 rows" in header_text(app)
+        await pilot.press("n", "s", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen)
+        await pilot.press("escape")
+        comparison = main_of(app).comparison
+        assert comparison is not None
+        only_added = dataclasses.replace(
+            comparison, units=tuple(u for u in comparison.units if not in_focus(u))
+        )
+        diff.show_comparison(only_added)
+        await pilot.pause()
+        assert "Press a to show all rows" in screen_text(app)
+        await pilot.press("n", "enter")  # nothing shown: nothing happens
+        assert isinstance(app.screen, MainScreen)
+
+
+@aio
+async def test_b_hides_and_shows_the_timeline_and_the_diff_rewraps(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        timeline, diff = main_of(app).timeline, main_of(app).diff
+        assert main_of(app).narrow and timeline.display
+        assert timeline.outer_size.width == 24  # narrow terminal: narrow sidebar
+        width, lines = diff.size.width, diff.virtual_size.height
+        await pilot.press("b")
+        await pilot.pause()
+        assert not timeline.display and diff.has_focus
+        assert diff.size.width == width + 24
+        assert diff.virtual_size.height < lines  # longer lines: fewer of them
+        assert "│Het kabinet wijst verplichte detectie" in screen_text(app)
+        await pilot.press("b")
+        await pilot.pause()
+        assert timeline.display and timeline.has_focus
+        assert diff.size.width == width and diff.virtual_size.height == lines
+
+
+@aio
+async def test_picking_a_pair_folds_the_timeline_on_narrow_terminals_only(
+    fake_core: FakeStore,
+) -> None:
+    for size, folds in ((SMALL, True), (WIDE, False)):
+        app = DiffviewApp(store=fake_core)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            timeline = main_of(app).timeline
+            assert timeline.display  # a pair chosen at start does not fold it
+            await focus_version(pilot, "detection-order", "2023-10")
+            await pilot.press("f")
+            await settle(pilot)
+            assert chosen(app) == ("detection-order", "2023-10", "2026-03")
+            assert timeline.display is not folds
+            assert main_of(app).diff.has_focus is folds
+            if not folds:
+                assert timeline.outer_size.width > 24
+
+
+@aio
+async def test_footer_shows_the_main_keys_at_80_columns(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for label in ("np Change", "s Stance", "a All/Focus", "t View", "⏎ Source"):
+            assert label in footer
+        for label in ("[] Step", "b Timeline", "? Keys"):
+            assert label in footer
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "show / hide the timeline" in text and "all rows ⇄ focus" in text
 
 
 @aio
@@ -436,6 +594,16 @@ async def test_real_detection_order_story(real_store: Path, tmp_path: Path) -> N
         cited = (unit.right or unit.left)[0]
         first, last = app.store.statement(cited.statement_id).lines
         assert f"lines {first}-{last}" in screen_text(app)
+        await pilot.press("escape", "a")  # focus: the story without the mass of additions
+        await pilot.pause()
+        story = [u for u in comparison.units if in_focus(u)]
+        assert len(diff.units) == len(story) < len(comparison.units) // 2
+        assert f"focus: {len(story)} of {len(comparison.units)} rows" in screen_text(app)
+        assert all(u.stance or (u.left and u.right) for u in diff.units)
+        await pilot.press("home", "s", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen) and app.screen.unit is not None
+        assert app.screen.unit.stance
         await pilot.press("escape", "right_square_bracket")
         await settle(pilot)
         comparison = main_of(app).comparison

@@ -54,6 +54,12 @@ def test_redline_first_version_pair(snap_compare, app: DiffviewApp, size: tuple[
     assert snap_compare(app, terminal_size=size, run_before=keys("left_square_bracket", "t"))
 
 
+def test_focus_rows_after_picking_on_a_narrow_terminal(snap_compare, app: DiffviewApp) -> None:
+    """f on Oct 2023 folds the timeline away (80 columns); a keeps the four story rows."""
+    run_before = keys("tab", "down", "f", "a")
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
 def test_provenance(snap_compare, app: DiffviewApp) -> None:
     run_before = keys("left_square_bracket", "home", "enter")
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)

@@ -185,6 +185,8 @@ def _units(from_round: str, to_round: str) -> tuple[AlignedUnit, ...]:
         )
     long_text = " ".join(["Een heel lange zin die moet omlopen binnen haar kolom."] * 6)
     c3 = Sentence(long_text, "004", "004_x.txt", "004-a001", (30, 33), 2)
+    if (from_round, to_round) == ("2023-10", "2026-03"):
+        return _mixed_units(a1, a2, b1, c1, c2, c3)
     return (
         AlignedUnit("unchanged", (b1,), (b1,), 1.0, ops=(WordOp(0, b1.text),)),
         AlignedUnit(
@@ -197,6 +199,38 @@ def _units(from_round: str, to_round: str) -> tuple[AlignedUnit, ...]:
         ),
         AlignedUnit("added", (), (c2,), 0.0, moved=False),
         AlignedUnit("added", (), (c3,), 0.0),
+    )
+
+
+def _mixed_units(
+    a1: Sentence, a2: Sentence, b1: Sentence, c1: Sentence, c2: Sentence, c3: Sentence
+) -> tuple[AlignedUnit, ...]:
+    """Mostly additions and removals around four story rows (for the focus filter):
+    a moved rewording (2), an added row with a stance flag (3), a split with a stance flag (5)
+    and an unchanged sentence that moved (7)."""
+    return (
+        AlignedUnit("unchanged", (b1,), (b1,), 1.0, ops=(WordOp(0, b1.text),)),
+        AlignedUnit("added", (), (c2,), 0.0),
+        AlignedUnit(
+            "reworded",
+            (a1,),
+            (c1,),
+            0.6,
+            ops=(WordOp(-1, a1.text), WordOp(1, c1.text)),
+            moved=True,
+        ),
+        AlignedUnit("added", (), (c3,), 0.0, stance=(StanceFlag("negation", (), ("niet",)),)),
+        AlignedUnit("removed", (a2,), (), 0.0),
+        AlignedUnit(
+            "split",
+            (a2,),
+            (c1, c2),
+            0.7,
+            stance=(StanceFlag("modality", ("kan",), ("moet",)),),
+        ),
+        AlignedUnit("added", (), (b1,), 0.0),
+        AlignedUnit("unchanged", (b1,), (b1,), 1.0, ops=(WordOp(0, b1.text),), moved=True),
+        AlignedUnit("removed", (a1,), (), 0.0),
     )
 
 

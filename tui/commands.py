@@ -39,6 +39,8 @@ class DiffviewCommands(Provider):
         yield ("Find statements", main.action_find, "search all documents (/)")
         yield ("Export changelog", main.action_export, "write this comparison as markdown (e)")
         yield ("Toggle side-by-side / redline", main.diff.action_toggle_mode, "(t)")
+        yield ("Toggle all rows / focus rows", main.diff.action_toggle_filter, "(a)")
+        yield ("Show / hide the timeline", main.action_toggle_sidebar, "(b)")
         yield ("Keys and marks", app.action_help, "(?)")
 
     async def discover(self) -> Hits:

@@ -16,6 +16,7 @@ class VersionsChosen(Message):
     topic: str
     from_spec: str | None
     to_spec: str | None
+    picked: bool = False  # picked in the timeline (enter, f, click), not stepped or restored
 
 
 @dataclass

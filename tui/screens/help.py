@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,8 +15,10 @@ KEYS = (
     ("enter / click", "timeline: set TO · diff: show where a row came from"),
     ("f", "timeline: set the highlighted version as FROM"),
     ("[  ]", "step the FROM→TO window one version earlier / later"),
+    ("b", "show / hide the timeline (narrow terminals: hidden once you pick)"),
     ("n  p", "next / previous change"),
     ("s", "next stance change (negation, modality, position)"),
+    ("a", "all rows ⇄ focus: only stance changes and rows aligned on both sides"),
     ("t", "side-by-side ⇄ inline redline"),
     ("/", "find statements in all documents"),
     ("e", "export this comparison as a markdown changelog"),
@@ -46,13 +49,15 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help").border_title = "Keys"
 
 
-def help_text() -> Text:
-    out = Text()
+def help_text() -> Table:
+    """Keys, then marks: two columns, descriptions wrap under themselves (Text cells only)."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1)
     for key, what in KEYS:
-        out.append(f"{key:>12}  ", "bold")
-        out.append(f"{what}\n")
-    out.append("\nMarks in the diff\n", "bold")
+        table.add_row(Text(key, "bold"), Text(what))
+    table.add_row(Text(""), Text(""))
+    table.add_row(Text(""), Text("Marks in the diff", "bold"))
     for mark, what in MARKS:
-        out.append(f"{mark:>12}  ", "bold")
-        out.append(f"{what}\n")
-    return out
+        table.add_row(Text(mark, "bold"), Text(what))
+    return table

@@ -1,4 +1,8 @@
-"""The main screen: timeline sidebar on the left, the comparison on the right."""
+"""The main screen: timeline sidebar on the left, the comparison on the right.
+
+Below 100 columns the sidebar is narrow, and picking a version pair in it folds it away so
+the diff gets the whole width; `b` shows or hides it at any width.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from diffview.errors import DiffviewError
 from diffview.model import Comparison
@@ -20,18 +23,23 @@ from tui.messages import StatementChosen, UnitChosen, VersionsChosen
 from tui.screens.provenance import ProvenanceScreen
 from tui.screens.search import SearchScreen
 from tui.widgets.diff import DiffView
+from tui.widgets.footer import KeyFooter
 from tui.widgets.header import DiffHeader
 from tui.widgets.timeline import Timeline
+
+STEP = Binding.Group("Step", compact=True)
 
 
 class MainScreen(Screen[None]):
     """Pick a topic and two versions; read the aligned diff; open rows for their sources."""
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (120, "-very-wide")]
     BINDINGS = [
+        Binding("left_square_bracket", "step(-1)", "Earlier", group=STEP),
+        Binding("right_square_bracket", "step(1)", "Later", group=STEP),
+        Binding("b", "toggle_sidebar", "Timeline", tooltip="Show / hide the timeline"),
         Binding("slash", "find", "Find"),
         Binding("e", "export", "Export"),
-        Binding("left_square_bracket", "step(-1)", "Earlier", show=False),
-        Binding("right_square_bracket", "step(1)", "Later", show=False),
         Binding("tab", "app.focus_next", "Focus", show=False),
     ]
 
@@ -47,12 +55,13 @@ class MainScreen(Screen[None]):
             with Vertical(id="right"):
                 yield DiffHeader(id="diff-header")
                 yield DiffView(id="diff")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Timeline).border_title = "Timeline"
-        self.query_one(Timeline).border_subtitle = "⏎ TO · f FROM · [ ] step"
+        self.query_one(Timeline).border_subtitle = "⏎ TO · f FROM"
         self.watch(self.diff, "mode", self._mode_changed, init=False)
+        self.watch(self.diff, "row_filter", self._filter_changed, init=False)
         self.diff.focus()
         self._load_timeline()
 
@@ -87,9 +96,24 @@ class MainScreen(Screen[None]):
     def select_topic(self, topic: str) -> None:
         self.timeline.choose_latest(topic)
 
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    def action_toggle_sidebar(self) -> None:
+        timeline = self.timeline
+        timeline.display = not timeline.display
+        if timeline.display:
+            timeline.focus()
+        else:
+            self.diff.focus()
+
     @on(VersionsChosen)
     def _versions_chosen(self, event: VersionsChosen) -> None:
         self.chosen = event
+        if event.picked and event.from_spec and event.to_spec and self.narrow:
+            self.timeline.display = False  # read the diff at full width; `b` brings it back
+            self.diff.focus()
         self.comparison = None
         topic = sanitize_line(event.topic)
         if event.to_spec is None:
@@ -120,9 +144,15 @@ class MainScreen(Screen[None]):
         self.comparison = comparison
         self.query_one(DiffHeader).set_comparison(comparison, self.diff.mode == "side")
         self.diff.show_comparison(comparison)
+        self._filter_changed(self.diff.row_filter)
 
     def _mode_changed(self, mode: str) -> None:
         self.query_one(DiffHeader).set_side(mode == "side")
+
+    def _filter_changed(self, row_filter: str) -> None:
+        if self.comparison is not None:
+            diff = self.diff
+            self.query_one(DiffHeader).set_filter(row_filter, len(diff.units), len(diff.all_units))
 
     # -- provenance, find ------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 Rendering FROM and TO in the same widget keeps the rows aligned and the columns scrolling
 together by construction; long sentences wrap inside their column. `t` switches to an inline
-redline. Strips are built once per (width, mode, comparison) and cached.
+redline. `a` filters to the rows that tell the story (stance flags, sentences aligned on both
+sides) and back to all rows. Strips are built once per (width, mode, filter, comparison) and
+cached; a resize re-wraps them.
 """
 
 from __future__ import annotations
@@ -26,15 +28,31 @@ from tui.rows import CHANGE_MARK, STANCE_MARK, redline_text, side_texts, stance_
 
 GUTTER = 2  # change mark + stance mark
 STYLE_NAMES = ("insert", "delete", "tag", "stance", "cursor", "mark", "sep", "message")
+PAIRED = frozenset({"reworded", "rewritten", "moved", "split", "merged"})
+CHANGE = Binding.Group("Change", compact=True)
+
+
+def in_focus(unit: AlignedUnit) -> bool:
+    """A row the focus filter keeps: a stance flag, or sentences aligned on both sides that
+    changed (reworded, rewritten, moved, split, merged)."""
+    if unit.stance or unit.change in PAIRED:
+        return True
+    return unit.moved and bool(unit.left) and bool(unit.right)
+
+
+def is_change(unit: AlignedUnit) -> bool:
+    """What `n`/`p` stop at: every row but an unchanged sentence in its place."""
+    return unit.change != "unchanged" or unit.moved
 
 
 class DiffView(ScrollView, can_focus=True):
     """Aligned FROM/TO rows with word-level highlights, stance badges and a row cursor."""
 
     BINDINGS = [
-        Binding("n", "next_change", "Next", tooltip="Next change"),
-        Binding("p", "prev_change", "Prev", tooltip="Previous change", show=False),
+        Binding("n", "next_change", "Next", tooltip="Next change", group=CHANGE),
+        Binding("p", "prev_change", "Prev", tooltip="Previous change", group=CHANGE),
         Binding("s", "next_stance", "Stance", tooltip="Next stance change"),
+        Binding("a", "toggle_filter", "All/Focus", tooltip="All rows / only the story rows"),
         Binding("t", "toggle_mode", "View", tooltip="Side-by-side / inline redline"),
         Binding("enter", "open_row", "Source", tooltip="Provenance of this row"),
         Binding("down,j", "cursor_down", "Down", show=False),
@@ -47,12 +65,14 @@ class DiffView(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {f"diff--{name}" for name in STYLE_NAMES}
 
     mode: reactive[str] = reactive("side")
-    cursor: reactive[int] = reactive(0)
+    row_filter: reactive[str] = reactive("all")  # "all" rows or the "focus" rows (`in_focus`)
+    cursor: reactive[int] = reactive(0)  # index into `units`, the rows shown
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual naming
         super().__init__(id=id)
         self.comparison: Comparison | None = None
         self._message = "Choose a topic in the timeline."
+        self._shown: tuple[AlignedUnit, ...] = ()
         self._strips: list[Strip] = []
         self._starts: list[int] = []
         self._layout_key: tuple[object, ...] | None = None
@@ -61,11 +81,17 @@ class DiffView(ScrollView, can_focus=True):
 
     @property
     def units(self) -> tuple[AlignedUnit, ...]:
+        """The rows shown under the current filter."""
+        return self._shown
+
+    @property
+    def all_units(self) -> tuple[AlignedUnit, ...]:
         return self.comparison.units if self.comparison else ()
 
     def show_comparison(self, comparison: Comparison) -> None:
         self.comparison = comparison
         self._message = "No statements on this topic in either version."
+        self._shown = self._filtered()
         self._relayout()
         self.cursor = self._first_change()
         self.scroll_to(y=0, animate=False)
@@ -73,6 +99,7 @@ class DiffView(ScrollView, can_focus=True):
 
     def show_message(self, message: str) -> None:
         self.comparison = None
+        self._shown = ()
         self._message = message
         self._relayout()
         self.cursor = 0
@@ -95,11 +122,32 @@ class DiffView(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._ensure_layout()
+        if self._ensure_layout():
+            self._scroll_to_cursor()  # rows re-wrapped: keep the cursor row in view
 
     def watch_mode(self) -> None:
         self._relayout()
         self._scroll_to_cursor()
+
+    def watch_row_filter(self) -> None:
+        """Keep the cursor on its row if still shown, else on the next shown row."""
+        current = self.current_unit()
+        everything = self.all_units
+        self._shown = self._filtered()
+        position = {id(u): i for i, u in enumerate(self._shown)}
+        cursor = 0
+        if current is not None:
+            start = next((i for i, u in enumerate(everything) if u is current), 0)
+            following = (position.get(id(u)) for u in everything[start:])
+            cursor = next((i for i in following if i is not None), len(self._shown) - 1)
+        self._relayout()
+        self.cursor = max(cursor, 0)
+        self._scroll_to_cursor()
+
+    def _filtered(self) -> tuple[AlignedUnit, ...]:
+        if self.row_filter == "focus":
+            return tuple(u for u in self.all_units if in_focus(u))
+        return self.all_units
 
     def watch_cursor(self) -> None:
         self.refresh()
@@ -107,24 +155,32 @@ class DiffView(ScrollView, can_focus=True):
     def _styles(self) -> dict[str, Style]:
         return {n: self.get_component_rich_style(f"diff--{n}", partial=True) for n in STYLE_NAMES}
 
-    def _ensure_layout(self) -> None:
+    def _ensure_layout(self) -> bool:
+        """Build the strips if width, mode, filter or content changed; True if it did."""
         width = max(self.scrollable_content_region.width, 10)
-        key = (width, self.mode, id(self.comparison), self._message)
+        key = (width, self.mode, self.row_filter, id(self.comparison), self._message)
         if key == self._layout_key:
-            return
+            return False
         self._layout_key = key
         styles = self._styles()
         console = self.app.console
         strips: list[Strip] = []
         starts: list[int] = []
         if not self.units:
-            for line in Text(self._message, styles["message"]).wrap(console, width):
+            message = self._message
+            if self.all_units:
+                message = (
+                    f"None of the {len(self.all_units)} rows has a stance change or sentences "
+                    "aligned on both sides. Press a to show all rows."
+                )
+            for line in Text(message, styles["message"]).wrap(console, width):
                 strips.append(_strip(console, line, width))
         for unit in self.units:
             starts.append(len(strips))
             strips.extend(self._unit_strips(unit, width, console, styles))
         self._strips, self._starts = strips, starts
         self.virtual_size = Size(width, len(strips))
+        return True
 
     def _unit_strips(
         self, unit: AlignedUnit, width: int, console: Console, styles: dict[str, Style]
@@ -199,7 +255,7 @@ class DiffView(ScrollView, can_focus=True):
     # -- navigation ------------------------------------------------------------------------
 
     def _first_change(self) -> int:
-        return next((i for i, u in enumerate(self.units) if u.change != "unchanged"), 0)
+        return next((i for i, u in enumerate(self.units) if is_change(u)), 0)
 
     def _move(self, index: int) -> None:
         if not self.units:
@@ -212,7 +268,7 @@ class DiffView(ScrollView, can_focus=True):
         i = self.cursor + step
         while 0 <= i < len(units):
             unit = units[i]
-            if unit.stance if stance else unit.change != "unchanged":
+            if unit.stance if stance else is_change(unit):
                 self._move(i)
                 return
             i += step
@@ -231,6 +287,9 @@ class DiffView(ScrollView, can_focus=True):
 
     def action_toggle_mode(self) -> None:
         self.mode = "redline" if self.mode == "side" else "side"
+
+    def action_toggle_filter(self) -> None:
+        self.row_filter = "all" if self.row_filter == "focus" else "focus"
 
     def action_cursor_down(self) -> None:
         self._move(self.cursor + 1)

@@ -1,4 +1,5 @@
-"""The line above the diff: what is compared, with counts, and the FROM/TO column titles."""
+"""The lines above the diff: what is compared and which rows are shown, the counts, and the
+FROM/TO column titles."""
 
 from __future__ import annotations
 
@@ -20,14 +21,24 @@ def summary(c: Comparison) -> str:
     return ", ".join(parts) if parts else "no statements"
 
 
-class DiffHeader(Widget):
-    """Two lines: topic + summary, then FROM and TO titles over their columns."""
+def filter_status(row_filter: str, shown: int, total: int) -> str:
+    """`focus: 74 of 533 rows` or `all: 533 rows`."""
+    if row_filter == "focus":
+        return f"focus: {shown} of {total} rows"
+    return f"all: {total} rows"
 
-    DEFAULT_CSS = "DiffHeader { height: 2; }"
+
+class DiffHeader(Widget):
+    """Three lines: topic, versions and filter; the counts; FROM and TO over their columns."""
+
+    DEFAULT_CSS = "DiffHeader { height: 3; }"
+    COMPONENT_CLASSES = {"diff-header--filter", "diff-header--summary"}
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual naming
         super().__init__(id=id)
         self.title_text = Text("diffview")
+        self.summary_text = ""
+        self.status = ""
         self.left = Text()
         self.right = Text()
         self.side = True
@@ -35,9 +46,9 @@ class DiffHeader(Widget):
     def set_comparison(self, c: Comparison, side: bool) -> None:
         self.title_text = Text.assemble(
             (sanitize_line(c.topic), "bold"),
-            f"  {sanitize_line(c.from_label)} → {sanitize_line(c.to_label)}  ",
-            (summary(c), "italic"),
+            f"  {sanitize_line(c.from_label)} → {sanitize_line(c.to_label)}",
         )
+        self.summary_text = summary(c)
         self.left = Text(f"FROM {sanitize_line(c.from_label)} ({', '.join(c.from_docs)})", "bold")
         self.right = Text(f"TO {sanitize_line(c.to_label)} ({', '.join(c.to_docs)})", "bold")
         self.side = side
@@ -45,11 +56,16 @@ class DiffHeader(Widget):
 
     def set_text(self, title: str, side: bool = True) -> None:
         self.title_text = Text(sanitize_line(title))
+        self.summary_text, self.status = "", ""
         self.left, self.right, self.side = Text(), Text(), side
         self.refresh()
 
     def set_side(self, side: bool) -> None:
         self.side = side
+        self.refresh()
+
+    def set_filter(self, row_filter: str, shown: int, total: int) -> None:
+        self.status = filter_status(row_filter, shown, total)
         self.refresh()
 
     def render(self) -> Text:
@@ -65,6 +81,23 @@ class DiffHeader(Widget):
             columns.append_text(self.right)
         else:
             columns.append_text(Text.assemble(self.left, "  →  " if self.left else "", self.right))
+        columns.truncate(self.size.width, overflow="ellipsis")
+        return Text("\n").join([self._title_line(), self._summary_line(), columns])
+
+    def _title_line(self) -> Text:
+        """The title, and the filter status at the right; the title gives way first."""
+        width = self.size.width
         title = self.title_text.copy()
-        title.truncate(self.size.width, overflow="ellipsis")
-        return Text("\n").join([title, columns])
+        if not self.status:
+            title.truncate(width, overflow="ellipsis")
+            return title
+        status = Text(self.status, self.get_component_rich_style("diff-header--filter"))
+        room = max(width - len(status) - 2, 8)
+        title.truncate(room, overflow="ellipsis")
+        gap = max(width - title.cell_len - status.cell_len, 2)
+        return Text.assemble(title, " " * gap, status)
+
+    def _summary_line(self) -> Text:
+        line = Text(self.summary_text, self.get_component_rich_style("diff-header--summary"))
+        line.truncate(self.size.width, overflow="ellipsis")
+        return line

@@ -47,11 +47,13 @@ class Timeline(Tree[NodeData]):
             for row in versions:
                 node.add_leaf(self._version_label(row), data=NodeData(topic, row))
 
-    def choose(self, topic: str, from_spec: str | None, to_spec: str | None) -> None:
+    def choose(
+        self, topic: str, from_spec: str | None, to_spec: str | None, picked: bool = False
+    ) -> None:
         """Make a FROM/TO pair current, redraw the markers and tell the screen."""
         self.topic, self.from_spec, self.to_spec = topic, from_spec, to_spec
         self._relabel()
-        self.post_message(VersionsChosen(topic, from_spec, to_spec))
+        self.post_message(VersionsChosen(topic, from_spec, to_spec, picked))
 
     def choose_latest(self, topic: str) -> None:
         """The latest change of a topic: previous version against newest."""
@@ -93,7 +95,7 @@ class Timeline(Tree[NodeData]):
         if from_spec in (None, to_spec) or from_spec not in specs:
             i = specs.index(to_spec)
             from_spec = specs[i - 1] if i > 0 else None
-        self.choose(data.topic, from_spec, to_spec)
+        self.choose(data.topic, from_spec, to_spec, picked=True)
 
     def action_set_from(self) -> None:
         node = self.cursor_node
@@ -106,7 +108,7 @@ class Timeline(Tree[NodeData]):
         if to_spec == data.row.spec:
             self.notify("FROM and TO would be the same version.", timeout=2)
             return
-        self.choose(data.topic, data.row.spec, to_spec)
+        self.choose(data.topic, data.row.spec, to_spec, picked=True)
 
     # -- labels ----------------------------------------------------------------------------
 
