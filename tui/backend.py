@@ -7,13 +7,13 @@ before they load; tests replace these functions with fakes (`monkeypatch.setattr
 from __future__ import annotations
 
 import threading
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diffview.model import Comparison, Statement, Version
+from diffview.model import Comparison, Version
+from diffview.search import Hit, SearchIndex
 
 PREFERRED_TOPICS = ("detection-order", "encryption", "derogation")
 ProgressCallback = Callable[..., None]
@@ -73,24 +73,6 @@ def changelog(store: Any, topic: str, from_spec: str, to_spec: str) -> str:
     return changelog_markdown(store, [topic], from_spec, to_spec)
 
 
-def normalize_query(text: str) -> str:
-    """The query under the corpus's normalisation (hyphenation, variants), then folded."""
-    try:
-        from diffview.normalize import normalize_inline
-
-        text = normalize_inline(text)
-    except (ImportError, Exception):  # noqa: BLE001 - search must still work on the raw query
-        pass
-    return fold(text)
-
-
-def fold(text: str) -> str:
-    """Case, diacritics and whitespace folded away, for substring matching."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.split())
-
-
 def ordered_topics(store: Any) -> list[str]:
     """The three followed positions first, then the other topics the store knows."""
     known = list(store.topics())
@@ -128,30 +110,21 @@ class LockedStore:
         return locked
 
 
-def search_statements(store: Any, query: str, limit: int = 200) -> list[Statement]:
-    """Statements of all documents whose text contains every word of the normalised query."""
-    words = normalize_query(query).split()
-    if not words:
-        return []
-    hits = []
-    for statement, haystack in _folded(store):
-        if all(w in haystack for w in words):
-            hits.append(statement)
-            if len(hits) >= limit:
-                break
-    return hits
+def search_statements(store: Any, query: str, doc: str | None = None) -> list[Hit]:
+    """Statements of all documents (or of `doc`) matching `query`, phrase matches first."""
+    return _index(store).search(query, doc=doc)
 
 
-_FOLDED: dict[int, list[tuple[Statement, str]]] = {}
+_INDEX: dict[int, SearchIndex] = {}
 
 
-def _folded(store: Any) -> list[tuple[Statement, str]]:
-    """Statement texts folded once per store (statement text is already normalised)."""
+def _index(store: Any) -> SearchIndex:
+    """One search index per open store (built on first search, in the search worker)."""
     key = id(store)
-    if key not in _FOLDED:
-        _FOLDED.clear()
-        _FOLDED[key] = [(s, fold(s.text)) for s in store.statements()]
-    return _FOLDED[key]
+    if key not in _INDEX:
+        _INDEX.clear()
+        _INDEX[key] = SearchIndex(store.statements())
+    return _INDEX[key]
 
 
 def export_path(topic: str, from_spec: str, to_spec: str, directory: Path) -> Path:

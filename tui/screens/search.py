@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from diffview.model import Statement
 from diffview.sanitize import sanitize_line
+from diffview.search import Hit
 from tui import backend
 
 SNIPPET = 160
@@ -62,31 +62,37 @@ class SearchScreen(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="search")
     def _run_search(self, query: str) -> None:
         if self.doc is not None and not query.strip():
-            hits = list(self.store.statements(doc=self.doc))
+            hits = [Hit(s, False) for s in self.store.statements(doc=self.doc)]
         else:
-            hits = backend.search_statements(self.store, query)
-            if self.doc is not None:
-                hits = [h for h in hits if h.doc == self.doc]
+            hits = backend.search_statements(self.store, query, doc=self.doc)
         self.app.call_from_thread(self._show, query, hits)
 
-    def _show(self, query: str, hits: list[Statement]) -> None:
+    def _show(self, query: str, hits: list[Hit]) -> None:
         results = self.query_one(OptionList)
         results.clear_options()
-        words = backend.normalize_query(query).split()
-        results.add_options([Option(hit_label(h, words), id=h.id) for h in hits])
-        status = f"{len(hits)} statement(s)" if query.strip() or self.doc else ""
+        first = query.split()[0].casefold() if query.split() else ""
+        results.add_options([Option(hit_label(h, first), id=h.statement.id) for h in hits])
+        phrases = sum(h.phrase for h in hits)
+        status = (
+            f"{len(hits)} statement(s), {phrases} with the exact phrase" if query.strip() else ""
+        )
+        if self.doc is not None and not query.strip():
+            status = f"{len(hits)} statement(s) in {self.doc}"
         self.query_one("#search-status", Label).update(status)
 
 
-def hit_label(s: Statement, words: list[str] | None = None) -> Text:
-    """`doc:line date speaker: text`, the text starting near the first matching word."""
+def hit_label(hit: Hit, word: str = "") -> Text:
+    """`doc:line date speaker: text`, the text starting near the first word of the query;
+    phrase hits are marked with `=`."""
+    s = hit.statement
     text = sanitize_line(s.text)
-    pos = text.casefold().find(words[0]) if words else -1
+    pos = text.casefold().find(word) if word else -1
     if pos > SNIPPET // 3:
         text = "…" + text[pos - SNIPPET // 4 :]
     if len(text) > SNIPPET:
         text = text[: SNIPPET - 1] + "…"
     return Text.assemble(
+        ("= " if hit.phrase else "  ", "bold"),
         (f"{s.doc}:{s.lines[0]} ", "bold"),
         (f"{s.date.isoformat()} {sanitize_line(s.speaker)}: ", "dim"),
         text,
