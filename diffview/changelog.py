@@ -155,9 +155,12 @@ def redline_md(ops: Sequence[tuple[int, str]]) -> str:
 
 
 def _span(sentence: Sentence) -> str:
+    """`002:113–128`, and where the version repeats the sentence (`also 003:815–820`)."""
     a, b = sentence.lines
     doc = sanitize_line(sentence.doc)
-    return f"{doc}:{a}" if a == b else f"{doc}:{a}–{b}"
+    own = f"{doc}:{a}" if a == b else f"{doc}:{a}–{b}"
+    also = [sanitize_line(c).replace("-", "–") for c in sentence.also]
+    return f"{own}, also {', '.join(also)}" if also else own
 
 
 def citation(unit: AlignedUnit) -> str:

@@ -21,6 +21,7 @@ Stance flags: all categories for matched units; only 'position' for added/remove
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Protocol
@@ -37,11 +38,11 @@ from diffview.model import (
     WordOp,
     count_classes,
 )
-from diffview.sanitize import sanitize
+from diffview.normalize import normalize_text
 from diffview.sentences import sentences_of
 from diffview.sources import read_source
 from diffview.stance import stance_flags, stance_of_one_side
-from diffview.worddiff import word_diff
+from diffview.worddiff import squash, word_diff
 
 
 class StoreReader(Protocol):
@@ -119,35 +120,10 @@ def compare_sentences(
 # -- files and plain texts -------------------------------------------------------------------
 
 
-def _line_map(text: str) -> tuple[tuple[int, int], ...]:
-    """(offset, 1-based line) for every line start: the identity map of an unnormalised text."""
-    out, line, pos = [(0, 1)], 1, text.find("\n")
-    while pos != -1:
-        line += 1
-        out.append((pos + 1, line))
-        pos = text.find("\n", pos + 1)
-    return tuple(out)
-
-
-def _normalise(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """normalize.normalize_text when that module exists; else sanitise, lines unchanged.
-
-    The fallback keeps offsets and lines 1:1 (sanitising only lengthens control characters,
-    which we then map with the line map computed after sanitising).
-    """
-    try:
-        from diffview.normalize import normalize_text
-    except ImportError:
-        clean = sanitize(text)
-        return clean, _line_map(clean)
-    norm = normalize_text(text)
-    return sanitize(norm.text), tuple(tuple(x) for x in norm.line_map)
-
-
 def _text_statement(text: str, name: str) -> Statement:
     """A whole text as one pseudo-statement so sentences can cite its lines."""
-    norm, line_map = _normalise(text)
-    last = line_map[-1][1] if line_map else 1
+    norm = normalize_text(text)  # sanitised there: the line map stays exact
+    last = norm.line_map[-1][1] if norm.line_map else 1
     return Statement(
         id=f"{name}-all",
         doc=name,
@@ -157,9 +133,9 @@ def _text_statement(text: str, name: str) -> Statement:
         speaker="",
         party=None,
         role="cabinet",
-        text=norm,
+        text=norm.text,
         lines=(1, last),
-        line_map=line_map,
+        line_map=norm.line_map,
     )
 
 
@@ -182,6 +158,26 @@ def compare_files(path_a: str | Path, path_b: str | Path) -> Comparison:
 
 
 # -- versions in the store -------------------------------------------------------------------
+
+
+def collapse_repeats(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Sentences repeated word for word within one version, kept once with every place cited.
+
+    The cabinet pastes standard paragraphs into several answers of one document; without
+    this, each copy shows up as its own addition. Only for versions of a topic: between two
+    files a repeated sentence is a real difference and must be reported.
+    """
+    first: dict[str, int] = {}
+    out: list[Sentence] = []
+    for sentence in sentences:
+        key = squash(sentence.text)
+        if key in first:
+            kept = out[first[key]]
+            out[first[key]] = replace(kept, also=(*kept.also, sentence.cite))
+        else:
+            first[key] = len(out)
+            out.append(sentence)
+    return out
 
 
 def _same_version(a: Version, b: Version) -> bool:
@@ -216,8 +212,8 @@ def compare_versions(
             f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
         )
     return compare_sentences(
-        sentences_of(store.topic_statements(topic, old)),
-        sentences_of(store.topic_statements(topic, new)),
+        collapse_repeats(sentences_of(store.topic_statements(topic, old))),
+        collapse_repeats(sentences_of(store.topic_statements(topic, new))),
         topic=topic,
         from_label=old.label,
         to_label=new.label,

@@ -116,11 +116,17 @@ class Sentence:
     statement_id: str
     lines: tuple[int, int]
     index: int  # position within its version's sentence sequence
+    also: tuple[str, ...] = ()  # citations of the same sentence repeated in its version
 
     @property
     def cite(self) -> str:
         a, b = self.lines
         return f"{self.doc}:{a}" if a == b else f"{self.doc}:{a}-{b}"
+
+    @property
+    def cites(self) -> str:
+        """`cite`, plus where the version repeats the sentence word for word."""
+        return ", ".join((self.cite, *self.also))
 
 
 @dataclass(frozen=True)

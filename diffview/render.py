@@ -27,7 +27,9 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
           "stance": [{"kind": "negation"|"modality"|"position",
                       "removed": [str, ...], "added": [str, ...]}],
           "left":  [{"text": str, "doc": str, "source": str, "statement": str,
-                     "lines": [first, last]}],        # FROM side, source lines 1-based
+                     "lines": [first, last],          # FROM side, source lines 1-based
+                     "also": ["doc:first-last", ...]}],  # same sentence elsewhere in
+                                                      # its version (topic compares only)
           "right": [...same shape...],                # TO side
           "ops":   [{"op": "equal"|"delete"|"insert", "text": str}]  # word diff left→right
         }
@@ -191,7 +193,7 @@ def _side_texts(unit: AlignedUnit, side: str, color: bool) -> list[Text]:
 
 
 def _cite(sentence: Sentence) -> str:
-    return sanitize_line(sentence.cite)
+    return sanitize_line(sentence.cites)
 
 
 # --------------------------------------------------------------------------- rows
@@ -347,6 +349,7 @@ def _sentence_json(sentence: Sentence) -> dict[str, object]:
         "source": sanitize_line(sentence.source),
         "statement": sanitize_line(sentence.statement_id),
         "lines": [sentence.lines[0], sentence.lines[1]],
+        "also": [sanitize_line(c) for c in sentence.also],
     }
 
 

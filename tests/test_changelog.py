@@ -49,7 +49,9 @@ ADVERSARIAL = (
     "_em_ ~~s~~ \\* \x1b[31mred\x1b]8;;http://x\x07 \u202eevil\n    indented\n# line heading\n"
     "1. list\n- item\n> quote\n---\n"
 )
-CITE = re.compile(r"\((\d{3}:\d+(–\d+)?(, \d{3}:\d+(–\d+)?)*)( → (\d{3}:\d+(–\d+)?(, )?)+)?\)$")
+SPAN = r"\d{3}:\d+(–\d+)?"
+SPANS = rf"{SPAN}(, (also )?{SPAN})*"  # repeats of a sentence in its version: "also ..."
+CITE = re.compile(rf"\({SPANS}( → {SPANS})?\)$")
 
 
 # --------------------------------------------------------------------------- factory

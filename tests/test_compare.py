@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from diffview.compare import (
+    collapse_repeats,
     compare_files,
     compare_sentences,
     compare_texts,
@@ -324,3 +325,27 @@ def test_seed_same_questions_in_two_layouts(versions_dir: Path) -> None:
     c = compare_sentences(a, b)
     assert len(a) == len(b) == 6
     assert c.counts["unchanged"] == 6 and not c.has_changes
+
+
+# -- repeated sentences ----------------------------------------------------------------------
+
+
+def _sentence(text: str, line: int) -> Sentence:
+    return Sentence(text, "003", "003.txt", f"003-a{line:03d}", (line, line), line)
+
+
+def test_a_version_repeating_a_paragraph_shows_it_once_with_every_place_cited() -> None:
+    repeated = "Daarom is in het kabinet besloten om zich te onthouden."
+    kept = collapse_repeats(
+        [_sentence(repeated, 586), _sentence("Iets anders.", 600), _sentence(repeated, 820)]
+    )
+    assert [s.text for s in kept] == [repeated, "Iets anders."]
+    assert kept[0].also == ("003:820",) and kept[0].cites == "003:586, 003:820"
+
+
+def test_between_files_a_repeated_sentence_is_a_difference(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Het kabinet steunt dit. Dat is alles.\n", encoding="utf-8")
+    b.write_text("Het kabinet steunt dit. Dat is alles. Het kabinet steunt dit.\n", "utf-8")
+    c = compare_files(a, b)
+    assert c.class_counts["added"] == 1 and c.has_changes

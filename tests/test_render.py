@@ -247,6 +247,7 @@ def test_json_schema_and_round_trip() -> None:
         "source": "002_test.txt",
         "statement": "002-a000-00000000",
         "lines": [10, 12],
+        "also": [],
     }
     assert {op["op"] for op in first["ops"]} == {"equal", "delete", "insert"}
     for unit, raw in zip(cmp.units, data["units"], strict=True):

@@ -103,4 +103,4 @@ def stance_text(flags: tuple[StanceFlag, ...], styles: Styles) -> Text | None:
 
 
 def cite(sentences: tuple[Sentence, ...]) -> str:
-    return ", ".join(dict.fromkeys(s.cite for s in sentences))
+    return ", ".join(dict.fromkeys(s.cites for s in sentences))
