@@ -26,6 +26,7 @@ CHANGE_MARK = {
     "removed": "-",
 }
 STANCE_MARK = "!"
+CITE_STYLE = Style(dim=True)  # every row ends with its source lines, quietly
 Styles = Mapping[str, Style]
 
 
@@ -68,6 +69,10 @@ def side_texts(unit: AlignedUnit, styles: Styles) -> tuple[Text, Text]:
     tag = change_tag(unit)
     if tag:
         right = Text.assemble((f"[{tag}] ", styles["tag"]), right)
+    if unit.left:
+        left.append(f"  {cite(unit.left)}", CITE_STYLE)
+    if unit.right:
+        right.append(f"  {cite(unit.right)}", CITE_STYLE)
     return left, right
 
 
@@ -87,6 +92,8 @@ def redline_text(unit: AlignedUnit, styles: Styles) -> Text:
     tag = change_tag(unit)
     if tag:
         text = Text.assemble((f"[{tag}] ", styles["tag"]), text)
+    sides = [cite(side) for side in (unit.left, unit.right) if side]
+    text.append(f"  {' → '.join(sides)}", CITE_STYLE)
     return text
 
 
@@ -103,4 +110,5 @@ def stance_text(flags: tuple[StanceFlag, ...], styles: Styles) -> Text | None:
 
 
 def cite(sentences: tuple[Sentence, ...]) -> str:
-    return ", ".join(dict.fromkeys(s.cites for s in sentences))
+    """`003:253-271` (and the places a version repeats the sentence)."""
+    return sanitize_line(", ".join(dict.fromkeys(s.cites for s in sentences)))
