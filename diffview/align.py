@@ -48,6 +48,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import regex
@@ -174,16 +175,23 @@ class _Aligner:
 
     # -- 1. exact ----------------------------------------------------------------------------
     def exact(self) -> None:
+        """Variant-equal sentences: first the longest in-order runs (difflib's matching
+        blocks over sentence keys, so a text repeating a passage pairs copy with copy),
+        then what is left by order of occurrence (those become moves)."""
+        left = [squash(t) for t in self.left]
+        right = [squash(t) for t in self.right]
+        blocks = SequenceMatcher(None, left, right, autojunk=False).get_matching_blocks()
+        for i, j, n in blocks:
+            for k in range(n):
+                self._add(Link("pair", (i + k,), (j + k,), 1.0, exact=True))
         by_key: dict[str, list[int]] = defaultdict(list)
-        for j, text in enumerate(self.right):
-            by_key[squash(text)].append(j)
-        used: dict[str, int] = defaultdict(int)
-        for i, text in enumerate(self.left):
-            key = squash(text)
+        for j, key in enumerate(right):
+            if j not in self.r_of:
+                by_key[key].append(j)
+        for i, key in enumerate(left):
             js = by_key.get(key)
-            if js and used[key] < len(js):
-                self._add(Link("pair", (i,), (js[used[key]],), 1.0, exact=True))
-                used[key] += 1
+            if js and i not in self.l_of:
+                self._add(Link("pair", (i,), (js.pop(0),), 1.0, exact=True))
 
     # -- 2. candidates -----------------------------------------------------------------------
     def features(self) -> None:

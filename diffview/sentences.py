@@ -56,9 +56,14 @@ TERMINAL_ABBREVIATIONS: frozenset[str] = frozenset(
 BULLETS = "•▪◦●\uf0b7"
 _MAX_PROTECTED = 400  # longest quotation/bracket that blocks sentence ends inside it
 
-# A terminator may carry a footnote number glued to it ("gedeeld.1 De ..."): PDF extraction
-# flattens the superscript. Two digits at most, so "1.000" never qualifies.
-_TERMINATOR = regex.compile(r"[.!?…]+[\"'”’»)\]]*(?:(?<=[\p{L})\]\"'”’»][.!?…]+)\d{1,2})?(?=\s|$)")
+# A terminator may carry a footnote number, glued to it ("gedeeld.1 De ...") or standing
+# alone after it before a capital ("gecommuniceerd. 2 In het ..."): PDF extraction flattens
+# the superscript. Two digits at most, so "1.000" never qualifies. (Dutch style writes a
+# number that opens a sentence in words, so a digit there is almost always a footnote.)
+_TERMINATOR = regex.compile(
+    r"[.!?…]+[\"'”’»)\]]*"
+    r"(?:(?<=[\p{L})\]\"'”’»][.!?…]+)\d{1,2}|[ ]\d{1,2}(?=[ ]\p{Lu}))?(?=\s|$)"
+)
 _PARAGRAPH = regex.compile(r"\n[^\S\n]*\n\s*")
 _BULLET = regex.compile(rf"[{BULLETS}]|<U\+F0B7>")
 _WORD_BEFORE = regex.compile(r"[\p{L}\p{N}.]+$")
@@ -181,32 +186,14 @@ def clean_sentence(text: str) -> str:
     return " ".join(text.split())
 
 
-def _span_finder(stmt: Statement):
-    """`stmt.span_of` with the offset list built once (span_of rebuilds it on every call,
-    which is quadratic for a 5 MB text read as one statement). Same results."""
-    if not stmt.line_map:
-        return stmt.span_of
-    offsets = [o for o, _ in stmt.line_map]
-    lines = [n for _, n in stmt.line_map]
-
-    def line_at(offset: int) -> int:
-        return lines[max(bisect_right(offsets, offset) - 1, 0)]
-
-    def span_of(start: int, end: int) -> tuple[int, int]:
-        return (line_at(start), line_at(max(start, end - 1)))
-
-    return span_of
-
-
 def sentences_of(statements: Sequence[Statement]) -> list[Sentence]:
     """Cut every statement into sentences, numbered across the whole sequence.
 
-    `lines` is `Statement.span_of(start, end)` (computed with one bisect table per statement),
-    so each sentence cites its exact source lines even when a statement spans pages.
+    `lines` is `Statement.span_of(start, end)`, so each sentence cites its exact source
+    lines even when a statement spans pages.
     """
     out: list[Sentence] = []
     for stmt in statements:
-        span_of = _span_finder(stmt)
         for start, end in split_sentences(stmt.text):
             text = clean_sentence(stmt.text[start:end])
             if not text:
@@ -217,7 +204,7 @@ def sentences_of(statements: Sequence[Statement]) -> list[Sentence]:
                     doc=stmt.doc,
                     source=stmt.source,
                     statement_id=stmt.id,
-                    lines=span_of(start, end),
+                    lines=stmt.span_of(start, end),
                     index=len(out),
                 )
             )

@@ -349,3 +349,13 @@ def test_between_files_a_repeated_sentence_is_a_difference(tmp_path: Path) -> No
     b.write_text("Het kabinet steunt dit. Dat is alles. Het kabinet steunt dit.\n", "utf-8")
     c = compare_files(a, b)
     assert c.class_counts["added"] == 1 and c.has_changes
+
+
+def test_a_text_repeating_a_passage_pairs_copy_with_copy() -> None:
+    """Five copies of one paragraph, one word changed in the first copy: one reworded
+    sentence, nothing moved (pairing copies by occurrence alone would shift them all)."""
+    passage = "Het kabinet steunt het voorstel van de Commissie. Dat is bekend. De Kamer vraagt. "
+    a = passage * 5
+    b = passage.replace("steunt", "steunt niet", 1) + passage * 4
+    counts = {k: v for k, v in compare_texts(a, b).class_counts.items() if v}
+    assert counts == {"unchanged": 14, "reworded": 1}

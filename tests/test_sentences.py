@@ -148,3 +148,15 @@ def test_seed_answer_sentences(versions_dir) -> None:
     assert sents[2].text == "Dit is conform de Nederlandse inzet." and sents[2].cite == "002:117"
     assert sents[-1].text.startswith("Nederland stemt niet in met het opnemen van nieuw materiaal")
     assert sents[-1].cite == "002:125-128"
+
+
+def test_footnote_numbers_stay_with_the_sentence_they_annotate() -> None:
+    """002:157-160 and 003:363 carry flattened superscripts after the full stop."""
+    text = "Dit is gedeeld.1 De doelstelling is bekend. Zoals gecommuniceerd. 2 In het gesprek."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Dit is gedeeld.1",
+        "De doelstelling is bekend.",
+        "Zoals gecommuniceerd. 2",
+        "In het gesprek.",
+    ]
+    assert len(split_sentences("Het kost 1.000 euro. Dat is veel.")) == 2
