@@ -47,6 +47,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from io import StringIO
 
+from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -302,7 +303,14 @@ def render_side_by_side(comparison: Comparison, *, width: int, color: bool) -> s
     """FROM left, TO right, one row per aligned unit; wraps within columns, never cuts."""
 
     def columns(unit: AlignedUnit) -> list[Table]:
-        grid = Table.grid(padding=(0, 1), expand=True)
+        grid = Table(
+            box=box.MINIMAL,  # just the vertical rule between FROM and TO
+            show_header=False,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, 1),
+            expand=True,
+        )
         grid.add_column(ratio=1, overflow="fold")
         grid.add_column(ratio=1, overflow="fold")
         grid.add_row(_cell(unit, "left", color), _cell(unit, "right", color))
