@@ -8,8 +8,6 @@ rules are easy to get wrong) and that document text can never become a link or H
 from __future__ import annotations
 
 import re
-import sys
-import types
 from datetime import date
 from typing import Any
 
@@ -381,9 +379,7 @@ def fake_compare(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
         cmp = sample()
         return Comparison(topic, frm, to, (by_round[old],), (by_round[new],), cmp.units, cmp.counts)
 
-    module = types.ModuleType("diffview.compare")
-    module.compare_versions = compare_versions  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "diffview.compare", module)
+    monkeypatch.setattr("diffview.compare.compare_versions", compare_versions)
     return calls
 
 

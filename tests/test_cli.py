@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import tree_hash
 
 from diffview.cli import main
 
@@ -239,12 +240,6 @@ def test_bundled_changelog_example_is_current(store: Path, tmp_path: Path, capsy
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def _tree_digest(path: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()
-    }
-
-
 def test_ingest_adds_a_round_and_bad_input_changes_nothing(
     versions_copy: Path, tmp_path: Path, capsys
 ) -> None:
@@ -268,9 +263,9 @@ def test_ingest_adds_a_round_and_bad_input_changes_nothing(
     assert code == 1
     assert any(s["doc"] == "005" for u in json.loads(out)["units"] for s in u["right"])
 
-    before = (_tree_digest(versions_copy), _tree_digest(store))
+    before = (tree_hash(versions_copy), tree_hash(store))
     other = tmp_path / "other.txt"
     other.write_text(source.read_text(encoding="utf-8").replace("Ja.", "Nee."), "utf-8")
     code, out, err = run(capsys, "ingest", str(other), "--date", "12-06-2026", *common)
     assert code == 2 and out == "" and err.count("\n") == 1 and "12-06-2026" in err
-    assert (_tree_digest(versions_copy), _tree_digest(store)) == before
+    assert (tree_hash(versions_copy), tree_hash(store)) == before

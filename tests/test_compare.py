@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import seed_statement
 
 from diffview.compare import (
     collapse_repeats,
@@ -22,42 +23,6 @@ from diffview.sentences import sentences_of
 from diffview.stance import stance_flags, stance_of_one_side
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def seed_statement(versions_dir: Path, prefix: str, first: int, last: int) -> Statement:
-    """Source lines first..last of a seed as one cabinet statement, cited line by line.
-
-    Joined with `normalize.normalize_lines` (the pipeline's own joiner) when available.
-    """
-    path = next(versions_dir.glob(f"{prefix}_*.txt"))
-    raw = path.read_text(encoding="utf-8").splitlines()
-    numbered = [(n, raw[n - 1]) for n in range(first, last + 1)]
-    try:
-        from diffview.normalize import normalize_lines
-
-        norm = normalize_lines(numbered)
-        text, line_map = norm.text, tuple(norm.line_map)
-    except ImportError:  # pragma: no cover - normalize.py is part of the tree
-        text, lm = "", []
-        for n, line in numbered:
-            if line.strip():
-                text += " " if text else ""
-                lm.append((len(text), n))
-                text += line.strip()
-        line_map = tuple(lm)
-    return Statement(
-        id=f"{prefix}-{first}",
-        doc=prefix,
-        source=path.name,
-        date=date(2000, 1, 1),
-        kind="answer",
-        speaker="kabinet",
-        party=None,
-        role="cabinet",
-        text=text,
-        lines=(first, last),
-        line_map=line_map,
-    )
 
 
 def sent(text: str, i: int, doc: str = "A") -> Sentence:

@@ -7,14 +7,11 @@ and stay fast); one test at the end uses the real parser once it exists.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import multiprocessing
-import subprocess
-import sys
-import types
 from pathlib import Path
 
 import pytest
+from helpers import git, tree_hash
 
 from diffview import store as store_mod
 from diffview.errors import InputError, LayoutError, StoreError
@@ -44,27 +41,9 @@ def fake_parse_document(doc: Document, raw: str) -> list[Statement]:
 
 @pytest.fixture(autouse=True)
 def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = types.ModuleType("diffview.parse")
-    module.parse_document = fake_parse_document  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "diffview.parse", module)
-    monkeypatch.delitem(sys.modules, "diffview.corpus", raising=False)
-    importlib.import_module("diffview.corpus")
-    yield
-    monkeypatch.delitem(sys.modules, "diffview.corpus", raising=False)
-
-
-def tree_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(path.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(path)).encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, check=True
-    ).stdout.decode()
+    """The corpus parses with the fake above (patched where corpus looks it up, so nothing
+    leaks into other test modules)."""
+    monkeypatch.setattr("diffview.corpus.parse_document", fake_parse_document)
 
 
 @pytest.fixture
@@ -174,9 +153,10 @@ def test_concurrent_ingests_lose_nothing(setup, tmp_path: Path) -> None:
 
 
 def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.delitem(sys.modules, "diffview.parse", raising=False)
-    monkeypatch.delitem(sys.modules, "diffview.corpus", raising=False)
+    from diffview import parse
     from diffview.ingest import ingest
+
+    monkeypatch.setattr("diffview.corpus.parse_document", parse.parse_document)
 
     src = (versions_copy / "004_a860574c1c53ee3c.txt").read_text()
     new = tmp_path / "later.txt"

@@ -6,7 +6,6 @@ store's logic independently of the parser; the tests marked `corpus` build from 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -14,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import git, tree_hash
 
 from diffview import store as store_mod
 from diffview.errors import StoreError
@@ -33,20 +33,6 @@ from diffview.store import (
 )
 
 EVIL = "het kabinet <b>steunt</b> *niet* [x](javascript:y) \x1b]52;c;AAA\x07\n    # kop\n1. lijst"
-
-
-def git(repo: Path, *args: str) -> str:
-    out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True)
-    return out.stdout.decode()
-
-
-def tree_hash(path: Path) -> str:
-    """Hash of every file's path and bytes under `path` (a store or versions/)."""
-    h = hashlib.sha256()
-    for p in sorted(path.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(path)).encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def make_statements(docs: list[Document]) -> list[Statement]:

@@ -1,0 +1,62 @@
+"""Small factories and checks shared by the test modules (imported as `helpers`)."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from diffview.model import Statement
+from diffview.normalize import normalize_lines
+
+
+def statement(
+    text: str,
+    *,
+    sid: str = "s1",
+    doc: str = "002",
+    line_map: tuple[tuple[int, int], ...] = ((0, 1),),
+    role: str = "cabinet",
+    when: date = date(2023, 10, 17),
+    source: str = "",
+) -> Statement:
+    """A cabinet answer with `text`, its lines taken from `line_map`."""
+    return Statement(
+        id=sid,
+        doc=doc,
+        source=source or f"{doc}_test.txt",
+        date=when,
+        kind="answer",
+        speaker="kabinet",
+        party=None,
+        role=role,
+        text=text,
+        lines=(line_map[0][1], line_map[-1][1]),
+        line_map=line_map,
+    )
+
+
+def seed_statement(versions_dir: Path, prefix: str, first: int, last: int) -> Statement:
+    """Source lines first..last of a seed as one cabinet statement, joined by the pipeline's
+    own `normalize_lines`, so sentences cite the real lines."""
+    path = next(versions_dir.glob(f"{prefix}_*.txt"))
+    raw = path.read_text(encoding="utf-8").splitlines()
+    norm = normalize_lines([(n, raw[n - 1]) for n in range(first, last + 1)])
+    return statement(
+        norm.text, sid=f"{prefix}-{first}", doc=prefix, line_map=norm.line_map, source=path.name
+    )
+
+
+def tree_hash(path: Path) -> str:
+    """Hash of every file's path and bytes under `path` (a store or versions/)."""
+    h = hashlib.sha256()
+    for p in sorted(path.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(path)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def git(repo: Path, *args: str) -> str:
+    out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True)
+    return out.stdout.decode()
