@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from helpers import statement
 
 from diffview.corpus import load_corpus
-from diffview.model import Statement
 from diffview.search import SearchIndex
-
-
-def _stmt(sid: str, text: str, doc: str = "002") -> Statement:
-    return Statement(
-        id=sid,
-        doc=doc,
-        source=f"{doc}.txt",
-        date=date(2024, 10, 8),
-        kind="answer",
-        speaker="kabinet",
-        party=None,
-        role="cabinet",
-        text=text,
-        lines=(1, 1),
-        line_map=((0, 1),),
-    )
-
 
 INDEX = SearchIndex(
     [
-        _stmt("a", "Het kabinet is positief over de kapitaalmarktunie en steunt dat."),
-        _stmt("b", "Het kabinet steunt geen voorstellen die end-to-endencryptie onmogelijk maken."),
-        _stmt("c", "Over versleuteling zegt het kabinet niets.", doc="004"),
+        statement("Het kabinet is positief over de kapitaalmarktunie en steunt dat.", sid="a"),
+        statement(
+            "Het kabinet steunt geen voorstellen die end-to-endencryptie onmogelijk maken.", sid="b"
+        ),
+        statement("Over versleuteling zegt het kabinet niets.", sid="c", doc="004"),
     ]
 )
 

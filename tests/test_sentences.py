@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from helpers import statement
 
-from diffview.model import Statement
 from diffview.sentences import sentences_of, split_sentences
 
 
@@ -92,27 +90,11 @@ def test_spans_trimmed_and_ordered() -> None:
     assert split_sentences("") == [] and split_sentences(" \n ") == []
 
 
-def _statement(text: str, line_map: tuple[tuple[int, int], ...], sid: str = "s1") -> Statement:
-    return Statement(
-        id=sid,
-        doc="002",
-        source="002_x.txt",
-        date=date(2023, 10, 17),
-        kind="answer",
-        speaker="kabinet",
-        party=None,
-        role="cabinet",
-        text=text,
-        lines=(line_map[0][1], line_map[-1][1]),
-        line_map=line_map,
-    )
-
-
 def test_sentences_of_cites_lines_and_numbers_across_statements() -> None:
     text = "Eerste zin over\ntwee regels. Tweede zin. Derde\nzin hier."
     line_map = ((0, 10), (16, 11), (47, 12))
-    s1 = _statement(text, line_map)
-    s2 = _statement("Nog een.", ((0, 20),), "s2")
+    s1 = statement(text, line_map=line_map)
+    s2 = statement("Nog een.", line_map=((0, 20),), sid="s2")
     sents = sentences_of([s1, s2])
     assert [s.text for s in sents] == [
         "Eerste zin over twee regels.",
@@ -128,7 +110,7 @@ def test_sentences_of_cites_lines_and_numbers_across_statements() -> None:
 
 
 def test_sentences_are_sanitised() -> None:
-    sents = sentences_of([_statement("Gevaar \x1b[31mrood\u202e hier.", ((0, 1),))])
+    sents = sentences_of([statement("Gevaar \x1b[31mrood\u202e hier.")])
     assert sents[0].text == "Gevaar <U+001B>[31mrood<U+202E> hier."
 
 
@@ -141,7 +123,7 @@ def test_seed_answer_sentences(versions_dir) -> None:
         text += " " if text else ""
         line_map.append((len(text), n))
         text += line
-    sents = sentences_of([_statement(text, tuple(line_map))])
+    sents = sentences_of([statement(text, line_map=tuple(line_map))])
     assert len(sents) == 9
     assert sents[0].text.startswith("Op dit moment is nog steeds niet duidelijk")
     assert sents[0].cite == "002:113-114"
