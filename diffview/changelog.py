@@ -329,6 +329,9 @@ def _versions_in_range(
     """
     lo = store.resolve_version(from_spec) if from_spec else None
     hi = store.resolve_version(to_spec) if to_spec else None
+    if lo is not None and hi is not None and (lo.round > hi.round or lo == hi):
+        order = "the same version as" if lo == hi else "later than"
+        raise DiffviewError(f"--from {from_spec} is {order} --to {to_spec}: nothing to compare")
     chosen = [
         (v.round, v)
         for v in store.versions(topic)

@@ -102,8 +102,18 @@ def _statement_json(s: Statement) -> dict:
     return data
 
 
+def _check_known(store, *, topic: str | None = None, doc: str | None = None) -> None:
+    """Unknown names are an error, not an empty answer (a typo must not read as "none")."""
+    if topic is not None and topic not in store.topics():
+        raise DiffviewError(f"unknown topic {topic!r}; known: {', '.join(store.topics())}")
+    ids = [d.id for d in store.documents()]
+    if doc is not None and doc not in ids:
+        raise DiffviewError(f"unknown document {doc!r}; known: {', '.join(ids)}")
+
+
 def cmd_statements(args: argparse.Namespace) -> int:
     store = _open_store(args)
+    _check_known(store, topic=args.topic, doc=args.doc)
     rows = [
         s
         for s in store.statements(doc=args.doc)
@@ -113,15 +123,16 @@ def cmd_statements(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([_statement_json(s) for s in rows], ensure_ascii=False, indent=2))
         return 0
-    width = shutil.get_terminal_size((100, 24)).columns
+    # On a terminal each row fits the width; in a pipe rows keep their whole text (for grep).
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
     for s in rows:
-        head = f"{s.doc}:{s.lines[0]}-{s.lines[1]}  {s.kind:<8} {s.role:<10} {s.speaker}"
-        topics = ",".join(s.topic_names)
+        cite = f"{s.doc}:{s.lines[0]}-{s.lines[1]}"
+        head = f"{cite:<14}{s.kind:<9}{s.role:<11}{s.speaker[:24]:<25}{','.join(s.topic_names):<34}"
         text = " ".join(s.text.split())
-        room = max(width - len(head) - len(topics) - 6, 20)
-        snippet = text if len(text) <= room else text[: room - 1] + "…"
-        print(sanitize_line(f"{head}  [{topics}]  {snippet}"))
-    print(f"{len(rows)} statements", file=sys.stderr)
+        if width is not None and len(head) + len(text) > width:
+            text = text[: max(width - len(head) - 1, 10)] + "…"
+        print(sanitize_line(head + text))
+    print(f"{len(rows)} statement{'' if len(rows) == 1 else 's'}", file=sys.stderr)
     return 0
 
 
@@ -141,10 +152,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 def cmd_log(args: argparse.Namespace) -> int:
     store = _open_store(args)
-    if args.topic not in store.topics():
-        raise DiffviewError(
-            f"unknown topic {args.topic!r}; known topics: {', '.join(store.topics())}"
-        )
+    _check_known(store, topic=args.topic)
     for entry in store.topic_log(args.topic):
         per_doc = ", ".join(f"{doc}: {n}" for doc, n in entry.per_doc)
         line = (
@@ -189,6 +197,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_changelog(args: argparse.Namespace) -> int:
     from diffview import changelog
 
+    if args.output and args.html and Path(args.output).resolve() == Path(args.html).resolve():
+        raise DiffviewError(f"{args.output}: -o and --html name the same file")
     store = _open_store(args)
     topics = args.topic or ["detection-order", "encryption", "derogation"]
     md = changelog.changelog_markdown(store, topics, args.from_, args.to, full=args.full)
@@ -295,6 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except DiffviewError as error:
         print(f"diffview: {sanitize_line(str(error))}", file=sys.stderr)
+        return EXIT_TROUBLE
+    except OSError as error:  # unwritable output, read-only store, full disk: one line too
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"diffview: {sanitize_line(where + (error.strerror or str(error)))}", file=sys.stderr)
         return EXIT_TROUBLE
     except KeyboardInterrupt:
         return 130

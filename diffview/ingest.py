@@ -14,7 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from diffview.errors import InputError
+from diffview.errors import InputError, StoreError
 from diffview.manifest import (
     DOC_KINDS,
     check_answers,
@@ -30,7 +30,7 @@ from diffview.manifest import (
 )
 from diffview.model import Document, Statement
 from diffview.sources import load_source
-from diffview.store import default_store_path, store_lock, write_store
+from diffview.store import Store, default_store_path, store_lock, write_store
 
 _KIND_HINTS = (
     (re.compile(r"verslag van een commissiedebat", re.I), "debate-report"),
@@ -81,7 +81,8 @@ def ingest(
         )
         if (versions_dir / doc.source).exists():
             raise InputError(versions_dir / doc.source, "already exists; not overwriting it")
-        _parse(doc, data)
+        _parse(file, doc, data)
+        _check_store_matches(store_path, versions_dir, docs)
         _commit(versions_dir, store_path, doc, data)
     return doc
 
@@ -106,6 +107,8 @@ def _new_document(
         day, precision = parse_user_date(date or "")
     except ValueError:
         raise InputError(file, f"date must be YYYY-MM-DD or YYYY-MM, got {date!r}") from None
+    if day.year < 1970:
+        raise InputError(file, f"date {date!r} is before 1970, which git history cannot date")
     try:
         new_id = check_id(doc_id) if doc_id else _next_id(docs)
         if any(d.id == new_id for d in docs):
@@ -173,13 +176,32 @@ def _guess_kind(text: str) -> str:
     raise ValueError(f"cannot tell the document kind; pass one of {', '.join(DOC_KINDS)}")
 
 
-def _parse(doc: Document, data: bytes) -> list[Statement]:
-    """Parse the new document under its final name, in a scratch dir (versions/ untouched)."""
+def _parse(file: Path, doc: Document, data: bytes) -> list[Statement]:
+    """Parse the new document under its final name, in a scratch dir (versions/ untouched);
+    a problem is reported against the user's file, not the scratch copy."""
     from diffview.corpus import parse_one
 
     with tempfile.TemporaryDirectory(prefix="diffview-ingest-") as tmp:
         (Path(tmp) / doc.source).write_bytes(data)
-        return parse_one(Path(tmp), doc)
+        try:
+            return parse_one(Path(tmp), doc)
+        except InputError as exc:
+            raise type(exc)(file, exc.message, exc.line) from None
+
+
+def _check_store_matches(store_path: Path, versions_dir: Path, docs: list[Document]) -> None:
+    """Refuse to extend a store built from another corpus: rebuilding it from this one
+    would silently replace its history."""
+    if not store_path.exists():
+        return
+    with Store.open(store_path) as store:
+        stored = [(d.id, d.source) for d in store.documents()]
+    if stored != [(d.id, d.source) for d in docs]:
+        raise StoreError(
+            f"{store_path}: built from another corpus than {versions_dir}; pass the "
+            f"--versions it was built from, or rebuild it: diffview build --versions "
+            f"{versions_dir} --store {store_path}"
+        )
 
 
 def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) -> None:

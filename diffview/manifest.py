@@ -382,10 +382,21 @@ def write_manifest_candidate(versions_dir: Path, doc: Document, label: str | Non
     return tmp
 
 
+def _default_mode() -> int:
+    """0666 less the process umask, as `open()` would create a file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_DEFAULT_MODE = _default_mode()
+
+
 def write_temp_beside(path: Path, data: bytes) -> Path:
     """Write `data` to a new hidden temp file in `path`'s directory (for an atomic rename)."""
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _DEFAULT_MODE)  # mkstemp makes 0600; the corpus is ordinary files
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -46,7 +46,10 @@ def decode_source(path: str | Path, data: bytes) -> str:
         raise InputError(path, "binary file (NUL character): not a text document", line)
     if not text.strip():
         raise InputError(path, "file is empty")
-    return text
+    # Windows (CRLF) and old Mac (CR) line ends count as one line end each, so line numbers
+    # match what an editor shows and no stray CR reaches the text. (The store keeps the
+    # source bytes as they were.)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read_bounded(path: Path, max_bytes: int) -> bytes:

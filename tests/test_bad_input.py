@@ -197,3 +197,10 @@ def test_odd_titles_are_just_text() -> None:
     assert check_title("--upload-pack=x") == "--upload-pack=x"
     assert check_title("../../etc/passwd") == "../../etc/passwd"
     assert os.sep not in "005_0123456789abcdef.txt"
+
+
+def test_windows_and_mac_line_ends_read_as_plain_lines(tmp_path: Path) -> None:
+    crlf, cr = tmp_path / "crlf.txt", tmp_path / "cr.txt"
+    crlf.write_bytes(b"Eerste regel.\r\nTweede regel.\r\n")
+    cr.write_bytes(b"Eerste regel.\rTweede regel.\r")
+    assert read_source(crlf) == read_source(cr) == "Eerste regel.\nTweede regel.\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -269,3 +270,39 @@ def test_ingest_adds_a_round_and_bad_input_changes_nothing(
     code, out, err = run(capsys, "ingest", str(other), "--date", "12-06-2026", *common)
     assert code == 2 and out == "" and err.count("\n") == 1 and "12-06-2026" in err
     assert (tree_hash(versions_copy), tree_hash(store)) == before
+
+
+def test_ingest_refuses_a_store_built_from_another_corpus(
+    versions_copy: Path, tmp_path: Path, capsys
+) -> None:
+    """Extending it would rebuild it from this corpus and silently replace its history."""
+    other = tmp_path / "other-versions"
+    shutil.copytree(versions_copy, other)
+    store = tmp_path / "store"
+    assert run(capsys, "build", "--versions", str(other), "--store", str(store))[0] == 0
+    source = FIXTURES / "so-2026-06-single-answer.txt"
+    common = ["--date", "2026-06-12", "--store", str(store)]
+    assert run(capsys, "ingest", str(source), *common, "--versions", str(other))[0] == 0
+    before = (tree_hash(versions_copy), tree_hash(store))
+    code, _, err = run(capsys, "ingest", str(source), *common, "--versions", str(versions_copy))
+    assert code == 2 and "built from another corpus" in err and err.count("\n") == 1
+    assert (tree_hash(versions_copy), tree_hash(store)) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "message"),
+    [
+        ("Vragen en opmerkingen van de leden van de VVD-fractie\n\nx?\n\nAntwoord: Ja.\n",
+         "1800-01-01", "before 1970"),
+        ("hallo wereld, dit is geen Kamerstuk\n", "2026-06-01", "no known layout"),
+    ],
+)  # fmt: skip
+def test_ingest_errors_name_the_users_file(
+    versions_copy: Path, tmp_path: Path, capsys, text: str, date: str, message: str
+) -> None:
+    source = tmp_path / "mine.txt"
+    source.write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    args = ["--versions", str(versions_copy), "--store", str(store)]
+    code, _, err = run(capsys, "ingest", str(source), "--date", date, "--kind", "answers", *args)
+    assert code == 2 and err.startswith(f"diffview: {source}") and message in err
