@@ -198,6 +198,9 @@ def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[t
 # ---------------------------------------------------------------------------- public
 
 
+_ENDS_SENTENCE = regex.compile(r"[.!?:;…][\"')\]]*\d{0,2}$")
+
+
 def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
     """Join raw source lines (line number, raw text) into one flowing normalised text.
 
@@ -207,13 +210,21 @@ def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
     parts: list[str] = []
     length = 0
     line_map: list[tuple[int, int]] = []
+    previous = 0
+    gap = False
     for number, raw in lines:
         s = clean_line(raw)
+        gap = gap or (previous > 0 and number > previous + 1)
+        previous = number
         if not s:
+            gap = bool(parts)
             continue
         if parts:
             last_word = parts[-1].rsplit(" ", 1)[-1]
-            glue = " "
+            # Skipped lines (blank, page furniture, footnotes) after a finished sentence are a
+            # paragraph break; inside a sentence they are a page break: join as usual.
+            glue = "\n\n" if gap and _ENDS_SENTENCE.search(last_word) else " "
+            gap = False
             if last_word.endswith("-") and last_word.strip("-–"):
                 how = classify_hyphen(last_word[:-1], s.split(" ", 1)[0])
                 if how == "join":
