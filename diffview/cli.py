@@ -157,7 +157,8 @@ def cmd_log(args: argparse.Namespace) -> int:
         per_doc = ", ".join(f"{doc}: {n}" for doc, n in entry.per_doc)
         line = (
             f"{entry.date.isoformat()}  {entry.version.label:<9} {entry.version.tag:<14} "
-            f"{entry.commit[:12]}  {entry.statements:>3} cabinet statements ({per_doc})"
+            f"{entry.commit[:12]}  {entry.statements:>3} cabinet "
+            f"statement{'' if entry.statements == 1 else 's'} ({per_doc})"
         )
         print(sanitize_line(line))
     return 0
@@ -174,6 +175,8 @@ def _want_color(choice: str) -> bool:
 def cmd_compare(args: argparse.Namespace) -> int:
     from diffview import compare, render
 
+    if args.files and args.topic:
+        raise DiffviewError("compare takes a TOPIC or --files A B, not both")
     if args.files:
         comparison = compare.compare_files(Path(args.files[0]), Path(args.files[1]))
     else:
@@ -217,6 +220,13 @@ def cmd_changelog(args: argparse.Namespace) -> int:
 # --- argument parsing -----------------------------------------------------------------
 
 
+def _columns(value: str) -> int:
+    """A width the layout can honour: a whole number of at least 20 columns."""
+    if not value.isdigit() or int(value) < 20:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 20, got {value!r}")
+    return int(value)
+
+
 def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     """--store and --versions, accepted before or after the sub-command.
 
@@ -226,7 +236,8 @@ def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     parser.add_argument(
         "--store",
         default=None if top else argparse.SUPPRESS,
-        help="store path (default: $DIFFVIEW_STORE, else ~/.local/share/diffview/store)",
+        help="store path (default: $DIFFVIEW_STORE, else $XDG_DATA_HOME/diffview/store, "
+        "else ~/.local/share/diffview/store)",
     )
     parser.add_argument(
         "--versions",
@@ -286,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--files", nargs=2, metavar=("A", "B"), help="compare two text files")
     p.add_argument("--format", choices=FORMATS)
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    p.add_argument("--width", type=int)
+    p.add_argument("--width", type=_columns, help="columns (default: the terminal's)")
 
     p = _command(sub, "changelog", "markdown changelog of the topics' versions", cmd_changelog)
     p.add_argument("--topic", action="append", help="topic (repeatable; default: the three)")

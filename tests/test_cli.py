@@ -306,3 +306,11 @@ def test_ingest_errors_name_the_users_file(
     args = ["--versions", str(versions_copy), "--store", str(store)]
     code, _, err = run(capsys, "ingest", str(source), "--date", date, "--kind", "answers", *args)
     assert code == 2 and err.startswith(f"diffview: {source}") and message in err
+
+
+def test_compare_refuses_a_width_it_cannot_honour(tmp_path: Path, capsys) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("Tekst.\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--files", str(a), str(a), "--width", "-5"])
+    assert exit_info.value.code == 2 and "--width" in capsys.readouterr().err
