@@ -93,7 +93,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _statement_json(s: Statement) -> dict:
     """The store's record of a statement, with the topic names flat (`jq '.[].topics[]'`) and
     their trigger phrases beside them; the line map (offsets into parser text) is left out."""
-    from diffview.store import statement_to_dict
+    from diffview.storefiles import statement_to_dict
 
     data = statement_to_dict(s)
     del data["line_map"]

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from diffview.errors import InputError, StoreError
+from diffview.lock import store_lock
 from diffview.manifest import (
     DOC_KINDS,
     check_answers,
@@ -30,7 +31,7 @@ from diffview.manifest import (
 )
 from diffview.model import Document, Statement
 from diffview.sources import load_source
-from diffview.store import Store, default_store_path, store_lock, write_store
+from diffview.store import Store, default_store_path, write_store
 
 _KIND_HINTS = (
     (re.compile(r"verslag van een commissiedebat", re.I), "debate-report"),

@@ -20,6 +20,9 @@ plain `git log`, `git show` and `git diff round-2023-10 round-2024-10 -- topics/
   appending a document writes objects and moves refs in one compare-and-swap transaction.
   Both hold a lock file. Hooks and fsmonitor are disabled on every git call and in the
   store's config. Ref names are validated; document text never reaches a git command line.
+
+What the files and messages say is `storefiles.py`; the lock is `lock.py`. This module plans
+the objects, writes them and moves the refs, and reads the store back.
 """
 
 from __future__ import annotations
@@ -29,12 +32,11 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -43,16 +45,26 @@ from pathlib import Path
 from typing import Any
 
 from diffview.errors import StoreError
-from diffview.manifest import MONTHS, doc_tag, round_label, round_tag, rounds
-from diffview.model import Document, Statement, TopicLabel, Version
-from diffview.sanitize import sanitize, sanitize_line
-from diffview.sentences import split_sentences
+from diffview.lock import store_lock
+from diffview.manifest import doc_tag, round_label, round_tag, rounds
+from diffview.model import Document, Statement, Version
+from diffview.storefiles import (
+    GITATTRIBUTES,
+    STORE_FORMAT,
+    commit_message,
+    document_from_dict,
+    document_markdown,
+    manifest_json,
+    readme_markdown,
+    round_tag_message,
+    statement_from_dict,
+    statements_json,
+    topic_markdown,
+)
 
-STORE_FORMAT = 1
 BRANCH = "refs/heads/main"
 AUTHOR = b"diffview <diffview@localhost>"
 MARKER_KEY = ("diffview", "store")
-LOCK_WAIT_SECONDS = 30.0
 # Every git invocation: no hooks (also overrides a global core.hooksPath), no fsmonitor
 # program, no pager, no prompts. Command-line config beats global and local config.
 GIT_SAFE_OPTS = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
@@ -89,12 +101,6 @@ def default_store_path() -> Path:
     return base / "diffview" / "store"
 
 
-def lock_path(store_path: Path) -> Path:
-    """The lock lives beside the store (the store directory itself gets swapped)."""
-    store_path = Path(store_path)
-    return store_path.with_name(store_path.name + ".lock")
-
-
 # --- ref names -------------------------------------------------------------------------------
 
 _REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
@@ -119,293 +125,6 @@ def check_ref_name(name: str) -> str:
 
 def tag_ref(tag: str) -> str:
     return check_ref_name(f"refs/tags/{tag}")
-
-
-# --- serialisation of the model --------------------------------------------------------------
-
-
-def document_to_dict(doc: Document) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "source": doc.source,
-        "title": doc.title,
-        "short_title": doc.short_title,
-        "kind": doc.kind,
-        "date": doc.date.isoformat(),
-        "date_precision": doc.date_precision,
-        "round": doc.round,
-        "kamerstukken": list(doc.kamerstukken),
-        "answers": doc.answers,
-    }
-
-
-def document_from_dict(d: Mapping[str, Any]) -> Document:
-    return Document(
-        id=d["id"],
-        source=d["source"],
-        title=d["title"],
-        short_title=d["short_title"],
-        kind=d["kind"],
-        date=date.fromisoformat(d["date"]),
-        date_precision=d["date_precision"],
-        round=d["round"],
-        kamerstukken=tuple(d.get("kamerstukken", ())),
-        answers=d.get("answers"),
-    )
-
-
-def statement_to_dict(s: Statement) -> dict[str, Any]:
-    """Every Statement field, in a fixed order (the JSON is part of the commit id)."""
-    return {
-        "id": s.id,
-        "doc": s.doc,
-        "source": s.source,
-        "date": s.date.isoformat(),
-        "kind": s.kind,
-        "speaker": s.speaker,
-        "party": s.party,
-        "role": s.role,
-        "lines": list(s.lines),
-        "section": s.section,
-        "answers": list(s.answers),
-        "topics": [{"topic": t.topic, "triggers": list(t.triggers)} for t in s.topics],
-        "footnotes": list(s.footnotes),
-        "text": s.text,
-        "line_map": [list(p) for p in s.line_map],
-    }
-
-
-def statement_from_dict(d: Mapping[str, Any]) -> Statement:
-    return Statement(
-        id=d["id"],
-        doc=d["doc"],
-        source=d["source"],
-        date=date.fromisoformat(d["date"]),
-        kind=d["kind"],
-        speaker=d["speaker"],
-        party=d["party"],
-        role=d["role"],
-        text=d["text"],
-        lines=(int(d["lines"][0]), int(d["lines"][1])),
-        line_map=tuple((int(o), int(n)) for o, n in d["line_map"]),
-        answers=tuple(d.get("answers", ())),
-        topics=tuple(TopicLabel(t["topic"], tuple(t["triggers"])) for t in d.get("topics", ())),
-        section=d.get("section", ""),
-        footnotes=tuple(d.get("footnotes", ())),
-    )
-
-
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
-
-
-def statements_json(doc: Document, statements: Iterable[Statement]) -> bytes:
-    """One statement per line: machine-readable, deterministic, and diffable with git."""
-    rows = [_dumps(statement_to_dict(s)) for s in statements]
-    body = ",\n  ".join(rows)
-    text = (
-        "{\n"
-        f' "format": {STORE_FORMAT},\n'
-        f' "document": {_dumps(document_to_dict(doc))},\n'
-        f' "statements": [\n  {body}\n ]\n'
-        "}\n"
-    )
-    if not rows:
-        text = text.replace("[\n  \n ]", "[]")
-    return text.encode("utf-8")
-
-
-def manifest_json(documents: Iterable[Document], labels: Mapping[str, str]) -> bytes:
-    docs = list(documents)
-    data = {
-        "format": STORE_FORMAT,
-        "rounds": {v.round: v.label for v in rounds(docs, dict(labels))},
-        "documents": [document_to_dict(d) for d in docs],
-    }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-# --- markdown --------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&#|~!$])")
-_MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
-
-
-def md_escape(text: str) -> str:
-    """Make document text inert in markdown: backslash the characters that start markup or
-    HTML, neutralise line-start markers, strip indentation (code blocks), then sanitise
-    (the `<U+XXXX>` it produces is not an HTML tag: `+` cannot occur in a tag name)."""
-    lines = []
-    for raw in text.split("\n"):
-        line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
-        line = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
-        lines.append(line)
-    return sanitize("\n".join(lines))
-
-
-def md_inline(text: str) -> str:
-    """One-line escaped text (titles, speakers): newlines and tabs become spaces."""
-    return " ".join(md_escape(text.replace("\t", " ")).split("\n"))
-
-
-def _fm_value(value: Any) -> str:
-    """Front matter values as JSON scalars/lists: valid YAML, no injection via newlines."""
-    if isinstance(value, str):
-        value = sanitize_line(value)
-    elif isinstance(value, list):
-        value = [sanitize_line(v) if isinstance(v, str) else v for v in value]
-    return json.dumps(value, ensure_ascii=False)
-
-
-def front_matter(items: Iterable[tuple[str, Any]]) -> str:
-    return "---\n" + "".join(f"{k}: {_fm_value(v)}\n" for k, v in items) + "---\n"
-
-
-def human_date(d: date, precision: str = "day") -> str:
-    month = MONTHS[d.month - 1]  # not strftime: that follows the process locale
-    return f"{month} {d.year}" if precision == "month" else f"{d.day} {month} {d.year}"
-
-
-def _span(lines: tuple[int, int]) -> str:
-    a, b = lines
-    return f"{a}" if a == b else f"{a}-{b}"
-
-
-def document_markdown(doc: Document, statements: list[Statement], label: str) -> bytes:
-    out = [
-        front_matter(
-            [
-                ("id", doc.id),
-                ("title", doc.title),
-                ("kind", doc.kind),
-                ("date", doc.date.isoformat()),
-                ("date_precision", doc.date_precision),
-                ("round", doc.round),
-                ("kamerstukken", list(doc.kamerstukken)),
-                ("source", f"sources/{doc.source}"),
-                ("statements", len(statements)),
-            ]
-        ),
-        f"\n# {doc.id}: {md_inline(doc.title)}\n\n",
-        f"{md_inline(doc.kind)} · {human_date(doc.date, doc.date_precision)} · "
-        f"round {md_inline(label)} · source `sources/{doc.source}`\n",
-    ]
-    section = None
-    for s in statements:
-        if s.section and s.section != section:
-            section = s.section
-            out.append(f"\n## {md_inline(section)}\n")
-        out.append(_statement_block(s, heading="###"))
-    return "".join(out).encode("utf-8")
-
-
-def _statement_block(s: Statement, heading: str, doc_label: str = "") -> str:
-    who = md_inline(s.speaker)
-    if s.party and s.party != s.speaker:
-        who += f" ({md_inline(s.party)})"
-    head = f"{heading} {doc_label}{who} · {s.role} · {s.kind} · lines {_span(s.lines)}"
-    meta = [f"id `{s.id}`"]
-    if s.answers:
-        meta.append("answers " + ", ".join(f"`{a}`" for a in s.answers))
-    if s.topics:
-        meta.append(
-            "topics "
-            + "; ".join(
-                f"{t.topic} ({', '.join(md_inline(x) for x in t.triggers)})" for t in s.topics
-            )
-        )
-    return f"\n{head}\n\n{' · '.join(meta)}\n\n{sentence_lines(s.text)}\n"
-
-
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
-
-
-def sentence_lines(text: str) -> str:
-    """Escaped text, one sentence per line, so that `git diff` and `git log -p` show the
-    sentences that changed rather than whole paragraphs (markdown still renders consecutive
-    lines as one paragraph). Paragraph breaks stay blank lines; line numbers stay in the
-    statement heading (per sentence they would change whenever a document moves a line)."""
-    out: list[str] = []
-    prev = 0
-    for start, end in split_sentences(text):
-        if out and _PARAGRAPH_BREAK.search(text, prev, start):
-            out.append("")
-        out.append(md_escape(text[start:end]))
-        prev = end
-    return "\n".join(out)
-
-
-def topic_markdown(topic: str, version: Version, statements: list[Statement]) -> bytes:
-    docs = list(version.docs)
-    out = [
-        front_matter(
-            [
-                ("topic", topic),
-                ("round", version.round),
-                ("label", version.label),
-                ("documents", [d.id for d in docs]),
-                ("dates", [d.date.isoformat() for d in docs]),
-                ("statements", len(statements)),
-            ]
-        ),
-        f"\n# {topic}: cabinet, {md_inline(version.label)}\n\n",
-        "Documents so far: "
-        + ", ".join(f"{d.id} ({human_date(d.date, d.date_precision)})" for d in docs)
-        + "\n",
-    ]
-    if not statements:
-        out.append("\nThe cabinet has said nothing on this topic in this round so far.\n")
-    by_id = {d.id: d for d in docs}
-    for s in statements:
-        d = by_id[s.doc]
-        out.append(_statement_block(s, "##", f"{d.id} · {human_date(d.date, d.date_precision)} · "))
-    return "".join(out).encode("utf-8")
-
-
-def readme_markdown(documents: list[Document]) -> bytes:
-    rows = "".join(
-        f"| {d.id} | {d.date.isoformat()} | {d.round} | {md_inline(d.kind)} | "
-        f"{md_inline(d.title)} |\n"
-        for d in documents
-    )
-    text = f"""# diffview store
-
-This git repository is generated by `diffview build` / `diffview ingest` from Dutch
-parliamentary documents on the EU CSAM regulation. Do not edit it: it is rebuilt from the
-sources and your changes would be lost.
-
-Each commit adds one document, dated with the document's date; tags `doc-<id>` mark each
-document and `round-<yyyy-mm>` the last document of each round (a round is a set of documents
-that together state the cabinet's position at one moment).
-
-* `sources/` the source documents, byte for byte
-* `documents/<id>.md` every statement of a document (speaker, role, source lines)
-* `statements/<id>.json` the same, machine-readable, one statement per line
-* `topics/<topic>.md` the cabinet's statements on a topic in the current round so far
-* `manifest.json` the documents committed so far
-
-In the markdown files each sentence is on a line of its own, so a diff shows the sentences
-that changed; `git diff --word-diff` shows the words. Each statement starts with a heading:
-document, date, speaker, role, kind, and the lines of the source it comes from.
-
-Read it with plain git:
-
-    git log --date=short --format='%ad %s'
-    git tag -n1
-    git diff round-2023-10 round-2024-10 -- topics/detection-order.md
-    git log -p -- topics/encryption.md
-    git show doc-003:documents/003.md
-
-## Documents
-
-| id | date | round | kind | title |
-|---|---|---|---|---|
-{rows}"""
-    return text.encode("utf-8")
-
-
-# git's built-in markdown diff driver: hunk headers name the statement (`## 003 · ...`)
-GITATTRIBUTES = b"*.md diff=markdown\n"
 
 
 # --- planning the objects --------------------------------------------------------------------
@@ -465,27 +184,6 @@ class Plan:
             else:
                 entries[name] = (b"100644", self.add("blob", child))
         return self.add("tree", _tree_bytes(entries))
-
-
-def commit_message(doc: Document, statements: list[Statement], label: str) -> str:
-    roles: dict[str, int] = {}
-    for s in statements:
-        roles[s.role] = roles.get(s.role, 0) + 1
-    topics = sorted({t for s in statements for t in s.topic_names})
-    role_counts = ", ".join(f"{r} {n}" for r, n in sorted(roles.items())) or "none"
-    body = [
-        f"Round: {doc.round} ({sanitize_line(label)})",
-        f"Kind: {doc.kind}",
-        f"Date: {doc.date.isoformat()} (precision: {doc.date_precision})",
-        f"Kamerstukken: {', '.join(doc.kamerstukken) or '-'}",
-        f"Statements: {len(statements)} ({role_counts})",
-        f"Topics: {', '.join(topics) or '-'}",
-        f"Source: sources/{doc.source}",
-    ]
-    if doc.answers:
-        body.append(f"Answers: {doc.answers}")
-    subject = f"{doc.id}: {sanitize_line(doc.title)} ({human_date(doc.date, doc.date_precision)})"
-    return subject + "\n\n" + "\n".join(body) + "\n"
 
 
 def _person(ts: int) -> bytes:
@@ -587,8 +285,7 @@ def _plan_commit(
     commit = plan.add("commit", _commit_bytes(tree, parent, ts, message))
     plan.commits.append((doc.id, commit))
     _plan_tag(plan, doc_tag(doc.id), commit, ts, message)
-    round_msg = f"Round {doc.round} ({sanitize_line(version.label)}) as of {doc.id}\n"
-    _plan_tag(plan, round_tag(doc.round), commit, ts, round_msg)
+    _plan_tag(plan, round_tag(doc.round), commit, ts, round_tag_message(doc, version.label))
     return commit
 
 
@@ -752,93 +449,6 @@ def _is_store(path: Path) -> bool:
     return bool(re.search(r"(?m)^\[diffview\]\s*$", text)) and bool(
         re.search(r"(?m)^\s*store\s*=\s*1\s*$", text)
     )
-
-
-# --- locking ---------------------------------------------------------------------------------
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextmanager
-def store_lock(store_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[Path]:
-    """Hold `<store>.lock` (O_EXCL). Wait for a live holder; refuse a stale lock loudly.
-
-    A stale lock (its process is gone) is never deleted silently: the previous run may have
-    died half-way, and the user should know; the message says how to remove it.
-    """
-    path = lock_path(store_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _acquire(path, deadline=time.monotonic() + wait)
-    try:
-        yield path
-    finally:
-        with suppress(FileNotFoundError):
-            path.unlink()
-
-
-def _acquire(path: Path, deadline: float) -> None:
-    """Create the lock file, saying who holds it; poll while a live holder has it."""
-    info = {"pid": os.getpid(), "host": socket.gethostname(), "time": _now_iso()}
-    while True:
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            _check_stale(path)
-            if time.monotonic() > deadline:
-                msg = f"store is locked ({_describe_lock(path)}); try again later"
-                raise StoreError(msg) from None
-            time.sleep(0.05)
-            continue
-        with os.fdopen(fd, "w") as fh:
-            fh.write(json.dumps(info) + "\n")
-        return
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def _read_lock(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else None
-    except (OSError, ValueError):
-        return None
-
-
-def _describe_lock(path: Path) -> str:
-    info = _read_lock(path) or {}
-    pid, host, since = (info.get(k, "?") for k in ("pid", "host", "time"))
-    return f"lock file {path}, pid {pid} on {host} since {since}"
-
-
-def _check_stale(path: Path) -> None:
-    info = _read_lock(path)
-    if info is None:
-        try:
-            age = time.time() - path.stat().st_mtime
-        except FileNotFoundError:
-            return
-        if age < 10:  # being written right now
-            return
-        stale = True
-    else:
-        same_host = info.get("host") == socket.gethostname()
-        pid = info.get("pid")
-        stale = same_host and isinstance(pid, int) and not _pid_alive(pid)
-    if stale:
-        raise StoreError(
-            f"stale lock: {_describe_lock(path)} is not running; if no other diffview is "
-            f"using the store, remove the lock with: rm {path}"
-        )
 
 
 # --- building --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from helpers import git, tree_hash
 
 from diffview import store as store_mod
 from diffview.errors import InputError, LayoutError, StoreError
+from diffview.lock import lock_path
 from diffview.manifest import load_manifest
 from diffview.model import Document, Statement
 
@@ -102,7 +103,7 @@ def test_failed_store_update_rolls_everything_back(setup, monkeypatch: pytest.Mo
     with pytest.raises(StoreError, match="simulated"):
         ingest(new, versions, store, date="2026-04-01", kind="answers", title="T")
     assert (tree_hash(versions), tree_hash(store)) == before
-    assert not store_mod.lock_path(store).exists()
+    assert not lock_path(store).exists()
 
 
 def test_layout_error_changes_nothing(setup, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from helpers import git, tree_hash
 
 from diffview import store as store_mod
 from diffview.errors import StoreError
+from diffview.lock import lock_path, store_lock
 from diffview.manifest import load_manifest_with_rounds
 from diffview.model import Document, Statement, TopicLabel
 from diffview.sentences import split_sentences
@@ -25,12 +26,10 @@ from diffview.store import (
     build_store,
     check_ref_name,
     default_store_path,
-    lock_path,
-    md_escape,
     plan_store,
-    store_lock,
     write_store,
 )
+from diffview.storefiles import md_escape
 
 EVIL = "het kabinet <b>steunt</b> *niet* [x](javascript:y) \x1b]52;c;AAA\x07\n    # kop\n1. lijst"
 

@@ -594,12 +594,14 @@ async def test_real_detection_order_story(real_store: Path, tmp_path: Path) -> N
         cited = (unit.right or unit.left)[0]
         first, last = app.store.statement(cited.statement_id).lines
         assert f"lines {first}-{last}" in screen_text(app)
-        await pilot.press("escape", "a")  # focus: the story without the mass of additions
+        await pilot.press("escape")  # a long comparison opens on its story (focus)
         await pilot.pause()
         story = [u for u in comparison.units if in_focus(u)]
         assert len(diff.units) == len(story) < len(comparison.units) // 2
         assert f"focus: {len(story)} of {len(comparison.units)} rows" in screen_text(app)
         assert all(u.stance or (u.left and u.right) for u in diff.units)
+        await pilot.press("a", "a")  # all rows and back: the user's choice then sticks
+        assert len(diff.units) == len(story)
         await pilot.press("home", "s", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ProvenanceScreen) and app.screen.unit is not None

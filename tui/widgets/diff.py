@@ -45,6 +45,9 @@ def is_change(unit: AlignedUnit) -> bool:
     return unit.change != "unchanged" or unit.moved
 
 
+AUTO_FOCUS_ROWS = 60  # longer comparisons open in focus mode (stance + two-sided rows)
+
+
 class DiffView(ScrollView, can_focus=True):
     """Aligned FROM/TO rows with word-level highlights, stance badges and a row cursor."""
 
@@ -76,6 +79,7 @@ class DiffView(ScrollView, can_focus=True):
         self._strips: list[Strip] = []
         self._starts: list[int] = []
         self._layout_key: tuple[object, ...] | None = None
+        self._filter_chosen = False  # once the user presses `a`, their choice sticks
 
     # -- public API ------------------------------------------------------------------------
 
@@ -89,6 +93,9 @@ class DiffView(ScrollView, can_focus=True):
         return self.comparison.units if self.comparison else ()
 
     def show_comparison(self, comparison: Comparison) -> None:
+        if not self._filter_chosen and len(comparison.units) > AUTO_FOCUS_ROWS:
+            # A long comparison opens on its story; the header says so and `a` shows all.
+            self.set_reactive(DiffView.row_filter, "focus")
         self.comparison = comparison
         self._message = "No statements on this topic in either version."
         self._shown = self._filtered()
@@ -289,6 +296,7 @@ class DiffView(ScrollView, can_focus=True):
         self.mode = "redline" if self.mode == "side" else "side"
 
     def action_toggle_filter(self) -> None:
+        self._filter_chosen = True
         self.row_filter = "all" if self.row_filter == "focus" else "focus"
 
     def action_cursor_down(self) -> None:
