@@ -267,13 +267,13 @@ def _heading(comparison: Comparison, documents: Mapping[str, Document]) -> str:
     return f"### {frm} → {to}"
 
 
+_ONE_SIDED = ("added", "removed", "unchanged")
 GROUPS = (
     ("Stance changes", lambda u: bool(u.stance)),
     ("Reworded, rewritten, moved, split or merged", lambda u: u.change not in _ONE_SIDED),
     ("Added", lambda u: u.change == "added"),
     ("Removed", lambda u: u.change == "removed"),
 )
-_ONE_SIDED = ("added", "removed", "unchanged")
 
 
 def _groups(units: Sequence[AlignedUnit]) -> list[tuple[str, list[AlignedUnit]]]:

@@ -354,6 +354,7 @@ class _Scanner:
         if raw[:1].isdigit() and self.starts_footnote(index, raw):
             self.close(line - 1)
             m = _FOOTNOTE_START.match(raw, timeout=TIMEOUT)
+            assert m is not None  # starts_footnote matched the same pattern
             self.current = (int(m.group(1)), line, [m.group(2) or ""])
             self.expected = self.current[0] + 1
             return "footnote"

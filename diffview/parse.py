@@ -361,7 +361,8 @@ def _parse_written(doc: Document, scan: Scan, inline: bool) -> list[Statement]:
     for block in _written_blocks(scan, inline):
         if block.kind == "fractie":
             close_answer()
-            m = _FRACTIE.match(block.lines[0][1], timeout=TIMEOUT)
+            m = _FRACTIE.match(block.lines[0][1].strip(), timeout=TIMEOUT)
+            assert m is not None  # the block is a fractie block because this matched
             st.fractie, st.section, st.pending = _fractie_name(m.group(1)), "", []
         elif block.kind == "part":
             close_answer()

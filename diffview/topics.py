@@ -273,7 +273,8 @@ class _Text:
 
 def _score(text: _Text, rule: TopicRule) -> _Score:
     text = text.blank(rule.exclude)
-    score, triggers = 0, []
+    score = 0
+    triggers: list[str] = []
     for pattern in rule.patterns:
         span = text.search(pattern)
         if span:
@@ -425,7 +426,9 @@ def _inherit(
 ) -> tuple[TopicLabel, ...]:
     """An answer that only refers back takes the topics of the answer it points at."""
     found = rules.question_number.search(stmt.text, timeout=TIMEOUT)
-    question = questions.get((stmt.doc, int(found.group(1)))) if found else None
+    if found is None:
+        return labels
+    question = questions.get((stmt.doc, int(found.group(1))))
     if question is None:
         return labels
     target = next((s for s in stmts if question.id in s.answers and s.id != stmt.id), None)
@@ -448,7 +451,9 @@ def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list
     # The flow of a document: its last two turns, and in a debate the whole exchange since the
     # chair last gave the floor (an interruption, its answer, a follow-up question and its answer
     # stay on the subject the interruption opened).
-    doc, turns, exchange = None, [], None  # exchange: turns since the chair spoke (None: no chair)
+    doc: str | None = None
+    turns: list[Statement] = []
+    exchange: int | None = None  # turns since the chair spoke (None: no chair yet)
     for stmt in statements:
         if stmt.doc != doc:
             doc, turns, exchange = stmt.doc, [], None

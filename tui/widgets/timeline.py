@@ -102,13 +102,13 @@ class Timeline(Tree[NodeData]):
         if node is None or node.data is None or node.data.row is None:
             self.notify("Highlight a version to use it as FROM.", timeout=2)
             return
-        data = node.data
+        data, row = node.data, node.data.row
         specs = [r.spec for r in self.rows[data.topic]]
         to_spec = self.to_spec if data.topic == self.topic else specs[-1]
-        if to_spec == data.row.spec:
+        if to_spec == row.spec:
             self.notify("FROM and TO would be the same version.", timeout=2)
             return
-        self.choose(data.topic, data.row.spec, to_spec, picked=True)
+        self.choose(data.topic, row.spec, to_spec, picked=True)
 
     # -- labels ----------------------------------------------------------------------------
 
