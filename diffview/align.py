@@ -77,6 +77,7 @@ STOPWORDS = frozenset(
     men na onder tegen tussen binnen zonder sinds vanaf tijdens omdat doordat zodat indien
     wanneer terwijl hoe daarom daarmee daarbij daarvan daarin daarop hierbij hiervan hierin
     hierop waarbij waarvan waarin waarop worden geworden zal mede nu even eens
+    niet geen
     """)
 )
 

@@ -754,9 +754,10 @@ class Store:
         as_of = _as_of_document(versions, spec.removeprefix("doc-"))
         if as_of is not None:
             return as_of
-        prefixed = [v for v in versions if spec and v.round.startswith(spec)]
-        if prefixed:
-            return prefixed[-1]
+        # A year names its last round; any other partial name is a typo, not a guess.
+        in_year = [v for v in versions if len(spec) == 4 and spec.isdigit() and v.round[:4] == spec]
+        if in_year:
+            return in_year[-1]
         valid = [v.round for v in versions] + [f"doc-{d.id}" for d in self.documents()]
         raise StoreError(f"unknown version {spec!r}; valid: {', '.join(valid)}, latest")
 

@@ -153,7 +153,9 @@ class DiffView(ScrollView, can_focus=True):
 
     def _filtered(self) -> tuple[AlignedUnit, ...]:
         if self.row_filter == "focus":
-            return tuple(u for u in self.all_units if in_focus(u))
+            # The story: what TO says (in its reading order), then what it no longer says.
+            story = [u for u in self.all_units if in_focus(u)]
+            return tuple(sorted(story, key=lambda u: not u.right))
         return self.all_units
 
     def watch_cursor(self) -> None:
