@@ -128,10 +128,10 @@ def cmd_statements(args: argparse.Namespace) -> int:
     for s in rows:
         cite = f"{s.doc}:{s.lines[0]}-{s.lines[1]}"
         head = f"{cite:<14}{s.kind:<9}{s.role:<11}{s.speaker[:24]:<25}{','.join(s.topic_names):<34}"
-        text = " ".join(s.text.split())
-        if width is not None and len(head) + len(text) > width:
-            text = text[: max(width - len(head) - 1, 10)] + "…"
-        print(sanitize_line(head + text))
+        line = sanitize_line(head + " ".join(s.text.split()))  # first, so cuts are honest
+        if width is not None and len(line) > width:
+            line = line[: max(width - 1, len(head) + 10)] + "…"
+        print(line)
     print(f"{len(rows)} statement{'' if len(rows) == 1 else 's'}", file=sys.stderr)
     return 0
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from diffview.manifest import load_manifest
+from diffview.manifest import load_manifest_with_rounds
 from diffview.model import Document, Statement
 from diffview.parse import parse_document
-from diffview.sources import read_source
+from diffview.sources import load_source
 from diffview.topics import label_statements, load_rules
 
 BUNDLED_VERSIONS = Path(__file__).resolve().parent.parent / "versions"
@@ -16,25 +16,33 @@ BUNDLED_VERSIONS = Path(__file__).resolve().parent.parent / "versions"
 
 @dataclass(frozen=True)
 class Corpus:
-    """Every document of a versions directory and all their statements, in manifest order."""
+    """Every document of a versions directory and all their statements, in manifest order.
+
+    `sources` holds the bytes the statements were parsed from, read once, so the store keeps
+    exactly the text its citations point into; `labels` names the rounds ("Oct 2024").
+    """
 
     documents: tuple[Document, ...]
     statements: tuple[Statement, ...]
+    sources: dict[str, bytes] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     def of(self, doc_id: str) -> tuple[Statement, ...]:
         return tuple(s for s in self.statements if s.doc == doc_id)
 
 
-def parse_one(versions_dir: Path, doc: Document) -> list[Statement]:
-    """Read, parse and label one document of `versions_dir`."""
-    raw = read_source(versions_dir / doc.source)
-    return label_statements(parse_document(doc, raw), load_rules())
+def parse_text(doc: Document, text: str) -> list[Statement]:
+    """Parse and label one document's decoded text."""
+    return label_statements(parse_document(doc, text), load_rules())
 
 
 def load_corpus(versions_dir: Path = BUNDLED_VERSIONS) -> Corpus:
     """Parse every document listed in the manifest of `versions_dir`."""
-    documents = tuple(load_manifest(versions_dir))
+    documents, labels = load_manifest_with_rounds(versions_dir)
+    sources: dict[str, bytes] = {}
     statements: list[Statement] = []
     for doc in documents:
-        statements.extend(parse_one(versions_dir, doc))
-    return Corpus(documents, tuple(statements))
+        path = versions_dir / doc.source
+        sources[doc.source], text = load_source(path)
+        statements.extend(parse_text(doc, text))
+    return Corpus(tuple(documents), tuple(statements), sources, labels)

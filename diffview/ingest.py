@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from diffview.errors import InputError, StoreError
@@ -31,7 +30,7 @@ from diffview.manifest import (
 )
 from diffview.model import Document, Statement
 from diffview.sources import load_source
-from diffview.store import Store, default_store_path, write_store
+from diffview.store import Store, build_store, default_store_path
 
 _KIND_HINTS = (
     (re.compile(r"verslag van een commissiedebat", re.I), "debate-report"),
@@ -65,7 +64,7 @@ def ingest(
     store_path = Path(store_path or default_store_path())
     data, text = load_source(file)
     with store_lock(store_path):
-        docs, labels = load_manifest_with_rounds(versions_dir)
+        docs, _ = load_manifest_with_rounds(versions_dir)
         doc = _new_document(
             file,
             versions_dir,
@@ -82,7 +81,7 @@ def ingest(
         )
         if (versions_dir / doc.source).exists():
             raise InputError(versions_dir / doc.source, "already exists; not overwriting it")
-        _parse(file, doc, data)
+        _parse(file, doc, text)
         _check_store_matches(store_path, versions_dir, docs)
         _commit(versions_dir, store_path, doc, data)
     return doc
@@ -177,17 +176,15 @@ def _guess_kind(text: str) -> str:
     raise ValueError(f"cannot tell the document kind; pass one of {', '.join(DOC_KINDS)}")
 
 
-def _parse(file: Path, doc: Document, data: bytes) -> list[Statement]:
-    """Parse the new document under its final name, in a scratch dir (versions/ untouched);
-    a problem is reported against the user's file, not the scratch copy."""
-    from diffview.corpus import parse_one
+def _parse(file: Path, doc: Document, text: str) -> list[Statement]:
+    """Parse the new document before anything is written; a problem is reported against
+    the user's file."""
+    from diffview.corpus import parse_text
 
-    with tempfile.TemporaryDirectory(prefix="diffview-ingest-") as tmp:
-        (Path(tmp) / doc.source).write_bytes(data)
-        try:
-            return parse_one(Path(tmp), doc)
-        except InputError as exc:
-            raise type(exc)(file, exc.message, exc.line) from None
+    try:
+        return parse_text(doc, text)
+    except InputError as exc:
+        raise type(exc)(file, exc.message, exc.line) from None
 
 
 def _check_store_matches(store_path: Path, versions_dir: Path, docs: list[Document]) -> None:
@@ -207,8 +204,6 @@ def _check_store_matches(store_path: Path, versions_dir: Path, docs: list[Docume
 
 def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) -> None:
     """Stage, rename into versions/, extend the store; roll versions/ back on any failure."""
-    from diffview.corpus import load_corpus
-
     manifest = manifest_path(versions_dir)
     target = versions_dir / doc.source
     staged_source = write_temp_beside(target, data)
@@ -221,10 +216,7 @@ def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) ->
         os.replace(staged_source, target)
         os.replace(staged_manifest, manifest)
         renamed = True
-        corpus = load_corpus(versions_dir)
-        _, labels = load_manifest_with_rounds(versions_dir)
-        sources = {d.source: (versions_dir / d.source).read_bytes() for d in corpus.documents}
-        write_store(corpus.documents, corpus.statements, store_path, sources, labels, locked=True)
+        build_store(versions_dir, store_path, locked=True)
     except BaseException:
         if renamed or backup.exists():
             _rollback(manifest, backup, target)

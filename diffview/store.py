@@ -471,19 +471,27 @@ class BuildReport:
 
 
 def build_store(
-    versions_dir: Path, store_path: Path | None = None, progress: Progress | None = None
+    versions_dir: Path,
+    store_path: Path | None = None,
+    progress: Progress | None = None,
+    *,
+    locked: bool = False,
 ) -> BuildReport:
-    """Parse `versions_dir` (manifest + sources) and bring the store up to date."""
+    """Parse `versions_dir` (manifest + sources) and bring the store up to date;
+    `locked=True` when the caller already holds the store lock (ingest)."""
     from diffview.corpus import load_corpus
-    from diffview.manifest import load_manifest_with_rounds
 
     versions_dir = Path(versions_dir)
     _say(progress, f"parsing {versions_dir}")
     corpus = load_corpus(versions_dir)
-    _, labels = load_manifest_with_rounds(versions_dir)
-    sources = {d.source: (versions_dir / d.source).read_bytes() for d in corpus.documents}
     return write_store(
-        corpus.documents, corpus.statements, store_path, sources, labels, progress=progress
+        corpus.documents,
+        corpus.statements,
+        store_path,
+        corpus.sources,
+        corpus.labels,
+        progress=progress,
+        locked=locked,
     )
 
 
@@ -628,6 +636,7 @@ class Store:
         self._repo = repo
         self._blobs: dict[tuple[str, str], bytes | None] = {}
         self._stmts: dict[str, list[Statement]] = {}
+        self._lines: dict[str, list[str]] = {}  # decoded source lines per document id
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
@@ -685,17 +694,22 @@ class Store:
             raise StoreError(f"{self.path}: manifest.json missing at HEAD")
         return json.loads(data)
 
+    @cached_property
+    def _documents(self) -> tuple[Document, ...]:
+        """An open store is a snapshot of HEAD: its documents are read once."""
+        return tuple(document_from_dict(d) for d in self._manifest["documents"])
+
     def documents(self) -> list[Document]:
-        return [document_from_dict(d) for d in self._manifest["documents"]]
+        return list(self._documents)
 
     def _labels(self) -> dict[str, str]:
         return dict(self._manifest.get("rounds", {}))
 
     def _document(self, doc_id: str) -> Document:
-        for d in self.documents():
+        for d in self._documents:
             if d.id == doc_id:
                 return d
-        ids = ", ".join(d.id for d in self.documents())
+        ids = ", ".join(d.id for d in self._documents)
         raise StoreError(f"unknown document {doc_id!r}; the store has {ids}")
 
     def statements(
@@ -781,16 +795,22 @@ class Store:
         """Source lines `first..last` (1-based, inclusive) of a document, as stored."""
         from diffview.sources import decode_source
 
-        doc = self._document(doc_id)
-        data = self._blob(self.head, f"sources/{doc.source}")
-        if data is None:
-            raise StoreError(f"{self.path}: sources/{doc.source} missing")
-        lines = [ln.rstrip("\r") for ln in decode_source(doc.source, data).split("\n")]
+        if doc_id not in self._lines:
+            doc = self._document(doc_id)
+            data = self._blob(self.head, f"sources/{doc.source}")
+            if data is None:
+                raise StoreError(f"{self.path}: sources/{doc.source} missing")
+            self._lines[doc_id] = decode_source(doc.source, data).split("\n")
+        lines = self._lines[doc_id]
         first = max(first, 1)
         return lines[first - 1 : max(last, first - 1)]
 
     def topic_counts(self) -> dict[str, dict[str, int]]:
         """Per topic, the number of cabinet statements per document id."""
+        return {topic: dict(per) for topic, per in self._topic_counts.items()}
+
+    @cached_property
+    def _topic_counts(self) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
         for s in self.statements():
             if s.role != "cabinet":

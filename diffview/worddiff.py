@@ -85,9 +85,7 @@ def _code_point(i: int) -> str:
     return chr(cp)
 
 
-def _encode(
-    tokens: Sequence[str], table: dict[str, str], keys: Callable[[str], str]
-) -> tuple[str, list[str]]:
+def _encode(tokens: Sequence[str], table: dict[str, str], keys: Callable[[str], str]) -> str:
     """One code point per token (same key, same code point)."""
     chars = []
     for tok in tokens:
@@ -96,7 +94,7 @@ def _encode(
         if c is None:
             c = table[k] = _code_point(len(table))
         chars.append(c)
-    return "".join(chars), list(tokens)
+    return "".join(chars)
 
 
 def _engine() -> diff_match_patch:
@@ -108,8 +106,8 @@ def _engine() -> diff_match_patch:
 def _token_ops(left: list[str], right: list[str]) -> list[tuple[int, list[str], list[str]]]:
     """Diff token lists; each op keeps its left and right tokens (equal ops have both)."""
     table: dict[str, str] = {}
-    a, _ = _encode(left, table, token_key)
-    b, _ = _encode(right, table, token_key)
+    a = _encode(left, table, token_key)
+    b = _encode(right, table, token_key)
     dmp = _engine()
     diffs = dmp.diff_main(a, b, False)
     dmp.diff_cleanupSemantic(diffs)
@@ -130,7 +128,7 @@ def _token_ops(left: list[str], right: list[str]) -> list[tuple[int, list[str], 
 
 
 def _runs(ops: Iterable[tuple[int, list[str], list[str]]]) -> list[tuple[int, str, str]]:
-    """Group into alternating equal runs and change runs: (0|None, left_text, right_text)."""
+    """Group into alternating equal runs (kind 0) and change runs (kind 2): (kind, left, right)."""
     runs: list[tuple[int, str, str]] = []
     for op, lt, rt in ops:
         kind = 0 if op == 0 else 2

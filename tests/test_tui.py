@@ -526,7 +526,7 @@ async def test_missing_store_is_built_with_progress(
     built: list[tuple[Path, Path]] = []
 
     def build(versions: Path, path: Path, progress: backend.ProgressCallback) -> None:
-        progress(1, 5, "doc 000")
+        progress("parsing doc 000")
         progress("committing")
         path.mkdir()
         built.append((versions, path))

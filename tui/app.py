@@ -84,17 +84,13 @@ class DiffviewApp(App[int]):
         backend.build_store(versions, path, self._progress)
         return backend.open_store(path)
 
-    def _progress(self, *args: Any) -> None:
-        """Build progress from the worker thread: (message), (done, total) or a mix."""
-        numbers = [a for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
-        words = [str(a) for a in args if isinstance(a, str)]
-        message = words[0] if words else "Building the store…"
-        done, total = (numbers + [None, None])[:2]
-        self.call_from_thread(self._update_loading, message, done, total)
+    def _progress(self, message: str) -> None:
+        """Build progress from the worker thread (the core reports each step as a message)."""
+        self.call_from_thread(self._update_loading, message)
 
-    def _update_loading(self, message: str, done: float | None, total: float | None) -> None:
+    def _update_loading(self, message: str) -> None:
         if isinstance(self.screen, LoadingScreen):
-            self.screen.set_progress(message, done, total)
+            self.screen.set_progress(message)
 
     def _show_problem(self, title: str, body: str) -> None:
         self.switch_screen(MessageScreen(title, body))

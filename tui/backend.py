@@ -16,7 +16,7 @@ from diffview.model import Comparison, Version
 from diffview.search import Hit, SearchIndex
 
 PREFERRED_TOPICS = ("detection-order", "encryption", "derogation")
-ProgressCallback = Callable[..., None]
+ProgressCallback = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ class LockedStore:
     def __init__(self, store: Any) -> None:
         self._store = store
         self._lock = threading.RLock()
+        self.search_index: SearchIndex | None = None
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._store, name)
@@ -111,20 +112,16 @@ class LockedStore:
 
 
 def search_statements(store: Any, query: str, doc: str | None = None) -> list[Hit]:
-    """Statements of all documents (or of `doc`) matching `query`, phrase matches first."""
-    return _index(store).search(query, doc=doc)
+    """Statements of all documents (or of `doc`) matching `query`, phrase matches first.
 
-
-_INDEX: dict[int, SearchIndex] = {}
-
-
-def _index(store: Any) -> SearchIndex:
-    """One search index per open store (built on first search, in the search worker)."""
-    key = id(store)
-    if key not in _INDEX:
-        _INDEX.clear()
-        _INDEX[key] = SearchIndex(store.statements())
-    return _INDEX[key]
+    The index is built on the first search (in the search worker) and kept on the store
+    object it indexes, so it lives and dies with that store.
+    """
+    index = getattr(store, "search_index", None)
+    if index is None:
+        index = SearchIndex(store.statements())
+        store.search_index = index
+    return index.search(query, doc=doc)
 
 
 def export_path(topic: str, from_spec: str, to_spec: str, directory: Path) -> Path:

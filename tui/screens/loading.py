@@ -17,10 +17,6 @@ class LoadingScreen(Screen[None]):
         with Center():
             yield ProgressBar(total=None, show_eta=False, id="loading-bar")
 
-    def set_progress(
-        self, message: str, done: float | None = None, total: float | None = None
-    ) -> None:
+    def set_progress(self, message: str) -> None:
+        """Show the step the build is at; the bar keeps pulsing (the steps are not counted)."""
         self.query_one("#loading-label", Label).update(message)
-        bar = self.query_one("#loading-bar", ProgressBar)
-        if total:
-            bar.update(total=total, progress=done or 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.text import Text
@@ -143,7 +142,7 @@ class ProvenanceScreen(ModalScreen[None]):
             return Text(f"(source unavailable: {sanitize_line(str(exc))})\n", "dim")
         cited = self._cited_lines(s.id)
         out = Text()
-        for n, line in numbered(lines, start):
+        for n, line in enumerate(lines, start):
             inside = first <= n <= last
             bar = "┃" if n in cited else "│" if inside else " "
             out.append(f"{n:>5} ", "dim")
@@ -153,16 +152,3 @@ class ProvenanceScreen(ModalScreen[None]):
             )
             out.append("\n")
         return out
-
-
-def numbered(lines: Sequence[Any] | Iterable[Any], start: int) -> list[tuple[int, str]]:
-    """Accept `source_lines` as plain strings or as (number, text) pairs."""
-    if isinstance(lines, str):
-        lines = lines.splitlines()
-    out: list[tuple[int, str]] = []
-    for i, item in enumerate(lines):
-        if isinstance(item, tuple):
-            out.append((int(item[0]), str(item[1])))
-        else:
-            out.append((start + i, str(item)))
-    return out
