@@ -5,6 +5,10 @@ folded away), so `end-to-end encryptie` finds `end-to-endencryptie` and a word h
 across a PDF line break is found whole. Hits are ranked: the whole query as a phrase first,
 then statements holding every word of it anywhere; within each rank, corpus order (date,
 then document position), so the timeline reads top to bottom.
+
+Words match inside longer words on purpose: Dutch writes compounds as one word, so `bevel`
+must find `detectiebevel` (the price: `eten` also finds `weten`; the phrase rank and the
+highlighted snippet let a reader tell).
 """
 
 from __future__ import annotations

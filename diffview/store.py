@@ -442,13 +442,19 @@ def _checkout(repo_path: Path) -> None:
 
 
 def _is_store(path: Path) -> bool:
+    """A git repository whose own config marks it `diffview.store = 1` (read by GitPython;
+    only the repository's file, so a user's global config cannot make any repo look like
+    one)."""
+    from git.config import GitConfigParser
+
     cfg = path / ".git" / "config"
     if not cfg.is_file():
         return False
-    text = cfg.read_text(encoding="utf-8", errors="replace")
-    return bool(re.search(r"(?m)^\[diffview\]\s*$", text)) and bool(
-        re.search(r"(?m)^\s*store\s*=\s*1\s*$", text)
-    )
+    reader = GitConfigParser(str(cfg), read_only=True)
+    try:
+        return str(reader.get_value(MARKER_KEY[0], MARKER_KEY[1], "")) == "1"
+    except Exception:  # noqa: BLE001 - a broken config is simply not our store
+        return False
 
 
 # --- building --------------------------------------------------------------------------------
