@@ -332,6 +332,8 @@ def _versions_in_range(
     if lo is not None and hi is not None and (lo.round > hi.round or lo == hi):
         order = "the same version as" if lo == hi else "later than"
         raise DiffviewError(f"--from {from_spec} is {order} --to {to_spec}: nothing to compare")
+    if lo is not None and hi is not None and lo.round == hi.round:
+        return [(str(from_spec), lo), (str(to_spec), hi)]  # two states of one round (003, 001)
     chosen = [
         (v.round, v)
         for v in store.versions(topic)

@@ -317,14 +317,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DiffviewError as error:
         print(f"diffview: {sanitize_line(str(error))}", file=sys.stderr)
         return EXIT_TROUBLE
+    except BrokenPipeError:  # `diffview log X | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
+        return EXIT_SAME
     except OSError as error:  # unwritable output, read-only store, full disk: one line too
         where = f"{error.filename}: " if error.filename else ""
         print(f"diffview: {sanitize_line(where + (error.strerror or str(error)))}", file=sys.stderr)
         return EXIT_TROUBLE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

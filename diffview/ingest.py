@@ -102,7 +102,7 @@ def _new_document(
     short_title: str | None,
 ) -> Document:
     """Validate every piece of metadata; errors name the file being ingested."""
-    _refuse_duplicate(file, data, versions_dir, docs)
+    _refuse_duplicate(file, text, versions_dir, docs)
     try:
         day, precision = parse_user_date(date or "")
     except ValueError:
@@ -137,15 +137,11 @@ def _new_document(
     )
 
 
-def _refuse_duplicate(file: Path, data: bytes, versions_dir: Path, docs: list[Document]) -> None:
-    """Same bytes as a source we already have: refuse (it would add an empty change)."""
-    digest = hashlib.sha256(data).hexdigest()
+def _refuse_duplicate(file: Path, text: str, versions_dir: Path, docs: list[Document]) -> None:
+    """The same text as a source we already have (line ends aside: a CRLF copy is the same
+    document): refuse, it would count every statement twice."""
     for d in docs:
-        path = versions_dir / d.source
-        if (
-            path.stat().st_size == len(data)
-            and hashlib.sha256(path.read_bytes()).hexdigest() == digest
-        ):
+        if load_source(versions_dir / d.source)[1] == text:
             raise InputError(file, f"same content as document {d.id} ({d.source}); not added")
 
 

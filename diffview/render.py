@@ -28,8 +28,8 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
                       "removed": [str, ...], "added": [str, ...]}],
           "left":  [{"text": str, "doc": str, "source": str, "statement": str,
                      "lines": [first, last],          # FROM side, source lines 1-based
-                     "also": ["doc:first-last", ...]}],  # same sentence elsewhere in
-                                                      # its version (topic compares only)
+                     "also": ["doc:line" | "doc:first-last", ...]}],  # same sentence in
+                                                      # other places of its version
           "right": [...same shape...],                # TO side
           "ops":   [{"op": "equal"|"delete"|"insert", "text": str}]  # word diff left→right
         }

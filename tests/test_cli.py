@@ -315,3 +315,36 @@ def test_compare_refuses_a_width_it_cannot_honour(tmp_path: Path, capsys) -> Non
     with pytest.raises(SystemExit) as exit_info:
         main(["compare", "--files", str(a), str(a), "--width", "-5"])
     assert exit_info.value.code == 2 and "--width" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_is_not_trouble(store: Path) -> None:
+    """`diffview log T | head -1`: the reader stops early; no message, no error status."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "diffview.cli", "statements", "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stdout.readline()
+    proc.stdout.close()  # like `head -1` exiting
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and b"Error" not in err and b"Broken pipe" not in err
+
+
+def test_ingest_refuses_a_crlf_copy_of_a_document(
+    versions_copy: Path, tmp_path: Path, capsys
+) -> None:
+    source = tmp_path / "copy.txt"
+    raw = (versions_copy / "004_a860574c1c53ee3c.txt").read_bytes()
+    source.write_bytes(raw.replace(b"\n", b"\r\n"))
+    args = ["--versions", str(versions_copy), "--store", str(tmp_path / "store")]
+    code, _, err = run(capsys, "ingest", str(source), "--date", "2026-03-20", *args)
+    assert code == 2 and "same content as document 004" in err
+
+
+def test_changelog_between_two_documents_of_one_round(store: Path, capsys) -> None:
+    code, out, _ = run(
+        capsys, "changelog", "--store", str(store), "--topic", "detection-order",
+        "--from", "003", "--to", "001",
+    )  # fmt: skip
+    assert code == 0 and "(as of 003)" in out and "(as of 001)" in out
+    assert "nothing to compare" not in out
