@@ -664,3 +664,16 @@ def test_moved_split_and_merged_rows_are_marked() -> None:
     assert side_texts(split, styles)[1].plain.startswith("[split 1→2] Een. Twee.")  # type: ignore[arg-type]
     assert redline_text(merged, styles).plain.startswith("[merged 2→1]")  # type: ignore[arg-type]
     assert {CHANGE_MARK["split"], CHANGE_MARK["merged"], CHANGE_MARK["moved"]} == {"<", ">", "↕"}
+
+
+@aio
+async def test_view_keys_work_while_the_timeline_has_focus(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        diff = app.screen.query_one(DiffView)
+        app.screen.query_one(Timeline).focus()
+        await pilot.pause()
+        await pilot.press("t", "a")
+        await pilot.pause()
+        assert diff.mode == "redline" and diff.row_filter == "focus"

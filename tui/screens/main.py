@@ -41,6 +41,10 @@ class MainScreen(Screen[None]):
         Binding("slash", "find", "Find"),
         Binding("e", "export", "Export"),
         Binding("tab", "app.focus_next", "Focus", show=False),
+        # The diff's view keys also work while the timeline has focus (the diff's own
+        # bindings, shown in the footer, take them first when it is focused).
+        Binding("t", "diff('toggle_mode')", "View", show=False),
+        Binding("a", "diff('toggle_filter')", "All/Focus", show=False),
     ]
 
     def __init__(self, store: Any) -> None:
@@ -99,6 +103,10 @@ class MainScreen(Screen[None]):
     @property
     def narrow(self) -> bool:
         return self.has_class("-narrow")
+
+    def action_diff(self, action: str) -> None:
+        """Run one of the diff's view actions from anywhere on the screen."""
+        getattr(self.diff, f"action_{action}")()
 
     def action_toggle_sidebar(self) -> None:
         timeline = self.timeline
