@@ -115,12 +115,25 @@ def _category_words(text: str) -> dict[str, list[tuple[str, str]]]:
             found["negation"].append((w, w))
         if s in _LISTS["modality"]:
             found["modality"].append((s, w))
+        if _legal_remedy(words, i):
+            continue
         if w in EXACT_POSITION_WORDS or s in _LISTS["position"]:
             found["position"].append((w if w in EXACT_POSITION_WORDS else s, w))
         elif s in PARTICLE_VERBS and PARTICLE_VERBS[s] in words[i + 1 : i + 1 + PARTICLE_WINDOW]:
             particle = PARTICLE_VERBS[s]
             found["position"].append((f"{s} {particle}", f"{w} {particle}"))
     return found
+
+
+# "bezwaar (te) maken" / "bezwaar en beroep" is the legal remedy open to a user, not the
+# cabinet's objection: not a position word there.
+REMEDY_WORDS = frozenset(word_list("bezwaar bezwaren"))
+REMEDY_FOLLOWERS = (("maken",), ("te", "maken"), ("en", "beroep"))
+
+
+def _legal_remedy(words: list[str], i: int) -> bool:
+    after = tuple(words[i + 1 : i + 3])
+    return words[i] in REMEDY_WORDS and any(after[: len(f)] == f for f in REMEDY_FOLLOWERS)
 
 
 def _minus(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[str, ...]:

@@ -324,3 +324,11 @@ def test_a_text_repeating_a_passage_pairs_copy_with_copy() -> None:
     b = passage.replace("steunt", "steunt niet", 1) + passage * 4
     counts = {k: v for k, v in compare_texts(a, b).class_counts.items() if v}
     assert counts == {"unchanged": 14, "reworded": 1}
+
+
+def test_the_legal_remedy_bezwaar_maken_is_not_a_position() -> None:
+    """003:1263: users may `bezwaar maken` (appeal); that is no change of the cabinet's stance."""
+    assert stance_of_one_side("Gebruikers kunnen bezwaar te maken tegen het bevel.", "right") == ()
+    assert stance_of_one_side("Er staat bezwaar en beroep open.", "right") == ()
+    flags = stance_of_one_side("Onze bezwaren en zorgen blijven bestaan.", "right")
+    assert [f.added for f in flags if f.kind == "position"] == [("bezwaren",)]
