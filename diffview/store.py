@@ -748,7 +748,12 @@ class Store:
         return tag_ref(self.resolve_version(at).tag)
 
     def topics(self) -> list[str]:
-        return sorted({t for s in self.statements() for t in s.topic_names})
+        return list(self._topics)
+
+    @cached_property
+    def _topics(self) -> tuple[str, ...]:
+        """Every topic at HEAD, computed once (compare, the CLI and the app all ask)."""
+        return tuple(sorted({t for s in self.statements() for t in s.topic_names}))
 
     def versions(self, topic: str | None = None) -> list[Version]:
         """Rounds oldest first. With `topic`: only rounds where the cabinet spoke on it."""
@@ -792,10 +797,15 @@ class Store:
         return [s for d in v.docs for s in by_doc.get(d.id, [])]
 
     def statement(self, statement_id: str) -> Statement:
-        for s in self.statements():
-            if s.id == statement_id:
-                return s
-        raise StoreError(f"unknown statement {statement_id!r}")
+        found = self._by_id.get(statement_id)
+        if found is None:
+            raise StoreError(f"unknown statement {statement_id!r}")
+        return found
+
+    @cached_property
+    def _by_id(self) -> dict[str, Statement]:
+        """Statements at HEAD by id: provenance looks up every answered question."""
+        return {s.id: s for s in self.statements()}
 
     def source_lines(self, doc_id: str, first: int, last: int) -> list[str]:
         """Source lines `first..last` (1-based, inclusive) of a document, as stored."""
