@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 from tui_fakes import MALICIOUS, FakeStore, fake_changelog, fake_compare
 
 from diffview.errors import StoreError
@@ -59,6 +59,13 @@ async def settle(pilot: Pilot) -> None:
 
 def screen_text(app: DiffviewApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def message_of(app: DiffviewApp) -> str:
+    """The message screen's title and body as the widgets hold them (not wrapped screen text)."""
+    assert isinstance(app.screen, MessageScreen)
+    parts = [app.screen.query_one(f"#message-{part}", Static).content for part in ("title", "body")]
+    return "\n".join(str(part) for part in parts)
 
 
 def main_of(app: DiffviewApp) -> MainScreen:
@@ -503,7 +510,7 @@ async def test_store_that_is_not_a_store_is_explained(
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, MessageScreen)
-        text = screen_text(app)
+        text = message_of(app)
         assert "Cannot open the store" in text and "not a diffview" in text
         await pilot.press("q")
 
@@ -516,7 +523,7 @@ async def test_no_store_and_no_corpus_is_explained(tmp_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, MessageScreen)
-        assert "no corpus" in screen_text(app)
+        assert "no corpus" in message_of(app)
 
 
 @aio
@@ -644,7 +651,7 @@ async def test_real_directory_that_is_not_a_store(tmp_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, MessageScreen)
         assert "is not a diffview store" in app.screen.body
-        assert "Cannot open the store" in screen_text(app)
+        assert "Cannot open the store" in message_of(app)
 
 
 def test_moved_split_and_merged_rows_are_marked() -> None:
