@@ -10,6 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Literal, get_args
 
 ROLES = ("parliament", "cabinet", "chair")
 KINDS = ("question", "answer", "turn")
@@ -19,6 +20,9 @@ DOC_KINDS = (
     "debate-report",  # verslag commissiedebat
     "questions-and-answers",  # lijst van vragen en antwoorden
 )
+# What the cabinet holds on a sub-issue in a round (positions.py); silence is no stance at all.
+Stance = Literal["supports", "supports-conditionally", "abstains", "opposes", "undecided"]
+STANCES: tuple[Stance, ...] = get_args(Stance)
 CHANGE_CLASSES = (
     "unchanged",
     "reworded",
@@ -198,3 +202,93 @@ class Comparison:
     @property
     def has_changes(self) -> bool:
         return any(u.change != "unchanged" for u in self.units)
+
+    @property
+    def across_documents(self) -> bool:
+        """Two rounds built from different documents: a sentence one side lacks was not
+        repeated, not removed (a revision of one document shares its documents)."""
+        return bool(self.from_docs and self.to_docs) and not set(self.from_docs) & set(self.to_docs)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence that states a position, cited to its document and source lines."""
+
+    doc: str
+    lines: tuple[int, int]
+    text: str
+    statement_id: str = ""
+    triggers: tuple[str, ...] = ()  # holder, position words, object words
+
+    @property
+    def cite(self) -> str:
+        a, b = self.lines
+        return f"{self.doc}:{a}" if a == b else f"{self.doc}:{a}-{b}"
+
+
+@dataclass(frozen=True)
+class Position:
+    """What the cabinet holds on one sub-issue in one round; `stance` None means silent."""
+
+    topic: str
+    round: str
+    issue: str
+    stance: Stance | None
+    holder: str = ""
+    evidence: tuple[Evidence, ...] = ()  # the one or two sentences that state it most directly
+    support: int = 0  # distinct sentences stating this stance in the round
+    dissent: tuple[Evidence, ...] = ()  # sentences of the round stating another stance
+
+    @property
+    def silent(self) -> bool:
+        return self.stance is None
+
+
+PositionMove = Literal["changed", "new", "not-restated"]
+
+
+@dataclass(frozen=True)
+class PositionChange:
+    """A sub-issue whose stance differs between two rounds (silence included)."""
+
+    issue: str
+    from_round: str
+    to_round: str
+    from_stance: Stance | None
+    to_stance: Stance | None
+    move: PositionMove
+    from_evidence: tuple[Evidence, ...] = ()
+    to_evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PositionTable:
+    """A topic's positions: sub-issues × rounds, and the changes between adjacent rounds."""
+
+    topic: str
+    rounds: tuple[tuple[str, str], ...]  # (round, label), oldest first
+    issues: tuple[IssueInfo, ...]
+    positions: tuple[Position, ...]  # one per (round, issue), silent ones included
+    changes: tuple[PositionChange, ...]
+    claimed: frozenset[str] = frozenset()  # citations of every sentence stating a position
+
+    def cell(self, round_: str, issue: str) -> Position:
+        for p in self.positions:
+            if p.round == round_ and p.issue == issue:
+                return p
+        raise KeyError((round_, issue))
+
+    def restated(self, from_round: str, to_round: str) -> tuple[Position, ...]:
+        """Positions of `to_round` that hold the stance they held in `from_round`."""
+        return tuple(
+            self.cell(to_round, i.id)
+            for i in self.issues
+            if not self.cell(to_round, i.id).silent
+            and self.cell(to_round, i.id).stance == self.cell(from_round, i.id).stance
+        )

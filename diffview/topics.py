@@ -19,6 +19,7 @@ from typing import Any
 import regex
 
 from diffview.errors import InputError
+from diffview.issue_rules import Issue, Lexicon, build_issues, build_lexicon
 from diffview.model import Statement, TopicLabel
 
 BUNDLED_RULES = Path(__file__).with_name("topics.toml")
@@ -52,6 +53,8 @@ class TopicRule:
     threshold: int = 2
     context_bonus: int = 1
     exclude: tuple[Pattern, ...] = ()
+    issues: tuple[Issue, ...] = ()  # sub-issues the cabinet takes positions on
+    default_issue: str | None = None  # where a position on the regulation as a whole goes
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,17 @@ class TopicRules:
     refer_back_max_words: int = 40
     other: str = "csam-other"
     non_csam: str = "non-csam"
+    lexicon: Lexicon | None = None  # how positions are worded; None: no positions
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(t.name for t in self.topics)
+
+    def topic(self, name: str) -> TopicRule:
+        for rule in self.topics:
+            if rule.name == name:
+                return rule
+        raise KeyError(name)
 
 
 @dataclass(frozen=True)
@@ -182,6 +192,10 @@ def _topic(name: str, body: dict[str, Any]) -> TopicRule:
     patterns += [_near_pattern(n, f"{where}.near") for n in body.get("near", [])]
     if not patterns:
         raise ValueError(f"{where}: no patterns")
+    issues = build_issues(name, body.get("issues", []), _compile)
+    default_issue = body.get("default_issue")
+    if default_issue is not None and default_issue not in {i.id for i in issues}:
+        raise ValueError(f"{where}.default_issue {default_issue!r} is not one of its issues")
     return TopicRule(
         name=name,
         description=str(body.get("description", "")).strip(),
@@ -189,6 +203,8 @@ def _topic(name: str, body: dict[str, Any]) -> TopicRule:
         threshold=_int(body.get("threshold", 2), f"{where}.threshold"),
         context_bonus=_int(body.get("context_bonus", 1), f"{where}.context_bonus"),
         exclude=tuple(_pattern(x, f"{where}.exclude", 0) for x in body.get("exclude", [])),
+        issues=issues,
+        default_issue=default_issue,
     )
 
 
@@ -210,6 +226,7 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
         refer_back_max_words=_int(settings.get("refer_back_max_words", 40), "refer_back_max_words"),
         other=str(settings.get("other", "csam-other")),
         non_csam=str(settings.get("non_csam", "non-csam")),
+        lexicon=build_lexicon(data.get("positions"), _compile),
     )
 
 

@@ -1,0 +1,162 @@
+"""Sub-issues and the position lexicon, read from the `[positions]` and `issues` tables of the
+topic rules file.
+
+They live beside the topic rules because a user who adds a topic adds its sub-issues and
+wording in the same file. Everything is a phrase pattern a reader can check: a position is
+only ever explained by the words that triggered it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from diffview.model import STANCES, Stance
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One sub-issue of a topic: the phrases that name it, and those that name its opposite.
+
+    `inverse` phrases ("encryptie onmogelijk maken") name what the issue protects against:
+    opposing them is supporting the issue, so a stance on such an object flips.
+    """
+
+    id: str
+    topic: str
+    label: str
+    phrases: tuple[regex.Pattern[str], ...]
+    inverse: tuple[regex.Pattern[str], ...] = ()
+    exclude: tuple[regex.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """Words that state a position, with the stance they state when not negated."""
+
+    pattern: regex.Pattern[str]
+    stance: Stance
+    weight: int = 1
+    negatable: bool = True  # False when the phrase already holds its own negation
+    needs_holder: bool = True  # False for words only the speaker uses of itself
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """How a sentence states a position: who holds it, with which words, under which condition."""
+
+    holders: regex.Pattern[str]  # the cabinet: het kabinet, Nederland, ik, wij
+    others: regex.Pattern[str]  # actors whose positions are not the cabinet's
+    predicates: tuple[Predicate, ...]
+    negation: regex.Pattern[str]
+    negation_window: int  # words between a negation and the predicate it scopes over
+    condition: regex.Pattern[str]
+    not_positions: tuple[regex.Pattern[str], ...]  # procedure, questions, legal remedies
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where} must be a list")
+    return value
+
+
+def _alternatives(
+    value: Any, where: str, compile_: Callable[[Any, str], regex.Pattern[str]]
+) -> regex.Pattern[str]:
+    """One pattern from a list of phrases (a holder list reads better than one long regex)."""
+    items = _list(value, where)
+    if not items:
+        raise ValueError(f"{where} must not be empty")
+    for i, item in enumerate(items):
+        compile_(item, f"{where}[{i}]")
+    return compile_("|".join(f"(?:{item})" for item in items), where)
+
+
+def build_issues(
+    topic: str, entries: Any, compile_: Callable[[Any, str], regex.Pattern[str]]
+) -> tuple[Issue, ...]:
+    """The `[[topics.<topic>.issues]]` entries: ids unique, phrases non-empty."""
+    issues: list[Issue] = []
+    for n, entry in enumerate(_list(entries, f"topics.{topic}.issues")):
+        if not isinstance(entry, dict):
+            raise ValueError(f"topics.{topic}.issues[{n}] must be a table")
+        issue_id = entry.get("id")
+        where = f"topics.{topic}.issues[{n}]"
+        if not isinstance(issue_id, str) or not regex.fullmatch(r"[a-z0-9][a-z0-9-]*", issue_id):
+            raise ValueError(f"{where}: id must be lower-case letters, digits and '-'")
+        where = f"topics.{topic}.issues {issue_id!r}"
+        if any(i.id == issue_id for i in issues):
+            raise ValueError(f"{where}: duplicated id")
+        phrases = _list(entry.get("phrases", []), f"{where}.phrases")
+        if not phrases:
+            raise ValueError(f"{where}: phrases must not be empty")
+
+        def each(
+            key: str, _where: str = where, _entry: dict[str, Any] = entry
+        ) -> tuple[regex.Pattern[str], ...]:
+            items = _list(_entry.get(key, []), f"{_where}.{key}")
+            return tuple(compile_(p, f"{_where}.{key}[{i}]") for i, p in enumerate(items))
+
+        issues.append(
+            Issue(
+                id=issue_id,
+                topic=topic,
+                label=str(entry.get("label", issue_id)),
+                phrases=each("phrases"),
+                inverse=each("inverse"),
+                exclude=each("exclude"),
+            )
+        )
+    return tuple(issues)
+
+
+def _predicate(
+    entry: Any, where: str, compile_: Callable[[Any, str], regex.Pattern[str]]
+) -> Predicate:
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where} must be a table")
+    stance = entry.get("stance")
+    if stance not in STANCES:
+        raise ValueError(f"{where}: stance {stance!r} is not one of {', '.join(STANCES)}")
+    weight = entry.get("weight", 1)
+    if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+        raise ValueError(f"{where}: weight must be a positive integer")
+    return Predicate(
+        pattern=compile_(entry.get("regex"), f"{where}.regex"),
+        stance=stance,
+        weight=weight,
+        negatable=bool(entry.get("negatable", True)),
+        needs_holder=bool(entry.get("needs_holder", True)),
+    )
+
+
+def build_lexicon(data: Any, compile_: Callable[[Any, str], regex.Pattern[str]]) -> Lexicon | None:
+    """The `[positions]` table, or None when the rules file has none (no positions then)."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ValueError("positions must be a table")
+    predicates = tuple(
+        _predicate(p, f"positions.predicates[{i}]", compile_)
+        for i, p in enumerate(_list(data.get("predicates", []), "positions.predicates"))
+    )
+    if not predicates:
+        raise ValueError("positions.predicates must not be empty")
+    window = data.get("negation_window", 6)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+        raise ValueError("positions.negation_window must be a non-negative integer")
+    return Lexicon(
+        holders=_alternatives(data.get("holders"), "positions.holders", compile_),
+        others=_alternatives(data.get("others"), "positions.others", compile_),
+        predicates=predicates,
+        negation=compile_(data.get("negation"), "positions.negation"),
+        negation_window=window,
+        condition=compile_(data.get("condition"), "positions.condition"),
+        not_positions=tuple(
+            compile_(p, f"positions.not_positions[{i}]")
+            for i, p in enumerate(_list(data.get("not_positions", []), "positions.not_positions"))
+        ),
+    )

@@ -1,0 +1,102 @@
+"""What every view says about positions and diff rows, written once.
+
+The CLI, the changelog and the app all call these, so "not repeated" (a later round built
+from other documents simply does not say it again) never reads as "removed" in one view and
+as "withdrawn" in another, and a stance is spelled the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from diffview.model import (
+    AlignedUnit,
+    Comparison,
+    Evidence,
+    Position,
+    PositionChange,
+    PositionTable,
+    Stance,
+)
+from diffview.positions import changes_between
+
+STANCE_TEXT: dict[Stance, str] = {
+    "supports": "supports",
+    "supports-conditionally": "supports, on conditions",
+    "abstains": "abstains",
+    "opposes": "opposes",
+    "undecided": "undecided",
+}
+SILENT = "silent"
+MOVE_TEXT = {
+    "changed": "changed",
+    "new": "new position",
+    "not-restated": "not restated",
+}
+# One-sided rows between rounds of different documents, and within revisions of one document.
+ACROSS_ROUNDS = {"added": "new in this round", "removed": "not repeated"}
+
+
+def stance_text(stance: Stance | None) -> str:
+    return SILENT if stance is None else STANCE_TEXT[stance]
+
+
+def cites(evidence: Sequence[Evidence]) -> str:
+    """`003:142-147, 001:1036-1037`: where the evidence sentences stand."""
+    return ", ".join(e.cite for e in evidence)
+
+
+def cell_text(position: Position) -> str:
+    """`abstains (003:142-147)`, or `silent`."""
+    if position.silent:
+        return SILENT
+    return f"{stance_text(position.stance)} ({cites(position.evidence)})"
+
+
+def issue_label(table: PositionTable, issue: str) -> str:
+    return next((i.label for i in table.issues if i.id == issue), issue)
+
+
+def round_label(table: PositionTable, round_: str) -> str:
+    return dict(table.rounds).get(round_, round_)
+
+
+def change_line(table: PositionTable, change: PositionChange) -> str:
+    """`Detection limited to known material: supports (002:730-731) → silent (not restated)`."""
+    old = stance_text(change.from_stance)
+    new = stance_text(change.to_stance)
+    left = f"{old} ({cites(change.from_evidence)})" if change.from_evidence else old
+    right = f"{new} ({cites(change.to_evidence)})" if change.to_evidence else new
+    note = "" if change.move == "changed" else f" ({MOVE_TEXT[change.move]})"
+    return f"{issue_label(table, change.issue)}: {left} → {right}{note}"
+
+
+def pair_summary(table: PositionTable, from_round: str, to_round: str) -> list[str]:
+    """The lines a comparison of two rounds opens with: position changes, then restated."""
+    lines = [
+        f"Positions on {table.topic}, {round_label(table, from_round)} → "
+        f"{round_label(table, to_round)}:"
+    ]
+    changes = changes_between(table, from_round, to_round)
+    restated = table.restated(from_round, to_round)
+    lines += [f"  changed: {change_line(table, c)}" for c in changes]
+    lines += [f"  restated: {issue_label(table, p.issue)}: {cell_text(p)}" for p in restated]
+    if not changes and not restated:
+        lines.append("  the cabinet states no position on this topic in either round")
+    return lines
+
+
+def change_label(unit: AlignedUnit, comparison: Comparison) -> str:
+    """The word for a row's change class; between rounds of different documents a one-sided
+    row is new in this round / not repeated, never added / removed."""
+    if comparison.across_documents and unit.change in ACROSS_ROUNDS:
+        return ACROSS_ROUNDS[unit.change]
+    return unit.change
+
+
+def in_focus(unit: AlignedUnit, claimed: frozenset[str]) -> bool:
+    """A row worth reading first: a sentence stating a position, or a sentence paired across
+    the two sides with a change (not a keyword match)."""
+    if any(s.cite in claimed for s in (*unit.left, *unit.right)):
+        return True
+    return bool(unit.left and unit.right) and unit.change != "unchanged"
