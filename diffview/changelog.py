@@ -30,13 +30,35 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from diffview.errors import DiffviewError
-from diffview.model import CHANGE_CLASSES, AlignedUnit, Comparison, Document, Sentence, Version
+from diffview.model import (
+    CHANGE_CLASSES,
+    AlignedUnit,
+    Comparison,
+    Document,
+    PositionTable,
+    Sentence,
+    Version,
+)
+from diffview.positions import changes_between
+from diffview.present import (
+    cell_text,
+    change_label,
+    change_line,
+    class_label,
+    in_focus,
+    issue_label,
+    round_label,
+)
 from diffview.sanitize import sanitize, sanitize_line
 
 LEGEND = (
-    "Legend: ~~struck through~~ = words the cabinet dropped, **bold** = words it added; "
-    "↕ moved = the sentence changed place; ⚑ = a change of stance (negation, modality, "
-    "position verb); each quote is followed by its source `(document:first–last line)`."
+    "Legend: positions come first, per sub-issue and round (*silent*: the round's documents "
+    "say nothing on it). In the sentences underneath, ~~struck through~~ = words that FROM "
+    "has and TO lacks, **bold** = words TO adds; *not repeated* = a sentence the later "
+    "round's documents do not say again (not a withdrawal), *new in this round* = one they "
+    "say first; ↕ moved = the sentence changed place; ⚑ = a change of stance (negation, "
+    "modality, position verb); each quote is followed by its source "
+    "`(document:first–last line)`."
 )
 
 # ASCII punctuation that CommonMark/GFM can act on inside a line: emphasis, code, links and
@@ -186,8 +208,8 @@ def _unit_ops(unit: AlignedUnit) -> list[tuple[int, str]]:
     return [(-1, left), (0, " "), (1, right)]
 
 
-def _unit_label(unit: AlignedUnit) -> str:
-    parts = [f"*{unit.change}*"]
+def _unit_label(unit: AlignedUnit, comparison: Comparison) -> str:
+    parts = [f"*{change_label(unit, comparison)}*"]
     if unit.change not in ("added", "removed", "unchanged"):
         parts.append(f"{unit.score:.2f}")
     if unit.moved and unit.change != "moved":
@@ -210,10 +232,10 @@ def _stance_md(unit: AlignedUnit) -> str:
     return f" — ⚑ stance: {'; '.join(flags)}" if flags else ""
 
 
-def unit_item(unit: AlignedUnit) -> str:
+def unit_item(unit: AlignedUnit, comparison: Comparison) -> str:
     """One list item: label, stance, redline, citation."""
     text = redline_md(_unit_ops(unit))
-    return f"- {_unit_label(unit)}{_stance_md(unit)}: {text} {citation(unit)}"
+    return f"- {_unit_label(unit, comparison)}{_stance_md(unit)}: {text} {citation(unit)}"
 
 
 def summary_paragraph(comparison: Comparison) -> str:
@@ -226,7 +248,7 @@ def summary_paragraph(comparison: Comparison) -> str:
         lead += f" ({', '.join(kinds)})"
     changed = [c for c in CHANGE_CLASSES if c != "unchanged"]
     classes = [*changed, *sorted(k for k in counts if k not in CHANGE_CLASSES), "unchanged"]
-    parts = [f"{counts[c]} {c}" for c in classes if counts.get(c)]
+    parts = [f"{counts[c]} {class_label(c, comparison)}" for c in classes if counts.get(c)]
     body = ", ".join(parts) if parts else "no sentences"
     return f"Summary: {lead}; {escape_md(body)}."
 
@@ -274,6 +296,7 @@ GROUPS = (
     ("Added", lambda u: u.change == "added"),
     ("Removed", lambda u: u.change == "removed"),
 )
+_ACROSS_TITLES = {"Added": "New in this round", "Removed": "Not repeated"}
 
 
 def _groups(units: Sequence[AlignedUnit]) -> list[tuple[str, list[AlignedUnit]]]:
@@ -295,25 +318,80 @@ def _groups(units: Sequence[AlignedUnit]) -> list[tuple[str, list[AlignedUnit]]]
     return [(title, members) for title, members in groups if members]
 
 
+def _shown(unit: AlignedUnit, full: bool, claimed: frozenset[str] | None) -> bool:
+    if full:
+        return True
+    if claimed is not None:
+        return in_focus(unit, claimed)
+    return unit.change != "unchanged" or unit.moved
+
+
 def comparison_section(
     comparison: Comparison,
     documents: Iterable[Document] | Mapping[str, Document] = (),
     *,
     full: bool = False,
+    table: PositionTable | None = None,
 ) -> str:
-    """The markdown section for one pair of versions of one topic (pure: no store)."""
+    """The markdown section for one pair of versions of one topic (pure: no store).
+
+    With the topic's position `table`, the section opens with the position changes and the
+    restated positions, and lists only the sentences in focus (stating a position, or paired
+    across the two sides) as their evidence; `full` lists every sentence."""
     by_id = dict(documents) if isinstance(documents, Mapping) else {d.id: d for d in documents}
     blocks = [_heading(comparison, by_id), _docs_table(comparison, by_id)]
+    claimed = table.claimed if table is not None else None
+    if table is not None:
+        blocks.append(_pair_md(table, comparison))
     blocks.append(summary_paragraph(comparison))
-    shown = [u for u in comparison.units if full or u.change != "unchanged" or u.moved]
+    shown = [u for u in comparison.units if _shown(u, full, claimed)]
     for title, units in _groups(shown):
+        if comparison.across_documents:
+            title = _ACROSS_TITLES.get(title, title)
         blocks.append(f"{title} ({len(units)}):")
-        blocks.append("\n".join(unit_item(u) for u in units))
+        blocks.append("\n".join(unit_item(u, comparison) for u in units))
     hidden = len(comparison.units) - len(shown)
     if hidden:
         noun = "sentence" if hidden == 1 else "sentences"
-        blocks.append(f"{hidden} unchanged {noun} not repeated.")
+        what = "out of focus" if claimed is not None else "unchanged"
+        blocks.append(f"{hidden} {what} {noun} not listed (`--full` lists them).")
     return "\n\n".join(blocks) + "\n"
+
+
+def _pair_md(table: PositionTable, comparison: Comparison) -> str:
+    """Position changes, then restated positions, between the two rounds of a comparison."""
+    rounds = {label: r for r, label in table.rounds}
+    old, new = rounds.get(comparison.from_label), rounds.get(comparison.to_label)
+    if old is None or new is None:
+        return "Positions: a state within one round; the table above has the rounds."
+    changes = [
+        f"- {escape_md(change_line(table, c, '–'))}" for c in changes_between(table, old, new)
+    ]
+    restated = [
+        f"- restated: {escape_md(issue_label(table, p.issue))}: {escape_md(cell_text(p, '–'))}"
+        for p in table.restated(old, new)
+    ]
+    if not changes and not restated:
+        return "Positions: the cabinet states none on this topic in either round."
+    return "Positions:\n\n" + "\n".join(changes + restated)
+
+
+def positions_md(table: PositionTable) -> str:
+    """The position timeline: sub-issue rows × round columns, each cell a stance and citation;
+    then the changes between adjacent rounds."""
+    head = "| sub-issue | " + " | ".join(escape_md(label) for _, label in table.rounds) + " |"
+    rule = "|---" * (len(table.rounds) + 1) + "|"
+    rows = [head, rule]
+    for issue in table.issues:
+        cells = [escape_md(cell_text(table.cell(r, issue.id), "–")) for r, _ in table.rounds]
+        rows.append(f"| {escape_md(issue.label)} | " + " | ".join(cells) + " |")
+    changes = [
+        f"- {escape_md(round_label(table, c.from_round))} → "
+        f"{escape_md(round_label(table, c.to_round))}: {escape_md(change_line(table, c, '–'))}"
+        for c in table.changes
+    ]
+    body = "\n".join(changes) or "- none: every sub-issue holds its stance (or its silence)"
+    return "\n".join(rows) + "\n\nChanges of position:\n\n" + body + "\n"
 
 
 # --------------------------------------------------------------------------- store walk
@@ -354,14 +432,18 @@ def _topic_section(
     full: bool,
 ) -> str:
     from diffview.compare import compare_versions  # the diff engine only when asked for
+    from diffview.positions import has_positions, topic_positions
 
     versions = _versions_in_range(store, topic, *span)
+    table = topic_positions(store, topic) if has_positions(topic) else None
     blocks = [f"## Topic: {escape_md(topic)}\n"]
+    if table is not None:
+        blocks.append(positions_md(table))
     if len(versions) < 2:
         blocks.append("Fewer than two versions in the range: nothing to compare.\n")
     for (older, _), (newer, _) in zip(versions, versions[1:], strict=False):
         comparison = compare_versions(store, topic, older, newer)
-        blocks.append(comparison_section(comparison, documents, full=full))
+        blocks.append(comparison_section(comparison, documents, full=full, table=table))
     return "\n".join(blocks)
 
 

@@ -177,6 +177,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     if args.files and args.topic:
         raise DiffviewError("compare takes a TOPIC or --files A B, not both")
+    view = render.View()
     if args.files:
         comparison = compare.compare_files(Path(args.files[0]), Path(args.files[1]))
     else:
@@ -184,17 +185,49 @@ def cmd_compare(args: argparse.Namespace) -> int:
             raise DiffviewError("compare needs a TOPIC, or --files A B")
         store = _open_store(args)
         comparison = compare.compare_versions(store, args.topic, args.from_, args.to)
+        view = _positions_view(store, args.topic, args.from_, args.to, args.focus)
     fmt = args.format or ("side-by-side" if sys.stdout.isatty() else "inline")
     color = _want_color(args.color)
     width = args.width or shutil.get_terminal_size((120, 24)).columns
     if fmt == "json":
         out = render.comparison_to_json(comparison)
     elif fmt == "inline":
-        out = render.render_inline(comparison, width=width, color=color)
+        out = render.render_inline(comparison, width=width, color=color, view=view)
     else:
-        out = render.render_side_by_side(comparison, width=width, color=color)
+        out = render.render_side_by_side(comparison, width=width, color=color, view=view)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return EXIT_DIFFERENT if comparison.has_changes else EXIT_SAME
+
+
+def _positions_view(store, topic: str, from_: str | None, to: str | None, focus: bool):  # noqa: ANN001
+    """The positions a topic comparison leads with, and its focus (render.View)."""
+    from diffview import positions, present, render
+
+    if not positions.has_positions(topic):
+        return render.View()
+    table = positions.topic_positions(store, topic)
+    versions = store.versions(topic)
+    old = store.resolve_version(from_) if from_ else versions[0]
+    new = store.resolve_version(to) if to else versions[-1]
+    lead = (
+        tuple(present.pair_summary(table, old.round, new.round)) if old.round != new.round else ()
+    )
+    return render.View(lead=lead, claimed=table.claimed if focus else None)
+
+
+def cmd_positions(args: argparse.Namespace) -> int:
+    from diffview import positions
+
+    store = _open_store(args)
+    table = positions.topic_positions(store, args.topic)
+    if args.format == "json":
+        print(json.dumps(positions.positions_to_json(table), ensure_ascii=False, indent=2))
+        return EXIT_SAME
+    from diffview import render
+
+    width = shutil.get_terminal_size((120, 24)).columns
+    sys.stdout.write(render.render_positions(table, width=width, color=_want_color("auto")))
+    return EXIT_SAME
 
 
 def cmd_changelog(args: argparse.Namespace) -> int:
@@ -298,6 +331,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS)
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument("--width", type=_columns, help="columns (default: the terminal's)")
+    p.add_argument(
+        "--focus",
+        action="store_true",
+        help="only rows stating a position or paired across the two rounds",
+    )
+
+    p = _command(
+        sub,
+        "positions",
+        "what the cabinet holds on each sub-issue of a topic, round by round, cited",
+        cmd_positions,
+    )
+    p.add_argument("topic", help="detection-order, encryption or derogation")
+    p.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default) or json (schema in README.md)",
+    )
 
     p = _command(sub, "changelog", "markdown changelog of the topics' versions", cmd_changelog)
     p.add_argument("--topic", action="append", help="topic (repeatable; default: the three)")

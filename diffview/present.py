@@ -41,16 +41,17 @@ def stance_text(stance: Stance | None) -> str:
     return SILENT if stance is None else STANCE_TEXT[stance]
 
 
-def cites(evidence: Sequence[Evidence]) -> str:
-    """`003:142-147, 001:1036-1037`: where the evidence sentences stand."""
-    return ", ".join(e.cite for e in evidence)
+def cites(evidence: Sequence[Evidence], dash: str = "-") -> str:
+    """`003:142-147, 001:1036-1037`: where the evidence sentences stand (the changelog's
+    typeset form passes an en dash)."""
+    return ", ".join(e.cite.replace("-", dash) for e in evidence)
 
 
-def cell_text(position: Position) -> str:
+def cell_text(position: Position, dash: str = "-") -> str:
     """`abstains (003:142-147)`, or `silent`."""
     if position.silent:
         return SILENT
-    return f"{stance_text(position.stance)} ({cites(position.evidence)})"
+    return f"{stance_text(position.stance)} ({cites(position.evidence, dash)})"
 
 
 def issue_label(table: PositionTable, issue: str) -> str:
@@ -61,14 +62,14 @@ def round_label(table: PositionTable, round_: str) -> str:
     return dict(table.rounds).get(round_, round_)
 
 
-def change_line(table: PositionTable, change: PositionChange) -> str:
-    """`Detection limited to known material: supports (002:730-731) → silent (not restated)`."""
-    old = stance_text(change.from_stance)
-    new = stance_text(change.to_stance)
-    left = f"{old} ({cites(change.from_evidence)})" if change.from_evidence else old
-    right = f"{new} ({cites(change.to_evidence)})" if change.to_evidence else new
-    note = "" if change.move == "changed" else f" ({MOVE_TEXT[change.move]})"
-    return f"{issue_label(table, change.issue)}: {left} → {right}{note}"
+def change_line(table: PositionTable, change: PositionChange, dash: str = "-") -> str:
+    """`Known material: supports → silent, not restated (002:730-731)`: the citations last,
+    FROM's then TO's."""
+    note = "" if change.move == "changed" else f", {MOVE_TEXT[change.move]}"
+    sides = [cites(e, dash) for e in (change.from_evidence, change.to_evidence) if e]
+    where = f" ({' → '.join(sides)})" if sides else ""
+    old, new = stance_text(change.from_stance), stance_text(change.to_stance)
+    return f"{issue_label(table, change.issue)}: {old} → {new}{note}{where}"
 
 
 def pair_summary(table: PositionTable, from_round: str, to_round: str) -> list[str]:
@@ -86,12 +87,16 @@ def pair_summary(table: PositionTable, from_round: str, to_round: str) -> list[s
     return lines
 
 
+def class_label(change: str, comparison: Comparison) -> str:
+    """The word for a change class; between rounds of different documents a one-sided row is
+    new in this round / not repeated, never added / removed."""
+    if comparison.across_documents and change in ACROSS_ROUNDS:
+        return ACROSS_ROUNDS[change]
+    return change
+
+
 def change_label(unit: AlignedUnit, comparison: Comparison) -> str:
-    """The word for a row's change class; between rounds of different documents a one-sided
-    row is new in this round / not repeated, never added / removed."""
-    if comparison.across_documents and unit.change in ACROSS_ROUNDS:
-        return ACROSS_ROUNDS[unit.change]
-    return unit.change
+    return class_label(unit.change, comparison)
 
 
 def in_focus(unit: AlignedUnit, claimed: frozenset[str]) -> bool:

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from io import StringIO
 
 from rich import box
@@ -52,7 +53,23 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from diffview.model import CHANGE_CLASSES, AlignedUnit, Comparison, Sentence, StanceFlag, WordOp
+from diffview.model import (
+    CHANGE_CLASSES,
+    AlignedUnit,
+    Comparison,
+    PositionTable,
+    Sentence,
+    StanceFlag,
+    WordOp,
+)
+from diffview.present import (
+    change_label,
+    change_line,
+    class_label,
+    in_focus,
+    round_label,
+    stance_text,
+)
 from diffview.sanitize import sanitize, sanitize_line
 
 JSON_SCHEMA_VERSION = 1
@@ -87,7 +104,11 @@ def _ordered_classes(counts: dict[str, int]) -> list[str]:
 def summary_line(comparison: Comparison) -> str:
     """One line: non-zero counts per change class, then the number of stance changes."""
     counts = comparison.class_counts
-    parts = [f"{counts[c]} {c}" for c in _ordered_classes(counts) if counts.get(c)]
+    parts = [
+        f"{counts[c]} {class_label(c, comparison)}"
+        for c in _ordered_classes(counts)
+        if counts.get(c)
+    ]
     if not parts:
         parts = ["no sentences"]
     stance = len(comparison.stance_units)
@@ -200,11 +221,14 @@ def _cite(sentence: Sentence) -> str:
 # --------------------------------------------------------------------------- rows
 
 
-def _row_meta(unit: AlignedUnit) -> Text:
-    """`reworded 0.82 ↕ moved ⚑ stance: niet→ ; steunt→onthoudt`."""
+def _row_meta(unit: AlignedUnit, comparison: Comparison) -> Text:
+    """`reworded 0.82 ↕ moved ⚑ stance: niet→ ; steunt→onthoudt`; a one-sided row has no
+    score, and between rounds of different documents it is new / not repeated."""
     meta = Text(overflow="fold")
-    meta.append(unit.change, style=f"bold {_CLASS_STYLE.get(unit.change, '')}".strip())
-    meta.append(f" {unit.score:.2f}", style="dim")
+    label = change_label(unit, comparison)
+    meta.append(label, style=f"bold {_CLASS_STYLE.get(unit.change, '')}".strip())
+    if unit.left and unit.right:
+        meta.append(f" {unit.score:.2f}", style="dim")
     if unit.change == "moved":
         meta.append(" ↕", style="cyan")  # the class already says it
     elif unit.moved:
@@ -284,22 +308,76 @@ def _render(
     width: int,
     color: bool,
     unit_body: Callable[[AlignedUnit], Iterable[RenderableType]],
+    view: View,
 ) -> str:
-    """Header, rule, each unit's meta line and body, summary: the frame both layouts share."""
+    """Header, the positions and the summary first, then each unit's meta line and body:
+    the frame both layouts share."""
     console, buffer = _console(width, color)
     for line in _header(comparison):
         console.print(line)
+    for lead in view.lead:
+        console.print(Text(sanitize_line(lead), overflow="fold"))
+    console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
     console.print(Text("─" * max(width, _MIN_WIDTH), style="dim"))
-    for unit in comparison.units:
-        console.print(_row_meta(unit))
+    shown = [u for u in comparison.units if view.claimed is None or in_focus(u, view.claimed)]
+    for unit in shown:
+        console.print(_row_meta(unit, comparison))
         for renderable in unit_body(unit):
             console.print(renderable)
         console.print()
-    console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
+    hidden = len(comparison.units) - len(shown)
+    if hidden:
+        note = f"focus: {len(shown)} of {len(comparison.units)} rows; {hidden} hidden"
+        console.print(Text(note + " (drop --focus to see them)", style="dim"))
     return _finish(buffer, color)
 
 
-def render_side_by_side(comparison: Comparison, *, width: int, color: bool) -> str:
+@dataclass(frozen=True)
+class View:
+    """What a comparison is shown with: lines to lead with (the positions), and with `claimed`
+    set only the rows in focus (sentences stating a position, pairs across the sides)."""
+
+    lead: tuple[str, ...] = ()
+    claimed: frozenset[str] | None = None
+
+
+def render_positions(table: PositionTable, *, width: int, color: bool) -> str:
+    """Per sub-issue one line per round: stance, citations and the sentences that state it."""
+    console, buffer = _console(width, color)
+    console.print(Text(f"Positions: {sanitize_line(table.topic)}", style="bold"))
+    grid = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False, pad_edge=False)
+    grid.add_column("sub-issue", ratio=2, overflow="fold")
+    grid.add_column("round", no_wrap=True)
+    grid.add_column("stance", no_wrap=True)
+    grid.add_column("evidence", ratio=5, overflow="fold")
+    for issue in table.issues:
+        for round_, label in table.rounds:
+            cell = table.cell(round_, issue.id)
+            evidence = Text(overflow="fold")
+            for e in cell.evidence:
+                evidence.append(f"{e.cite} ", style="dim")
+                evidence.append(f"{sanitize_line(e.text)}\n")
+            grid.add_row(
+                Text(sanitize_line(issue.label)) if round_ == table.rounds[0][0] else Text(""),
+                Text(sanitize_line(label)),
+                Text(stance_text(cell.stance), style="" if cell.silent else "bold"),
+                evidence if cell.evidence else Text("—", style="dim"),
+            )
+    console.print(grid)
+    console.print(Text("Changes:", style="bold"))
+    for change in table.changes:
+        step = f"{round_label(table, change.from_round)} → {round_label(table, change.to_round)}"
+        console.print(
+            Text(f"  {step}: {sanitize_line(change_line(table, change))}", overflow="fold")
+        )
+    if not table.changes:
+        console.print(Text("  none: every sub-issue holds its stance (or its silence)"))
+    return _finish(buffer, color)
+
+
+def render_side_by_side(
+    comparison: Comparison, *, width: int, color: bool, view: View | None = None
+) -> str:
     """FROM left, TO right, one row per aligned unit; wraps within columns, never cuts."""
 
     def columns(unit: AlignedUnit) -> list[Table]:
@@ -316,7 +394,7 @@ def render_side_by_side(comparison: Comparison, *, width: int, color: bool) -> s
         grid.add_row(_cell(unit, "left", color), _cell(unit, "right", color))
         return [grid]
 
-    return _render(comparison, width, color, columns)
+    return _render(comparison, width, color, columns, view or View())
 
 
 def _inline_text(unit: AlignedUnit, color: bool) -> Text:
@@ -334,7 +412,9 @@ def _inline_text(unit: AlignedUnit, color: bool) -> Text:
     return _styled(ops, color)
 
 
-def render_inline(comparison: Comparison, *, width: int, color: bool) -> str:
+def render_inline(
+    comparison: Comparison, *, width: int, color: bool, view: View | None = None
+) -> str:
     """One column, redline style, each unit followed by its citations FROM → TO."""
 
     def redline(unit: AlignedUnit) -> list[Text]:
@@ -344,7 +424,7 @@ def render_inline(comparison: Comparison, *, width: int, color: bool) -> str:
         cites.append(", ".join(_cite(s) for s in unit.right) or "—")
         return [_inline_text(unit, color), cites]
 
-    return _render(comparison, width, color, redline)
+    return _render(comparison, width, color, redline, view or View())
 
 
 # --------------------------------------------------------------------------- JSON
