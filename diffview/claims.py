@@ -17,7 +17,7 @@ import regex
 from diffview.issue_rules import Issue, Lexicon, Predicate
 from diffview.model import Sentence, Stance, Statement
 from diffview.sentences import sentences_of
-from diffview.topics import TIMEOUT, TopicRules
+from diffview.topics import TIMEOUT, TopicRules, lower_text
 
 # A position naming no object at all goes to the regulation as a whole only when its words
 # are strong ("besloten om zich te onthouden"), not for a passing "onwenselijk".
@@ -91,13 +91,18 @@ def _negated(text: str, match: regex.Match[str], lexicon: Lexicon) -> bool:
 
 
 def _holder(
-    text: str, match: regex.Match[str], lexicon: Lexicon, speaker: str, needs_holder: bool = True
+    text: str,
+    match: regex.Match[str],
+    lexicon: Lexicon,
+    speaker: str,
+    needs_holder: bool,
+    original: str,
 ) -> str | None:
     """The actor a position belongs to: the nearest one before the position words (else the
     nearest after), and only when it is the cabinet. Words about one's own position ("een
     definitieve standpuntbepaling") need no named holder in a cabinet statement."""
-    actors = [(m.start(), m.end(), m.group(), True) for m in lexicon.holders.finditer(text)]
-    actors += [(m.start(), m.end(), m.group(), False) for m in lexicon.others.finditer(text)]
+    actors = [(m.start(), m.end(), True) for m in lexicon.holders.finditer(text)]
+    actors += [(m.start(), m.end(), False) for m in lexicon.others.finditer(text)]
     inside = [a for a in actors if match.start() <= a[0] and a[1] <= match.end()]
     before = [a for a in actors if a[1] <= match.start()]
     after = [a for a in actors if a[0] >= match.end()]
@@ -109,9 +114,9 @@ def _holder(
         nearest = min(after, key=lambda a: a[0])
     else:
         return None if needs_holder else speaker or "het kabinet"
-    if not nearest[3]:
+    if not nearest[2]:
         return None
-    word = " ".join(nearest[2].split())
+    word = " ".join(original[nearest[0] : nearest[1]].split())
     return speaker or "het kabinet" if word.casefold() in _FIRST_PERSON else word
 
 
@@ -124,6 +129,7 @@ def _stance_of(predicate: Predicate, negated: bool) -> Stance | None:
 def read_sentence(text: str, lexicon: Lexicon, speaker: str = "") -> list[_Reading]:
     """Every position the cabinet states in a sentence, strongest first (the first of equal
     weight: Dutch main clauses come first). Empty for procedure, questions, suppositions."""
+    original, text = text, lower_text(text)  # the rules are compiled for lower-cased text
     if any(p.search(text, timeout=TIMEOUT) for p in lexicon.not_positions):
         return []
     condition = lexicon.condition.search(text, timeout=TIMEOUT)
@@ -131,7 +137,7 @@ def read_sentence(text: str, lexicon: Lexicon, speaker: str = "") -> list[_Readi
     for predicate in lexicon.predicates:
         for match in predicate.pattern.finditer(text, timeout=TIMEOUT):
             stance = _stance_of(predicate, _negated(text, match, lexicon))
-            holder = _holder(text, match, lexicon, speaker, predicate.needs_holder)
+            holder = _holder(text, match, lexicon, speaker, predicate.needs_holder, original)
             if stance is None or holder is None:
                 continue
             if stance == "supports" and condition is not None:
@@ -146,7 +152,9 @@ def read_sentence(text: str, lexicon: Lexicon, speaker: str = "") -> list[_Readi
 
 
 def issues_in(text: str, issues: Iterable[Issue]) -> list[tuple[Issue, regex.Match[str]]]:
-    """The sub-issues a sentence names, with the first phrase that names each."""
+    """The sub-issues a sentence names, with the first phrase that names each (matched in
+    the lower-cased text: slice the original with the match's span)."""
+    text = lower_text(text)
     found = []
     for issue in issues:
         if any(x.search(text, timeout=TIMEOUT) for x in issue.exclude):
@@ -182,9 +190,11 @@ def _issue_stance(
     indien ... niet ... omvat") is opposed; an `inverse` object (judged in the sentence that
     names it) reverses the stance."""
     cond = reading.condition_at
-    if cond is not None and at > cond and lexicon.negation.search(text[cond:at], timeout=TIMEOUT):
+    low = lower_text(text)
+    if cond is not None and at > cond and lexicon.negation.search(low[cond:at], timeout=TIMEOUT):
         return "opposes"
-    if any(p.search(named_in, timeout=TIMEOUT) for p in issue.inverse):
+    named = lower_text(named_in)
+    if any(p.search(named, timeout=TIMEOUT) for p in issue.inverse):
         return _FLIP[reading.stance] if reading.stance != "undecided" else "undecided"
     return reading.stance
 
@@ -237,15 +247,19 @@ def statement_claims(
         return []
     issues = [i for topic in rules.topics for i in topic.issues]
     asked_issues = [(i, q.text) for q in asked for i, _ in issues_in(q.text, issues)]
+    sentences = sentences_of([stmt])
+    # Objects are looked up only where a position is stated, or just before one (the carry).
+    readings = [read_sentence(s.text, lexicon, stmt.speaker) for s in sentences]
     claims: list[Claim] = []
     previous: list[_Object] = []
-    for n, sentence in enumerate(sentences_of([stmt])):
+    for n, sentence in enumerate(sentences):
         text = sentence.text
-        own = [(i, m.start(), m.group(), True, text) for i, m in issues_in(text, issues)]
-        readings = read_sentence(text, lexicon, stmt.speaker)
-        if readings:
-            objects = own or _carried(readings, previous, asked_issues, n == 0, stmt, rules)
-            claims += _claims_of(sentence, readings, objects, lexicon)
+        needed = readings[n] or (n + 1 < len(sentences) and readings[n + 1])
+        found = issues_in(text, issues) if needed else []
+        own = [(i, m.start(), text[m.start() : m.end()], True, text) for i, m in found]
+        if readings[n]:
+            objects = own or _carried(readings[n], previous, asked_issues, n == 0, stmt, rules)
+            claims += _claims_of(sentence, readings[n], objects, lexicon)
         previous = own
     return claims
 
@@ -277,7 +291,7 @@ def _claims_of(
                 sentence=sentence,
                 weight=reading.weight + (1 if is_own else 0),
                 own_object=is_own,
-                triggers=(reading.holder, reading.predicate.group(), phrase),
+                triggers=(reading.holder, sentence.text[slice(*reading.predicate.span())], phrase),
             )
         )
     return claims

@@ -140,6 +140,26 @@ def _compile(source: Any, where: str) -> regex.Pattern:
         raise ValueError(f"{where}: bad pattern {source!r}: {exc}") from None
 
 
+def compile_folded(source: Any, where: str) -> regex.Pattern:
+    """A rule for text lowered with `lower_text`: about twice as fast as IGNORECASE."""
+    checked = _compile(source, where)
+    if _NAMES_A_CASE.search(source):
+        return checked
+    try:
+        return regex.compile(_fold(source), _FOLDED_FLAGS)
+    except regex.error:
+        return checked
+
+
+def lower_text(text: str) -> str:
+    """`text` lower-cased with every offset kept (a letter whose lower case is longer, like
+    'İ', stays as it is), so spans found in it slice the original."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def _fold(source: str) -> str:
     """`source` for lower-cased text: letters lower-cased, escapes (\\W, \\p{L}, \\N{..}) kept."""
     out, i = [], 0
@@ -192,7 +212,7 @@ def _topic(name: str, body: dict[str, Any]) -> TopicRule:
     patterns += [_near_pattern(n, f"{where}.near") for n in body.get("near", [])]
     if not patterns:
         raise ValueError(f"{where}: no patterns")
-    issues = build_issues(name, body.get("issues", []), _compile)
+    issues = build_issues(name, body.get("issues", []), compile_folded)
     default_issue = body.get("default_issue")
     if default_issue is not None and default_issue not in {i.id for i in issues}:
         raise ValueError(f"{where}.default_issue {default_issue!r} is not one of its issues")
@@ -226,7 +246,7 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
         refer_back_max_words=_int(settings.get("refer_back_max_words", 40), "refer_back_max_words"),
         other=str(settings.get("other", "csam-other")),
         non_csam=str(settings.get("non_csam", "non-csam")),
-        lexicon=build_lexicon(data.get("positions"), _compile),
+        lexicon=build_lexicon(data.get("positions"), compile_folded),
     )
 
 

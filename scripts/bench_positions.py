@@ -1,0 +1,45 @@
+"""Benchmark: `diffview positions TOPIC` in process on the bundled store (floor: 150 ms).
+
+Builds the bundled store in a temporary directory, opens it, and times `topic_positions`
+for each topic: cold (first call on a fresh store object, statements read from git) and
+warm (the store's caches filled). Prints medians of 5 runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from diffview.corpus import BUNDLED_VERSIONS
+from diffview.positions import round_claims, topic_positions
+from diffview.store import Store, build_store
+from diffview.topics import load_rules
+
+TOPICS = ("detection-order", "encryption", "derogation")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "store"
+        build_store(BUNDLED_VERSIONS, path)
+        load_rules()
+        cold: list[float] = []
+        warm: list[float] = []
+        for _ in range(5):
+            round_claims.cache_clear()
+            with Store.open(path) as store:
+                t0 = time.perf_counter()
+                topic_positions(store, TOPICS[0])
+                cold.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                for topic in TOPICS:
+                    topic_positions(store, topic)
+                warm.append((time.perf_counter() - t0) / len(TOPICS))
+        print(f"positions, cold (store just opened): {statistics.median(cold) * 1000:.0f} ms")
+        print(f"positions, warm (per topic):         {statistics.median(warm) * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
