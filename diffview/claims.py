@@ -75,8 +75,9 @@ def _clause_start(text: str, pos: int, breaks: regex.Pattern[str] = _CLAUSE_BREA
 
 def _negated(text: str, match: regex.Match[str], lexicon: Lexicon) -> bool:
     """A negation inside the position words ("stemt niet in"), in the same clause at most
-    `negation_window` words before them, or closing the clause after them ("steunt het
-    voorstel niet"). A subordinate clause ("Dat neemt niet weg dat ...") starts a new scope."""
+    `negation_window` words before them, right after them ("steunt geen voorstellen"), or
+    closing the clause after them ("steunt het voorstel niet"). A subordinate clause
+    ("Dat neemt niet weg dat ...") starts a new scope."""
     inside = _WORD.findall(match.group())
     if any(lexicon.negation.fullmatch(w, timeout=TIMEOUT) for w in inside[1:]):
         return True
@@ -87,6 +88,8 @@ def _negated(text: str, match: regex.Match[str], lexicon: Lexicon) -> bool:
     rest = text[match.end() :]
     cut = _SCOPE_BREAK.search(rest, timeout=TIMEOUT)
     after = _WORD.findall(rest[: cut.start()] if cut else rest)
+    if after and lexicon.negation.fullmatch(after[0], timeout=TIMEOUT):
+        return True  # "steunt geen voorstellen die ..."
     return bool(after) and after[-1].casefold() == "niet"
 
 

@@ -217,9 +217,11 @@ def _positions_view(store, topic: str, from_: str | None, to: str | None, focus:
 
 def cmd_positions(args: argparse.Namespace) -> int:
     from diffview import positions
+    from diffview.topics import load_rules
 
+    rules = load_rules(Path(args.rules) if args.rules else None)  # checked before any work
     store = _open_store(args)
-    table = positions.topic_positions(store, args.topic)
+    table = positions.topic_positions(store, args.topic, rules)
     if args.format == "json":
         print(json.dumps(positions.positions_to_json(table), ensure_ascii=False, indent=2))
         return EXIT_SAME
@@ -349,6 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("table", "json"),
         default="table",
         help="table (default) or json (schema in README.md)",
+    )
+    p.add_argument(
+        "--rules",
+        metavar="FILE",
+        help="topic rules with your own sub-issues (default: the bundled diffview/topics.toml)",
     )
 
     p = _command(sub, "changelog", "markdown changelog of the topics' versions", cmd_changelog)

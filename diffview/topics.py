@@ -113,7 +113,19 @@ def _load_cached(path: Path) -> TopicRules:
     try:
         return _build_rules(path, data)
     except (KeyError, TypeError, ValueError, regex.error) as exc:
-        raise InputError(path, f"invalid topic rules: {_describe(exc)}") from None
+        message = _describe(exc)
+        line = _line_of(path.read_text(encoding="utf-8"), message)
+        raise InputError(path, f"invalid topic rules: {message}", line) from None
+
+
+def _line_of(text: str, message: str) -> int | None:
+    """The line of the entry a message names (`... 'known-material' ...` → its `id =` line)."""
+    named = regex.search(r"'([^']+)'", message)
+    if named is None:
+        return None
+    needle = regex.compile(rf"""^\s*id\s*=\s*["']{regex.escape(named.group(1))}["']""", regex.M)
+    found = needle.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _toml_error(exc: tomllib.TOMLDecodeError) -> tuple[str, int | None]:

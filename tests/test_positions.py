@@ -1,0 +1,325 @@
+"""Positions: the cabinet's stance per sub-issue and round, derived from the texts and cited.
+
+Two kinds of test: hand-written Dutch sentences (not from the seeds) for each rule of the
+claim reader, and the three stories of the bundled corpus, as read from the documents.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import statement
+
+from diffview import cli
+from diffview.claims import Claim, claims_of, read_sentence
+from diffview.errors import InputError
+from diffview.model import PositionTable
+from diffview.positions import positions_to_json, topic_positions
+from diffview.store import Store, build_store
+from diffview.topics import BUNDLED_RULES, label_statements, load_rules
+
+RULES = load_rules()
+
+
+def claims(text: str, role: str = "cabinet") -> list[Claim]:
+    labelled = label_statements([statement(text, role=role)], RULES)
+    return claims_of(labelled, RULES)
+
+
+def stances(text: str, role: str = "cabinet") -> dict[str, str]:
+    return {c.issue: c.stance for c in claims(text, role)}
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holder, position words, object; negation before, inside and after the words
+        (
+            "Het kabinet is geen voorstander van het scannen op onbekend materiaal in chats.",
+            {"new-material-grooming": "opposes"},
+        ),
+        (
+            "Nederland stemt niet in met een verplichte detectie in alle berichtendiensten.",
+            {"mandatory-detection": "opposes"},
+        ),
+        (
+            "Het kabinet steunt de verlenging van de interim-derogatie niet.",
+            {"interim-derogation": "opposes"},
+        ),
+        (
+            "Het kabinet steunt de tijdelijke verlenging van de interim-derogatie.",
+            {"interim-derogation": "supports"},
+        ),
+        # a condition makes support conditional; what the condition rules out is opposed
+        (
+            "Nederland kan alleen instemmen met een detectiebevel voor bekend materiaal "
+            "indien het bevel niet ook grooming omvat.",
+            {"known-material": "supports-conditionally", "new-material-grooming": "opposes"},
+        ),
+        # an abstention on the Council's general approach
+        (
+            "Het kabinet onthoudt zich bij de stemming over de algemene oriëntatie "
+            "van de CSAM-verordening.",
+            {"general-approach": "abstains"},
+        ),
+        # opposing what a sub-issue protects against is supporting the sub-issue
+        (
+            "Nederland steunt geen voorstellen die end-to-end encryptie onmogelijk maken.",
+            {"e2ee-possible": "supports"},
+        ),
+        # a negation in a main clause does not reach into the subordinate one
+        (
+            "Dat neemt niet weg dat Nederland kritisch is op het compromisvoorstel "
+            "over de CSAM-verordening.",
+            {"general-approach": "opposes"},
+        ),
+    ],
+)
+def test_a_position_has_a_holder_words_polarity_and_object(
+    text: str, expected: dict[str, str]
+) -> None:
+    assert stances(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # other actors' positions
+        "Duitsland steunt het voorstel voor de CSAM-verordening.",
+        "Een grote groep lidstaten kan het compromisvoorstel over kindermisbruik steunen.",
+        "Het Europees Parlement steunt de verlenging van de interim-derogatie.",
+        # a question, the legal remedy, a supposition
+        "Steunt het kabinet de verlenging van de derogatie?",
+        "Gebruikers hebben het recht om bezwaar te maken tegen een detectiebevel op "
+        "bekend materiaal.",
+        "Stel dat Nederland de CSAM-verordening zou steunen.",
+        # procedure, not a position
+        "Hoe komen wij tot dit standpunt over de CSAM-verordening?",
+        "Het Nederlandse standpunt over de CSAM-verordening is met uw Kamer gedeeld.",
+    ],
+)
+def test_not_positions(text: str) -> None:
+    assert claims(text) == []
+
+
+def test_members_questions_are_never_the_cabinets_positions() -> None:
+    text = "Wij steunen de verlenging van de interim-derogatie voor vrijwillige detectie."
+    assert claims(text, role="parliament") == []
+    assert stances(text)["interim-derogation"] == "supports"
+
+
+def test_a_long_turn_contributes_its_position_sentence_only() -> None:
+    filler = "Dank u wel, voorzitter. Ik kom zo op de andere punten van de agenda. " * 5
+    position = "Wij steunen de verlenging van de derogatie voor kindermisbruik. "
+    text = filler + position + filler
+    offsets = ((0, 10), (len(filler), 20), (len(filler + position), 21))
+    labelled = label_statements([statement(text, line_map=offsets)], RULES)
+    found = claims_of(labelled, RULES)
+    assert [(c.issue, c.sentence.lines) for c in found] == [("interim-derogation", (20, 20))]
+    assert found[0].triggers[1] == "steunen"
+
+
+def test_an_object_is_carried_from_the_sentence_before() -> None:
+    text = (
+        "Het compromisvoorstel beperkt de detectie tot reeds bekend materiaal. "
+        "Dit is conform de Nederlandse inzet."
+    )
+    found = [c for c in claims(text) if c.issue == "known-material"]
+    assert [c.stance for c in found] == ["supports"]
+    assert found[0].own_object is False
+
+
+def test_holder_keeps_its_case_and_a_first_person_is_the_speaker() -> None:
+    reading = read_sentence("Nederland kan dit voorstel niet steunen.", RULES.lexicon or _no())
+    assert reading[0].holder == "Nederland" and reading[0].stance == "opposes"
+    reading = read_sentence("Wij onthouden ons actief.", RULES.lexicon or _no(), "Minister X")
+    assert reading[0].holder == "Minister X" and reading[0].stance == "abstains"
+
+
+def _no() -> object:
+    raise AssertionError("the bundled rules have a [positions] table")
+
+
+# --------------------------------------------------------------------------- rules files
+
+
+def _rules_with(tmp_path: Path, extra: str) -> Path:
+    path = tmp_path / "topics.toml"
+    path.write_text(BUNDLED_RULES.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            '\n[[topics.derogation.issues]]\nid = "mine"\nphrases = []\n',
+            "topics.derogation.issues 'mine': phrases must not be empty",
+        ),
+        (
+            '\n[[topics.derogation.issues]]\nid = "voluntary-detection"\nphrases = ["x"]\n',
+            "topics.derogation.issues 'voluntary-detection': duplicated id",
+        ),
+        (
+            "\n[[positions.predicates]]\nregex = 'graag'\nstance = \"enthusiastic\"\n",
+            "stance 'enthusiastic' is not one of supports, supports-conditionally",
+        ),
+    ],
+)
+def test_bad_rules_are_one_line_naming_file_and_entry(
+    tmp_path: Path, extra: str, message: str
+) -> None:
+    path = _rules_with(tmp_path, extra)
+    with pytest.raises(InputError) as caught:
+        load_rules(path)
+    text = str(caught.value)
+    assert text.startswith(str(path)) and message in text and "\n" not in text
+
+
+def test_duplicated_id_names_its_line(tmp_path: Path) -> None:
+    path = _rules_with(
+        tmp_path, '\n[[topics.derogation.issues]]\nid = "voluntary-detection"\nphrases = ["x"]\n'
+    )
+    with pytest.raises(InputError) as caught:
+        load_rules(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert caught.value.line is not None
+    assert 'id = "voluntary-detection"' in lines[caught.value.line - 1]
+
+
+def test_cli_refuses_bad_rules_before_touching_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _rules_with(tmp_path, '\n[[topics.derogation.issues]]\nid = "x"\nphrases = []\n')
+    store = tmp_path / "store"
+    code = cli.main(["positions", "derogation", "--rules", str(path), "--store", str(store)])
+    err = capsys.readouterr().err
+    assert code == 2 and str(path) in err and len(err.strip().splitlines()) == 1
+    assert not store.exists()
+
+
+def test_a_users_own_sub_issue_gets_positions(tmp_path: Path, bundled: Store) -> None:
+    path = _rules_with(
+        tmp_path,
+        '\n[[topics.derogation.issues]]\nid = "periodic-review"\nlabel = "A periodic review"\n'
+        "phrases = ['\\bperiodiek\\w* weegmoment']\n",
+    )
+    table = topic_positions(bundled, "derogation", load_rules(path))
+    assert [i.id for i in table.issues][-1] == "periodic-review"
+    assert table.cell("2023-10", "periodic-review").silent
+
+
+# --------------------------------------------------------------------------- the seeds
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    from conftest import VERSIONS
+
+    path = tmp_path_factory.mktemp("positions") / "store"
+    build_store(VERSIONS, path)
+    return Store.open(path)
+
+
+def _cited(table: PositionTable, round_: str, issue: str) -> list[str]:
+    return [e.cite for e in table.cell(round_, issue).evidence]
+
+
+def test_detection_order_story(bundled: Store) -> None:
+    """Oct 2023: known material only, not new material and grooming; Oct 2024: abstains on
+    the general approach; Mar 2026: against it, and against mandatory detection."""
+    t = topic_positions(bundled, "detection-order")
+    assert t.cell("2023-10", "known-material").stance == "supports"
+    assert "002:730-731" in _cited(t, "2023-10", "known-material")
+    assert t.cell("2023-10", "new-material-grooming").stance == "opposes"
+    assert "002:160-162" in _cited(t, "2023-10", "new-material-grooming")
+    assert t.cell("2024-10", "new-material-grooming").stance == "opposes"  # restated
+    assert t.cell("2024-10", "general-approach").stance == "abstains"
+    assert "003:142-147" in _cited(t, "2024-10", "general-approach")
+    assert t.cell("2026-03", "general-approach").stance == "opposes"
+    assert "004:840" in _cited(t, "2026-03", "general-approach")
+    assert t.cell("2026-03", "mandatory-detection").stance == "opposes"
+    assert _cited(t, "2026-03", "mandatory-detection") == ["004:1036-1040"]
+    assert t.cell("2023-10", "mandatory-detection").silent
+    moves = {(c.issue, c.from_round): (c.from_stance, c.to_stance) for c in t.changes}
+    assert moves[("general-approach", "2024-10")] == ("abstains", "opposes")
+
+
+def test_encryption_story(bundled: Store) -> None:
+    t = topic_positions(bundled, "encryption")
+    assert t.cell("2024-10", "e2ee-possible").stance == "supports"
+    assert "003:354-358" in _cited(t, "2024-10", "e2ee-possible")
+    assert t.cell("2026-03", "detection-in-e2ee").stance == "opposes"
+    assert t.cell("2026-03", "client-side-scanning").stance == "opposes"
+    assert _cited(t, "2026-03", "detection-in-e2ee") == ["004:1036-1040"]
+    assert all(t.cell("2023-10", i.id).silent for i in t.issues)
+
+
+def test_derogation_story(bundled: Store) -> None:
+    """Mentioned in passing in 2024 (no position), supported in Mar 2026."""
+    t = topic_positions(bundled, "derogation")
+    for round_ in ("2023-10", "2024-10"):
+        assert all(t.cell(round_, i.id).silent for i in t.issues), round_
+    cell = t.cell("2026-03", "interim-derogation")
+    assert cell.stance == "supports" and cell.holder in ("het kabinet", "Nederland")
+    assert {"004:298-299", "004:885-886"} & set(_cited(t, "2026-03", "interim-derogation"))
+    new = [c for c in t.changes if c.issue == "interim-derogation"]
+    assert [(c.from_stance, c.to_stance, c.move) for c in new] == [(None, "supports", "new")]
+
+
+def test_every_evidence_sentence_is_the_source_text(bundled: Store) -> None:
+    for topic in ("detection-order", "encryption", "derogation"):
+        for p in topic_positions(bundled, topic).positions:
+            for e in p.evidence:
+                source = " ".join(bundled.source_lines(e.doc, *e.lines))
+                first_words = e.text.split()[:3]
+                assert all(w.rstrip(".,") in source for w in first_words), e.cite
+
+
+def test_json_schema(bundled: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        cli.main(["positions", "derogation", "--format", "json", "--store", str(bundled.path)]) == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["topic"] == "derogation" and data["rounds"] == ["2023-10", "2024-10", "2026-03"]
+    cell = next(
+        p
+        for p in data["positions"]
+        if p["round"] == "2026-03" and p["issue"] == "interim-derogation"
+    )
+    assert cell["stance"] == "supports" and cell["holder"]
+    assert {"doc", "lines", "text"} <= set(cell["evidence"][0])
+    silent = [p for p in data["positions"] if p["round"] == "2023-10"]
+    assert {p["stance"] for p in silent} == {"silent"} and all(not p["evidence"] for p in silent)
+    change = data["changes"][0]
+    assert set(change) >= {"issue", "from", "to", "from_stance", "to_stance"}
+    assert data == positions_to_json(topic_positions(bundled, "derogation"))
+
+
+def test_table_output_reads_as_the_story(
+    bundled: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["positions", "detection-order", "--store", str(bundled.path)]) == 0
+    out = capsys.readouterr().out
+    assert "abstains" in out and "silent" in out and "003:142-147" in out
+    assert "Oct 2024 → Mar 2026: The regulation" in " ".join(out.split())
+
+
+def test_compare_leads_with_positions_and_never_says_removed(
+    bundled: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["compare", "derogation", "2024-10", "2026-03", "--store", str(bundled.path)]
+    assert cli.main([*args, "--format", "inline", "--width", "120"]) == 1
+    out = capsys.readouterr().out
+    head = out.split("─" * 20)[0]
+    assert "Positions on derogation, Oct 2024 → Mar 2026:" in head
+    assert "silent → supports, new position" in " ".join(head.split())
+    assert "removed" not in out and "added" not in out
+    assert cli.main([*args, "--format", "inline", "--width", "120", "--focus"]) == 1
+    focused = capsys.readouterr().out
+    assert "focus:" in focused and len(focused) < len(out)
