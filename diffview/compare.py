@@ -42,6 +42,7 @@ from diffview.normalize import normalize_text
 from diffview.sentences import sentences_of
 from diffview.sources import read_source
 from diffview.stance import stance_flags, stance_of_one_side
+from diffview.topics import TopicRules, load_rules, mentions_topic
 from diffview.worddiff import squash, word_diff
 
 
@@ -180,6 +181,32 @@ def collapse_repeats(sentences: Sequence[Sentence]) -> list[Sentence]:
     return out
 
 
+SHORT_STATEMENT = 3  # sentences: a statement this short is kept whole
+CONTEXT_SENTENCES = 1  # kept on each side of a sentence that names the topic
+
+
+def topic_sentences(
+    statements: Sequence[Statement], topic: str, rules: TopicRules | None = None
+) -> list[Sentence]:
+    """The sentences of the statements that are about `topic`: a long statement (a 59-sentence
+    debate turn) contributes the sentences naming the topic and their immediate neighbours,
+    not all of its sentences; a short one, or one naming it nowhere (its topic came from its
+    question), is kept whole."""
+    rules = rules or load_rules()
+    out: list[Sentence] = []
+    for stmt in statements:
+        sentences = sentences_of([stmt])
+        if len(sentences) > SHORT_STATEMENT and topic in rules.names:
+            hits = [i for i, s in enumerate(sentences) if mentions_topic(s.text, rules, topic)]
+            near = {
+                j for i in hits for j in range(i - CONTEXT_SENTENCES, i + CONTEXT_SENTENCES + 1)
+            }
+            if hits:
+                sentences = [s for j, s in enumerate(sentences) if j in near]
+        out.extend(replace(s, index=len(out) + k) for k, s in enumerate(sentences))
+    return out
+
+
 def _same_version(a: Version, b: Version) -> bool:
     """A round as of a document (`003`) differs from the full round: compare docs too."""
     return a.round == b.round and [d.id for d in a.docs] == [d.id for d in b.docs]
@@ -212,8 +239,8 @@ def compare_versions(
             f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
         )
     return compare_sentences(
-        collapse_repeats(sentences_of(store.topic_statements(topic, old))),
-        collapse_repeats(sentences_of(store.topic_statements(topic, new))),
+        collapse_repeats(topic_sentences(store.topic_statements(topic, old), topic)),
+        collapse_repeats(topic_sentences(store.topic_statements(topic, new), topic)),
         topic=topic,
         from_label=old.label,
         to_label=new.label,

@@ -80,7 +80,7 @@ def pair_summary(table: PositionTable, from_round: str, to_round: str) -> list[s
     ]
     changes = changes_between(table, from_round, to_round)
     restated = table.restated(from_round, to_round)
-    lines += [f"  changed: {change_line(table, c)}" for c in changes]
+    lines += [f"  {change_line(table, c)}" for c in changes]
     lines += [f"  restated: {issue_label(table, p.issue)}: {cell_text(p)}" for p in restated]
     if not changes and not restated:
         lines.append("  the cabinet states no position on this topic in either round")

@@ -66,6 +66,7 @@ class TopicRules:
     csam: tuple[Pattern, ...]
     refer_back: tuple[regex.Pattern, ...]
     question_number: regex.Pattern
+    question_reference: regex.Pattern | None = None  # an answer opening on its question
     deferral: regex.Pattern | None = None
     refer_back_max_words: int = 40
     other: str = "csam-other"
@@ -89,6 +90,7 @@ class Context:
 
     topics: frozenset[str] = frozenset()
     csam: bool = False
+    refers: bool = False  # the statement opens by referring to its question ("Hierover ...")
 
 
 # ---------------------------------------------------------------------------------- loading
@@ -254,6 +256,11 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
         csam=tuple(_pattern(p, "csam") for p in data["csam"]["patterns"]),
         refer_back=tuple(_compile(p, "refer_back") for p in refer.get("patterns", [])),
         question_number=_compile(refer.get("question_number", r"\bvraag (\d+)\b"), "refer_back"),
+        question_reference=(
+            _compile(refer["question_reference"], "refer_back.question_reference")
+            if "question_reference" in refer
+            else None
+        ),
         deferral=_compile(refer["deferral"], "refer_back") if "deferral" in refer else None,
         refer_back_max_words=_int(settings.get("refer_back_max_words", 40), "refer_back_max_words"),
         other=str(settings.get("other", "csam-other")),
@@ -363,6 +370,12 @@ class _Analysis:
                 score += rule.context_bonus
             if score >= rule.threshold:
                 labels.append(TopicLabel(rule.name, result.triggers))
+        if not labels and context.refers:  # "Hierover is nog niet gesproken": its question's
+            labels = [
+                TopicLabel(r.name, ("(refers to its question)",))
+                for r in rules.topics
+                if r.name in context.topics
+            ]
         if labels:
             return tuple(labels)
         if self.csam:
@@ -377,6 +390,13 @@ def label_text(
 ) -> tuple[TopicLabel, ...]:
     """Topics of one text; `context` lets a question's topic settle a weak hit in its answer."""
     return _Analysis(text, rules).labels(context)
+
+
+def mentions_topic(text: str, rules: TopicRules, topic: str) -> bool:
+    """True when any phrase of the topic's rule occurs in `text` (a sentence): the sentences of
+    a long statement that carry its topic, not the rest of the turn."""
+    rule = rules.topic(topic)
+    return _score(_Text.of(_clean(text)), rule).score > 0
 
 
 def is_about_csam(labels: Sequence[TopicLabel], rules: TopicRules) -> bool:
@@ -421,7 +441,12 @@ def _context_of(
         csam = csam or csam_doc
         if not stmt.answers:
             csam = csam or any(_own_csam(own[r.id], rules) for r in recent)
-    return Context(topics, csam)
+    refers = bool(
+        stmt.answers
+        and rules.question_reference is not None
+        and rules.question_reference.search(stmt.text, timeout=TIMEOUT)
+    )
+    return Context(topics, csam, refers)
 
 
 def _csam_documents(

@@ -8,6 +8,7 @@ otherwise from a raw segmentation of the sources (answer markers, debate turns, 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -429,6 +430,34 @@ def test_answer_referring_back_inherits(rules) -> None:
     labelled = {s.id: s for s in label_statements([q1, a1, q2, a2], rules)}
     assert labelled["a25"].topic_names == ("detection-order",)
     assert labelled["a25"].topics[0].triggers[0] == "refers to answer 24"
+
+
+def test_answer_opening_on_its_question_takes_its_topic(rules) -> None:
+    common = dict(doc="005", source="x.txt", date=date(2025, 3, 1), party=None, line_map=())
+    question = Statement(
+        id="q1", kind="question", speaker="x", role="parliament", lines=(1, 1),
+        text="Is er in de Raad al gesproken over de verlenging van de interim-derogatie?",
+        **common,
+    )  # fmt: skip
+    answer = Statement(
+        id="a1", kind="answer", speaker="kabinet", role="cabinet", answers=("q1",),
+        text="Hierover is nog niet gesproken, dit volgt in het voorjaar.", lines=(2, 2),
+        **common,
+    )  # fmt: skip
+    unrelated = dataclasses.replace(
+        answer, id="a2", text="Het kabinet informeert uw Kamer voor de zomer."
+    )
+    labelled = {s.id: s for s in label_statements([question, answer, unrelated], rules)}
+    assert labelled["a1"].topic_names == ("derogation",)
+    assert labelled["a1"].topics[0].triggers == ("(refers to its question)",)
+    assert "derogation" not in labelled["a2"].topic_names  # does not open on its question
+
+
+@pytest.mark.parametrize(
+    "phrase", ["chatcontrol", "het chatcontrolvoorstel", "de CSAM verordening"]
+)
+def test_spelling_variants_of_the_regulation(rules, phrase: str) -> None:
+    assert label_text(f"Wij bespreken {phrase} in de Raad.", rules)[0].topic == "csam-other"
 
 
 # ------------------------------------------------------------------ the rules file
