@@ -49,10 +49,11 @@ class Layout:
 
 
 def _registry() -> tuple[Layout, ...]:
-    from diffview.layouts import antwoord_inline, antwoord_line, debate, numbered_qa
+    from diffview.layouts import antwoord_inline, antwoord_line, debate, kamervragen, numbered_qa
 
     # Order breaks ties between equal scores: the more specific layout first.
     return (
+        kamervragen.LAYOUT,
         antwoord_inline.LAYOUT,
         antwoord_line.LAYOUT,
         debate.LAYOUT,
