@@ -12,12 +12,15 @@ from datetime import date
 from functools import cached_property
 
 ROLES = ("parliament", "cabinet", "chair")
-KINDS = ("question", "answer", "turn")
+KINDS = ("question", "answer", "turn", "paragraph", "heading")  # the last two: letters, fiches
 DOC_KINDS = (
     "written-consultation",  # verslag schriftelijk overleg (questions, maybe answers)
     "answers",  # letter answering a written consultation
     "debate-report",  # verslag commissiedebat
     "questions-and-answers",  # lijst van vragen en antwoorden
+    "letter",  # Kamerbrief of a minister or state secretary
+    "kamervragen",  # answers to one member's written questions
+    "fiche",  # BNC-fiche: the cabinet's assessment of a Commission proposal
 )
 CHANGE_CLASSES = (
     "unchanged",

@@ -119,3 +119,48 @@ def test_numbers_of_combined_markers() -> None:
     assert numbers("4 en 5") == {4, 5}
     assert numbers("2, 3 en 4") == {2, 3, 4}
     assert numbers("6 t/m 8") == {6, 7, 8}
+
+
+# --- Kamerbrief -------------------------------------------------------------------------------
+
+
+def test_ministry_letter_paragraphs_and_headings_are_the_cabinets() -> None:
+    stmts = parse_fixture("kamerbrief-ministerie-2025.txt")
+    assert [(s.kind, s.lines) for s in stmts] == [
+        ("paragraph", (23, 26)),
+        ("heading", (28, 28)),
+        ("paragraph", (30, 32)),
+        ("paragraph", (34, 36)),  # the page header "Datum/Ons kenmerk/Pagina" is dropped
+        ("heading", (42, 42)),
+        ("paragraph", (44, 47)),
+        ("paragraph", (49, 50)),
+    ]
+    assert {(s.role, s.speaker, s.party) for s in stmts} == {
+        ("cabinet", "Minister Van Oosten", "Minister van Justitie en Veiligheid")
+    }
+    assert stmts[5].section == "Standpunt van het kabinet"
+    assert stmts[0].footnotes == ("1 Kamerstuk 32317, nr. 986.",)
+    assert "CSAM-verordening" in stmts[0].text  # the line-end hyphen is a real one
+
+
+def test_open_data_rendering_of_a_letter() -> None:
+    stmts = parse_fixture("kamerbrief-opendata-2024.txt")
+    assert [(s.kind, s.lines) for s in stmts] == [
+        ("paragraph", (22, 23)),
+        ("paragraph", (25, 27)),
+        ("heading", (29, 29)),
+        ("paragraph", (31, 32)),
+    ]
+    assert stmts[0].speaker == "Minister Van Weel"
+    assert not any("Nummer:" in s.text or "Zoeken" in s.text for s in stmts)
+
+
+def test_letter_without_signatory_is_refused() -> None:
+    text = (FIXTURES / "kamerbrief-ministerie-2025.txt").read_text("utf-8")
+    unsigned = text.replace("De Minister van Justitie en Veiligheid,\n\nD.M. van Oosten\n", "")
+    with pytest.raises(LayoutError) as exc:
+        choose(unsigned, "brief.txt")
+    assert str(exc.value) == (
+        "brief.txt: looks like a Kamerbrief but no signatory closes it "
+        "(`De Minister van ...,` and a name)"
+    )

@@ -120,6 +120,7 @@ class Signatory:
     speaker: str
     office: str
     line: int  # 0-based index of the office line
+    end: int  # 0-based index of the name line
 
 
 def person(office_word: str, name: str) -> str:
@@ -148,20 +149,21 @@ def signatories(lines: Sequence[str], start: int = 0) -> list[Signatory]:
             m = _OFFICE_LINE.match(text, timeout=TIMEOUT) if text[:1] in "DdMmSs" else None
             if m is None:
                 continue
-            name = _name_after(lines, i + width)
-            if name is not None:
+            named = _name_after(lines, i + width)
+            if named is not None:
+                name, name_line = named
                 office_word = m.group("office")
                 office = office_word.capitalize()
                 if m.group("dept"):
                     office += f" {m.group('prep')} {' '.join(m.group('dept').split())}"
-                found.append(Signatory(person(office_word, name), office, i))
+                found.append(Signatory(person(office_word, name), office, i, name_line))
                 i += width - 1
                 break
         i += 1
     return found
 
 
-def _name_after(lines: Sequence[str], start: int) -> str | None:
+def _name_after(lines: Sequence[str], start: int) -> tuple[str, int] | None:
     seen = 0
     for k in range(start, min(start + 8, len(lines))):
         s = lines[k].strip()
@@ -170,7 +172,7 @@ def _name_after(lines: Sequence[str], start: int) -> str | None:
         seen += 1
         m = _NAME_LINE.match(s, timeout=TIMEOUT)
         if m and len(s) <= 60:
-            return m.group("name")
+            return m.group("name"), k
         if seen >= 2:
             return None
     return None
