@@ -164,3 +164,28 @@ def test_letter_without_signatory_is_refused() -> None:
         "brief.txt: looks like a Kamerbrief but no signatory closes it "
         "(`De Minister van ...,` and a name)"
     )
+
+
+# --- BNC-fiche --------------------------------------------------------------------------------
+
+
+def test_fiche_sections_are_the_cabinets() -> None:
+    stmts = parse_fixture("bnc-fiche-2022.txt")
+    # covering letter 1 paragraph; title, 4 sections, 11 subsections; 11 answers under them
+    assert sum(s.kind == "heading" for s in stmts) == 16
+    assert sum(s.kind == "paragraph" for s in stmts) == 12
+    assert {(s.role, s.speaker, s.party) for s in stmts} == {
+        ("cabinet", "Minister Hoekstra", "Minister van Buitenlandse Zaken")
+    }
+    assert stmts[0].lines == (8, 9)  # the covering letter, its signature left out
+    position = next(s for s in stmts if s.text.startswith("Het kabinet staat positief"))
+    assert position.lines == (50, 53)
+    assert position.section == "3. Nederlandse positie ten aanzien van het voorstel"
+    assert not any("Hoekstra" in s.text for s in stmts)
+
+
+def test_fiche_without_covering_letter() -> None:
+    text = (FIXTURES / "bnc-fiche-2022.txt").read_text("utf-8").split("\n")
+    stmts = parse_document(doc(), "\n".join(text[13:]))
+    assert stmts[0].text.startswith("Fiche 1: Verordening") and stmts[0].lines == (1, 1)
+    assert {s.speaker for s in stmts} == {"kabinet"}

@@ -53,18 +53,20 @@ def _registry() -> tuple[Layout, ...]:
         antwoord_inline,
         antwoord_line,
         debate,
+        fiche,
         kamervragen,
         letter,
         numbered_qa,
     )
 
     # Order breaks ties between equal scores: the more specific layout first. Scores: a
-    # Kamervragen answer 4, written consultations 3/2, a debate 1.5, a numbered
+    # Kamervragen answer 4, written consultations 3/2, a fiche 1.8, a debate 1.5, a numbered
     # list 1, a letter 0.9 (the covering letter of every other kind is a letter too).
     return (
         kamervragen.LAYOUT,
         antwoord_inline.LAYOUT,
         antwoord_line.LAYOUT,
+        fiche.LAYOUT,
         debate.LAYOUT,
         numbered_qa.LAYOUT,
         letter.LAYOUT,
