@@ -189,3 +189,33 @@ def test_fiche_without_covering_letter() -> None:
     stmts = parse_document(doc(), "\n".join(text[13:]))
     assert stmts[0].text.startswith("Fiche 1: Verordening") and stmts[0].lines == (1, 1)
     assert {s.speaker for s in stmts} == {"kabinet"}
+
+
+# --- debates with few turns -------------------------------------------------------------------
+
+
+def test_a_short_debate_excerpt() -> None:
+    stmts = parse_fixture("debat-fragment-2025.txt")
+    assert [(s.speaker, s.party, s.role, s.lines) for s in stmts] == [
+        ("Van Houwelingen", "FVD", "parliament", (14, 15)),
+        ("Minister Van Oosten", "Minister van Justitie en Veiligheid", "cabinet", (18, 19)),
+        ("Kathmann", "GroenLinks-PvdA", "parliament", (22, 23)),
+        ("Minister Van Oosten", "Minister van Justitie en Veiligheid", "cabinet", (26, 27)),
+    ]
+
+
+def test_turns_with_their_first_words_on_the_header_line() -> None:
+    text = (
+        "Verslag\n\n"
+        "De heer Van Houwelingen (FVD): Dank u wel, voorzitter. Steunt de minister\n"
+        "chatcontrole?\n\n"
+        "Minister Van Oosten: Nee, het kabinet steunt verplichte detectie niet.\n"
+        "De voorzitter: Dank u wel.\n"
+    )
+    stmts = parse_document(doc(), text)
+    assert [(s.speaker, s.role, s.lines) for s in stmts] == [
+        ("Van Houwelingen", "parliament", (3, 4)),
+        ("Minister Van Oosten", "cabinet", (6, 6)),
+        ("De voorzitter", "chair", (7, 7)),
+    ]
+    assert stmts[0].text == "Dank u wel, voorzitter. Steunt de minister chatcontrole?"

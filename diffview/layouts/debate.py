@@ -23,6 +23,17 @@ TURN = regex.compile(
     r"|(?P<office>Minister|Staatssecretaris)\s+(?P<minister>\p{Lu}[\p{L}'\- ]*?))\s*:\s*$",
     _M,
 )
+# The same headers with the turn's first words on their line: how a report reads when
+# copied from a web page. Used only when a text has fewer than two own-line headers, so the
+# seed reports (every header on its own line) read exactly as before.
+INLINE_TURN = regex.compile(
+    r"^\s*(?:(?P<title>De heer|Mevrouw)\s+(?P<name>\p{Lu}[\p{L}'\- ]*?)\s*\((?P<party>[^()]+)\)"
+    r"|(?P<chair>De voorzitter)"
+    r"|(?P<office>Minister|Staatssecretaris)\s+"
+    r"(?P<minister>\p{Lu}[\p{L}'\-]*(?: \p{L}[\p{L}'\-]*){0,3}?))"
+    r"\s*:\s+(?P<rest>\p{Lu}.*)$",
+    _M,
+)
 _CLOSING = regex.compile(r"^Sluiting\s+\d{1,2}[.:]\d{2}\s+uur\.?$")
 _MINISTER_OFFICE = regex.compile(
     r"(?:de heer|mevrouw)\s+([\p{L}'\- ]+?),\s+(minister|staatssecretaris)\s+(van|voor)\s+"
@@ -31,8 +42,9 @@ _MINISTER_OFFICE = regex.compile(
 
 
 def detect(text: str) -> Detection:
-    turns = TURN.findall(text, timeout=TIMEOUT)
-    n = len(turns)
+    n = len(TURN.findall(text, timeout=TIMEOUT))
+    if n < 2:
+        n = max(n, len(INLINE_TURN.findall(text, timeout=TIMEOUT)))
     if n >= 2:
         return Detection(1.5, (f"{n} speaker turns",))
     if n == 1:
@@ -43,7 +55,9 @@ def detect(text: str) -> Detection:
 
 
 def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
-    scan = scan_source("\n".join(lines))
+    text = "\n".join(lines)
+    scan = scan_source(text)
+    inline = len(TURN.findall(text, timeout=TIMEOUT)) < 2
     build = Builder(doc, scan)
     preamble: list[str] = []
     turn: tuple[regex.Match[str], Lines] | None = None
@@ -56,9 +70,13 @@ def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
     for n, raw in scan.text_lines():
         s = raw.strip()
         m = TURN.match(s, timeout=TIMEOUT)
+        m_inline = INLINE_TURN.match(s, timeout=TIMEOUT) if inline and not m else None
         if m:
             close()
             turn = (m, [])
+        elif m_inline:
+            close()
+            turn = (m_inline, [(n, m_inline.group("rest"))])
         elif _CLOSING.match(s, timeout=TIMEOUT):
             close()
             turn = None
