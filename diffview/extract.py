@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from diffview.sources import load_source
+from diffview.sources import decode_source, read_bytes
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,19 @@ class Loaded:
 def load_document(path: Path) -> Loaded:
     """Read `path`; refuse (one `InputError` line naming it) what cannot be read faithfully."""
     path = Path(path)
-    data, text = load_source(path)
-    return Loaded(data, text)
+    raw = read_bytes(path)
+    if b"%PDF-" in raw[:1024] or path.suffix.lower() == ".pdf":
+        from diffview.pdftext import extract_pdf_text
+
+        text = extract_pdf_text(path, raw)
+        return _extracted(path, raw, text, "pdf")
+    return Loaded(raw, decode_source(path, raw))
+
+
+def _extracted(path: Path, raw: bytes, text: str, original: str) -> Loaded:
+    """Stored bytes of an extraction: UTF-8 text decoded back under the text rules."""
+    data = text.encode("utf-8")
+    return Loaded(data, decode_source(path, data), original, sha256(raw))
 
 
 def sha256(data: bytes) -> str:
