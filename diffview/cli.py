@@ -307,9 +307,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "ingest", "add a document to the corpus and the store", cmd_ingest)
     p.add_argument("file")
-    p.add_argument("--date", required=True, help="YYYY-MM-DD (or YYYY-MM)")
+    p.add_argument("--date", help="YYYY-MM-DD (or YYYY-MM); default: the date the text states")
     p.add_argument("--title")
-    p.add_argument("--kind", help="written-consultation, answers, debate-report, ...")
+    p.add_argument(
+        "--kind", help="written-consultation, answers, debate-report, letter, kamervragen, ..."
+    )
     p.add_argument("--id", help="document id (default: next free number)")
     p.add_argument("--round", help="round it belongs to, e.g. 2026-03 (default: its month)")
     p.add_argument("--answers", help="id of the document it answers or revises")

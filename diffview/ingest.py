@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
-from diffview.errors import InputError, StoreError
+from diffview.errors import InputError, LayoutError, StoreError
+from diffview.extract import Loaded, load_document
 from diffview.lock import store_lock
 from diffview.manifest import (
     DOC_KINDS,
+    KAMERSTUK_RE,
     check_answers,
     check_id,
     check_kind,
@@ -28,23 +31,45 @@ from diffview.manifest import (
     write_manifest_candidate,
     write_temp_beside,
 )
+from diffview.metadata import text_facts
 from diffview.model import Document, Statement
 from diffview.sources import load_source
 from diffview.store import Store, build_store, default_store_path
 
-_KIND_HINTS = (
+_KIND_HINTS = (  # first match in the first 60 lines wins
     (re.compile(r"verslag van een commissiedebat", re.I), "debate-report"),
     (re.compile(r"lijst van vragen en antwoorden", re.I), "questions-and-answers"),
+    (re.compile(r"\bBNC-fiche\b|^\s*Fiche(?: \d{1,2})?\s*:", re.I | re.M), "fiche"),
     (re.compile(r"schriftelijk overleg", re.I), "written-consultation"),
+    (
+        re.compile(
+            r"antwoord(?:en)? op (?:de )?(?:kamer)?vragen (?:van )?(?:het lid|de leden)"
+            r"|\bkamervragen\b|vragen van (?:het lid|de leden)|aanhangsel van de handelingen",
+            re.I,
+        ),
+        "kamervragen",
+    ),
     (re.compile(r"beantwoording|antwoorden op", re.I), "answers"),
+    (
+        re.compile(r"^\s*Kamerbrief\b|geannoteerde agenda|^\s*Geachte voorzitter", re.I | re.M),
+        "letter",
+    ),
 )
+# The layout, where it settles the kind (a written consultation may hold answers or not).
+_LAYOUT_KINDS = {
+    "kamervragen": "kamervragen",
+    "fiche": "fiche",
+    "letter": "letter",
+    "debate": "debate-report",
+    "numbered-qa": "questions-and-answers",
+}
 
 
 def ingest(
     file: Path,
     versions_dir: Path,
     store_path: Path | None = None,
-    date: str = "",
+    date: str | None = None,  # None: the date the text states
     title: str | None = None,
     kind: str | None = None,
     doc_id: str | None = None,
@@ -62,14 +87,14 @@ def ingest(
     file = Path(file)
     versions_dir = Path(versions_dir)
     store_path = Path(store_path or default_store_path())
-    data, text = load_source(file)
+    loaded = load_document(file)
+    data, text = loaded.data, loaded.text
     with store_lock(store_path):
         docs, _ = load_manifest_with_rounds(versions_dir)
         doc = _new_document(
             file,
             versions_dir,
-            data,
-            text,
+            loaded,
             docs,
             date,
             title,
@@ -81,7 +106,9 @@ def ingest(
         )
         if (versions_dir / doc.source).exists():
             raise InputError(versions_dir / doc.source, "already exists; not overwriting it")
-        _parse(file, doc, text)
+        statements = _parse(file, doc, text)
+        facts = text_facts(text, statements, doc.kind)
+        doc = replace(doc, minister=facts.minister, member=facts.member)
         _check_store_matches(store_path, versions_dir, docs)
         _commit(versions_dir, store_path, doc, data)
     return doc
@@ -90,10 +117,9 @@ def ingest(
 def _new_document(
     file: Path,
     versions_dir: Path,
-    data: bytes,
-    text: str,
+    loaded: Loaded,
     docs: list[Document],
-    date: str,
+    date: str | None,
     title: str | None,
     kind: str | None,
     doc_id: str | None,
@@ -101,8 +127,17 @@ def _new_document(
     answers: str | None,
     short_title: str | None,
 ) -> Document:
-    """Validate every piece of metadata; errors name the file being ingested."""
+    """Validate every piece of metadata; errors name the file being ingested. What the user
+    passes wins over what the text says about itself (`diffview.metadata`)."""
+    data, text = loaded.data, loaded.text
     _refuse_duplicate(file, text, versions_dir, docs)
+    facts = text_facts(text)
+    if date is None:
+        if facts.date is None:
+            raise InputError(
+                file, "no date in the text (ontvangen, Vastgesteld, Datum ...); pass --date"
+            )
+        date = facts.date.isoformat()
     try:
         day, precision = parse_user_date(date or "")
     except ValueError:
@@ -132,8 +167,12 @@ def _new_document(
         date=day,
         date_precision=precision,
         round=the_round,
-        kamerstukken=(),
+        kamerstukken=tuple(k for k in facts.kamerstukken if KAMERSTUK_RE.match(k)),
         answers=the_answers,
+        numbers=facts.numbers,
+        text_dates=facts.date_strings(),
+        original=loaded.original,
+        original_sha256=loaded.original_sha256,
     )
 
 
@@ -165,6 +204,15 @@ def _shorten(title: str, limit: int = 48) -> str:
 
 
 def _guess_kind(text: str) -> str:
+    """The kind the layout implies, else the first hint in the head of the text."""
+    from diffview.layouts import choose
+
+    try:
+        layout = choose(text).name
+    except LayoutError:
+        layout = ""
+    if layout in _LAYOUT_KINDS:
+        return _LAYOUT_KINDS[layout]
     head = "\n".join(text.splitlines()[:60])
     for pattern, kind in _KIND_HINTS:
         if pattern.search(head):

@@ -30,7 +30,20 @@ SOURCE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\Z")
 KAMERSTUK_RE = re.compile(r"\d{4,6}(?: nr\. \d{1,5})?\Z")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _FIELDS = ("id", "source", "title", "short_title", "kind", "date", "date_precision", "round")
-_OPTIONAL = ("kamerstukken", "answers")
+_OPTIONAL = (
+    "kamerstukken",
+    "answers",
+    "numbers",
+    "text_dates",
+    "minister",
+    "member",
+    "original",
+    "original_sha256",
+)
+NUMBER_RE = re.compile(r"20\d{2}[DZ]\d{4,6}\Z")
+TEXT_DATE_RE = re.compile(r"[a-z][a-z-]{1,20} \d{4}-\d{2}-\d{2}\Z")
+SHA256_RE = re.compile(r"[0-9a-f]{64}\Z")
+ORIGINALS = ("pdf", "xml")
 
 
 def manifest_path(versions_dir: Path) -> Path:
@@ -126,6 +139,12 @@ def _parse_entry(path: Path, entry: Any, line: int | None) -> Document:
             round=check_round(entry["round"]),
             kamerstukken=check_kamerstukken(entry.get("kamerstukken", [])),
             answers=check_answers(entry.get("answers")),
+            numbers=_check_list(entry.get("numbers", []), "numbers", NUMBER_RE),
+            text_dates=_check_list(entry.get("text_dates", []), "text_dates", TEXT_DATE_RE),
+            minister=_check_name(entry.get("minister"), "minister"),
+            member=_check_name(entry.get("member"), "member"),
+            original=_check_original(entry.get("original")),
+            original_sha256=_check_sha(entry.get("original_sha256")),
         )
     except ValueError as exc:
         raise InputError(path, f"{where}{exc}", line) from None
@@ -183,6 +202,35 @@ def check_kamerstukken(value: Any) -> tuple[str, ...]:
         if not KAMERSTUK_RE.match(item):
             raise ValueError(f"kamerstuk must look like '32317 nr. 904' or '32317', got {item!r}")
     return tuple(value)
+
+
+def _check_list(value: Any, name: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{name} must be a list of strings")
+    for item in value:
+        if not pattern.match(item):
+            raise ValueError(f"{name}: unexpected item {item!r}")
+    return tuple(value)
+
+
+def _check_name(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string")
+    return check_title(value, name)
+
+
+def _check_original(value: Any) -> str | None:
+    if value is not None and value not in ORIGINALS:
+        raise ValueError(f"original must be one of {', '.join(ORIGINALS)}, got {value!r}")
+    return value
+
+
+def _check_sha(value: Any) -> str | None:
+    if value is not None and (not isinstance(value, str) or not SHA256_RE.match(value)):
+        raise ValueError("original_sha256 must be 64 lowercase hex digits")
+    return value
 
 
 def check_answers(value: Any) -> str | None:
@@ -330,6 +378,18 @@ def _render_entry(doc: Document) -> str:
     ]
     if doc.answers:
         items.append(("answers", toml_string(doc.answers)))
+    # Facts from the text only when there are any, so older entries render as before.
+    for key, values in (("numbers", doc.numbers), ("text_dates", doc.text_dates)):
+        if values:
+            items.append((key, "[" + ", ".join(toml_string(v) for v in values) + "]"))
+    for key, value in (
+        ("minister", doc.minister),
+        ("member", doc.member),
+        ("original", doc.original),
+        ("original_sha256", doc.original_sha256),
+    ):
+        if value is not None:
+            items.append((key, toml_string(value)))
     return "[[document]]\n" + "".join(f"{k} = {v}\n" for k, v in items) + "\n"
 
 

@@ -13,12 +13,15 @@ from functools import cached_property
 from typing import Literal, get_args
 
 ROLES = ("parliament", "cabinet", "chair")
-KINDS = ("question", "answer", "turn")
+KINDS = ("question", "answer", "turn", "paragraph", "heading")  # the last two: letters, fiches
 DOC_KINDS = (
     "written-consultation",  # verslag schriftelijk overleg (questions, maybe answers)
     "answers",  # letter answering a written consultation
     "debate-report",  # verslag commissiedebat
     "questions-and-answers",  # lijst van vragen en antwoorden
+    "letter",  # Kamerbrief of a minister or state secretary
+    "kamervragen",  # answers to one member's written questions
+    "fiche",  # BNC-fiche: the cabinet's assessment of a Commission proposal
 )
 # What the cabinet holds on a sub-issue in a round (positions.py); silence is no stance at all.
 Stance = Literal["supports", "supports-conditionally", "abstains", "opposes", "undecided"]
@@ -49,6 +52,13 @@ class Document:
     round: str  # the version of a position this document belongs to, e.g. "2023-10"
     kamerstukken: tuple[str, ...] = ()  # normalised references, e.g. ("32317 nr. 904",)
     answers: str | None = None  # id of the document this one answers or revises
+    # What the text says about itself (diffview.metadata), recorded at ingest:
+    numbers: tuple[str, ...] = ()  # Kamervragen / document numbers, "2025Z19876"
+    text_dates: tuple[str, ...] = ()  # the dates the text states, "ontvangen 2025-11-21"
+    minister: str | None = None  # who answers or signs, "Minister Van Oosten"
+    member: str | None = None  # who asks (Kamervragen), "Kathmann (GroenLinks-PvdA)"
+    original: str | None = None  # "pdf" | "xml": the file the stored text was extracted from
+    original_sha256: str | None = None  # sha256 of that file's bytes
 
 
 @dataclass(frozen=True)

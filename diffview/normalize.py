@@ -295,7 +295,7 @@ def same_term(a: str, b: str) -> bool:
 def _references(n: int) -> regex.Pattern[str]:
     """A footnote marker `n` glued to a word or after punctuation: `Brussel1.`, `af. 2`."""
     return regex.compile(
-        rf"(?:(?<=[\p{{L}}\p{{Pe}}'\"’”%])|(?<=[.,;:)](?:\s)?)){n}(?!\d)(?![.,]\d)"
+        rf"(?:(?<=[\p{{L}}\p{{Pe}}'\"’”%?])|(?<=[.,;:)](?:\s)?)){n}(?!\d)(?![.,]\d)"
     )
 
 

@@ -35,6 +35,11 @@ def load_source(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, str]:
     return data, decode_source(path, data)
 
 
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of `path` under the same checks (exists, regular file, size limit)."""
+    return _read_bounded(Path(path), max_bytes)
+
+
 def decode_source(path: str | Path, data: bytes) -> str:
     """Decode bytes already read (e.g. a blob from the store) with the same strict rules."""
     if not data.strip():

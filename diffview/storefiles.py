@@ -26,7 +26,17 @@ STORE_FORMAT = 1
 # --- serialisation of the model --------------------------------------------------------------
 
 
+_TEXT_FACTS = ("numbers", "text_dates", "minister", "member", "original", "original_sha256")
+
+
 def document_to_dict(doc: Document) -> dict[str, Any]:
+    """The manifest entry; facts from the text only when set, so that the commit ids of
+    documents without them stay what they were."""
+    extra: dict[str, Any] = {}
+    for key in _TEXT_FACTS:
+        value = getattr(doc, key)
+        if value:
+            extra[key] = list(value) if isinstance(value, tuple) else value
     return {
         "id": doc.id,
         "source": doc.source,
@@ -38,6 +48,7 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
         "round": doc.round,
         "kamerstukken": list(doc.kamerstukken),
         "answers": doc.answers,
+        **extra,
     }
 
 
@@ -53,6 +64,12 @@ def document_from_dict(d: Mapping[str, Any]) -> Document:
         round=d["round"],
         kamerstukken=tuple(d.get("kamerstukken", ())),
         answers=d.get("answers"),
+        numbers=tuple(d.get("numbers", ())),
+        text_dates=tuple(d.get("text_dates", ())),
+        minister=d.get("minister"),
+        member=d.get("member"),
+        original=d.get("original"),
+        original_sha256=d.get("original_sha256"),
     )
 
 
