@@ -483,8 +483,14 @@ def build_store(
     *,
     locked: bool = False,
 ) -> BuildReport:
-    """Parse `versions_dir` (manifest + sources) and bring the store up to date;
-    `locked=True` when the caller already holds the store lock (ingest)."""
+    """Parse `versions_dir` (manifest + sources) and bring the store up to date, all under
+    the store lock; `locked=True` when the caller already holds it (ingest)."""
+    if not locked:
+        # The corpus is read under the lock: a plan made from versions/ as it was before a
+        # concurrent ingest finished would rewrite the store without that document.
+        path = Path(store_path or default_store_path()).expanduser().absolute()
+        with store_lock(path):
+            return build_store(versions_dir, path, progress, locked=True)
     from diffview.corpus import load_corpus
 
     versions_dir = Path(versions_dir)
@@ -497,7 +503,7 @@ def build_store(
         corpus.sources,
         corpus.labels,
         progress=progress,
-        locked=locked,
+        locked=True,
     )
 
 
