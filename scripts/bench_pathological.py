@@ -48,6 +48,16 @@ def sweep_compare(sizes: list[int]) -> None:
         dt = time.perf_counter() - t
         counts = {k: v for k, v in c.class_counts.items() if v and k != "unchanged"}
         print(f"compare identical lines, one changed  N={n:>7}  {dt:8.3f} s  {counts}")
+    for n in sizes:
+        lines = ["Zin een over het detectiebevel.", "Zin twee over encryptie."] * (n // 2)
+        changed = list(lines)
+        changed[n // 2] = "Een heel andere zin over vis."
+        del changed[n // 3]
+        t = time.perf_counter()
+        c = compare_texts("\n\n".join(lines), "\n\n".join(changed))
+        dt = time.perf_counter() - t
+        counts = {k: v for k, v in c.class_counts.items() if v and k != "unchanged"}
+        print(f"compare A/B alternating, 1 del + 1 new N={n:>7}  {dt:8.3f} s  {counts}")
 
 
 def main(argv: list[str]) -> None:
