@@ -9,17 +9,19 @@ plain `git log`, `git show` and `git diff round-2023-10 round-2024-10 -- topics/
   sources always give the same commit ids, and "nothing changed" is a comparison of refs.
 * **Speed.** Objects are planned (hashed) in memory, so "unchanged" costs no write, then
   stored as loose objects through gitdb, GitPython's object database; no index, no `git
-  commit`, no hooks. Three `git` processes per build remain: `git init` (`Repo.init`), one
-  atomic `update-ref --stdin` transaction (GitPython has no compare-and-swap) and
-  `read-tree -u --reset` for the worktree (GitPython's `head.reset` runs `git reset --hard`,
-  which also writes ORIG_HEAD).
+  commit`, no hooks. Two `git` processes per build remain: `git init` and one atomic
+  `update-ref --stdin` transaction (GitPython has no compare-and-swap). The work tree and
+  index are written in Python (worktree.py).
 * **Readable diffs.** The markdown files hold one sentence per line, and `.gitattributes`
   selects git's markdown diff driver, so `git diff`/`git log -p` show changed sentences
   under the heading of their statement.
 * **Safety.** A rebuild writes a new repository beside the old one and swaps directories;
   appending a document writes objects and moves refs in one compare-and-swap transaction.
-  Both hold a lock file. Hooks and fsmonitor are disabled on every git call and in the
-  store's config. Ref names are validated; document text never reaches a git command line.
+  Both hold a lock file, and build reads versions/ only under it. The store's own config is
+  untrusted: no work-tree command runs on it (no filter, `core.worktree` or fsmonitor can
+  apply), and every git process gets no system/global config, no caller GIT_* variables and
+  `-c` overrides for every program hook. Ref names are validated; document text never
+  reaches a git command line.
 
 What the files and messages say is `storefiles.py`; the lock is `lock.py`. This module plans
 the objects, writes them and moves the refs, and reads the store back.
@@ -65,19 +67,28 @@ from diffview.storefiles import (
 BRANCH = "refs/heads/main"
 AUTHOR = b"diffview <diffview@localhost>"
 MARKER_KEY = ("diffview", "store")
-# Every git invocation: no hooks (also overrides a global core.hooksPath), no fsmonitor
-# program, no pager, no prompts. Command-line config beats global and local config.
-GIT_SAFE_OPTS = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
-# (the store's own config also sets core.logAllRefUpdates=false: no reflogs, whose
-# timestamps would make a rolled-back store differ from the original)
-_GIT_ENV_DROP = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_NAMESPACE",
-    "GIT_COMMON_DIR",
+# Every git invocation (only `init` and `update-ref` remain): no system or global config
+# (environment, see `_git_env`), and command-line config, which beats the store's own
+# `.git/config`, for every key that could name a program or another directory. Those two
+# commands read none of them today; the overrides keep it so if git changes. No reflogs
+# either: their timestamps would make a rolled-back store differ from the original.
+GIT_SAFE_OPTS = tuple(
+    arg
+    for kv in (
+        "core.hooksPath=/dev/null",
+        "core.fsmonitor=false",
+        "core.pager=cat",
+        "core.sshCommand=false",
+        "core.askPass=",
+        "core.editor=false",
+        "core.logAllRefUpdates=false",
+        "credential.helper=",
+        "diff.external=",
+        "gpg.program=false",
+        "gc.auto=0",
+        "maintenance.auto=false",
+    )
+    for arg in ("-c", kv)
 )
 TOPIC_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 DOC_ID_RE = re.compile(r"\d{3}\Z")
@@ -319,16 +330,31 @@ def _cabinet_on(
 
 
 def _git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", LC_ALL="C")
-    return env
+    """The caller's environment without any GIT_* variable (a caller inside a git hook has
+    GIT_DIR, GIT_CONFIG_PARAMETERS, ...), without system and global config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return env | _GIT_FIXED_ENV
+
+
+_GIT_FIXED_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_ATTR_NOSYSTEM": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_PAGER": "cat",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "LC_ALL": "C",
+}
 
 
 def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Run git with constant arguments only (callers never pass document-derived strings;
-    ref names arrive on stdin after `check_ref_name`)."""
-    cmd = ["git", *GIT_SAFE_OPTS, "-C", str(repo), *args]
-    proc = subprocess.run(cmd, input=stdin, capture_output=True, env=_git_env(), check=False)
+    ref names arrive on stdin after `check_ref_name`), on the store's own git directory."""
+    git_dir = ["--git-dir", str(repo / ".git")] if args[0] != "init" else []
+    cmd = ["git", *GIT_SAFE_OPTS, *git_dir, *args]
+    proc = subprocess.run(
+        cmd, input=stdin, capture_output=True, env=_git_env(), check=False, cwd=repo.parent
+    )
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise StoreError(f"git {args[0]} failed in {repo}: {err[-1] if err else 'no message'}")
@@ -344,31 +370,36 @@ def _refuse_redirecting_env() -> None:
 
 
 def _open_repo(path: Path) -> Any:
-    """The store's repository, for writing, through GitPython."""
+    """The store's repository, for writing, through GitPython (see `_safe_repo`)."""
+    _refuse_redirecting_env()
+    return _safe_repo(path)
+
+
+def _safe_repo(path: Path) -> Any:
+    """A GitPython `Repo` whose git processes (`cat-file` reading objects) get the same
+    sanitized environment and `-c` overrides as `_git`: the caller's GIT_* variables
+    blanked, no system or global config."""
     from git import Repo
 
-    _refuse_redirecting_env()
-    return Repo(path)
+    repo = Repo(path)
+    mine = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY")  # refused or pinned
+    blank = {k: "" for k in os.environ if k.startswith("GIT_") and k not in mine}
+    pinned = {"GIT_WORK_TREE": str(path), "GIT_INDEX_FILE": str(Path(path, ".git", "index"))}
+    repo.git.update_environment(**(blank | pinned | _GIT_FIXED_ENV))
+    repo.git.set_persistent_git_options(c=list(GIT_SAFE_OPTS[1::2]))
+    return repo
 
 
 def _init_repo(path: Path) -> Any:
     """A fresh non-bare repository, no templates (no sample hooks), hooks disabled, marked."""
-    from git import Repo
-
     _refuse_redirecting_env()
     git_dir = path / ".git"
-    # `--template=` is on GitPython's unsafe list because a template can install hooks; an
-    # empty one installs nothing, which is the point. The env pins git init to `path` even
-    # when the caller runs inside a git hook with $GIT_DIR / $GIT_WORK_TREE set.
-    repo = Repo.init(
-        path,
-        mkdir=True,
-        allow_unsafe_options=True,
-        template="",
-        initial_branch=BRANCH.removeprefix("refs/heads/"),
-        quiet=True,
-        env={"GIT_DIR": str(git_dir), "GIT_WORK_TREE": str(path)},
-    )
+    path.mkdir(parents=True)
+    # An empty template installs no sample hooks; `_git` drops $GIT_DIR / $GIT_WORK_TREE
+    # (set when the caller runs inside a git hook) and any global init.templateDir.
+    branch = BRANCH.removeprefix("refs/heads/")
+    _git(path, "init", "--quiet", "--template=", f"--initial-branch={branch}", str(path))
+    repo = _open_repo(path)
     with repo.config_writer("repository") as cfg:
         cfg.set_value("core", "hooksPath", "/dev/null")
         cfg.set_value("core", "fsmonitor", "false")
@@ -437,8 +468,17 @@ def _update_refs(repo_path: Path, new: Mapping[str, str], old: Mapping[str, str]
 
 
 def _checkout(repo_path: Path) -> None:
-    """Make the worktree and index match HEAD (the store is generated: local edits go)."""
-    _git(repo_path, "read-tree", "-u", "--reset", "HEAD")
+    """Make the worktree and index match the branch (the store is generated: local edits
+    go), in Python from the object database: `git read-tree -u` would honour filters and
+    `core.worktree` from the store's own config (see worktree.py)."""
+    from diffview.worktree import commit_tree_files, write_worktree
+
+    with _open_repo(repo_path) as repo:
+        head = _read_refs(repo_path).get(BRANCH)
+        if head is None:
+            raise StoreError(f"{repo_path}: no {BRANCH}")
+        files = commit_tree_files(repo.odb, head)
+    write_worktree(repo_path, files)
 
 
 def _is_store(path: Path) -> bool:
@@ -483,8 +523,14 @@ def build_store(
     *,
     locked: bool = False,
 ) -> BuildReport:
-    """Parse `versions_dir` (manifest + sources) and bring the store up to date;
-    `locked=True` when the caller already holds the store lock (ingest)."""
+    """Parse `versions_dir` (manifest + sources) and bring the store up to date, all under
+    the store lock; `locked=True` when the caller already holds it (ingest)."""
+    if not locked:
+        # The corpus is read under the lock: a plan made from versions/ as it was before a
+        # concurrent ingest finished would rewrite the store without that document.
+        path = Path(store_path or default_store_path()).expanduser().absolute()
+        with store_lock(path):
+            return build_store(versions_dir, path, progress, locked=True)
     from diffview.corpus import load_corpus
 
     versions_dir = Path(versions_dir)
@@ -497,7 +543,7 @@ def build_store(
         corpus.sources,
         corpus.labels,
         progress=progress,
-        locked=locked,
+        locked=True,
     )
 
 
@@ -564,7 +610,7 @@ def _append(plan: Plan, store_path: Path, old: Mapping[str, str]) -> int:
         if moved:
             with suppress(StoreError):
                 _update_refs(store_path, old, plan.refs)
-                _git(store_path, "read-tree", "-u", "--reset", "HEAD")
+                _checkout(store_path)
         for path in written:
             with suppress(OSError):
                 path.unlink()
@@ -652,12 +698,11 @@ class Store:
             raise StoreError(f"no store at {path}; run `diffview build` first")
         if not _is_store(path):
             raise StoreError(f"{path} is not a diffview store (no diffview.store=1 in its config)")
-        from git import Repo
         from git.exc import GitError
         from gitdb.exc import BadName, BadObject
 
         try:
-            repo = Repo(path)
+            repo = _safe_repo(path)
             head = repo.commit(BRANCH)
             (head.tree / "manifest.json").data_stream.read()
         except (GitError, BadName, BadObject, KeyError, ValueError, OSError) as exc:

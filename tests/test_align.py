@@ -112,3 +112,32 @@ def test_duplicates_pair_in_order() -> None:
     a = ["Zelfde zin.", "Andere zin hier.", "Zelfde zin."]
     links = align(a, a)
     assert [(lk.left, lk.right) for lk in links] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+
+
+def _odd(links: list[Link]) -> list[Link]:
+    return [lk for lk in links if not lk.exact or lk.moved]
+
+
+def test_one_edit_among_identical_sentences_stays_in_place() -> None:
+    """2,000 identical sentences, one changed: a change at its place, not a move (difflib's
+    longest block first paired the edited one with the last copy); bounded work at 100,000."""
+    for n in (2_000, 100_000):
+        a = ["Het kabinet steunt het voorstel niet."] * n
+        b = list(a)
+        b[n // 2] = "Het kabinet steunt het voorstel van de Commissie niet."
+        odd = _odd(align(a, b))
+        assert [(lk.kind, lk.left, lk.right, lk.moved) for lk in odd] == [
+            ("pair", (n // 2,), (n // 2,), False)
+        ]
+
+
+def test_repetitive_text_with_a_deletion_is_not_a_cascade_of_moves() -> None:
+    """Two alternating sentences, one deleted and one replaced: three units, no moves."""
+    n = 4_000
+    a = ["Zin een over het detectiebevel.", "Zin twee over encryptie."] * (n // 2)
+    b = list(a)
+    b[n // 2] = "Een heel andere zin over vis."
+    del b[n // 3]
+    odd = _odd(align(a, b))
+    assert sorted(lk.kind for lk in odd) == ["added", "removed", "removed"]
+    assert not any(lk.moved for lk in odd)

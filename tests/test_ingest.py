@@ -165,3 +165,86 @@ def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) ->
     doc = ingest(new, versions_copy, tmp_path / "store", date="2026-03-20",
                  kind="written-consultation", title="Later")  # fmt: skip
     assert doc.id == "005" and doc.round == "2026-03"
+
+
+def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run `first` in a thread until it reaches `hook` (a function of diffview.corpus or
+    diffview.ingest), then run `second`, and let `first` go on only once `second` has either
+    finished or is waiting for the store lock: a forced interleaving, no sleeps."""
+    import threading
+
+    from diffview import lock as lock_mod
+
+    reached, go = threading.Event(), threading.Event()
+    owner = threading.current_thread()
+    module, name = hook.rsplit(".", 1)
+    target = __import__(module, fromlist=[name])
+    original = getattr(target, name)
+    check_stale = lock_mod._check_stale
+
+    def hooked(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if threading.current_thread() is not owner and not reached.is_set():
+            reached.set()
+            go.wait()
+        return result
+
+    def waiting(path: Path) -> None:  # called while a run waits for the held lock
+        if threading.current_thread() is owner:
+            go.set()
+        check_stale(path)
+
+    monkeypatch.setattr(target, name, hooked)
+    monkeypatch.setattr(lock_mod, "_check_stale", waiting)
+    errors: list[BaseException] = []
+
+    def run_first() -> None:
+        try:
+            first()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
+            errors.append(exc)
+        finally:
+            reached.set()
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    reached.wait()
+    try:
+        second()
+    finally:
+        go.set()
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+@pytest.mark.parametrize("build_first", [True, False], ids=["build-reads-first", "ingest-first"])
+def test_concurrent_build_never_undoes_an_ingest(
+    setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, build_first: bool
+) -> None:
+    """Build and ingest raced in N rounds, each interleaving forced: the build reads the
+    corpus, then an ingest runs (or an ingest is half-way when a build starts). Every
+    ingested document must be in versions/ and in the store at the end of its round."""
+    from diffview.ingest import ingest
+    from diffview.store import build_store
+
+    versions, store, _ = setup
+    for n in range(3):
+        new = tmp_path / f"race{n}.txt"
+        new.write_text(NEW + f"Ronde {n}.\n")
+
+        def do_build() -> None:
+            build_store(versions, store)
+
+        def do_ingest(new: Path = new, n: int = n) -> None:
+            ingest(new, versions, store, date=f"2026-05-0{n + 1}", kind="answers", title="R")
+
+        with monkeypatch.context() as m:
+            if build_first:
+                _race(do_build, do_ingest, hook="diffview.corpus.load_corpus", monkeypatch=m)
+            else:
+                _race(do_ingest, do_build, hook="diffview.ingest._parse", monkeypatch=m)
+        ids = [d.id for d in load_manifest(versions)]
+        assert ids[-1] == f"{5 + n:03d}"
+        assert len(git(store, "rev-list", "HEAD").split()) == 6 + n
+        assert f"doc-{5 + n:03d}" in git(store, "tag").split()

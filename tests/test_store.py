@@ -245,6 +245,7 @@ def test_append_moves_refs_by_compare_and_swap(tmp_path: Path, corpus) -> None:
     report = write_store(docs, stmts, path, sources, labels)
     assert report.action == "appended"
     assert report.commits[:4] == first.commits
+    assert git(path, "status", "--porcelain") == ""  # work tree and index written in Python
     assert git(path, "rev-parse", "HEAD~1").strip() == first.head
     # a writer that read an old HEAD cannot move the ref
     plan = plan_store(docs[:4], [s for s in stmts if s.doc != "004"], sources, labels)
@@ -477,3 +478,53 @@ def test_build_bundled_corpus(tmp_path: Path, versions_dir: Path) -> None:
         lines = [md_escape(stmt.text[a:b]) for a, b in split_sentences(stmt.text)]
         start = md.index(lines[0])
         assert [x for x in md[start:] if x][: len(lines)] == lines  # blank = paragraph
+
+
+def test_hostile_store_config_runs_nothing_and_writes_only_inside(
+    tmp_path: Path, corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store whose own .git/config names programs (filters, fsmonitor, pager, ssh, diff,
+    hooks) and another work tree, plus a symlink planted in its work tree: appending to it,
+    reading it and rebuilding it run none of them and write nothing outside the store."""
+    docs, stmts, sources, labels = corpus
+    path = tmp_path / "store"
+    write_store(docs[:4], [s for s in stmts if s.doc != "004"], path, sources, labels)
+    marker, elsewhere = tmp_path / "ran", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    evil = tmp_path / "evil.sh"
+    evil.write_text(f'#!/bin/sh\necho "$0 $*" >> {marker}\ncat\n')
+    evil.chmod(0o755)
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    for name in ("reference-transaction", "post-checkout", "post-index-change", "pre-commit"):
+        (hooks / name).symlink_to(evil)
+    with (path / ".git" / "config").open("a") as cfg:
+        cfg.write(
+            f"[core]\n\tworktree = {elsewhere}\n\tfsmonitor = {evil}\n\tpager = {evil}\n"
+            f"\tsshCommand = {evil}\n\thooksPath = {hooks}\n\teditor = {evil}\n"
+            f'[filter "evil"]\n\tsmudge = {evil}\n\tclean = {evil}\n\tprocess = {evil}\n'
+            f'[diff "evil"]\n\ttextconv = {evil}\n[diff]\n\texternal = {evil}\n'
+            f"[credential]\n\thelper = {evil}\n[gpg]\n\tprogram = {evil}\n"
+        )
+    (path / ".git" / "info").mkdir(exist_ok=True)
+    (path / ".git" / "info" / "attributes").write_text("* filter=evil diff=evil\n")
+    # a symlink where the store keeps a directory must not redirect a write
+    (elsewhere / "topics").mkdir()
+    os.rename(path / "topics", tmp_path / "old-topics")
+    (path / "topics").symlink_to(elsewhere / "topics")
+    monkeypatch.setenv("GIT_CONFIG_PARAMETERS", f"'core.pager={evil}'")
+
+    assert write_store(docs, stmts, path, sources, labels).action == "appended"
+    with Store.open(path) as st:
+        assert st.topic_statements("derogation", "latest")
+        assert st.source_lines("004", 1, 2)
+    assert not marker.exists()
+    assert [p.name for p in elsewhere.rglob("*")] == ["topics"]
+    assert (path / "topics").is_dir() and not (path / "topics").is_symlink()
+    assert (path / "topics" / "derogation.md").is_file()
+    assert (path / "documents" / "004.md").is_file()
+    changed = [*stmts[:-1], Statement(**{**stmts[-1].__dict__, "text": "other"})]
+    assert write_store(docs, changed, path, sources, labels).action == "rebuilt"
+    assert not marker.exists() and [p.name for p in elsewhere.rglob("*")] == ["topics"]
+    monkeypatch.delenv("GIT_CONFIG_PARAMETERS")
+    assert git(path, "status", "--porcelain") == ""
