@@ -40,3 +40,12 @@ def test_core_never_imports_a_view() -> None:
     for name in CORE_MODULES:
         roots = _imported_roots(ROOT / "diffview" / f"{name}.py")
         assert not roots & {"tui", "textual", "rich"}, name
+
+
+def test_the_bundled_corpus_is_the_top_level_versions_directory() -> None:
+    """One copy: diffview/versions (what the wheel ships) links to the repository's versions/."""
+    from diffview.corpus import BUNDLED_VERSIONS
+
+    assert (ROOT / "versions").resolve() == BUNDLED_VERSIONS
+    assert (ROOT / "diffview" / "versions").is_symlink()
+    assert (BUNDLED_VERSIONS / "manifest.toml").is_file()

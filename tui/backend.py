@@ -46,7 +46,9 @@ def default_store_path() -> Path:
 
 
 def default_versions_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "versions"
+    from diffview.corpus import BUNDLED_VERSIONS
+
+    return BUNDLED_VERSIONS
 
 
 def open_store(path: Path) -> Any:
