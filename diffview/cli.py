@@ -199,11 +199,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_changelog(args: argparse.Namespace) -> int:
     from diffview import changelog
+    from diffview.topicnames import followed_topics
 
     if args.output and args.html and Path(args.output).resolve() == Path(args.html).resolve():
         raise DiffviewError(f"{args.output}: -o and --html name the same file")
     store = _open_store(args)
-    topics = args.topic or ["detection-order", "encryption", "derogation"]
+    topics = args.topic or followed_topics()
     md = changelog.changelog_markdown(store, topics, args.from_, args.to, full=args.full)
     if args.output:
         Path(args.output).write_text(md, encoding="utf-8")
