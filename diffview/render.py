@@ -201,10 +201,11 @@ def _cite(sentence: Sentence) -> str:
 
 
 def _row_meta(unit: AlignedUnit) -> Text:
-    """`reworded 0.82 ↕ moved ⚑ stance: niet→ ; steunt→onthoudt`."""
+    """`reworded 0.82 ↕ moved ⚑ stance: niet→ ; steunt→onthoudt` (`added`: no score)."""
     meta = Text(overflow="fold")
     meta.append(unit.change, style=f"bold {_CLASS_STYLE.get(unit.change, '')}".strip())
-    meta.append(f" {unit.score:.2f}", style="dim")
+    if unit.left and unit.right:  # a similarity needs two sides; one-sided rows have none
+        meta.append(f" {unit.score:.2f}", style="dim")
     if unit.change == "moved":
         meta.append(" ↕", style="cyan")  # the class already says it
     elif unit.moved:
@@ -285,17 +286,20 @@ def _render(
     color: bool,
     unit_body: Callable[[AlignedUnit], Iterable[RenderableType]],
 ) -> str:
-    """Header, rule, each unit's meta line and body, summary: the frame both layouts share."""
+    """Header, summary, rule, each unit's meta line and body: the frame both layouts share.
+
+    The summary comes first: a comparison runs to thousands of lines, read through a pager.
+    """
     console, buffer = _console(width, color)
     for line in _header(comparison):
         console.print(line)
+    console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
     console.print(Text("─" * max(width, _MIN_WIDTH), style="dim"))
     for unit in comparison.units:
         console.print(_row_meta(unit))
         for renderable in unit_body(unit):
             console.print(renderable)
         console.print()
-    console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
     return _finish(buffer, color)
 
 

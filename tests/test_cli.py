@@ -294,7 +294,11 @@ def test_ingest_refuses_a_store_built_from_another_corpus(
     ("text", "date", "message"),
     [
         ("Vragen en opmerkingen van de leden van de VVD-fractie\n\nx?\n\nAntwoord: Ja.\n",
-         "1800-01-01", "before 1970"),
+         "1800-01-01", "before 1990"),
+        ("Vragen en opmerkingen van de leden van de VVD-fractie\n\nx?\n\nAntwoord: Ja.\n",
+         "1989-12-31", "before 1990"),
+        ("Vragen en opmerkingen van de leden van de VVD-fractie\n\nx?\n\nAntwoord: Ja.\n",
+         "2999-01-01", "in the future"),
         ("hallo wereld, dit is geen Kamerstuk\n", "2026-06-01", "no known layout"),
     ],
 )  # fmt: skip
@@ -307,6 +311,7 @@ def test_ingest_errors_name_the_users_file(
     args = ["--versions", str(versions_copy), "--store", str(store)]
     code, _, err = run(capsys, "ingest", str(source), "--date", date, "--kind", "answers", *args)
     assert code == 2 and err.startswith(f"diffview: {source}") and message in err
+    assert err.count("\n") == 1 and not list(versions_copy.glob("005_*"))
 
 
 def test_compare_refuses_a_width_it_cannot_honour(tmp_path: Path, capsys) -> None:
