@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,8 @@ from diffview.sanitize import sanitize_line
 
 if TYPE_CHECKING:
     from diffview.model import Statement
+    from diffview.render import View
+    from diffview.store import Store
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
 FORMATS = ("side-by-side", "inline", "json")
@@ -104,11 +107,27 @@ def _statement_json(s: Statement) -> dict:
 
 def _check_known(store, *, topic: str | None = None, doc: str | None = None) -> None:
     """Unknown names are an error, not an empty answer (a typo must not read as "none")."""
+    from diffview.topicnames import ordered
+
     if topic is not None and topic not in store.topics():
-        raise DiffviewError(f"unknown topic {topic!r}; known: {', '.join(store.topics())}")
+        known = ", ".join(ordered(store.topics()))
+        raise DiffviewError(f"unknown topic {topic!r}; known: {known}")
     ids = [d.id for d in store.documents()]
     if doc is not None and doc not in ids:
         raise DiffviewError(f"unknown document {doc!r}; known: {', '.join(ids)}")
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _print_table(table: object, width: int | None = None) -> None:
+    """A Rich table at the terminal's width (or `width`); colour only on a terminal, never
+    with NO_COLOR; document text goes in as `Text`, so it is never read as markup."""
+    from diffview.render import render_table
+
+    columns = width or shutil.get_terminal_size((120, 24)).columns
+    sys.stdout.write(render_table(table, width=columns, color=_want_color("auto")))  # type: ignore[arg-type]
 
 
 def cmd_statements(args: argparse.Namespace) -> int:
@@ -121,46 +140,133 @@ def cmd_statements(args: argparse.Namespace) -> int:
         and (args.role is None or s.role == args.role)
     ]
     if args.format == "json":
-        print(json.dumps([_statement_json(s) for s in rows], ensure_ascii=False, indent=2))
+        _print_json([_statement_json(s) for s in rows])
         return 0
-    # On a terminal each row fits the width; in a pipe rows keep their whole text (for grep).
-    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
-    for s in rows:
-        cite = f"{s.doc}:{s.lines[0]}-{s.lines[1]}"
-        head = f"{cite:<14}{s.kind:<9}{s.role:<11}{s.speaker[:24]:<25}{','.join(s.topic_names):<34}"
-        line = sanitize_line(head + " ".join(s.text.split()))  # first, so cuts are honest
-        if width is not None and len(line) > width:
-            line = line[: max(width - 1, len(head) + 10)] + "…"
-        print(line)
+    if args.format == "tsv":  # one line per statement, for grep, cut and spreadsheets
+        print("\t".join(("cite", "kind", "role", "speaker", "topics", "text")))
+        for s in rows:
+            fields = (_cite(s), s.kind, s.role, s.speaker, ",".join(s.topic_names), s.text)
+            print("\t".join(" ".join(sanitize_line(f).split()) for f in fields))
+    else:
+        _print_table(_statements_table(rows), args.width)
     print(f"{len(rows)} statement{'' if len(rows) == 1 else 's'}", file=sys.stderr)
     return 0
 
 
+def _cite(s: Statement) -> str:
+    return f"{s.doc}:{s.lines[0]}-{s.lines[1]}"
+
+
+def _statements_table(rows: Sequence[Statement]) -> object:
+    """Header row; speakers and topics wrap within their columns, never cut, never run on."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False, expand=True)
+    table.add_column("statement", no_wrap=True)  # citation, kind, role: one per line
+    table.add_column("speaker", min_width=8, max_width=18)  # wraps at words, never cut
+    table.add_column("topics", min_width=8, overflow="fold")  # one per line
+    table.add_column("text", ratio=1, min_width=20, overflow="fold")
+    for s in rows:
+        table.add_row(
+            f"{_cite(s)}\n{s.kind}\n{s.role}",
+            Text(sanitize_line(s.speaker)),
+            Text("\n".join(sanitize_line(t) for t in s.topic_names) or "—"),
+            Text(sanitize_line(" ".join(s.text.split()))),
+        )
+    return table
+
+
 def cmd_topics(args: argparse.Namespace) -> int:
+    from diffview.topicnames import aliases_of, ordered
+
     store = _open_store(args)
     docs = store.documents()
     counts = store.topic_counts()
-    header = f"{'topic':<18}" + "".join(f"{d.id:>6}" for d in docs) + f"{'total':>7}"
-    print(header)
-    for topic in store.topics():
+    topics = ordered(store.topics())
+    if args.format == "json":
+        _print_json(
+            {
+                "documents": [
+                    {"id": d.id, "title": d.title, "short_title": d.short_title, "round": d.round}
+                    for d in docs
+                ],
+                "topics": [
+                    {
+                        "topic": t,
+                        "aliases": aliases_of(t),
+                        "cabinet_statements": {d.id: counts.get(t, {}).get(d.id, 0) for d in docs},
+                        "total": sum(counts.get(t, {}).values()),
+                    }
+                    for t in topics
+                ],
+            }
+        )
+        return 0
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title="cabinet statements per topic and document",
+        title_justify="left",
+    )
+    table.add_column("topic", no_wrap=True)
+    for d in docs:  # in date order; the document's short title says which round
+        table.add_column(Text(sanitize_line(f"{d.id} {d.short_title}")), justify="right")
+    table.add_column("total", justify="right")
+    for topic in topics:
         per_doc = counts.get(topic, {})
-        cells = "".join(f"{per_doc.get(d.id, 0):>6}" for d in docs)
-        print(f"{topic:<18}{cells}{sum(per_doc.values()):>7}")
-    print("(cabinet statements per document)", file=sys.stderr)
+        cells = [str(per_doc.get(d.id, 0)) for d in docs]
+        table.add_row(Text(sanitize_line(topic)), *cells, str(sum(per_doc.values())))
+    _print_table(table)
     return 0
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    """The versions the app's timeline shows: rounds where the cabinet spoke on the topic."""
     store = _open_store(args)
     _check_known(store, topic=args.topic)
-    for entry in store.topic_log(args.topic):
-        per_doc = ", ".join(f"{doc}: {n}" for doc, n in entry.per_doc)
+    titles = {d.id: d.short_title for d in store.documents()}
+    entries = store.topic_log(args.topic)
+    spoken = [e for e in entries if e.statements]
+    if args.format == "json":
+        _print_json(
+            [
+                {
+                    "round": e.version.round,
+                    "label": e.version.label,
+                    "tag": e.version.tag,
+                    "commit": e.commit,
+                    "date": e.date.isoformat(),
+                    "cabinet_statements": e.statements,
+                    "documents": [
+                        {"id": doc, "short_title": titles.get(doc, ""), "cabinet_statements": n}
+                        for doc, n in e.per_doc
+                        if n
+                    ],
+                }
+                for e in spoken
+            ]
+        )
+        return 0
+    for entry in spoken:
+        per_doc = ", ".join(f"{doc} {titles.get(doc, '')}: {n}" for doc, n in entry.per_doc if n)
         line = (
             f"{entry.date.isoformat()}  {entry.version.label:<9} {entry.version.tag:<14} "
             f"{entry.commit[:12]}  {entry.statements:>3} cabinet "
             f"statement{'' if entry.statements == 1 else 's'} ({per_doc})"
         )
         print(sanitize_line(line))
+    silent = [e.version.label for e in entries if not e.statements]
+    if silent:
+        print(
+            f"(no cabinet statement on {args.topic} in {', '.join(silent)})",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -199,7 +305,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_DIFFERENT if comparison.has_changes else EXIT_SAME
 
 
-def _positions_view(store, topic: str, from_: str | None, to: str | None, focus: bool):  # noqa: ANN001
+def _positions_view(
+    store: Store, topic: str, from_: str | None, to: str | None, focus: bool
+) -> View:
     """The positions a topic comparison leads with, and its focus (render.View)."""
     from diffview import positions, present, render
 
@@ -234,11 +342,12 @@ def cmd_positions(args: argparse.Namespace) -> int:
 
 def cmd_changelog(args: argparse.Namespace) -> int:
     from diffview import changelog
+    from diffview.topicnames import followed_topics
 
     if args.output and args.html and Path(args.output).resolve() == Path(args.html).resolve():
         raise DiffviewError(f"{args.output}: -o and --html name the same file")
     store = _open_store(args)
-    topics = args.topic or ["detection-order", "encryption", "derogation"]
+    topics = args.topic or followed_topics()
     md = changelog.changelog_markdown(store, topics, args.from_, args.to, full=args.full)
     if args.output:
         Path(args.output).write_text(md, encoding="utf-8")
@@ -270,15 +379,39 @@ def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     """
     parser.add_argument(
         "--store",
+        metavar="PATH",
         default=None if top else argparse.SUPPRESS,
         help="store path (default: $DIFFVIEW_STORE, else $XDG_DATA_HOME/diffview/store, "
         "else ~/.local/share/diffview/store)",
     )
     parser.add_argument(
         "--versions",
+        metavar="DIR",
         default=str(_bundled_versions()) if top else argparse.SUPPRESS,
         help="corpus directory with manifest.toml (default: the bundled versions/)",
     )
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Prose wrapped to the terminal; indented lines (the examples) kept as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = []
+        for line in text.splitlines():
+            if line.startswith("  ") or not line.strip():
+                lines.append(indent + line)
+            else:
+                lines.append(
+                    textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+                )
+        return "\n".join(lines)
+
+
+def _topic(value: str) -> str:
+    """A topic as typed: Dutch names (`detectiebevel`) and any case mean the topic."""
+    from diffview.topicnames import canonical
+
+    return canonical(value)
 
 
 def _command(
@@ -286,55 +419,187 @@ def _command(
     name: str,
     summary: str,
     func: Callable[[argparse.Namespace], int],
+    *,
+    description: str = "",
+    examples: Sequence[str] = (),
 ) -> argparse.ArgumentParser:
-    """A sub-command that runs `func` and takes the common options."""
-    parser = sub.add_parser(name, help=summary)
+    """A sub-command that runs `func`, takes the common options and shows its examples."""
+    epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples) if examples else None
+    parser = sub.add_parser(
+        name,
+        help=summary,
+        description=description or summary[:1].upper() + summary[1:] + ".",
+        epilog=epilog,
+        formatter_class=_HelpFormatter,
+    )
     _common(parser)
     parser.set_defaults(func=func)
     return parser
 
 
+VERSION_HELP = (
+    "a round (2024-10, or 2024 when the year has one), a document id (003: the round as of "
+    "that document) or a store tag (round-2024-10, doc-003)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from diffview.model import DOC_KINDS, ROLES
+    from diffview.topicnames import described
+
+    topics = described()
     parser = argparse.ArgumentParser(
         prog="diffview",
         description="How the Dutch cabinet's wording on the EU CSAM regulation changed.",
+        epilog=(
+            f"topics: {topics}\n\n"
+            "examples:\n"
+            "  diffview                                   the app\n"
+            "  diffview compare detectiebevel 2023-10 2024-10\n"
+            "  diffview statements --topic encryption --role cabinet\n"
+            "  diffview COMMAND --help                    a command's options and examples"
+        ),
+        formatter_class=_HelpFormatter,
     )
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    _command(sub, "tui", "open the terminal app (the default)", cmd_tui)
-    _command(sub, "build", "build the git-backed store from the corpus", cmd_build)
-
-    p = _command(sub, "ingest", "add a document to the corpus and the store", cmd_ingest)
-    p.add_argument("file")
-    p.add_argument("--date", help="YYYY-MM-DD (or YYYY-MM); default: the date the text states")
-    p.add_argument("--title")
-    p.add_argument(
-        "--kind", help="written-consultation, answers, debate-report, letter, kamervragen, ..."
+    _command(
+        sub,
+        "tui",
+        "open the terminal app (the default)",
+        cmd_tui,
+        description="Open the terminal app on the store (built from the corpus on first use).",
+        examples=("diffview tui", "diffview tui --store /tmp/store"),
     )
-    p.add_argument("--id", help="document id (default: next free number)")
-    p.add_argument("--round", help="round it belongs to, e.g. 2026-03 (default: its month)")
-    p.add_argument("--answers", help="id of the document it answers or revises")
+    _command(
+        sub,
+        "build",
+        "build the git-backed store from the corpus",
+        cmd_build,
+        description="(Re)build the store from the corpus: one commit and tag per document; "
+        "deterministic (same sources, same commit ids), atomic and locked.",
+        examples=("diffview build", "diffview build --store /tmp/store --versions my-versions/"),
+    )
 
-    p = _command(sub, "statements", "list statements", cmd_statements)
-    p.add_argument("--doc")
-    p.add_argument("--topic")
-    p.add_argument("--role", choices=("parliament", "cabinet", "chair"))
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = _command(
+        sub,
+        "ingest",
+        "add a document to the corpus and the store",
+        cmd_ingest,
+        description="Copy a document into the corpus, add it to the manifest and extend the "
+        "store. Every check runs first: a refused document changes nothing.",
+        examples=(
+            'diffview ingest verslag.txt --date 2026-06-12 --title "Verslag schriftelijk '
+            'overleg JBZ-Raad juni 2026"',
+            "diffview ingest antwoorden.txt --date 2026-06 --kind answers --answers 005",
+        ),
+    )
+    p.add_argument("file", help="the document as text (UTF-8 or UTF-16), as extracted from its PDF")
+    p.add_argument(
+        "--date",
+        help="the document's date: YYYY-MM-DD, or YYYY-MM when only the month is known "
+        "(from 1990 to today); default: the date the text states",
+    )
+    p.add_argument("--title", help="its full title (default: guessed from the text)")
+    p.add_argument(
+        "--kind",
+        help=f"one of {', '.join(DOC_KINDS)} (default: guessed from the text)",
+    )
+    p.add_argument("--id", help="document id, three digits (default: the next free number)")
+    p.add_argument(
+        "--round",
+        help="the round it belongs to, YYYY-MM, e.g. 2026-03 (default: its own month)",
+    )
+    p.add_argument("--answers", help="id of the document it answers or revises, e.g. 004")
 
-    _command(sub, "topics", "topics with cabinet statements per document", cmd_topics)
+    p = _command(
+        sub,
+        "statements",
+        "list statements: who said what, where",
+        cmd_statements,
+        description="The statements of the store: each with its citation (document:lines), "
+        "kind, role, speaker, topics and text.",
+        examples=(
+            "diffview statements --doc 002",
+            "diffview statements --topic versleuteling --role cabinet",
+            "diffview statements --format json | jq '.[].speaker'",
+            "diffview statements --format tsv | grep -i onthouden",
+        ),
+    )
+    p.add_argument(
+        "--doc", metavar="ID", help="only this document's (000, 002, ...: see `diffview topics`)"
+    )
+    p.add_argument("--topic", type=_topic, help=f"only statements on TOPIC: {topics}")
+    p.add_argument("--role", choices=ROLES, help="only statements by this role")
+    p.add_argument(
+        "--format",
+        choices=("table", "tsv", "json"),
+        default="table",
+        help="table (default; wraps to the terminal), tsv (one line each, a header row) or "
+        "json (the store's records, with the phrases that triggered each topic)",
+    )
+    p.add_argument(
+        "--width", type=_columns, metavar="N", help="table width (default: the terminal's)"
+    )
 
-    p = _command(sub, "log", "the versions of a topic, newest first", cmd_log)
-    p.add_argument("topic")
+    p = _command(
+        sub,
+        "topics",
+        "topics with cabinet statements per document",
+        cmd_topics,
+        description="How many cabinet statements each document holds on each topic; "
+        "documents in date order, topics in the order of the topic rules.",
+        examples=("diffview topics", "diffview topics --format json"),
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table", help="table or json")
 
-    p = _command(sub, "compare", "semantic diff of a topic between two versions", cmd_compare)
-    p.add_argument("topic", nargs="?")
-    p.add_argument("from_", metavar="FROM", nargs="?", help="round (2023-10), doc id or tag")
-    p.add_argument("to", metavar="TO", nargs="?")
+    p = _command(
+        sub,
+        "log",
+        "the versions of a topic, newest first",
+        cmd_log,
+        description="The versions of a topic, newest first: the rounds in which the cabinet "
+        "spoke on it (the app's timeline), with tag, commit and statements per document.",
+        examples=("diffview log detection-order", "diffview log derogatie --format json"),
+    )
+    p.add_argument("topic", type=_topic, metavar="TOPIC", help=topics)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text or json")
+
+    p = _command(
+        sub,
+        "compare",
+        "semantic diff of a topic between two versions",
+        cmd_compare,
+        description="The cabinet's sentences on a topic, FROM beside TO, aligned by meaning, "
+        "each cited to its source lines. Exit status as diff(1): 0 no differences, "
+        "1 differences, 2 trouble.",
+        examples=(
+            "diffview compare detection-order 2023-10 2024-10",
+            "diffview compare versleuteling 2024-10 2026-03 --format inline --color never",
+            "diffview compare derogation --format json > derogation.json",
+            "diffview compare --files old.txt new.txt",
+        ),
+    )
+    p.add_argument("topic", nargs="?", type=_topic, metavar="TOPIC", help=topics)
+    p.add_argument(
+        "from_", metavar="FROM", nargs="?", help=f"{VERSION_HELP} (default: the first round)"
+    )
+    p.add_argument("to", metavar="TO", nargs="?", help="as FROM (default: the last round)")
     p.add_argument("--files", nargs=2, metavar=("A", "B"), help="compare two text files")
-    p.add_argument("--format", choices=FORMATS)
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    p.add_argument("--width", type=_columns, help="columns (default: the terminal's)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="side-by-side (default on a terminal), inline (redline; default in a pipe) or json "
+        "(schema at the top of diffview/render.py)",
+    )
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="auto (default: on a terminal, unless NO_COLOR is set), always or never",
+    )
+    p.add_argument("--width", type=_columns, metavar="N", help="columns (default: the terminal's)")
     p.add_argument(
         "--focus",
         action="store_true",
@@ -346,8 +611,16 @@ def build_parser() -> argparse.ArgumentParser:
         "positions",
         "what the cabinet holds on each sub-issue of a topic, round by round, cited",
         cmd_positions,
+        description="Per sub-issue one line per round: the stance (supports, supports on "
+        "conditions, abstains, opposes, undecided, or silent) and the sentences that state it "
+        "most directly, cited document:lines; then where the stance moved.",
+        examples=(
+            "diffview positions detection-order",
+            "diffview positions derogation --format json",
+            "diffview positions encryption --rules my-topics.toml",
+        ),
     )
-    p.add_argument("topic", help="detection-order, encryption or derogation")
+    p.add_argument("topic", type=_topic, metavar="TOPIC", help=topics)
     p.add_argument(
         "--format",
         choices=("table", "json"),
@@ -360,12 +633,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="topic rules with your own sub-issues (default: the bundled diffview/topics.toml)",
     )
 
-    p = _command(sub, "changelog", "markdown changelog of the topics' versions", cmd_changelog)
-    p.add_argument("--topic", action="append", help="topic (repeatable; default: the three)")
-    p.add_argument("--from", dest="from_")
-    p.add_argument("--to")
-    p.add_argument("-o", "--output", help="write markdown here instead of stdout")
-    p.add_argument("--html", help="also render a standalone HTML page here")
+    p = _command(
+        sub,
+        "changelog",
+        "markdown changelog of the topics' versions",
+        cmd_changelog,
+        description="The story as markdown (and HTML): per topic and version pair a summary, "
+        "stance changes first, each quote with its citation.",
+        examples=(
+            "diffview changelog -o changes.md --html changes.html",
+            "diffview changelog --topic detectiebevel --from 2023-10 --to 2024-10",
+        ),
+    )
+    p.add_argument(
+        "--topic",
+        action="append",
+        type=_topic,
+        help=f"topic, repeatable (default: the followed ones): {topics}",
+    )
+    p.add_argument(
+        "--from", dest="from_", metavar="VERSION", help=f"from this version: {VERSION_HELP}"
+    )
+    p.add_argument("--to", metavar="VERSION", help="up to this version (default: the last)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write markdown here instead of stdout")
+    p.add_argument("--html", metavar="FILE", help="also render a standalone HTML page here")
     p.add_argument("--full", action="store_true", help="also list unchanged sentences")
     return parser
 

@@ -11,7 +11,10 @@ from diffview.parse import parse_document
 from diffview.sources import load_source
 from diffview.topics import label_statements, load_rules
 
-BUNDLED_VERSIONS = Path(__file__).resolve().parent.parent / "versions"
+# The bundled corpus is `versions/` inside this package, in a checkout and an install alike:
+# in the repository `diffview/versions` is a symlink to the top-level versions/ (the one copy),
+# a wheel carries the files themselves. Resolved, so messages name the real directory.
+BUNDLED_VERSIONS = (Path(__file__).resolve().parent / "versions").resolve()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ exact previous bytes, and the store is untouched by construction (see store.py).
 
 from __future__ import annotations
 
+import datetime as dt  # `date` is the user's string below
 import hashlib
 import os
 import re
@@ -35,6 +36,10 @@ from diffview.metadata import text_facts
 from diffview.model import Document, Statement
 from diffview.sources import load_source
 from diffview.store import Store, build_store, default_store_path
+
+# Earlier dates are typos (the CSAM regulation was proposed in 2022; git cannot date commits
+# before 1970 at all); a date after today is one too, and would reorder the history later.
+EARLIEST_DATE = dt.date(1990, 1, 1)
 
 _KIND_HINTS = (  # first match in the first 60 lines wins
     (re.compile(r"verslag van een commissiedebat", re.I), "debate-report"),
@@ -142,8 +147,12 @@ def _new_document(
         day, precision = parse_user_date(date or "")
     except ValueError:
         raise InputError(file, f"date must be YYYY-MM-DD or YYYY-MM, got {date!r}") from None
-    if day.year < 1970:
-        raise InputError(file, f"date {date!r} is before 1970, which git history cannot date")
+    if day < EARLIEST_DATE:
+        raise InputError(
+            file, f"date {date!r} is before {EARLIEST_DATE.year}: a typo? (YYYY-MM-DD)"
+        )
+    if day > dt.date.today():
+        raise InputError(file, f"date {date!r} is in the future")
     try:
         new_id = check_id(doc_id) if doc_id else _next_id(docs)
         if any(d.id == new_id for d in docs):

@@ -8,9 +8,10 @@ offending `[[document]]` entry.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
-import tempfile
+import secrets
 import tomllib
 from collections.abc import Iterable
 from datetime import date
@@ -442,26 +443,29 @@ def write_manifest_candidate(versions_dir: Path, doc: Document, label: str | Non
     return tmp
 
 
-def _default_mode() -> int:
-    """0666 less the process umask, as `open()` would create a file."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-_DEFAULT_MODE = _default_mode()
-
-
 def write_temp_beside(path: Path, data: bytes) -> Path:
-    """Write `data` to a new hidden temp file in `path`'s directory (for an atomic rename)."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write `data` to a new hidden temp file in `path`'s directory (for an atomic rename).
+
+    Created with mode 0666 for the kernel to apply the umask, as `open()` does: the corpus is
+    ordinary files (mkstemp would make 0600), and the umask is never read by setting it,
+    which would race with other threads.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(name, flags, 0o666)
+        except FileExistsError:
+            continue
+        break
+    else:
+        raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
     try:
-        os.fchmod(fd, _DEFAULT_MODE)  # mkstemp makes 0600; the corpus is ordinary files
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
-        Path(name).unlink(missing_ok=True)
+        name.unlink(missing_ok=True)
         raise
-    return Path(name)
+    return name

@@ -54,7 +54,7 @@ def extract_pdf_text(
             capture_output=True,
             timeout=time_limit,
             env=env,
-            preexec_fn=lambda: _limit(memory_limit, seconds),  # noqa: PLW1509 - no threads here
+            preexec_fn=lambda: _limit(memory_limit, seconds),  # safe: the CLI runs no threads here
             check=False,
         )
     except subprocess.TimeoutExpired:

@@ -303,6 +303,13 @@ def _finish(buffer: StringIO, color: bool) -> str:
     return "\n".join(line.rstrip() for line in out.split("\n"))
 
 
+def render_table(table: RenderableType, *, width: int, color: bool) -> str:
+    """A Rich table (the CLI's `statements`, `topics`) as text; without colour, no escapes."""
+    console, buffer = _console(width, color)
+    console.print(table)
+    return _finish(buffer, color)
+
+
 def _render(
     comparison: Comparison,
     width: int,

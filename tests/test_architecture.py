@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import ast
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEW_MODULES = {"cli", "render", "changelog"}  # views that live in diffview/
 CORE_MODULES = sorted(
-    p.stem for p in (ROOT / "diffview").glob("*.py") if p.stem not in VIEW_MODULES | {"__init__"}
+    [p.stem for p in (ROOT / "diffview").glob("*.py") if p.stem not in VIEW_MODULES | {"__init__"}]
+    + [p.parent.name for p in (ROOT / "diffview").glob("*/__init__.py")]  # packages: layouts
 )
 
 
@@ -25,18 +27,56 @@ def test_core_imports_without_textual_or_rich() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _imported_roots(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    roots: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            roots.add(node.module.split(".")[0])
-    return roots
+def _contracts() -> dict[str, dict]:
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        config = tomllib.load(fh)["tool"]["importlinter"]
+    return {c["id"]: c for c in config["contracts"]}
 
 
-def test_core_never_imports_a_view() -> None:
-    for name in CORE_MODULES:
-        roots = _imported_roots(ROOT / "diffview" / f"{name}.py")
-        assert not roots & {"tui", "textual", "rich"}, name
+def test_the_import_contracts_cover_every_module() -> None:
+    """A new module of diffview/ is checked by `lint-imports` only once the contracts name it."""
+    contracts = _contracts()
+    core = {m.removeprefix("diffview.") for m in contracts["core"]["source_modules"]}
+    assert core == set(CORE_MODULES), "list the new module in [tool.importlinter] (core)"
+    door = contracts["tui-door"]
+    allowed = {"model", "errors", "sanitize", "search", "present"}  # data and wording
+    forbidden = {m.removeprefix("diffview.") for m in door["forbidden_modules"]}
+    assert forbidden == (set(CORE_MODULES) | VIEW_MODULES) - allowed, "tui-door contract"
+
+
+def _modules_on_disk() -> set[str]:
+    return {
+        p.relative_to(ROOT).as_posix()
+        for package in ("diffview", "tui")
+        for p in (ROOT / package).rglob("*.py")
+        if p.name != "__init__.py" and "versions" not in p.parts
+    }
+
+
+def _modules_named_in_architecture() -> set[str]:
+    """Paths (`tui/app.py`, `tests/...`), bare names of the data-flow diagram (`diffview/`)
+    and the modules of the public API table."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = set()
+    for name in re.findall(r"(?<![\w/.])((?:tui/|diffview/)?(?:\w+/)*\w+\.py)\b", text):
+        named.add(name if "/" in name else f"diffview/{name}")
+    for module in re.findall(r"^\| `(\w+)(?:\.\w+)?` \|", text, flags=re.MULTILINE):
+        if module != "module":
+            named.add(f"diffview/{module}.py")  # the public API table
+    return named
+
+
+def test_architecture_names_exactly_the_modules_of_the_tree() -> None:
+    named, on_disk = _modules_named_in_architecture(), _modules_on_disk()
+    missing = sorted(n for n in named if not (ROOT / n).is_file())
+    assert not missing, f"ARCHITECTURE.md names modules that do not exist: {missing}"
+    assert not on_disk - named, f"ARCHITECTURE.md does not name: {sorted(on_disk - named)}"
+
+
+def test_the_bundled_corpus_is_the_top_level_versions_directory() -> None:
+    """One copy: diffview/versions (what the wheel ships) links to the repository's versions/."""
+    from diffview.corpus import BUNDLED_VERSIONS
+
+    assert (ROOT / "versions").resolve() == BUNDLED_VERSIONS
+    assert (ROOT / "diffview" / "versions").is_symlink()
+    assert (BUNDLED_VERSIONS / "manifest.toml").is_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import tree_hash
 
-from diffview.cli import main
+from diffview.cli import build_parser, main
 
 
 @pytest.fixture(scope="module")
@@ -87,23 +88,155 @@ def test_statements_filters_by_topic_and_role(store: Path, capsys) -> None:
     assert {r["doc"] for r in rows} >= {"004"}
 
 
-def test_topics_table_counts_cabinet_statements(store: Path, capsys) -> None:
+def test_topics_counts_cabinet_statements(store: Path, capsys) -> None:
+    code, out, _ = run_on(store, capsys, "topics", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [d["id"] for d in data["documents"]] == ["000", "002", "003", "001", "004"]
+    table = {t["topic"]: t for t in data["topics"]}
+    for topic in ("detection-order", "encryption", "derogation"):
+        assert table[topic]["total"] == sum(table[topic]["cabinet_statements"].values()) > 0
+    assert table["detection-order"]["cabinet_statements"]["000"] == 0  # 000 holds questions only
+    assert table["encryption"]["aliases"] == ["versleuteling", "encryptie"]
+
+
+def test_topics_table_is_labelled_by_document_and_in_rules_order(store: Path, capsys) -> None:
     code, out, _ = run_on(store, capsys, "topics")
     assert code == 0
-    header, *rows = out.splitlines()
-    assert header.split() == ["topic", "000", "002", "003", "001", "004", "total"]
-    table = {row.split()[0]: [int(n) for n in row.split()[1:]] for row in rows}
+    assert "SO JBZ-Raad" in out and "Debate" in out and "(questions)" in out  # not bare ids
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if "topic" in line and "total" in line)
+    rows = [line.split()[0] for line in lines[header + 2 :] if line.strip()]
+    # the topic file's order (the three followed ones, then csam-other), not alphabetical
+    assert rows == ["detection-order", "encryption", "derogation", "csam-other", "non-csam"]
+
+
+def test_log_lists_the_versions_the_app_shows_newest_first(store: Path, capsys) -> None:
+    from diffview.store import Store
+    from tui import backend
+
     for topic in ("detection-order", "encryption", "derogation"):
-        assert table[topic][-1] == sum(table[topic][:-1]) > 0
-    assert table["detection-order"][0] == 0  # 000 holds questions only
+        code, out, err = run_on(store, capsys, "log", topic)
+        assert code == 0
+        dates = [line.split()[0] for line in out.splitlines()]
+        assert dates == sorted(dates, reverse=True)
+        app_rows = backend.version_rows(Store.open(store), topic)
+        labels = [f"round-{row.version.round}" for row in reversed(app_rows)]
+        assert [line.split()[3] for line in out.splitlines()] == labels
+        for line, row in zip(out.splitlines(), reversed(app_rows), strict=True):
+            assert f" {row.cabinet_statements} cabinet statement" in line
+    # derogation: the cabinet said nothing in Oct 2023, so that round is no version of it
+    assert "Oct 2023" not in out and "0 cabinet" not in out
+    assert "Oct 2023" in err
 
 
-def test_log_lists_versions_newest_first(store: Path, capsys) -> None:
-    code, out, _ = run_on(store, capsys, "log", "detection-order")
+def test_log_json_and_a_dutch_topic_name(store: Path, capsys) -> None:
+    code, out, _ = run_on(store, capsys, "log", "derogatie", "--format", "json")
     assert code == 0
-    dates = [line.split()[0] for line in out.splitlines()]
-    assert dates == sorted(dates, reverse=True)
-    assert "round-2023-10" in out and "round-2026-03" in out
+    entries = json.loads(out)
+    assert [e["round"] for e in entries] == ["2026-03", "2024-10"]
+    assert all(e["cabinet_statements"] == sum(d["cabinet_statements"] for d in e["documents"])
+               for e in entries)  # fmt: skip
+
+
+def test_statements_table_has_a_header_whole_speakers_and_a_topics_column(
+    store: Path, capsys
+) -> None:
+    code, out, err = run_on(store, capsys, "statements", "--doc", "004", "--width", "120")
+    assert code == 0 and err.strip().endswith("statements")
+    lines = out.splitlines()
+    header = next(line for line in lines if "speaker" in line)
+    assert header.split() == ["statement", "speaker", "topics", "text"]
+    _, records, _ = run_on(store, capsys, "statements", "--doc", "004", "--format", "json")
+    speakers = {r["speaker"] for r in json.loads(records)}
+    assert "Minister van Justitie en Veiligheid" in speakers
+    words = set(out.split())
+    assert all(set(speaker.split()) <= words for speaker in speakers)  # wrapped, never cut
+    assert "derogationDank" not in out and "non-csamDe" not in out
+    assert all(len(line) <= 120 for line in lines)
+
+
+def test_statements_tsv_keeps_one_line_per_statement(store: Path, capsys) -> None:
+    code, out, _ = run_on(
+        store, capsys, "statements", "--topic", "versleuteling", "--format", "tsv"
+    )
+    header, *rows = out.splitlines()
+    assert code == 0 and header.split("\t") == ["cite", "kind", "role", "speaker", "topics", "text"]
+    assert rows and all(len(r.split("\t")) == 6 for r in rows)
+    assert all("encryption" in r.split("\t")[4] for r in rows)
+    assert any(r.split("\t")[3] == "Minister van Justitie en Veiligheid" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("alias", "topic"),
+    [("detectiebevel", "detection-order"), ("versleuteling", "encryption"),
+     ("encryptie", "encryption"), ("derogatie", "derogation"), ("Encryption", "encryption")],
+)  # fmt: skip
+def test_dutch_topic_names_mean_the_topic(store: Path, capsys, alias: str, topic: str) -> None:
+    assert run_on(store, capsys, "log", alias) == run_on(store, capsys, "log", topic)
+    code, out, _ = run_on(store, capsys, "compare", alias, "--format", "json")
+    assert code == 1 and json.loads(out)["topic"] == topic
+    code, out, _ = run_on(store, capsys, "statements", "--topic", alias, "--format", "json")
+    assert code == 0 and all(topic in r["topics"] for r in json.loads(out))
+
+
+def _sub_parsers() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {"": parser, **action.choices}
+
+
+def test_every_command_and_option_explains_itself() -> None:
+    for name, parser in _sub_parsers().items():
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help and action.help != argparse.SUPPRESS, (name, action.dest)
+        text = parser.format_help()
+        assert "examples:" in text, name
+        assert "FROM_" not in text and "from_" not in text, name
+
+
+def test_help_lists_the_topics_and_their_dutch_names(capsys) -> None:
+    for argv in (["--help"], ["compare", "--help"], ["statements", "--help"], ["log", "--help"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        out = capsys.readouterr().out
+        assert exit_info.value.code == 0
+        flat = " ".join(out.split())
+        assert "detection-order (detectiebevel" in flat and "derogation (derogatie)" in flat
+        assert "encryption (versleuteling, encryptie)" in flat and "csam-other" in flat
+    main_help = _sub_parsers()["changelog"].format_help()
+    assert "--from VERSION" in main_help and "--to VERSION" in main_help
+
+
+@pytest.mark.parametrize("argv", [["topics"], ["statements", "--doc", "004"]])
+def test_tables_honour_no_color_on_a_terminal(
+    store: Path, capsys, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR")
+    _, out, _ = run_on(store, capsys, *argv)
+    assert "\x1b[" in out  # a terminal gets a bold header
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = run_on(store, capsys, *argv)
+    assert "\x1b" not in out
+
+
+def test_compare_summary_comes_first_and_one_sided_rows_have_no_score(store: Path, capsys) -> None:
+    code, out, _ = run_on(
+        store, capsys, "compare", "detection-order", "2023-10", "2024-10", "--color", "never"
+    )
+    lines = out.splitlines()
+    assert code == 1 and "Topic: detection-order" in lines[0]
+    lead = lines[: next(i for i, line in enumerate(lines) if line.startswith("─"))]
+    assert lead[3].startswith("Positions on detection-order")  # positions first, then
+    assert "stance change" in lead[-1] and "new in this round" in lead[-1]  # the summary
+    assert "stance change" not in lines[-1]
+    # rounds of different documents: one-sided rows are new / not repeated, with no score
+    meta = [line for line in lines if line.startswith(("new in this round", "not repeated"))]
+    assert meta and not any("0.00" in line for line in meta)
+    assert not any(line.split()[:1] in (["added"], ["removed"]) for line in lines)
 
 
 def test_unknown_topic_is_one_line_and_exit_2(store: Path, capsys) -> None:
@@ -294,7 +427,11 @@ def test_ingest_refuses_a_store_built_from_another_corpus(
     ("text", "date", "message"),
     [
         ("Vragen en opmerkingen van de leden van de VVD-fractie\n\nx?\n\nAntwoord: Ja.\n",
-         "1800-01-01", "before 1970"),
+         "1800-01-01", "before 1990"),
+        ("Vragen en opmerkingen van de leden van de VVD-fractie\n\nx?\n\nAntwoord: Ja.\n",
+         "1989-12-31", "before 1990"),
+        ("Vragen en opmerkingen van de leden van de VVD-fractie\n\nx?\n\nAntwoord: Ja.\n",
+         "2999-01-01", "in the future"),
         ("hallo wereld, dit is geen Kamerstuk\n", "2026-06-01", "no known layout"),
     ],
 )  # fmt: skip
@@ -307,6 +444,7 @@ def test_ingest_errors_name_the_users_file(
     args = ["--versions", str(versions_copy), "--store", str(store)]
     code, _, err = run(capsys, "ingest", str(source), "--date", date, "--kind", "answers", *args)
     assert code == 2 and err.startswith(f"diffview: {source}") and message in err
+    assert err.count("\n") == 1 and not list(versions_copy.glob("005_*"))
 
 
 def test_compare_refuses_a_width_it_cannot_honour(tmp_path: Path, capsys) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 from dataclasses import replace
 from datetime import date
@@ -147,3 +150,19 @@ def test_parse_user_date() -> None:
     for bad in ("5 maart 2026", "2026/03/05", "2026-13", "2026-03-05T00:00", ""):
         with pytest.raises(ValueError):
             parse_user_date(bad)
+
+
+def test_importing_the_manifest_leaves_the_umask_alone(tmp_path: Path) -> None:
+    """Setting the umask to read it races with other threads (the app builds in a worker);
+    the corpus files still get the modes the user's umask asks for."""
+    code = (
+        "import os; os.umask(0o027); real = os.umask\n"
+        "def refuse(mask): raise AssertionError('umask set')\n"
+        "os.umask = refuse\n"
+        "import diffview.manifest as m; from pathlib import Path\n"
+        "p = m.write_temp_beside(Path(os.environ['T']) / 'x', b'1')\n"
+        "print(oct(real(0o027)), oct(p.stat().st_mode & 0o777))"
+    )
+    env = {**os.environ, "T": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.split() == ["0o27", "0o640"], out.stderr

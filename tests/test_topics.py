@@ -174,7 +174,7 @@ def _statements(doc: str, versions_dir: Path) -> tuple[str, list[Statement]]:
         parsed = parse_document(documents[doc], raw)
         if parsed:
             return "parsed", parsed
-    except Exception:  # the parser is optional for this test
+    except Exception:  # noqa: BLE001 - the parser is optional for this test
         pass
     return "raw", _raw_statements(doc, versions_dir)
 

@@ -15,7 +15,6 @@ from typing import Any
 from diffview.model import Comparison, Version
 from diffview.search import Hit, SearchIndex
 
-PREFERRED_TOPICS = ("detection-order", "encryption", "derogation")
 ProgressCallback = Callable[[str], None]
 
 
@@ -46,7 +45,9 @@ def default_store_path() -> Path:
 
 
 def default_versions_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "versions"
+    from diffview.corpus import BUNDLED_VERSIONS
+
+    return BUNDLED_VERSIONS
 
 
 def open_store(path: Path) -> Any:
@@ -74,10 +75,10 @@ def changelog(store: Any, topic: str, from_spec: str, to_spec: str) -> str:
 
 
 def ordered_topics(store: Any) -> list[str]:
-    """The three followed positions first, then the other topics the store knows."""
-    known = list(store.topics())
-    first = [t for t in PREFERRED_TOPICS if t in known]
-    return first + [t for t in known if t not in first]
+    """The topics the store knows, in the topic rules file's order (followed ones first)."""
+    from diffview.topicnames import ordered
+
+    return ordered(store.topics())
 
 
 def version_rows(store: Any, topic: str) -> list[VersionRow]:
