@@ -22,6 +22,7 @@ from diffview.topics import TIMEOUT, TopicRules, lower_text
 # A position naming no object at all goes to the regulation as a whole only when its words
 # are strong ("besloten om zich te onthouden"), not for a passing "onwenselijk".
 DEFAULT_MIN_WEIGHT = 3
+AFTER_WINDOW = 3  # words after the position words where a negation still scopes over them
 _FIRST_PERSON = frozenset({"ik", "wij", "we", "ons", "onze"})
 _CLAUSE_BREAK = regex.compile(r"[,;:()]|\s[-–]\s")
 # A negation scopes over its own clause: a subordinate clause starts a new one.
@@ -75,7 +76,7 @@ def _clause_start(text: str, pos: int, breaks: regex.Pattern[str] = _CLAUSE_BREA
 
 def _negated(text: str, match: regex.Match[str], lexicon: Lexicon) -> bool:
     """A negation inside the position words ("stemt niet in"), in the same clause at most
-    `negation_window` words before them, right after them ("steunt geen voorstellen"), or
+    `negation_window` words before them, just after them ("steunt (Nederland) geen voorstellen"), or
     closing the clause after them ("steunt het voorstel niet"). A subordinate clause
     ("Dat neemt niet weg dat ...") starts a new scope."""
     inside = _WORD.findall(match.group())
@@ -88,8 +89,10 @@ def _negated(text: str, match: regex.Match[str], lexicon: Lexicon) -> bool:
     rest = text[match.end() :]
     cut = _SCOPE_BREAK.search(rest, timeout=TIMEOUT)
     after = _WORD.findall(rest[: cut.start()] if cut else rest)
-    if after and lexicon.negation.fullmatch(after[0], timeout=TIMEOUT):
-        return True  # "steunt geen voorstellen die ..."
+    head = after[:AFTER_WINDOW]
+    negations = [i for i, w in enumerate(head) if lexicon.negation.fullmatch(w, timeout=TIMEOUT)]
+    if negations and after[negations[0] + 1 : negations[0] + 2] != ["alleen"]:
+        return True  # "steunt geen voorstellen", "steunt Nederland geen"; not "niet alleen"
     return bool(after) and after[-1].casefold() == "niet"
 
 
@@ -190,12 +193,13 @@ def _issue_stance(
     reading: _Reading, issue: Issue, at: int, text: str, named_in: str, lexicon: Lexicon
 ) -> Stance | None:
     """The reading's stance for one object: an issue ruled out by the condition ("alleen ...
-    indien ... niet ... omvat") is opposed; an `inverse` object (judged in the sentence that
-    names it) reverses the stance."""
+    indien ... niet ... omvat") is opposed, one it requires ("mits de bescherming van ...
+    behouden blijft") supported; an `inverse` object (judged in the sentence that names it)
+    reverses the stance."""
     cond = reading.condition_at
     low = lower_text(text)
-    if cond is not None and at > cond and lexicon.negation.search(low[cond:at], timeout=TIMEOUT):
-        return "opposes"
+    if cond is not None and at > cond:  # named in the condition: what it rules out, or requires
+        return "opposes" if lexicon.negation.search(low[cond:at], timeout=TIMEOUT) else "supports"
     named = lower_text(named_in)
     if any(p.search(named, timeout=TIMEOUT) for p in issue.inverse):
         return _FLIP[reading.stance] if reading.stance != "undecided" else "undecided"

@@ -72,6 +72,18 @@ def stances(text: str, role: str = "cabinet") -> dict[str, str]:
             "Nederland steunt geen voorstellen die end-to-end encryptie onmogelijk maken.",
             {"e2ee-possible": "supports"},
         ),
+        # a negation after the verb and the holder (Dutch inversion after "Daarom")
+        (
+            "Daarom steunt Nederland geen voorstellen die in de praktijk alleen door "
+            "client-side scanning kunnen worden uitgevoerd.",
+            {"client-side-scanning": "opposes"},
+        ),
+        # what a condition requires is supported
+        (
+            "Het kabinet kan het compromisvoorstel steunen, mits de bescherming van "
+            "end-to-end-versleutelde communicatie behouden blijft.",
+            {"general-approach": "supports-conditionally", "e2ee-possible": "supports"},
+        ),
         # a negation in a main clause does not reach into the subordinate one
         (
             "Dat neemt niet weg dat Nederland kritisch is op het compromisvoorstel "
@@ -215,6 +227,27 @@ def test_a_users_own_sub_issue_gets_positions(tmp_path: Path, bundled: Store) ->
 
 
 # --------------------------------------------------------------------------- the seeds
+
+
+def test_a_letter_and_kamervragen_answers_get_positions(
+    tmp_path: Path, versions_copy: Path
+) -> None:
+    """Documents of the new layouts (our own fixtures) are rounds with positions too."""
+    from diffview.ingest import ingest
+
+    fixtures = Path(__file__).parent / "fixtures"
+    store = tmp_path / "store"
+    ingest(fixtures / "kamerbrief-ministerie-2025.txt", versions_copy, store)
+    ingest(fixtures / "kamervragen-ministerie-2025.txt", versions_copy, store)
+    with Store.open(store) as opened:
+        table = topic_positions(opened, "encryption")
+        letter = {i.id: table.cell("2025-11", i.id) for i in table.issues}
+        answers = {i.id: table.cell("2025-12", i.id) for i in table.issues}
+    assert letter["e2ee-possible"].stance == "supports"
+    assert letter["client-side-scanning"].stance == "opposes"
+    assert answers["client-side-scanning"].stance == "opposes"
+    assert answers["client-side-scanning"].evidence[0].doc == "006"
+    assert letter["detection-in-e2ee"].silent
 
 
 @pytest.fixture(scope="module")
