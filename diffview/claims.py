@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
 from diffview.issue_rules import Issue, Lexicon, Predicate
-from diffview.model import Sentence, Stance, Statement
-from diffview.sentences import sentences_of
+from diffview.model import STANCES, Sentence, Stance, Statement
+from diffview.sentences import clean_sentence, sentences_of
 from diffview.topics import TIMEOUT, TopicRules, lower_text
 
 # A position naming no object at all goes to the regulation as a whole only when its words
@@ -312,3 +313,51 @@ def claims_of(statements: Sequence[Statement], rules: TopicRules) -> list[Claim]
         asked = [by_id[q] for q in stmt.answers if q in by_id]
         out += statement_claims(stmt, rules, asked)
     return out
+
+
+# The JSON a store caches claims in (`positions.round_claims`); bump when Claim changes.
+CLAIM_FORMAT = 1
+
+
+def claim_to_dict(claim: Claim) -> dict[str, object]:
+    s = claim.sentence
+    return {
+        "topic": claim.topic,
+        "issue": claim.issue,
+        "stance": claim.stance,
+        "holder": claim.holder,
+        "weight": claim.weight,
+        "own_object": claim.own_object,
+        "triggers": list(claim.triggers),
+        "sentence": {
+            "text": s.text,
+            "doc": s.doc,
+            "source": s.source,
+            "statement_id": s.statement_id,
+            "lines": list(s.lines),
+            "index": s.index,
+        },
+    }
+
+
+def claim_from_dict(data: dict[str, Any]) -> Claim:
+    """A cached claim; anything malformed raises (KeyError, TypeError, ValueError)."""
+    s = data["sentence"]
+    stance = data["stance"]
+    if stance not in STANCES:
+        raise ValueError(f"stance {stance!r}")
+    first, last = (int(n) for n in s["lines"])
+    sentence = Sentence(
+        clean_sentence(str(s["text"])), str(s["doc"]), str(s["source"]),
+        str(s["statement_id"]), (first, last), int(s["index"]),
+    )  # fmt: skip
+    return Claim(  # a cache file is as untrusted as the store: its text is sanitised again
+        topic=str(data["topic"]),
+        issue=str(data["issue"]),
+        stance=stance,
+        holder=clean_sentence(str(data["holder"])),
+        sentence=sentence,
+        weight=int(data["weight"]),
+        own_object=bool(data["own_object"]),
+        triggers=tuple(clean_sentence(str(t)) for t in data["triggers"]),
+    )

@@ -8,12 +8,16 @@ never an invented stance, and never "withdrawn" when the next round simply does 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
-from diffview.claims import Claim, claims_of
+from diffview.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
 from diffview.errors import DiffviewError
 from diffview.model import (
     STANCES,
@@ -111,14 +115,46 @@ def position_of(topic: str, round_: str, issue: str, claims: Sequence[Claim]) ->
     )
 
 
-@lru_cache(maxsize=16)
-def round_claims(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
-    """Every claim of a round's documents, computed once per open store (all topics share it)."""
+@runtime_checkable
+class ClaimCache(Protocol):
+    """A store that keeps derived data keyed by commit (`store.Store` is one)."""
+
+    def commit_of(self, version: Version) -> str: ...
+
+    def cache_get(self, name: str) -> bytes | None: ...
+
+    def cache_put(self, name: str, data: bytes) -> None: ...
+
+
+@lru_cache(maxsize=8)
+def _rules_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def _compute(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
     ids = [d.id for d in version.docs]
     stmts = sorted(
         (s for s in store.statements(at=version) if s.doc in ids), key=lambda s: ids.index(s.doc)
     )
     return tuple(claims_of(stmts, rules))
+
+
+@lru_cache(maxsize=16)
+def round_claims(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
+    """Every claim of a round's documents, computed once per open store (all topics share it)
+    and kept in the store keyed by the round's commit and the rules, so the next process
+    reads them instead of re-reading every statement (same commit + same rules = same
+    claims)."""
+    if not isinstance(store, ClaimCache):
+        return _compute(store, version, rules)
+    name = f"claims-{CLAIM_FORMAT}-{store.commit_of(version)}-{_rules_digest(rules.path)}.json"
+    cached = store.cache_get(name)
+    if cached is not None:
+        with suppress(ValueError, KeyError, TypeError):
+            return tuple(claim_from_dict(d) for d in json.loads(cached))
+    claims = _compute(store, version, rules)
+    store.cache_put(name, json.dumps([claim_to_dict(c) for c in claims]).encode())
+    return claims
 
 
 def changes_between(table: PositionTable, from_round: str, to_round: str) -> list[PositionChange]:

@@ -680,6 +680,9 @@ def _as_of_document(versions: list[Version], doc_id: str) -> Version | None:
     return None
 
 
+_CACHE_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,200}\.json")
+
+
 class Store:
     """Read-only view of a diffview store. The views use only these methods."""
 
@@ -689,6 +692,34 @@ class Store:
         self._blobs: dict[tuple[str, str], bytes | None] = {}
         self._stmts: dict[str, list[Statement]] = {}
         self._lines: dict[str, list[str]] = {}  # decoded source lines per document id
+
+    def commit_of(self, version: Version) -> str:
+        """The commit a version's tag points at: what is derived from it can be keyed by it."""
+        return self._commit_sha(self._rev_of(version))
+
+    def _cache_file(self, name: str) -> Path:
+        if not _CACHE_NAME.fullmatch(name):
+            raise ValueError(f"bad cache name {name!r}")
+        return self.path / ".git" / "diffview-cache" / name
+
+    def cache_get(self, name: str) -> bytes | None:
+        """Derived data written by `cache_put` (None when absent or unreadable): never part of
+        a commit, so the history and its commit ids do not depend on it."""
+        try:
+            return self._cache_file(name).read_bytes()
+        except OSError:
+            return None
+
+    def cache_put(self, name: str, data: bytes) -> None:
+        """Keep derived data beside the objects (atomic; a read-only store just skips it)."""
+        target = self._cache_file(name)
+        try:
+            target.parent.mkdir(exist_ok=True)
+            temp = target.with_name(f".{name}.{os.getpid()}.tmp")
+            temp.write_bytes(data)
+            os.replace(temp, target)
+        except OSError:
+            return
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:

@@ -356,3 +356,24 @@ def test_compare_leads_with_positions_and_never_says_removed(
     assert cli.main([*args, "--format", "inline", "--width", "120", "--focus"]) == 1
     focused = capsys.readouterr().out
     assert "focus:" in focused and len(focused) < len(out)
+
+
+def test_claims_are_kept_in_the_store_and_a_bad_cache_is_ignored(
+    bundled: Store, tmp_path: Path
+) -> None:
+    from diffview.positions import _rules_digest, round_claims
+
+    expected = positions_to_json(topic_positions(bundled, "encryption"))
+    cache = bundled.path / ".git" / "diffview-cache"
+    files = sorted(cache.glob(f"claims-*-{_rules_digest(BUNDLED_RULES)}.json"))
+    assert len(files) == 3  # one per round, keyed by its commit and the rules
+    files[-1].write_text('[{"stance": "nonsense"}]', encoding="utf-8")
+    files[-2].write_text(
+        files[-2].read_text(encoding="utf-8").replace("Nederland", "Neder\\u001b[31mland"),
+        encoding="utf-8",
+    )
+    round_claims.cache_clear()
+    with Store.open(bundled.path) as reopened:
+        again = positions_to_json(topic_positions(reopened, "encryption"))
+    assert "\x1b" not in json.dumps(again, ensure_ascii=False)
+    assert [p["stance"] for p in again["positions"]] == [p["stance"] for p in expected["positions"]]
