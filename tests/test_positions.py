@@ -78,6 +78,12 @@ def stances(text: str, role: str = "cabinet") -> dict[str, str]:
             "client-side scanning kunnen worden uitgevoerd.",
             {"client-side-scanning": "opposes"},
         ),
+        # not decided yet
+        (
+            "Het is voor het kabinet nog te onduidelijk of verplichte detectie op een "
+            "proportionele manier kan worden uitgevoerd.",
+            {"mandatory-detection": "undecided"},
+        ),
         # what a condition requires is supported
         (
             "Het kabinet kan het compromisvoorstel steunen, mits de bescherming van "
