@@ -86,6 +86,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         doc_id=args.id,
         round=args.round,
         answers=args.answers,
+        kamerstukken=args.kamerstuk,
     )
     print(f"ingested {doc.id}: {sanitize_line(doc.title)} ({doc.date.isoformat()}) as {doc.source}")
     return 0
@@ -474,6 +475,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the round it belongs to, YYYY-MM, e.g. 2026-03 (default: its own month)",
     )
     p.add_argument("--answers", help="id of the document it answers or revises, e.g. 004")
+    p.add_argument(
+        "--kamerstuk",
+        action="append",
+        metavar="NUMBER",
+        help="its Kamerstuk, '32317' or '32317 nr. 995', repeatable "
+        "(default: the number its first lines state)",
+    )
 
     p = _command(
         sub,

@@ -482,3 +482,27 @@ def test_changelog_between_two_documents_of_one_round(store: Path, capsys) -> No
     )  # fmt: skip
     assert code == 0 and "(as of 003)" in out and "(as of 001)" in out
     assert "nothing to compare" not in out
+
+
+def test_ingest_takes_the_kamerstuk_its_head_states(
+    versions_copy: Path, tmp_path: Path, capsys
+) -> None:
+    from diffview.manifest import load_manifest
+
+    source = tmp_path / "so.txt"
+    fixture = (FIXTURES / "so-2026-06-single-answer.txt").read_text(encoding="utf-8")
+    source.write_text("32317 JBZ-Raad\nNr. 1001  Verslag\n\n" + fixture, encoding="utf-8")
+    args = ["--versions", str(versions_copy), "--store", str(tmp_path / "store")]
+    assert run(capsys, "ingest", str(source), "--date", "2026-06-12", *args)[0] == 0
+    assert load_manifest(versions_copy)[-1].kamerstukken == ("32317 nr. 1001",)
+
+    other = tmp_path / "other.txt"
+    other.write_text(fixture.replace("Ja.", "Nee."), encoding="utf-8")
+    code, _, err = run(
+        capsys, "ingest", str(other), "--date", "2026-06-13", "--kamerstuk", "x1", *args
+    )
+    assert code == 2 and err.count("\n") == 1 and "x1" in err and str(other) in err
+    code, _, _ = run(
+        capsys, "ingest", str(other), "--date", "2026-06-13", "--kamerstuk", "32317", *args
+    )
+    assert code == 0 and load_manifest(versions_copy)[-1].kamerstukken == ("32317",)
