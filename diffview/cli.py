@@ -64,6 +64,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     from diffview.store import build_store
 
     report = build_store(Path(args.versions), _store_path(args))
+    if args.format == "json":
+        _print_json(
+            {
+                "action": report.action,
+                "store": str(report.store_path),
+                "head": report.head,
+                "commits": [{"doc": doc_id, "commit": sha} for doc_id, sha in report.commits],
+            }
+        )
+        return 0
     for doc_id, sha in report.commits:
         print(f"{sha[:12]}  doc-{doc_id}")
     print(
@@ -88,6 +98,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         answers=args.answers,
         kamerstukken=args.kamerstuk,
     )
+    if args.format == "json":  # the manifest entry, as `topics --format json` names documents
+        _print_json(
+            {
+                "id": doc.id,
+                "source": doc.source,
+                "title": sanitize_line(doc.title),
+                "short_title": sanitize_line(doc.short_title),
+                "kind": doc.kind,
+                "date": doc.date.isoformat(),
+                "round": doc.round,
+                "kamerstukken": list(doc.kamerstukken),
+                "answers": doc.answers,
+            }
+        )
+        return 0
     print(f"ingested {doc.id}: {sanitize_line(doc.title)} ({doc.date.isoformat()}) as {doc.source}")
     return 0
 
@@ -434,14 +459,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open the terminal app on the store (built from the corpus on first use).",
         examples=("diffview tui", "diffview tui --store /tmp/store"),
     )
-    _command(
+    p = _command(
         sub,
         "build",
         "build the git-backed store from the corpus",
         cmd_build,
         description="(Re)build the store from the corpus: one commit and tag per document; "
         "deterministic (same sources, same commit ids), atomic and locked.",
-        examples=("diffview build", "diffview build --store /tmp/store --versions my-versions/"),
+        examples=(
+            "diffview build",
+            "diffview build --store /tmp/store --versions my-versions/",
+            "diffview build --format json | jq -r .head",
+        ),
+    )
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
     )
 
     p = _command(
@@ -481,6 +513,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NUMBER",
         help="its Kamerstuk, '32317' or '32317 nr. 995', repeatable "
         "(default: the number its first lines state)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or json (the new manifest entry)",
     )
 
     p = _command(

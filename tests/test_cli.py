@@ -38,6 +38,10 @@ def test_build_reports_one_commit_per_document(store: Path, capsys) -> None:
     code, out, _ = run_on(store, capsys, "build")
     assert code == 0
     assert out.splitlines()[-1].startswith(f"unchanged {store}: 5 documents")
+    code, out, _ = run_on(store, capsys, "build", "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["action"] == "unchanged"
+    assert [c["doc"] for c in report["commits"]] == ["000", "002", "003", "001", "004"]
     log = subprocess.run(
         ["git", "-C", str(store), "log", "--date=short", "--format=%ad %s"],
         capture_output=True,
@@ -493,7 +497,10 @@ def test_ingest_takes_the_kamerstuk_its_head_states(
     fixture = (FIXTURES / "so-2026-06-single-answer.txt").read_text(encoding="utf-8")
     source.write_text("32317 JBZ-Raad\nNr. 1001  Verslag\n\n" + fixture, encoding="utf-8")
     args = ["--versions", str(versions_copy), "--store", str(tmp_path / "store")]
-    assert run(capsys, "ingest", str(source), "--date", "2026-06-12", *args)[0] == 0
+    code, out, _ = run(
+        capsys, "ingest", str(source), "--date", "2026-06-12", "--format", "json", *args
+    )
+    assert code == 0 and json.loads(out)["kamerstukken"] == ["32317 nr. 1001"]
     assert load_manifest(versions_copy)[-1].kamerstukken == ("32317 nr. 1001",)
 
     other = tmp_path / "other.txt"
