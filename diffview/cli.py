@@ -145,12 +145,17 @@ def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _terminal_width() -> int:
+    """The terminal's columns ($COLUMNS first); 120 in a pipe."""
+    return shutil.get_terminal_size((120, 24)).columns
+
+
 def _print_table(table: object, width: int | None = None) -> None:
     """A Rich table at the terminal's width (or `width`); colour only on a terminal, never
     with NO_COLOR; document text goes in as `Text`, so it is never read as markup."""
     from diffview.render import render_table
 
-    columns = width or shutil.get_terminal_size((120, 24)).columns
+    columns = width or _terminal_width()
     sys.stdout.write(render_table(table, width=columns, color=_want_color("auto")))  # type: ignore[arg-type]
 
 
@@ -172,7 +177,8 @@ def cmd_statements(args: argparse.Namespace) -> int:
             fields = (_cite(s), s.kind, s.role, s.speaker, ",".join(s.topic_names), s.text)
             print("\t".join(" ".join(sanitize_line(f).split()) for f in fields))
     else:
-        _print_table(_statements_table(rows), args.width)
+        width = args.width or _terminal_width()
+        _print_table(_statements_table(rows, width), width)
     print(f"{len(rows)} statement{'' if len(rows) == 1 else 's'}", file=sys.stderr)
     return 0
 
@@ -181,24 +187,28 @@ def _cite(s: Statement) -> str:
     return f"{s.doc}:{s.lines[0]}-{s.lines[1]}"
 
 
-def _statements_table(rows: Sequence[Statement]) -> object:
-    """Header row; speakers and topics wrap within their columns, never cut, never run on."""
+def _statements_table(rows: Sequence[Statement], width: int) -> object:
+    """Header row; speakers and topics wrap within their columns, never cut, never run on.
+    Below 100 columns speaker and topics share one column, so the text keeps half the width."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    narrow = width < 100
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False, expand=True)
     table.add_column("statement", no_wrap=True)  # citation, kind, role: one per line
-    table.add_column("speaker", min_width=8, max_width=18)  # wraps at words, never cut
-    table.add_column("topics", min_width=8, overflow="fold")  # one per line
+    if narrow:
+        table.add_column("speaker / topics", min_width=8, max_width=18)
+    else:
+        table.add_column("speaker", min_width=8, max_width=18)  # wraps at words, never cut
+        table.add_column("topics", min_width=8, overflow="fold")  # one per line
     table.add_column("text", ratio=1, min_width=20, overflow="fold")
     for s in rows:
-        table.add_row(
-            f"{_cite(s)}\n{s.kind}\n{s.role}",
-            Text(sanitize_line(s.speaker)),
-            Text("\n".join(sanitize_line(t) for t in s.topic_names) or "—"),
-            Text(sanitize_line(" ".join(s.text.split()))),
-        )
+        speaker = Text(sanitize_line(s.speaker))
+        topics = Text("\n".join(sanitize_line(t) for t in s.topic_names) or "—", style="cyan")
+        who = [Text("\n").join([speaker, topics])] if narrow else [speaker, topics]
+        text = Text(sanitize_line(" ".join(s.text.split())))
+        table.add_row(f"{_cite(s)}\n{s.kind}\n{s.role}", *who, text)
     return table
 
 

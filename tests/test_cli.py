@@ -160,6 +160,16 @@ def test_statements_table_has_a_header_whole_speakers_and_a_topics_column(
     assert all(len(line) <= 120 for line in lines)
 
 
+def test_statements_table_on_80_columns_keeps_the_text_readable(store: Path, capsys) -> None:
+    code, out, _ = run_on(store, capsys, "statements", "--doc", "004", "--width", "80")
+    lines = out.splitlines()
+    header = next(line for line in lines if "speaker" in line)
+    assert code == 0 and header.split() == ["statement", "speaker", "/", "topics", "text"]
+    text_at = header.index("text")
+    assert 80 - text_at >= 40  # the text keeps half the width
+    assert all(len(line) <= 80 for line in lines)
+
+
 def test_statements_tsv_keeps_one_line_per_statement(store: Path, capsys) -> None:
     code, out, _ = run_on(
         store, capsys, "statements", "--topic", "versleuteling", "--format", "tsv"
