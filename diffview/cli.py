@@ -22,6 +22,9 @@ from diffview.errors import DiffviewError
 from diffview.sanitize import sanitize_line
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
     from diffview.model import Statement
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
@@ -150,13 +153,13 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((120, 24)).columns
 
 
-def _print_table(table: object, width: int | None = None) -> None:
+def _print_table(table: RenderableType, width: int | None = None) -> None:
     """A Rich table at the terminal's width (or `width`); colour only on a terminal, never
     with NO_COLOR; document text goes in as `Text`, so it is never read as markup."""
     from diffview.render import render_table
 
     columns = width or _terminal_width()
-    sys.stdout.write(render_table(table, width=columns, color=_want_color("auto")))  # type: ignore[arg-type]
+    sys.stdout.write(render_table(table, width=columns, color=_want_color("auto")))
 
 
 def cmd_statements(args: argparse.Namespace) -> int:
@@ -187,7 +190,7 @@ def _cite(s: Statement) -> str:
     return f"{s.doc}:{s.lines[0]}-{s.lines[1]}"
 
 
-def _statements_table(rows: Sequence[Statement], width: int) -> object:
+def _statements_table(rows: Sequence[Statement], width: int) -> Table:
     """Header row; speakers and topics wrap within their columns, never cut, never run on.
     Below 100 columns speaker and topics share one column, so the text keeps half the width."""
     from rich import box
@@ -223,7 +226,12 @@ def cmd_topics(args: argparse.Namespace) -> int:
         _print_json(
             {
                 "documents": [
-                    {"id": d.id, "title": d.title, "short_title": d.short_title, "round": d.round}
+                    {
+                        "id": d.id,
+                        "title": sanitize_line(d.title),
+                        "short_title": sanitize_line(d.short_title),
+                        "round": d.round,
+                    }
                     for d in docs
                 ],
                 "topics": [
