@@ -22,6 +22,9 @@ from diffview.errors import DiffviewError
 from diffview.sanitize import sanitize_line
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
     from diffview.model import Statement
     from diffview.render import View
     from diffview.store import Store
@@ -66,6 +69,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     from diffview.store import build_store
 
     report = build_store(Path(args.versions), _store_path(args))
+    if args.format == "json":
+        _print_json(
+            {
+                "action": report.action,
+                "store": str(report.store_path),
+                "head": report.head,
+                "commits": [{"doc": doc_id, "commit": sha} for doc_id, sha in report.commits],
+            }
+        )
+        return 0
     for doc_id, sha in report.commits:
         print(f"{sha[:12]}  doc-{doc_id}")
     print(
@@ -88,7 +101,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         doc_id=args.id,
         round=args.round,
         answers=args.answers,
+        kamerstukken=args.kamerstuk,
     )
+    if args.format == "json":  # the manifest entry, as `topics --format json` names documents
+        _print_json(
+            {
+                "id": doc.id,
+                "source": doc.source,
+                "title": sanitize_line(doc.title),
+                "short_title": sanitize_line(doc.short_title),
+                "kind": doc.kind,
+                "date": doc.date.isoformat(),
+                "round": doc.round,
+                "kamerstukken": list(doc.kamerstukken),
+                "answers": doc.answers,
+            }
+        )
+        return 0
     print(f"ingested {doc.id}: {sanitize_line(doc.title)} ({doc.date.isoformat()}) as {doc.source}")
     return 0
 
@@ -121,13 +150,18 @@ def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _print_table(table: object, width: int | None = None) -> None:
+def _terminal_width() -> int:
+    """The terminal's columns ($COLUMNS first); 120 in a pipe."""
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+def _print_table(table: RenderableType, width: int | None = None) -> None:
     """A Rich table at the terminal's width (or `width`); colour only on a terminal, never
     with NO_COLOR; document text goes in as `Text`, so it is never read as markup."""
     from diffview.render import render_table
 
-    columns = width or shutil.get_terminal_size((120, 24)).columns
-    sys.stdout.write(render_table(table, width=columns, color=_want_color("auto")))  # type: ignore[arg-type]
+    columns = width or _terminal_width()
+    sys.stdout.write(render_table(table, width=columns, color=_want_color("auto")))
 
 
 def cmd_statements(args: argparse.Namespace) -> int:
@@ -148,7 +182,8 @@ def cmd_statements(args: argparse.Namespace) -> int:
             fields = (_cite(s), s.kind, s.role, s.speaker, ",".join(s.topic_names), s.text)
             print("\t".join(" ".join(sanitize_line(f).split()) for f in fields))
     else:
-        _print_table(_statements_table(rows), args.width)
+        width = args.width or _terminal_width()
+        _print_table(_statements_table(rows, width), width)
     print(f"{len(rows)} statement{'' if len(rows) == 1 else 's'}", file=sys.stderr)
     return 0
 
@@ -157,24 +192,28 @@ def _cite(s: Statement) -> str:
     return f"{s.doc}:{s.lines[0]}-{s.lines[1]}"
 
 
-def _statements_table(rows: Sequence[Statement]) -> object:
-    """Header row; speakers and topics wrap within their columns, never cut, never run on."""
+def _statements_table(rows: Sequence[Statement], width: int) -> Table:
+    """Header row; speakers and topics wrap within their columns, never cut, never run on.
+    Below 100 columns speaker and topics share one column, so the text keeps half the width."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    narrow = width < 100
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False, expand=True)
     table.add_column("statement", no_wrap=True)  # citation, kind, role: one per line
-    table.add_column("speaker", min_width=8, max_width=18)  # wraps at words, never cut
-    table.add_column("topics", min_width=8, overflow="fold")  # one per line
+    if narrow:
+        table.add_column("speaker / topics", min_width=8, max_width=18)
+    else:
+        table.add_column("speaker", min_width=8, max_width=18)  # wraps at words, never cut
+        table.add_column("topics", min_width=8, overflow="fold")  # one per line
     table.add_column("text", ratio=1, min_width=20, overflow="fold")
     for s in rows:
-        table.add_row(
-            f"{_cite(s)}\n{s.kind}\n{s.role}",
-            Text(sanitize_line(s.speaker)),
-            Text("\n".join(sanitize_line(t) for t in s.topic_names) or "—"),
-            Text(sanitize_line(" ".join(s.text.split()))),
-        )
+        speaker = Text(sanitize_line(s.speaker))
+        topics = Text("\n".join(sanitize_line(t) for t in s.topic_names) or "—", style="cyan")
+        who = [Text("\n").join([speaker, topics])] if narrow else [speaker, topics]
+        text = Text(sanitize_line(" ".join(s.text.split())))
+        table.add_row(f"{_cite(s)}\n{s.kind}\n{s.role}", *who, text)
     return table
 
 
@@ -189,7 +228,12 @@ def cmd_topics(args: argparse.Namespace) -> int:
         _print_json(
             {
                 "documents": [
-                    {"id": d.id, "title": d.title, "short_title": d.short_title, "round": d.round}
+                    {
+                        "id": d.id,
+                        "title": sanitize_line(d.title),
+                        "short_title": sanitize_line(d.short_title),
+                        "round": d.round,
+                    }
                     for d in docs
                 ],
                 "topics": [
@@ -472,14 +516,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open the terminal app on the store (built from the corpus on first use).",
         examples=("diffview tui", "diffview tui --store /tmp/store"),
     )
-    _command(
+    p = _command(
         sub,
         "build",
         "build the git-backed store from the corpus",
         cmd_build,
         description="(Re)build the store from the corpus: one commit and tag per document; "
         "deterministic (same sources, same commit ids), atomic and locked.",
-        examples=("diffview build", "diffview build --store /tmp/store --versions my-versions/"),
+        examples=(
+            "diffview build",
+            "diffview build --store /tmp/store --versions my-versions/",
+            "diffview build --format json | jq -r .head",
+        ),
+    )
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
     )
 
     p = _command(
@@ -512,6 +563,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the round it belongs to, YYYY-MM, e.g. 2026-03 (default: its own month)",
     )
     p.add_argument("--answers", help="id of the document it answers or revises, e.g. 004")
+    p.add_argument(
+        "--kamerstuk",
+        action="append",
+        metavar="NUMBER",
+        help="its Kamerstuk, '32317' or '32317 nr. 995', repeatable "
+        "(default: the number its first lines state)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or json (the new manifest entry)",
+    )
 
     p = _command(
         sub,

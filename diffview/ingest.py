@@ -12,6 +12,7 @@ import datetime as dt  # `date` is the user's string below
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from diffview.manifest import (
     KAMERSTUK_RE,
     check_answers,
     check_id,
+    check_kamerstukken,
     check_kind,
     check_round,
     check_title,
@@ -81,8 +83,12 @@ def ingest(
     round: str | None = None,  # noqa: A002 - the manifest's field name
     answers: str | None = None,
     short_title: str | None = None,
+    kamerstukken: Sequence[str] | None = None,
 ) -> Document:
     """Add `file` to `versions_dir` and the store; return its manifest entry.
+
+    `kamerstukken` defaults to the number the document's head states (`32317  JBZ-Raad`,
+    `Nr. 904` below it), so the manifest says what the text says.
 
     Titles are one line of text: newlines and control characters (terminal escapes) are
     refused, not repaired, because a title is user-supplied metadata the user can fix. A
@@ -108,6 +114,7 @@ def ingest(
             round,
             answers,
             short_title,
+            kamerstukken,
         )
         if (versions_dir / doc.source).exists():
             raise InputError(versions_dir / doc.source, "already exists; not overwriting it")
@@ -131,6 +138,7 @@ def _new_document(
     round_: str | None,
     answers: str | None,
     short_title: str | None,
+    kamerstukken: Sequence[str] | None = None,
 ) -> Document:
     """Validate every piece of metadata; errors name the file being ingested. What the user
     passes wins over what the text says about itself (`diffview.metadata`)."""
@@ -162,6 +170,12 @@ def _new_document(
         the_kind = check_kind(kind) if kind else _guess_kind(text)
         the_round = check_round(round_) if round_ else day.isoformat()[:7]
         the_answers = check_answers(answers)
+        stated = tuple(k for k in facts.kamerstukken if KAMERSTUK_RE.match(k))
+        the_numbers = (
+            check_kamerstukken(list(kamerstukken))
+            if kamerstukken
+            else stated or guess_kamerstukken(text)
+        )
         if the_answers is not None and all(d.id != the_answers for d in docs):
             raise ValueError(f"answers refers to unknown document {the_answers!r}")
     except ValueError as exc:
@@ -176,7 +190,7 @@ def _new_document(
         date=day,
         date_precision=precision,
         round=the_round,
-        kamerstukken=tuple(k for k in facts.kamerstukken if KAMERSTUK_RE.match(k)),
+        kamerstukken=the_numbers,
         answers=the_answers,
         numbers=facts.numbers,
         text_dates=facts.date_strings(),
@@ -191,6 +205,29 @@ def _refuse_duplicate(file: Path, text: str, versions_dir: Path, docs: list[Docu
     for d in docs:
         if load_source(versions_dir / d.source)[1] == text:
             raise InputError(file, f"same content as document {d.id} ({d.source}); not added")
+
+
+_DOSSIER_HEAD = re.compile(r"\s*(\d{2}\s?\d{3})\s+\S")  # `32317   JBZ-Raad`, `34 843  Seksuele`
+_NUMBER_HEAD = re.compile(r"\s*Nr\.\s*(\d{1,5})\b")  # `Nr. 904   VERSLAG ...`
+
+
+def guess_kamerstukken(text: str) -> tuple[str, ...]:
+    """The Kamerstuk the document's head names: its dossier, with `nr.` when stated.
+
+    Only the first lines count (the head of a Kamerstuk), so numbers the text refers to
+    (`(Kamerstuk 32 317, nr. 855)`) are not taken for the document's own.
+    """
+    head = [line for line in text.splitlines()[:40] if line.strip()][:8]
+    for i, line in enumerate(head):
+        dossier = _DOSSIER_HEAD.match(line)
+        if dossier:
+            number = dossier.group(1).replace(" ", "")
+            for below in head[i + 1 : i + 4]:
+                nr = _NUMBER_HEAD.match(below)
+                if nr:
+                    return (f"{number} nr. {int(nr.group(1))}",)
+            return (number,)
+    return ()
 
 
 def _next_id(docs: list[Document]) -> str:

@@ -38,6 +38,10 @@ def test_build_reports_one_commit_per_document(store: Path, capsys) -> None:
     code, out, _ = run_on(store, capsys, "build")
     assert code == 0
     assert out.splitlines()[-1].startswith(f"unchanged {store}: 5 documents")
+    code, out, _ = run_on(store, capsys, "build", "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["action"] == "unchanged"
+    assert [c["doc"] for c in report["commits"]] == ["000", "002", "003", "001", "004"]
     log = subprocess.run(
         ["git", "-C", str(store), "log", "--date=short", "--format=%ad %s"],
         capture_output=True,
@@ -154,6 +158,16 @@ def test_statements_table_has_a_header_whole_speakers_and_a_topics_column(
     assert all(set(speaker.split()) <= words for speaker in speakers)  # wrapped, never cut
     assert "derogationDank" not in out and "non-csamDe" not in out
     assert all(len(line) <= 120 for line in lines)
+
+
+def test_statements_table_on_80_columns_keeps_the_text_readable(store: Path, capsys) -> None:
+    code, out, _ = run_on(store, capsys, "statements", "--doc", "004", "--width", "80")
+    lines = out.splitlines()
+    header = next(line for line in lines if "speaker" in line)
+    assert code == 0 and header.split() == ["statement", "speaker", "/", "topics", "text"]
+    text_at = header.index("text")
+    assert 80 - text_at >= 40  # the text keeps half the width
+    assert all(len(line) <= 80 for line in lines)
 
 
 def test_statements_tsv_keeps_one_line_per_statement(store: Path, capsys) -> None:
@@ -486,3 +500,30 @@ def test_changelog_between_two_documents_of_one_round(store: Path, capsys) -> No
     )  # fmt: skip
     assert code == 0 and "(as of 003)" in out and "(as of 001)" in out
     assert "nothing to compare" not in out
+
+
+def test_ingest_takes_the_kamerstuk_its_head_states(
+    versions_copy: Path, tmp_path: Path, capsys
+) -> None:
+    from diffview.manifest import load_manifest
+
+    source = tmp_path / "so.txt"
+    fixture = (FIXTURES / "so-2026-06-single-answer.txt").read_text(encoding="utf-8")
+    source.write_text("32317 JBZ-Raad\nNr. 1001  Verslag\n\n" + fixture, encoding="utf-8")
+    args = ["--versions", str(versions_copy), "--store", str(tmp_path / "store")]
+    code, out, _ = run(
+        capsys, "ingest", str(source), "--date", "2026-06-12", "--format", "json", *args
+    )
+    assert code == 0 and json.loads(out)["kamerstukken"] == ["32317 nr. 1001"]
+    assert load_manifest(versions_copy)[-1].kamerstukken == ("32317 nr. 1001",)
+
+    other = tmp_path / "other.txt"
+    other.write_text(fixture.replace("Ja.", "Nee."), encoding="utf-8")
+    code, _, err = run(
+        capsys, "ingest", str(other), "--date", "2026-06-13", "--kamerstuk", "x1", *args
+    )
+    assert code == 2 and err.count("\n") == 1 and "x1" in err and str(other) in err
+    code, _, _ = run(
+        capsys, "ingest", str(other), "--date", "2026-06-13", "--kamerstuk", "32317", *args
+    )
+    assert code == 0 and load_manifest(versions_copy)[-1].kamerstukken == ("32317",)

@@ -78,7 +78,7 @@ class DiffviewApp(App[int]):
         if not any(versions.glob("*.txt")):
             raise StoreError(
                 f"No store at {path} and no corpus to build it from in {versions}.\n"
-                "Run `diffview build <versions-dir>` or pass a store path."
+                "Run `diffview build --versions DIR` or pass a store path."
             )
         self._progress(f"Building the store at {path} from {versions}…")
         backend.build_store(versions, path, self._progress)
