@@ -116,6 +116,12 @@ class Statement:
         return (self.line_at(start), self.line_at(max(start, end - 1)))
 
 
+def cite_of(doc: str, lines: tuple[int, int]) -> str:
+    """`002:113-128`, or `002:113` for one line: how every view cites a sentence."""
+    a, b = lines
+    return f"{doc}:{a}" if a == b else f"{doc}:{a}-{b}"
+
+
 @dataclass(frozen=True)
 class Version:
     """A round of documents that together state a position (e.g. Oct 2024: 003 + 001)."""
@@ -140,8 +146,7 @@ class Sentence:
 
     @property
     def cite(self) -> str:
-        a, b = self.lines
-        return f"{self.doc}:{a}" if a == b else f"{self.doc}:{a}-{b}"
+        return cite_of(self.doc, self.lines)
 
     @property
     def cites(self) -> str:
@@ -232,8 +237,7 @@ class Evidence:
 
     @property
     def cite(self) -> str:
-        a, b = self.lines
-        return f"{self.doc}:{a}" if a == b else f"{self.doc}:{a}-{b}"
+        return cite_of(self.doc, self.lines)
 
 
 @dataclass(frozen=True)

@@ -38,27 +38,27 @@ def score(annotation: dict, store: Store) -> dict[str, object]:
         for p in topic_positions(store, topic).positions:
             if not p.silent:
                 got[(topic, p.round, p.issue)] = p
-    found, right, misses, wrong = 0, 0, [], []
-    for key, cell in want.items():
-        p = got.get(key)
-        ok = (
+
+    def agrees(key: tuple[str, str, str]) -> bool:
+        p, cell = got.get(key), want.get(key)
+        return (
             p is not None
+            and cell is not None
             and p.stance == cell["stance"]
             and any(overlaps(e.cite, c) for e in p.evidence for c in cell["evidence"])
         )
-        found += ok
-        if not ok:
-            misses.append((key, cell["stance"], p.stance if p else "silent"))
-    for key, p in got.items():
-        cell = want.get(key)
-        ok = (
-            cell is not None
-            and p.stance == cell["stance"]
-            and any(overlaps(e.cite, c) for e in p.evidence for c in cell["evidence"])
-        )
-        right += ok
-        if not ok:
-            wrong.append((key, p.stance, cell["stance"] if cell else "not annotated"))
+
+    misses = [
+        (k, c["stance"], got[k].stance if k in got else "silent")
+        for k, c in want.items()
+        if not agrees(k)
+    ]
+    wrong = [
+        (k, p.stance, want[k]["stance"] if k in want else "not annotated")
+        for k, p in got.items()
+        if not agrees(k)
+    ]
+    found, right = len(want) - len(misses), len(got) - len(wrong)
     return {
         "recall": found / len(want) if want else 1.0,
         "precision": right / len(got) if got else 1.0,
