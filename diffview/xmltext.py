@@ -121,11 +121,23 @@ class _Renderer:
             lines = [_text(c, self.notes) for c in el if _local(c.tag) in ("functie", "naam")]
             self.para("\n".join(s for s in lines if s))
             return
-        if name in _BLOCKS:
+        if name in ("vraag", "antwoord"):
+            self.marked(el, "Vraag" if name == "vraag" else "Antwoord")
+            return
+        if name in _BLOCKS or (el.text or "").strip():  # an unknown element holding text
             self.para(_text(el, self.notes))
             return
         for child in el:
             self.walk(child)
+
+    def marked(self, el: Element, word: str) -> None:
+        """`vraag`/`antwoord`: `nr` as the marker line (`1` → `Vraag 1`), then its `al`s."""
+        for child in el:
+            if _local(child.tag) == "nr":
+                number = _text(child, self.notes)
+                self.para(f"{word} {number}" if number[:1].isdigit() else number)
+            else:
+                self.walk(child)
 
     def text(self) -> str:
         body = "\n\n".join(self.paragraphs)

@@ -219,3 +219,26 @@ def test_turns_with_their_first_words_on_the_header_line() -> None:
         ("De voorzitter", "chair", (7, 7)),
     ]
     assert stmts[0].text == "Dank u wel, voorzitter. Steunt de minister chatcontrole?"
+
+
+def test_an_annex_after_the_signature_is_part_of_the_letter() -> None:
+    """A geannoteerde agenda follows its covering letter's signature (`mr. D.M. van Oosten`)."""
+    stmts = parse_fixture("geannoteerde-agenda-2025.txt")
+    assert [(s.kind, s.lines) for s in stmts] == [
+        ("paragraph", (11, 12)),
+        ("heading", (18, 18)),
+        ("heading", (20, 20)),
+        ("paragraph", (22, 24)),
+        ("paragraph", (26, 28)),
+        ("heading", (30, 30)),
+        ("paragraph", (32, 35)),
+    ]
+    assert {s.speaker for s in stmts} == {"Minister Van Oosten"}
+    assert stmts[-1].section == "Verlenging van de tijdelijke derogatie"
+
+
+def test_a_short_tail_after_the_signature_is_no_annex() -> None:
+    stmts = parse_fixture("kamerbrief-opendata-2024.txt")
+    text = (FIXTURES / "kamerbrief-opendata-2024.txt").read_text("utf-8")
+    footer = "\nDeel deze pagina\nContact\nPrivacy\n"
+    assert parse_document(doc("kamerbrief-opendata-2024.txt"), text + footer) == stmts

@@ -106,7 +106,8 @@ _OFFICE_LINE = regex.compile(
     r"(?:-[Pp]resident)?)(?:\s+(?P<prep>van|voor)\s+(?P<dept>[\p{L}\- ,]+?))?\s*,\s*$"
 )
 _NAME_LINE = regex.compile(
-    r"^\s*(?P<name>(?:\p{Lu}\.(?:\s?\p{Lu}\.)*\s*|\p{Lu}\p{Ll}+\s+)?"
+    r"^\s*(?:(?:mr|dr|drs|ir|prof|ing)\.\s*)*"
+    r"(?P<name>(?:\p{Lu}\.(?:\s?\p{Lu}\.)*\s*|\p{Lu}\p{Ll}+\s+)?"
     r"(?:(?:van|der|den|de|ter|ten|in|'t|het|la|le|du|el)\s+)*\p{Lu}[\p{L}'\-]+"
     r"(?:[\- ]\p{Lu}[\p{L}'\-]+){0,3})\s*$"
 )

@@ -38,7 +38,7 @@ def detect(text: str) -> Detection:
     titles = {
         m.group("title").split()[0]
         for line in text.split("\n")
-        if line[:4].strip()[:1].isdigit()
+        if line.lstrip()[:1].isdigit()
         for m in [SECTION.match(line, timeout=TIMEOUT)]
         if m
     }
