@@ -242,3 +242,24 @@ def test_a_short_tail_after_the_signature_is_no_annex() -> None:
     text = (FIXTURES / "kamerbrief-opendata-2024.txt").read_text("utf-8")
     footer = "\nDeel deze pagina\nContact\nPrivacy\n"
     assert parse_document(doc("kamerbrief-opendata-2024.txt"), text + footer) == stmts
+
+
+def test_kamervragen_with_bare_answer_markers() -> None:
+    text = (
+        "Vragen van het lid Van der Werf (D66) aan de Minister van Justitie en Veiligheid\n"
+        "over chatcontrole (ingezonden 2 oktober 2025).\n\n"
+        "Vraag 1\nSteunt u het voorstel van het voorzitterschap?\n\n"
+        "Antwoord\nNee, het kabinet steunt het voorstel niet.\n\n"
+        "Vraag 2 en 3\nWat is de inzet in de Raad? Wanneer wordt besloten?\n\n"
+        "Antwoord:\nDe inzet is ongewijzigd. Een besluit valt in december.\n"
+    )
+    stmts = parse_document(doc(), text)
+    assert [(s.kind, s.lines) for s in stmts] == [
+        ("question", (5, 5)),
+        ("answer", (8, 8)),
+        ("question", (11, 11)),
+        ("answer", (14, 14)),
+    ]
+    assert stmts[1].answers == (stmts[0].id,) and stmts[3].answers == (stmts[2].id,)
+    assert stmts[0].speaker == "Van der Werf" and stmts[0].party == "D66"
+    assert stmts[1].speaker == "Minister van Justitie en Veiligheid"
