@@ -263,3 +263,13 @@ def test_kamervragen_with_bare_answer_markers() -> None:
     assert stmts[1].answers == (stmts[0].id,) and stmts[3].answers == (stmts[2].id,)
     assert stmts[0].speaker == "Van der Werf" and stmts[0].party == "D66"
     assert stmts[1].speaker == "Minister van Justitie en Veiligheid"
+
+
+def test_pdf_running_headers_are_not_answer_text() -> None:
+    lines = (FIXTURES / "kamervragen-ah-2025.txt").read_text("utf-8").split("\n")
+    footer = ["", "ah-tk-20252026-412", "ISSN 0921 - 7398", "'s-Gravenhage 2025", ""]
+    footer += ["Tweede Kamer, vergaderjaar 2025–2026, Aanhangsel 412 2", ""]
+    paged = lines[:29] + footer + lines[29:]  # inside answer 2, after "geschrapt. Aanbieders"
+    stmts = parse_document(doc(), "\n".join(paged))
+    plain = parse_fixture("kamervragen-ah-2025.txt")
+    assert [s.text for s in stmts] == [s.text for s in plain]

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import regex
 
 from diffview.layouts import Detection, Layout
-from diffview.layouts._common import Builder, Lines, person, signatories
+from diffview.layouts._common import Builder, Lines, person, scan_document, signatories
 from diffview.model import Document, Statement
-from diffview.normalize import TIMEOUT, normalize_inline, scan_source
+from diffview.normalize import TIMEOUT, normalize_inline
 
 _NUMS = r"\d{1,3}(?:\s*(?:,|en|t/m|tot en met|-|–)\s*\d{1,3})*"
 MARKER = regex.compile(
@@ -177,7 +177,7 @@ def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     lines = list(raw_lines)
     found = markers(lines)
     protect = frozenset(m.line + 1 for m in found)
-    scan = scan_source("\n".join(lines), protect=protect)
+    scan = scan_document("\n".join(lines), protect=protect)
     head_end = found[0].line if found else len(lines)
     head = normalize_inline("\n".join(lines[:head_end]))
     asker, party = members(head)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import regex
 
 from diffview.layouts import Detection, Layout
-from diffview.layouts._common import Builder, Lines, Signatory, signatories
+from diffview.layouts._common import Builder, Lines, Signatory, scan_document, signatories
 from diffview.model import Document, Statement
 from diffview.normalize import TIMEOUT, normalize_inline, paragraphs, scan_source
 
@@ -101,7 +101,7 @@ def split_body(
 ) -> list[Statement]:
     """Each paragraph inside the 0-based line spans [start, end) a cabinet statement;
     headings name the section of the paragraphs under them."""
-    scan = scan_source("\n".join(lines))
+    scan = scan_document("\n".join(lines))
     build = Builder(doc, scan)
     section = ""
     for para in paragraphs(scan):
