@@ -34,6 +34,10 @@ def load_document(path: Path) -> Loaded:
 
         text = extract_pdf_text(path, raw)
         return _extracted(path, raw, text, "pdf")
+    if path.suffix.lower() == ".xml" or raw.lstrip()[:5] == b"<?xml":
+        from diffview.xmltext import xml_to_text
+
+        return _extracted(path, raw, xml_to_text(path, raw), "xml")
     return Loaded(raw, decode_source(path, raw))
 
 

@@ -219,3 +219,57 @@ def test_turns_with_their_first_words_on_the_header_line() -> None:
         ("De voorzitter", "chair", (7, 7)),
     ]
     assert stmts[0].text == "Dank u wel, voorzitter. Steunt de minister chatcontrole?"
+
+
+def test_an_annex_after_the_signature_is_part_of_the_letter() -> None:
+    """A geannoteerde agenda follows its covering letter's signature (`mr. D.M. van Oosten`)."""
+    stmts = parse_fixture("geannoteerde-agenda-2025.txt")
+    assert [(s.kind, s.lines) for s in stmts] == [
+        ("paragraph", (11, 12)),
+        ("heading", (18, 18)),
+        ("heading", (20, 20)),
+        ("paragraph", (22, 24)),
+        ("paragraph", (26, 28)),
+        ("heading", (30, 30)),
+        ("paragraph", (32, 35)),
+    ]
+    assert {s.speaker for s in stmts} == {"Minister Van Oosten"}
+    assert stmts[-1].section == "Verlenging van de tijdelijke derogatie"
+
+
+def test_a_short_tail_after_the_signature_is_no_annex() -> None:
+    stmts = parse_fixture("kamerbrief-opendata-2024.txt")
+    text = (FIXTURES / "kamerbrief-opendata-2024.txt").read_text("utf-8")
+    footer = "\nDeel deze pagina\nContact\nPrivacy\n"
+    assert parse_document(doc("kamerbrief-opendata-2024.txt"), text + footer) == stmts
+
+
+def test_kamervragen_with_bare_answer_markers() -> None:
+    text = (
+        "Vragen van het lid Van der Werf (D66) aan de Minister van Justitie en Veiligheid\n"
+        "over chatcontrole (ingezonden 2 oktober 2025).\n\n"
+        "Vraag 1\nSteunt u het voorstel van het voorzitterschap?\n\n"
+        "Antwoord\nNee, het kabinet steunt het voorstel niet.\n\n"
+        "Vraag 2 en 3\nWat is de inzet in de Raad? Wanneer wordt besloten?\n\n"
+        "Antwoord:\nDe inzet is ongewijzigd. Een besluit valt in december.\n"
+    )
+    stmts = parse_document(doc(), text)
+    assert [(s.kind, s.lines) for s in stmts] == [
+        ("question", (5, 5)),
+        ("answer", (8, 8)),
+        ("question", (11, 11)),
+        ("answer", (14, 14)),
+    ]
+    assert stmts[1].answers == (stmts[0].id,) and stmts[3].answers == (stmts[2].id,)
+    assert stmts[0].speaker == "Van der Werf" and stmts[0].party == "D66"
+    assert stmts[1].speaker == "Minister van Justitie en Veiligheid"
+
+
+def test_pdf_running_headers_are_not_answer_text() -> None:
+    lines = (FIXTURES / "kamervragen-ah-2025.txt").read_text("utf-8").split("\n")
+    footer = ["", "ah-tk-20252026-412", "ISSN 0921 - 7398", "'s-Gravenhage 2025", ""]
+    footer += ["Tweede Kamer, vergaderjaar 2025–2026, Aanhangsel 412 2", ""]
+    paged = lines[:29] + footer + lines[29:]  # inside answer 2, after "geschrapt. Aanbieders"
+    stmts = parse_document(doc(), "\n".join(paged))
+    plain = parse_fixture("kamervragen-ah-2025.txt")
+    assert [s.text for s in stmts] == [s.text for s in plain]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from diffview.model import Document, Statement
-from diffview.normalize import TIMEOUT, Footnote, Scan, normalize_lines
+from diffview.normalize import TIMEOUT, Footnote, Scan, normalize_lines, scan_source
 
 Lines = list[tuple[int, str]]  # (1-based source line, raw text)
 
@@ -21,6 +21,33 @@ _ANSWERER = regex.compile(
     r"(?:Bij brief van .{0,40}? heeft de|voorgelegd aan de)\s+(minister|staatssecretaris)\s+"
     r"(van|voor)\s+([\p{L} ]+?)\s+(?:de vragen|over)\b"
 )
+
+
+# Running headers and footers of Kamerstuk, Handelingen and ministry PDFs that normalize.py
+# does not know (it keeps the seeds' rules): document ids, ISSN lines, print place and year.
+_FURNITURE = regex.compile(
+    r"^\s*(?:kst-\d{5,6}-\d{1,5}(?:-\w+)?|ah-tk-\d{8}-\d{1,5}|ISSN\s+\d{4}\s*-\s*\d{4}"
+    r"|'s-Gravenhage\s+\d{4}|Uw\s+kenmerk\b.*"
+    r"|Tweede\s+Kamer,\s+vergaderjaar\s+\d{4}\s*[–-]\s*\d{4},\s+Aanhangsel\s+\d+(?:\s+\d+)?)\s*$"
+)
+
+
+def _is_furniture(line: str) -> bool:
+    return line.strip()[:1] in "kaIU'T" and bool(_FURNITURE.match(line, timeout=TIMEOUT))
+
+
+def scan_document(text: str, protect: frozenset[int] = frozenset()) -> Scan:
+    """`scan_source` with the PDF furniture above marked as such (for the newer layouts)."""
+    scan = scan_source(text, protect)
+    kinds = tuple(
+        "furniture"
+        if kind == "text"
+        and line.strip()[:1] in "kaIU'T"
+        and _FURNITURE.match(line, timeout=TIMEOUT)
+        else kind
+        for line, kind in zip(scan.lines, scan.kinds, strict=True)
+    )
+    return replace(scan, kinds=kinds) if kinds != scan.kinds else scan
 
 
 @dataclass
@@ -106,7 +133,8 @@ _OFFICE_LINE = regex.compile(
     r"(?:-[Pp]resident)?)(?:\s+(?P<prep>van|voor)\s+(?P<dept>[\p{L}\- ,]+?))?\s*,\s*$"
 )
 _NAME_LINE = regex.compile(
-    r"^\s*(?P<name>(?:\p{Lu}\.(?:\s?\p{Lu}\.)*\s*|\p{Lu}\p{Ll}+\s+)?"
+    r"^\s*(?:(?:mr|dr|drs|ir|prof|ing)\.\s*)*"
+    r"(?P<name>(?:\p{Lu}\.(?:\s?\p{Lu}\.)*\s*|\p{Lu}\p{Ll}+\s+)?"
     r"(?:(?:van|der|den|de|ter|ten|in|'t|het|la|le|du|el)\s+)*\p{Lu}[\p{L}'\-]+"
     r"(?:[\- ]\p{Lu}[\p{L}'\-]+){0,3})\s*$"
 )

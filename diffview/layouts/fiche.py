@@ -19,10 +19,10 @@ from collections.abc import Sequence
 import regex
 
 from diffview.layouts import Detection, Layout
-from diffview.layouts._common import Builder, Lines, signatories
+from diffview.layouts._common import Builder, Lines, scan_document, signatories
 from diffview.layouts.letter import body_start
 from diffview.model import Document, Statement
-from diffview.normalize import TIMEOUT, normalize_inline, paragraphs, scan_source
+from diffview.normalize import TIMEOUT, normalize_inline, paragraphs
 
 SECTION = regex.compile(
     r"^\s*(?P<n>\d{1,2})\.?\s+(?P<title>Algemene gegevens|Essentie (?:van het )?voorstel"
@@ -38,7 +38,7 @@ def detect(text: str) -> Detection:
     titles = {
         m.group("title").split()[0]
         for line in text.split("\n")
-        if line[:4].strip()[:1].isdigit()
+        if line.lstrip()[:1].isdigit()
         for m in [SECTION.match(line, timeout=TIMEOUT)]
         if m
     }
@@ -64,7 +64,7 @@ def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     letter_end = signed[0].line if signed and signed[0].line < first else None
     start = body_start(lines, letter_end) if letter_end is not None else first
     skip = {k for s in signed for k in range(s.line, s.end + 1)}
-    scan = scan_source("\n".join(lines))
+    scan = scan_document("\n".join(lines))
     build = Builder(doc, scan)
     section = ""
     for para in paragraphs(scan):

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import regex
 
 from diffview.layouts import Detection, Layout
-from diffview.layouts._common import Builder, Lines, person, signatories
+from diffview.layouts._common import Builder, Lines, person, scan_document, signatories
 from diffview.model import Document, Statement
-from diffview.normalize import TIMEOUT, normalize_inline, scan_source
+from diffview.normalize import TIMEOUT, normalize_inline
 
 _NUMS = r"\d{1,3}(?:\s*(?:,|en|t/m|tot en met|-|–)\s*\d{1,3})*"
 MARKER = regex.compile(
@@ -30,14 +30,35 @@ MARKER = regex.compile(
     rf"\s+(?P<nums>{_NUMS})\s*(?:[:.]\s*|\s*$)(?P<rest>.*)$",
     regex.IGNORECASE,
 )
+_BARE_ANSWER = regex.compile(r"^\s*Antwoord\s*(?:[:.]\s*(?P<rest>.*))?$")
 _HEADER = regex.compile(
     r"Vragen van (?:het lid|de leden)\s+(?P<who>.+?)\s+aan (?:de|het)\s", regex.DOTALL
+)
+_ADDRESSED = regex.compile(
+    r"\baan (?:de|het)\s+(?P<office>[Mm]inister|[Ss]taatssecretaris)\s+(?P<prep>van|voor)\s+"
+    r"(?P<dept>[\p{L}][\p{L} ,]*?)"
+    r"(?=\s+(?:over|inzake|en (?:de|het|aan))\b|\s*[(.]|,\s+(?:de|het)\b)"
 )
 _MEMBER = regex.compile(r"(?P<name>\p{Lu}[\p{L}'\-. ]*?)\s*\((?P<party>[^()]{1,40})\)")
 _ANSWERED_BY = regex.compile(
     r"Antwoord(?:en)? van (?:de\s+)?(?P<office>[Mm]inister|[Ss]taatssecretaris)\s+"
     r"(?:(?P<prep>van|voor)\s+(?P<dept>[\p{L} ]+?)(?=\s*[,(]|\s+mede\b)"
     r"|(?P<name>\p{Lu}[\p{L}'\- ]*?)\s*\((?P<ministry>[^()]+)\))"
+)
+
+
+# Ministers without a ministry of their own are "Minister voor ...", the others "van".
+_MINISTERS_VOOR = (
+    "Rechtsbescherming",
+    "Asiel",
+    "Migratie",
+    "Buitenlandse Handel",
+    "Klimaat en Energie",
+    "Volkshuisvesting",
+    "Primair",
+    "Langdurige",
+    "Medische",
+    "Armoede",
 )
 
 
@@ -68,7 +89,10 @@ def numbers(spec: str) -> frozenset[int]:
 
 
 def markers(lines: Sequence[str]) -> list[_Marker]:
-    found = []
+    """The `Vraag N` and `Antwoord N` lines; a bare `Antwoord` (or `Antwoord:`) after
+    numbered questions answers the ones asked since the previous answer."""
+    found: list[_Marker] = []
+    asked: set[int] = set()
     for i, raw in enumerate(lines):
         s = raw.strip()
         if s[:1] not in "VvAa":
@@ -76,7 +100,14 @@ def markers(lines: Sequence[str]) -> list[_Marker]:
         m = MARKER.match(s, timeout=TIMEOUT)
         if m:
             question = m.group("what").lower().startswith("vra")
-            found.append(_Marker(i, question, numbers(m.group("nums")), m.group("rest").strip()))
+            nums = numbers(m.group("nums"))
+            found.append(_Marker(i, question, nums, m.group("rest").strip()))
+            asked = asked | nums if question else set()
+            continue
+        bare = _BARE_ANSWER.match(s, timeout=TIMEOUT) if asked else None
+        if bare:
+            found.append(_Marker(i, False, frozenset(asked), (bare.group("rest") or "").strip()))
+            asked = set()
     return found
 
 
@@ -130,11 +161,12 @@ def minister(text: str, lines: Sequence[str]) -> tuple[str, str | None]:
     if m and m.group("name"):
         office = m.group("office").capitalize()
         ministry = " ".join(m.group("ministry").split())
-        prep = "voor" if ministry.split()[0] in ("Rechtsbescherming", "Migratie") else "van"
+        prep = "voor" if ministry.startswith(_MINISTERS_VOOR) else "van"
         return person(office, m.group("name")), f"{office} {prep} {ministry}"
     signed = signatories(lines)
     if signed:
         return signed[0].speaker, signed[0].office
+    m = m or _ADDRESSED.search(text, timeout=TIMEOUT)  # the one asked answers
     if m:
         office = f"{m.group('office').capitalize()} {m.group('prep')} {m.group('dept')}"
         return office, office
@@ -145,7 +177,7 @@ def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     lines = list(raw_lines)
     found = markers(lines)
     protect = frozenset(m.line + 1 for m in found)
-    scan = scan_source("\n".join(lines), protect=protect)
+    scan = scan_document("\n".join(lines), protect=protect)
     head_end = found[0].line if found else len(lines)
     head = normalize_inline("\n".join(lines[:head_end]))
     asker, party = members(head)

@@ -10,8 +10,9 @@ The same letter reaches us as the ministry's PDF, as a Kamerstuk ("BRIEF VAN DE 
 ...", "Den Haag, 21 november 2025", no salutation) and as the Kamer's open-data web page (a
 navigation header and "Nummer: 2024D39915, datum: ..." above the letter). All of its text
 is the cabinet's: every paragraph and heading is a statement of role `cabinet`, spoken by
-the first signatory (the others sign "mede namens"). Without a signatory we cannot say who
-speaks, so the letter is refused.
+the first signatory (the others sign "mede namens"); an annex after the signature (a
+geannoteerde agenda) is part of it. Without a signatory we cannot say who speaks, so the
+letter is refused.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 import regex
 
 from diffview.layouts import Detection, Layout
-from diffview.layouts._common import Builder, Lines, Signatory, signatories
+from diffview.layouts._common import Builder, Lines, Signatory, scan_document, signatories
 from diffview.model import Document, Statement
 from diffview.normalize import TIMEOUT, normalize_inline, paragraphs, scan_source
 
@@ -96,14 +97,15 @@ def _is_heading(para: Lines) -> bool:
 
 
 def split_body(
-    doc: Document, lines: Sequence[str], signatory: Signatory, start: int, end: int
+    doc: Document, lines: Sequence[str], signatory: Signatory, spans: Sequence[tuple[int, int]]
 ) -> list[Statement]:
-    """Each paragraph of lines [start, end) a cabinet statement; headings name the section."""
-    scan = scan_source("\n".join(lines))
+    """Each paragraph inside the 0-based line spans [start, end) a cabinet statement;
+    headings name the section of the paragraphs under them."""
+    scan = scan_document("\n".join(lines))
     build = Builder(doc, scan)
     section = ""
     for para in paragraphs(scan):
-        para = [(n, raw) for n, raw in para if start < n <= end]
+        para = [(n, raw) for n, raw in para if any(a < n <= b for a, b in spans)]
         para = [(n, raw) for n, raw in para if not _GREETING.match(raw, timeout=TIMEOUT)]
         if not para:
             continue
@@ -115,14 +117,30 @@ def split_body(
     return build.finish()
 
 
+def _annex(lines: Sequence[str], start: int) -> bool:
+    """Is there an annex after the signature (a geannoteerde agenda, a list of answers)
+    rather than a page footer, a list of enclosures or a web page's navigation? At least
+    three paragraphs of 15 words or more."""
+    scan = scan_source("\n".join(lines))
+    long = [
+        p
+        for p in paragraphs(scan)
+        if p[0][0] > start and len(" ".join(r for _, r in p).split()) >= 15
+    ]
+    return len(long) >= 3
+
+
 def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     lines = list(raw_lines)
     signed = signatories(lines)
     if not signed:
         return []
     end = signed[0].line
-    start = body_start(lines, end)
-    return split_body(doc, lines, signed[0], start, end)
+    spans = [(body_start(lines, end), end)]
+    after = signed[-1].end + 1
+    if _annex(lines, after):
+        spans.append((after, len(lines)))
+    return split_body(doc, lines, signed[0], spans)
 
 
 LAYOUT = Layout("letter", "a Kamerbrief", detect, split)
