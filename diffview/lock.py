@@ -23,8 +23,11 @@ LOCK_WAIT_SECONDS = 30.0
 
 
 def lock_path(store_path: Path) -> Path:
-    """The lock lives beside the store (the store directory itself gets swapped)."""
-    store_path = Path(store_path)
+    """The lock lives beside the store (the store directory itself gets swapped); beside the
+    real directory when the path is a symlink, so both names share one lock."""
+    store_path = Path(store_path).expanduser().absolute()
+    if store_path.is_symlink():
+        store_path = Path(os.path.realpath(store_path))
     return store_path.with_name(store_path.name + ".lock")
 
 

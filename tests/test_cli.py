@@ -348,3 +348,20 @@ def test_changelog_between_two_documents_of_one_round(store: Path, capsys) -> No
     )  # fmt: skip
     assert code == 0 and "(as of 003)" in out and "(as of 001)" in out
     assert "nothing to compare" not in out
+
+
+def test_an_unexpected_error_is_one_line_and_exit_2(
+    store: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library error (here: a simulated one from the comparison) must not exit 1, which
+    for compare means "differences", nor print a traceback."""
+    from diffview import compare
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ValueError("SHA b'0123' could not be resolved, git said:\nfatal: bad object")
+
+    monkeypatch.setattr(compare, "compare_versions", boom)
+    code, out, err = run_on(store, capsys, "compare", "detection-order")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("diffview: unexpected error (ValueError)")
+    assert "Traceback" not in err
