@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from diffview.errors import InputError, StoreError
+from diffview.errors import InputError, StoreError, regex_timeout
 from diffview.lock import store_lock
 from diffview.manifest import (
     DOC_KINDS,
@@ -181,6 +181,8 @@ def _parse(file: Path, doc: Document, text: str) -> list[Statement]:
         return parse_text(doc, text)
     except InputError as exc:
         raise type(exc)(file, exc.message, exc.line) from None
+    except TimeoutError:
+        raise regex_timeout(file, "parsing") from None
 
 
 def _check_store_matches(store_path: Path, versions_dir: Path, docs: list[Document]) -> None:
