@@ -529,8 +529,11 @@ def build_store(
     if not locked:
         # The corpus is read under the lock: a plan made from versions/ as it was before a
         # concurrent ingest finished would rewrite the store without that document.
+        from diffview.ingest import recover
+
         path = Path(store_path or default_store_path()).expanduser().absolute()
         with store_lock(path):
+            recover(versions_dir, path)  # an ingest that died: finish or undo it first
             return build_store(versions_dir, path, progress, locked=True)
     from diffview.corpus import load_corpus
 
