@@ -1,9 +1,11 @@
 """Add a new source document: validate everything, then versions/ and the store, or nothing.
 
 Order matters: every check (readable, decodable, parseable, metadata valid, not a duplicate)
-runs before anything is written. Writing then stages temp files, renames them into
-versions/, and extends the store; if the store step fails, versions/ is rolled back to its
-exact previous bytes, and the store is untouched by construction (see store.py).
+runs before anything is written. Writing then stages temp files and a journal, renames them
+into versions/, and extends the store, whose ref update is the one commit point. On an
+error versions/ is restored from the journal at once; after a crash or kill -9, `recover`
+(run by the next build or ingest, under the lock) completes or undoes the ingest according
+to the store, so versions/ and the store always end up agreeing.
 """
 
 from __future__ import annotations
