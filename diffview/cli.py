@@ -742,6 +742,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TROUBLE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug or a library error: exit 2, one line
+        # Exit 1 would mean "differences" for compare; a traceback is not for users.
+        if os.environ.get("DIFFVIEW_DEBUG"):
+            raise
+        text = " ".join(str(error).split())[:300]
+        print(
+            f"diffview: unexpected error ({type(error).__name__}): {sanitize_line(text)} "
+            "(DIFFVIEW_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_TROUBLE
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Protocol
 
 from diffview.align import REWRITE_THRESHOLD, Link, align
-from diffview.errors import DiffviewError
+from diffview.errors import DiffviewError, regex_timeout
 from diffview.model import (
     CHANGE_CLASSES,
     AlignedUnit,
@@ -141,12 +141,22 @@ def _text_statement(text: str, name: str) -> Statement:
 
 
 def compare_texts(text_a: str, text_b: str, name_a: str = "A", name_b: str = "B") -> Comparison:
-    """Compare two raw texts (normalised and sanitised here)."""
-    sa = sentences_of([_text_statement(text_a, name_a)])
-    sb = sentences_of([_text_statement(text_b, name_b)])
-    return compare_sentences(
-        sa, sb, from_label=name_a, to_label=name_b, from_docs=(name_a,), to_docs=(name_b,)
-    )
+    """Compare two raw texts (normalised and sanitised here); a regex time-out names the
+    text it happened on."""
+    sa, sb = _sentences_of_text(text_a, name_a), _sentences_of_text(text_b, name_b)
+    try:
+        return compare_sentences(
+            sa, sb, from_label=name_a, to_label=name_b, from_docs=(name_a,), to_docs=(name_b,)
+        )
+    except TimeoutError:
+        raise regex_timeout(f"{name_a} or {name_b}", "comparing") from None
+
+
+def _sentences_of_text(text: str, name: str) -> list[Sentence]:
+    try:
+        return sentences_of([_text_statement(text, name)])
+    except TimeoutError:
+        raise regex_timeout(name, "normalising") from None
 
 
 def compare_files(path_a: str | Path, path_b: str | Path) -> Comparison:
@@ -238,15 +248,21 @@ def compare_versions(
         raise DiffviewError(
             f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
         )
-    return compare_sentences(
-        collapse_repeats(topic_sentences(store.topic_statements(topic, old), topic)),
-        collapse_repeats(topic_sentences(store.topic_statements(topic, new), topic)),
-        topic=topic,
-        from_label=old.label,
-        to_label=new.label,
-        from_docs=tuple(d.id for d in old.docs),
-        to_docs=tuple(d.id for d in new.docs),
-    )
+    a = collapse_repeats(topic_sentences(store.topic_statements(topic, old), topic))
+    b = collapse_repeats(topic_sentences(store.topic_statements(topic, new), topic))
+    try:
+        return compare_sentences(
+            a,
+            b,
+            topic=topic,
+            from_label=old.label,
+            to_label=new.label,
+            from_docs=tuple(d.id for d in old.docs),
+            to_docs=tuple(d.id for d in new.docs),
+        )
+    except TimeoutError:
+        docs = ", ".join(d.source for d in (*old.docs, *new.docs))
+        raise regex_timeout(docs, f"comparing topic {topic}") from None
 
 
 def comparison_summary(c: Comparison) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from diffview.errors import regex_timeout
 from diffview.manifest import load_manifest_with_rounds
 from diffview.model import Document, Statement
 from diffview.parse import parse_document
@@ -47,5 +48,8 @@ def load_corpus(versions_dir: Path = BUNDLED_VERSIONS) -> Corpus:
     for doc in documents:
         path = versions_dir / doc.source
         sources[doc.source], text = load_source(path)
-        statements.extend(parse_text(doc, text))
+        try:
+            statements.extend(parse_text(doc, text))
+        except TimeoutError:
+            raise regex_timeout(path, "parsing") from None
     return Corpus(tuple(documents), tuple(statements), sources, labels)

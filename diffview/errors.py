@@ -24,6 +24,13 @@ class InputError(DiffviewError):
         super().__init__(f"{where}: {message}")
 
 
+def regex_timeout(path: str | Path, what: str, line: int | None = None) -> InputError:
+    """The error for a regex time budget exceeded on untrusted text: it names the file."""
+    return InputError(
+        path, f"text too pathological to process ({what}: regex timed out); check the file", line
+    )
+
+
 class LayoutError(InputError):
     """No layout rule recognises the document: refuse rather than produce garbage."""
 

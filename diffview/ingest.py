@@ -1,22 +1,26 @@
 """Add a new source document: validate everything, then versions/ and the store, or nothing.
 
 Order matters: every check (readable, decodable, parseable, metadata valid, not a duplicate)
-runs before anything is written. Writing then stages temp files, renames them into
-versions/, and extends the store; if the store step fails, versions/ is rolled back to its
-exact previous bytes, and the store is untouched by construction (see store.py).
+runs before anything is written. Writing then stages temp files and a journal, renames them
+into versions/, and extends the store, whose ref update is the one commit point. On an
+error versions/ is restored from the journal at once; after a crash or kill -9, `recover`
+(run by the next build or ingest, under the lock) completes or undoes the ingest according
+to the store, so versions/ and the store always end up agreeing.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt  # `date` is the user's string below
 import hashlib
+import json
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from diffview.errors import InputError, LayoutError, StoreError
+from diffview.errors import InputError, LayoutError, StoreError, regex_timeout
 from diffview.extract import Loaded, load_document
 from diffview.lock import store_lock
 from diffview.manifest import (
@@ -27,6 +31,7 @@ from diffview.manifest import (
     check_kamerstukken,
     check_kind,
     check_round,
+    check_source_name,
     check_title,
     load_manifest_with_rounds,
     manifest_path,
@@ -101,6 +106,7 @@ def ingest(
     loaded = load_document(file)
     data, text = loaded.data, loaded.text
     with store_lock(store_path):
+        recover(versions_dir, store_path)
         docs, _ = load_manifest_with_rounds(versions_dir)
         doc = _new_document(
             file,
@@ -275,6 +281,8 @@ def _parse(file: Path, doc: Document, text: str) -> list[Statement]:
         return parse_text(doc, text)
     except InputError as exc:
         raise type(exc)(file, exc.message, exc.line) from None
+    except TimeoutError:
+        raise regex_timeout(file, "parsing") from None
 
 
 def _check_store_matches(store_path: Path, versions_dir: Path, docs: list[Document]) -> None:
@@ -292,36 +300,118 @@ def _check_store_matches(store_path: Path, versions_dir: Path, docs: list[Docume
         )
 
 
+JOURNAL_NAME = ".ingest-journal.json"
+
+
+def _journal_path(versions_dir: Path) -> Path:
+    return Path(versions_dir) / JOURNAL_NAME
+
+
 def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) -> None:
-    """Stage, rename into versions/, extend the store; roll versions/ back on any failure."""
+    """Stage everything aside, write a journal, rename into versions/, extend the store.
+
+    The store's ref update (or directory swap) is the one commit point: a run killed at
+    any instruction leaves the journal, and the next writer (`recover`, under the lock)
+    finishes versions/ if the store has the document and restores it if not.
+    """
     manifest = manifest_path(versions_dir)
     target = versions_dir / doc.source
-    staged_source = write_temp_beside(target, data)
-    backup = manifest.with_name(f".{manifest.name}.bak-{os.getpid()}")
-    staged_manifest: Path | None = None
-    renamed = False
+    staged: list[Path] = []
     try:
-        staged_manifest = write_manifest_candidate(versions_dir, doc)
-        os.link(manifest, backup)
-        os.replace(staged_source, target)
-        os.replace(staged_manifest, manifest)
-        renamed = True
+        staged.append(write_temp_beside(target, data))
+        staged.append(write_manifest_candidate(versions_dir, doc))
+        journal = {
+            "doc": doc.id,
+            "source": doc.source,
+            "staged_source": staged[0].name,
+            "old_manifest": base64.b64encode(manifest.read_bytes()).decode("ascii"),
+            "new_manifest": base64.b64encode(staged[1].read_bytes()).decode("ascii"),
+        }
+        _write_durably(_journal_path(versions_dir), json.dumps(journal).encode())
+    except BaseException:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    try:
+        os.replace(staged[0], target)
+        os.replace(staged[1], manifest)
         build_store(versions_dir, store_path, locked=True)
     except BaseException:
-        if renamed or backup.exists():
-            _rollback(manifest, backup, target)
-        for tmp in (staged_source, staged_manifest):
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
+        recover(versions_dir, store_path)
         raise
+    _journal_path(versions_dir).unlink()
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """Write a file by temp + fsync + rename + directory fsync (it must survive a crash)."""
+    tmp = write_temp_beside(path, data)  # fsyncs the data
+    os.replace(tmp, path)
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
     finally:
-        backup.unlink(missing_ok=True)
+        os.close(fd)
 
 
-def _rollback(manifest: Path, backup: Path, target: Path) -> None:
-    if backup.exists():
-        os.replace(backup, manifest)
-    target.unlink(missing_ok=True)
+def _store_has(store_path: Path, doc_id: str, source: str) -> bool:
+    """Did the store commit the document (its refs moved, or its swap happened)?"""
+    from diffview.store import real_store_path
+
+    if not real_store_path(store_path).exists():
+        return False
+    try:
+        with Store.open(store_path) as store:
+            return any((d.id, d.source) == (doc_id, source) for d in store.documents())
+    except StoreError:
+        return False
+
+
+def recover(versions_dir: Path, store_path: Path | None = None) -> str | None:
+    """Finish or undo an ingest that died (kill -9) and remove its leftovers; the caller
+    holds the store lock. Returns 'completed', 'rolled back' or None (nothing to do)."""
+    from diffview.store import _checkout, real_store_path
+
+    versions_dir = Path(versions_dir)
+    store_path = Path(store_path or default_store_path())
+    journal_path = _journal_path(versions_dir)
+    outcome: str | None = None
+    if journal_path.exists():
+        try:
+            journal = json.loads(journal_path.read_bytes())
+            doc_id, source = str(journal["doc"]), str(journal["source"])
+            old, new = (base64.b64decode(journal[k]) for k in ("old_manifest", "new_manifest"))
+            staged = versions_dir / Path(str(journal["staged_source"])).name
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{journal_path}: unreadable ingest journal ({exc})") from None
+        try:
+            target = versions_dir / check_source_name(source)
+        except ValueError as exc:
+            raise StoreError(f"{journal_path}: {exc}") from None
+        if _store_has(store_path, doc_id, source):
+            if not target.exists():
+                os.replace(staged, target)
+            _write_durably(manifest_path(versions_dir), new)
+            _checkout(real_store_path(store_path))  # the work tree may lag the refs
+            outcome = "completed"
+        else:
+            _write_durably(manifest_path(versions_dir), old)
+            target.unlink(missing_ok=True)
+            outcome = "rolled back"
+        journal_path.unlink()
+    for leftover in _leftovers(versions_dir):
+        leftover.unlink(missing_ok=True)
+    return outcome
+
+
+def _leftovers(versions_dir: Path) -> list[Path]:
+    """Temp files only an ingest (under the lock) creates: any found under the lock are dead."""
+    patterns = (
+        f".{manifest_path(versions_dir).name}.*.tmp",
+        f".{manifest_path(versions_dir).name}.bak-*",
+        f".{JOURNAL_NAME}.*.tmp",
+        ".[0-9][0-9][0-9]_*.txt.*.tmp",
+    )
+    return [p for pattern in patterns for p in versions_dir.glob(pattern) if p.is_file()]
 
 
 __all__ = ["ingest"]

@@ -23,8 +23,16 @@ LOCK_WAIT_SECONDS = 30.0
 
 
 def lock_path(store_path: Path) -> Path:
-    """The lock lives beside the store (the store directory itself gets swapped)."""
-    store_path = Path(store_path)
+    """The lock lives beside the store (the store directory itself gets swapped); beside the
+    real directory when the path is a symlink, so both names share one lock."""
+    store_path = Path(os.path.abspath(Path(store_path).expanduser()))
+    if store_path.is_symlink():
+        store_path = Path(os.path.realpath(store_path))
+    if not store_path.name:
+        raise StoreError(
+            f"{store_path}: cannot be a store; name a directory of its own, e.g. "
+            f"--store {store_path / 'store'}"
+        )
     return store_path.with_name(store_path.name + ".lock")
 
 

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 
 import regex
 
+from diffview.errors import regex_timeout
 from diffview.model import Sentence, Statement
 from diffview.sanitize import sanitize
 
@@ -201,7 +202,11 @@ def sentences_of(statements: Sequence[Statement]) -> list[Sentence]:
     """
     out: list[Sentence] = []
     for stmt in statements:
-        for start, end in split_sentences(stmt.text):
+        try:
+            spans = split_sentences(stmt.text)
+        except TimeoutError:
+            raise regex_timeout(stmt.source, f"sentences of {stmt.id}", stmt.lines[0]) from None
+        for start, end in spans:
             text = clean_sentence(stmt.text[start:end])
             if not text:
                 continue

@@ -94,12 +94,40 @@ def _decode(path: Path, data: bytes) -> str:
                     path, f"invalid {name} despite its byte-order mark", line
                 ) from None
     if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            raise InputError(
+                path,
+                f"looks like {utf16} without a byte-order mark, which cannot be read "
+                f"unambiguously; convert it: iconv -f {utf16} -t UTF-8",
+            )
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InputError(path, "binary file (NUL byte): not a text document", line)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _not_utf8(path, data, exc) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'UTF-16LE' / 'UTF-16BE' when the NUL bytes sit where UTF-16 puts the high byte of
+    Latin text (most of one parity, almost none of the other) and the bytes decode; a hint
+    for the message only, never a guess we decode with."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    for name, high, low in (
+        ("UTF-16LE", zeros_odd, zeros_even),
+        ("UTF-16BE", zeros_even, zeros_odd),
+    ):
+        if high >= 0.5 and low <= 0.02:
+            try:
+                data.decode(name.lower().replace("utf-16", "utf-16-"))
+            except UnicodeDecodeError:
+                return None
+            return name
+    return None
 
 
 def _line_of(data: bytes, offset: int, encoding: str) -> int:

@@ -29,6 +29,7 @@ the objects, writes them and moves the refs, and reads the store back.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -44,7 +45,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from diffview.errors import StoreError
 from diffview.lock import store_lock
@@ -528,8 +529,11 @@ def build_store(
     if not locked:
         # The corpus is read under the lock: a plan made from versions/ as it was before a
         # concurrent ingest finished would rewrite the store without that document.
+        from diffview.ingest import recover
+
         path = Path(store_path or default_store_path()).expanduser().absolute()
         with store_lock(path):
+            recover(versions_dir, path)  # an ingest that died: finish or undo it first
             return build_store(versions_dir, path, progress, locked=True)
     from diffview.corpus import load_corpus
 
@@ -579,6 +583,9 @@ def write_store(
 
 
 def _apply(plan: Plan, store_path: Path, progress: Progress | None) -> tuple[str, int]:
+    store_path = real_store_path(store_path)
+    for dead in _leftovers(store_path):
+        shutil.rmtree(dead, ignore_errors=True)
     if not store_path.exists():
         return "created", _build_fresh(plan, store_path, None, progress)
     if not _is_store(store_path):
@@ -642,8 +649,14 @@ def _build_fresh(
 
 
 def _swap(new: Path, store_path: Path) -> None:
+    """Put the new store at `store_path`: one atomic exchange of the two directories where
+    the system has it (Linux `renameat2`), so a reader never finds the path missing; else
+    two renames."""
     if not store_path.exists():
         os.rename(new, store_path)
+        return
+    if _exchange(new, store_path):
+        shutil.rmtree(new, ignore_errors=True)  # now the old store
         return
     trash = Path(tempfile.mkdtemp(prefix=f".{store_path.name}.old-", dir=store_path.parent))
     trash.rmdir()
@@ -654,6 +667,47 @@ def _swap(new: Path, store_path: Path) -> None:
         os.rename(trash, store_path)
         raise
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (`renameat2(RENAME_EXCHANGE)`); False if unsupported."""
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _leftovers(store_path: Path) -> list[Path]:
+    """Temp directories of builds that died (kill -9) beside the store; only a lock holder
+    creates them, so under the lock any that exist are dead and can go."""
+    parent, name = store_path.parent, store_path.name
+    if not parent.is_dir():
+        return []
+    return [
+        p
+        for pattern in (f".{name}.build-*", f".{name}.old-*")
+        for p in parent.glob(pattern)
+        if p.is_dir() and not p.is_symlink()
+    ]
+
+
+def real_store_path(store_path: Path) -> Path:
+    """The directory a store path names: through a symlink, its target, so a rebuild swaps
+    the target and the link keeps pointing at the current store."""
+    path = Path(store_path).expanduser().absolute()
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -670,6 +724,12 @@ class TopicLogEntry:
     per_doc: tuple[tuple[str, int], ...]
 
 
+def _why(exc: BaseException) -> str:
+    """One line for an unexpected library error (GitPython messages can span lines)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
+
+
 def _as_of_document(versions: list[Version], doc_id: str) -> Version | None:
     """The round containing `doc_id`, cut after it (tagged `doc-<id>` unless it is the last)."""
     for v in versions:
@@ -680,18 +740,80 @@ def _as_of_document(versions: list[Version], doc_id: str) -> Version | None:
     return None
 
 
+def _snapshot_refs(repo: Any) -> dict[str, str]:
+    """Every ref of an open repository, resolved once (pure Python: loose and packed refs)."""
+    return {ref.path: ref.dereference_recursive(repo, ref.path) for ref in repo.references}
+
+
+def _open_snapshot(path: Path) -> tuple[Any, dict[str, str]]:
+    """A repository and its refs as of now, checked to hold a manifest at the branch."""
+    repo = _safe_repo(path)
+    try:
+        refs = _snapshot_refs(repo)
+        head = repo.commit(refs[BRANCH])
+        (head.tree / "manifest.json").data_stream.read()
+    except BaseException:
+        repo.close()
+        raise
+    return repo, refs
+
+
+# Per-snapshot caches of `Store`, dropped when a reader moves on to a rebuilt store.
+_SNAPSHOT_CACHES = ("head", "_manifest", "_documents", "_topics", "_by_id", "_topic_counts")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
 _CACHE_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,200}\.json")
 
 
-class Store:
-    """Read-only view of a diffview store. The views use only these methods."""
+class _Vanished(StoreError):
+    """An object read failed: the store may have been rebuilt under the reader."""
 
-    def __init__(self, path: Path, repo: Any) -> None:
+
+def _retrying(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    """A public reading method runs on one snapshot; if a read fails because the store was
+    rebuilt meanwhile, it runs once more, whole, on the new one (never half and half)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if self._depth:  # called from another public method: the outer call retries
+            return method(self, *args, **kwargs)
+        self._depth += 1
+        try:
+            try:
+                return method(self, *args, **kwargs)
+            except _Vanished as exc:
+                if not self._reopen():
+                    raise StoreError(str(exc)) from None
+            try:
+                return method(self, *args, **kwargs)
+            except _Vanished as exc:
+                raise StoreError(str(exc)) from None
+        finally:
+            self._depth -= 1
+
+    return wrapper
+
+
+class Store:
+    """Read-only view of a diffview store. The views use only these methods.
+
+    A snapshot: refs are resolved once at open and every read goes by object id, so a
+    writer moving refs does not change what an open store says. A rebuild swaps the whole
+    directory, and objects of the old history may vanish under a reader: a read that fails
+    then re-opens the store once, and the reader goes on with the new snapshot (it never
+    mixes the two in one cache); any other read failure is a one-line `StoreError`.
+    """
+
+    def __init__(self, path: Path, repo: Any, refs: Mapping[str, str] | None = None) -> None:
         self.path = path
         self._repo = repo
+        self._refs = dict(refs) if refs is not None else _snapshot_refs(repo)
         self._blobs: dict[tuple[str, str], bytes | None] = {}
         self._stmts: dict[str, list[Statement]] = {}
         self._lines: dict[str, list[str]] = {}  # decoded source lines per document id
+        self._depth = 0  # nesting of public reading methods (see `_retrying`)
 
     def commit_of(self, version: Version) -> str:
         """The commit a version's tag points at: what is derived from it can be keyed by it."""
@@ -727,18 +849,15 @@ class Store:
         path = Path(path or default_store_path()).expanduser().absolute()
         if not path.exists():
             raise StoreError(f"no store at {path}; run `diffview build` first")
+        if not path.is_dir():
+            raise StoreError(f"{path} is not a diffview store (not a directory)")
         if not _is_store(path):
             raise StoreError(f"{path} is not a diffview store (no diffview.store=1 in its config)")
-        from git.exc import GitError
-        from gitdb.exc import BadName, BadObject
-
         try:
-            repo = _safe_repo(path)
-            head = repo.commit(BRANCH)
-            (head.tree / "manifest.json").data_stream.read()
-        except (GitError, BadName, BadObject, KeyError, ValueError, OSError) as exc:
-            raise StoreError(f"{path} is not a readable diffview store: {exc}") from None
-        return cls(path, repo)
+            repo, refs = _open_snapshot(path)
+        except Exception as exc:  # noqa: BLE001 - GitPython/gitdb raise many unrelated types
+            raise StoreError(f"{path} is not a readable diffview store: {_why(exc)}") from None
+        return cls(path, repo, refs)
 
     def close(self) -> None:
         self._repo.close()
@@ -749,20 +868,54 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _read(self, what: str, read: Callable[[], Any]) -> Any:
+        """Run an object read; a library error becomes `_Vanished` (see `_retrying`)."""
+        try:
+            return read()
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - GitPython/gitdb raise many unrelated types
+            raise _Vanished(f"{self.path}: cannot read {what}: {_why(exc)}") from None
+
+    def _reopen(self) -> bool:
+        """Move on to the store now at `self.path` if its refs differ from the snapshot's."""
+        try:
+            repo, refs = _open_snapshot(self.path)
+        except Exception:  # noqa: BLE001 - not (yet) a readable store: keep the error we had
+            return False
+        if refs == self._refs:
+            repo.close()
+            return False
+        self._repo.close()
+        self._repo, self._refs = repo, refs
+        self._blobs.clear()
+        self._stmts.clear()
+        self._lines.clear()
+        for name in _SNAPSHOT_CACHES:
+            self.__dict__.pop(name, None)
+        return True
+
     # blobs, cached per (commit, path)
     def _commit_sha(self, rev: str) -> str:
-        try:
-            return self._repo.commit(rev).hexsha
-        except Exception as exc:  # gitdb/GitPython raise several unrelated types
-            raise StoreError(f"{rev!r} not found in the store {self.path}") from exc
+        def peel() -> str:
+            sha = self._refs.get(rev)
+            if sha is None:
+                raise StoreError(f"{rev!r} not found in the store {self.path}")
+            return str(self._repo.commit(sha).hexsha)
+
+        return str(self._read(rev, peel))
 
     def _blob(self, commit: str, path: str) -> bytes | None:
         key = (commit, path)
         if key not in self._blobs:
-            try:
-                self._blobs[key] = (self._repo.commit(commit).tree / path).data_stream.read()
-            except KeyError:
-                self._blobs[key] = None
+
+            def read() -> bytes | None:
+                try:
+                    return bytes((self._repo.commit(commit).tree / path).data_stream.read())
+                except KeyError:  # no such path in that commit
+                    return None
+
+            self._blobs[key] = self._read(f"{path} at {commit[:12]}", read)
         return self._blobs[key]
 
     @cached_property
@@ -781,6 +934,7 @@ class Store:
         """An open store is a snapshot of HEAD: its documents are read once."""
         return tuple(document_from_dict(d) for d in self._manifest["documents"])
 
+    @_retrying
     def documents(self) -> list[Document]:
         return list(self._documents)
 
@@ -794,6 +948,7 @@ class Store:
         ids = ", ".join(d.id for d in self._documents)
         raise StoreError(f"unknown document {doc_id!r}; the store has {ids}")
 
+    @_retrying
     def statements(
         self, doc: str | None = None, at: str | Version | None = None
     ) -> list[Statement]:
@@ -823,6 +978,7 @@ class Store:
             return tag_ref(at.tag)
         return tag_ref(self.resolve_version(at).tag)
 
+    @_retrying
     def topics(self) -> list[str]:
         return list(self._topics)
 
@@ -831,6 +987,7 @@ class Store:
         """Every topic at HEAD, computed once (compare, the CLI and the app all ask)."""
         return tuple(sorted({t for s in self.statements() for t in s.topic_names}))
 
+    @_retrying
     def versions(self, topic: str | None = None) -> list[Version]:
         """Rounds oldest first. With `topic`: only rounds where the cabinet spoke on it."""
         all_rounds = rounds(self.documents(), self._labels())
@@ -839,6 +996,7 @@ class Store:
         counts = self.topic_counts().get(topic, {})
         return [v for v in all_rounds if any(counts.get(d.id) for d in v.docs)]
 
+    @_retrying
     def resolve_version(self, spec: str | Version) -> Version:
         """A round (`2024-10`, `round-2024-10`), a year (`2024`: its last round), a document
         (`003`, `doc-003`: its round as of that document), or `latest`/`HEAD`."""
@@ -862,6 +1020,7 @@ class Store:
         valid = [v.round for v in versions] + [f"doc-{d.id}" for d in self.documents()]
         raise StoreError(f"unknown version {spec!r}; valid: {', '.join(valid)}, latest")
 
+    @_retrying
     def topic_statements(self, topic: str, version: str | Version) -> list[Statement]:
         """Cabinet statements carrying `topic` in the version's documents, in document order."""
         v = self.resolve_version(version)
@@ -872,6 +1031,7 @@ class Store:
                 by_doc.setdefault(s.doc, []).append(s)
         return [s for d in v.docs for s in by_doc.get(d.id, [])]
 
+    @_retrying
     def statement(self, statement_id: str) -> Statement:
         found = self._by_id.get(statement_id)
         if found is None:
@@ -883,6 +1043,7 @@ class Store:
         """Statements at HEAD by id: provenance looks up every answered question."""
         return {s.id: s for s in self.statements()}
 
+    @_retrying
     def source_lines(self, doc_id: str, first: int, last: int) -> list[str]:
         """Source lines `first..last` (1-based, inclusive) of a document, as stored."""
         from diffview.sources import decode_source
@@ -897,6 +1058,7 @@ class Store:
         first = max(first, 1)
         return lines[first - 1 : max(last, first - 1)]
 
+    @_retrying
     def topic_counts(self) -> dict[str, dict[str, int]]:
         """Per topic, the number of cabinet statements per document id."""
         return {topic: dict(per) for topic, per in self._topic_counts.items()}
@@ -912,6 +1074,7 @@ class Store:
                 per[s.doc] = per.get(s.doc, 0) + 1
         return dict(sorted(counts.items()))
 
+    @_retrying
     def topic_log(self, topic: str) -> list[TopicLogEntry]:
         """The versions of a topic, newest first, with cabinet statement counts per document."""
         counts = self.topic_counts().get(topic, {})

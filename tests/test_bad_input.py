@@ -204,3 +204,69 @@ def test_windows_and_mac_line_ends_read_as_plain_lines(tmp_path: Path) -> None:
     crlf.write_bytes(b"Eerste regel.\r\nTweede regel.\r\n")
     cr.write_bytes(b"Eerste regel.\rTweede regel.\r")
     assert read_source(crlf) == read_source(cr) == "Eerste regel.\nTweede regel.\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_named_not_called_binary(tmp_path: Path, codec: str) -> None:
+    path = write(tmp_path, "u.txt", TEXT.encode(codec))
+    with pytest.raises(InputError) as exc:
+        read_source(path)
+    name = codec.upper().replace("-LE", "LE").replace("-BE", "BE")
+    assert str(exc.value) == (
+        f"{path}: looks like {name} without a byte-order mark, which cannot be read "
+        f"unambiguously; convert it: iconv -f {name} -t UTF-8"
+    )
+
+
+def _timing_out(*args: object, **kwargs: object) -> None:
+    raise TimeoutError("regex timed out")
+
+
+def test_regex_time_out_names_the_file(
+    tmp_path: Path, versions_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A regex budget exceeded on untrusted text is an input error naming the file, for
+    ingest (the incoming file, nothing written) and for compare --files."""
+    from diffview.cli import main
+
+    new = write(tmp_path, "incoming.txt", TEXT.encode())
+    store = tmp_path / "store"
+    before = tree_hash(versions_copy)
+    with monkeypatch.context() as m:
+        m.setattr("diffview.corpus.parse_document", _timing_out)
+        with pytest.raises(InputError) as exc:
+            ingest(new, versions_copy, store, date="2026-04-01", kind="answers", title="T")
+    assert str(exc.value).startswith(f"{new}: text too pathological to process (parsing")
+    assert tree_hash(versions_copy) == before and not store.exists()
+    monkeypatch.setattr("diffview.sentences._cut_points", _timing_out)
+    other = write(tmp_path, "other.txt", TEXT.encode())
+    assert main(["compare", "--files", str(new), str(other)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("diffview: incoming.txt:1: text too pathological") and err.count("\n") == 1
+    )
+
+
+@pytest.mark.parametrize("where", ["/", "/."])
+def test_store_at_the_file_system_root_is_one_line(capsys, where: str) -> None:
+    from diffview.cli import main
+
+    assert main(["build", "--store", where]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == "diffview: /: cannot be a store; name a directory of its own, e.g. --store /store\n"
+    )
+
+
+def test_store_dot_in_an_empty_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from diffview.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for argv in (["build", "--store", "."], ["topics", "--store", "."]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"diffview: {tmp_path} ") and err.count("\n") == 1
+        assert "not a diffview store" in err
+    assert list(tmp_path.iterdir()) == []

@@ -527,3 +527,20 @@ def test_ingest_takes_the_kamerstuk_its_head_states(
         capsys, "ingest", str(other), "--date", "2026-06-13", "--kamerstuk", "32317", *args
     )
     assert code == 0 and load_manifest(versions_copy)[-1].kamerstukken == ("32317",)
+
+
+def test_an_unexpected_error_is_one_line_and_exit_2(
+    store: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library error (here: a simulated one from the comparison) must not exit 1, which
+    for compare means "differences", nor print a traceback."""
+    from diffview import compare
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ValueError("SHA b'0123' could not be resolved, git said:\nfatal: bad object")
+
+    monkeypatch.setattr(compare, "compare_versions", boom)
+    code, out, err = run_on(store, capsys, "compare", "detection-order")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("diffview: unexpected error (ValueError)")
+    assert "Traceback" not in err

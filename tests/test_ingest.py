@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,93 @@ def test_the_kamerstuk_guess_agrees_with_the_hand_made_manifest(versions_dir: Pa
         assert guess in ((), doc.kamerstukken), doc.id
         if doc.id in ("001", "003", "004"):
             assert guess == doc.kamerstukken
+
+
+_TRACED = (
+    "diffview/ingest.py",
+    "diffview/store.py",
+    "diffview/worktree.py",
+    "diffview/manifest.py",
+)
+
+
+def _ingest_killed_at(step: int | None, file: str, versions: str, store: str) -> None:
+    """Child process: ingest, SIGKILL itself at the `step`-th line executed in the writing
+    modules (None: run to the end and report the number of steps through the exit code
+    channel of a file)."""
+    import signal
+    import sys
+
+    from diffview.ingest import ingest
+
+    count = 0
+
+    def tracer(frame, event, arg):  # the sys.settrace protocol
+        nonlocal count
+        if not frame.f_code.co_filename.endswith(_TRACED):
+            return None
+        if event == "line":
+            count += 1
+            if count == step:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        ingest(
+            Path(file), Path(versions), Path(store), date="2026-04-01", kind="answers", title="K"
+        )
+    finally:
+        sys.settrace(None)
+    Path(store + ".steps").write_text(str(count))
+
+
+def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(setup, tmp_path: Path) -> None:
+    """An ingest killed at spread-out lines of the writing code: after the next writer's
+    recovery, versions/ and the store agree (both without or both with the document),
+    `git fsck` finds no error and nothing is left behind."""
+    import shutil
+
+    from diffview.ingest import recover
+    from diffview.lock import store_lock
+
+    versions0, store0, new = setup
+    ctx = multiprocessing.get_context("fork")
+    total_run = ctx.Process(
+        target=_ingest_killed_at,
+        args=(None, str(new), *_copies(versions0, store0, tmp_path / "full")),
+    )
+    total_run.start()
+    total_run.join()
+    total = int((tmp_path / "full" / "store.steps").read_text())
+    steps = sorted({1 + (total - 1) * k // 23 for k in range(24)})
+    outcomes = set()
+    for step in steps:
+        versions, store = _copies(versions0, store0, tmp_path / f"k{step}")
+        child = ctx.Process(target=_ingest_killed_at, args=(step, str(new), versions, store))
+        child.start()
+        child.join()
+        assert child.exitcode == -9, step
+        lock_path(Path(store)).unlink(missing_ok=True)  # what the stale-lock message says
+        with store_lock(Path(store)):
+            recover(Path(versions), Path(store))
+        ids = [d.id for d in load_manifest(Path(versions))]
+        in_store = git(Path(store), "show", "HEAD:manifest.json").count('"id"')
+        assert len(ids) == in_store, step
+        outcomes.add(len(ids))
+        assert git(Path(store), "status", "--porcelain") == "", step
+        fsck = git(Path(store), "fsck", "--no-dangling")  # check=True: exit 0
+        assert "error" not in fsck and "missing" not in fsck, step
+        assert [p.name for p in Path(versions).iterdir() if p.name.startswith(".")] == [], step
+        assert sorted(p.name for p in Path(store).parent.iterdir()) == ["store", "versions"]
+        shutil.rmtree(tmp_path / f"k{step}")
+    assert outcomes == {5, 6}  # some kills came before the commit point, some after
+
+
+def _copies(versions: Path, store: Path, where: Path) -> tuple[str, str]:
+    import shutil
+
+    where.mkdir()
+    shutil.copytree(versions, where / "versions")
+    shutil.copytree(store, where / "store", symlinks=True)
+    return str(where / "versions"), str(where / "store")

@@ -528,3 +528,71 @@ def test_hostile_store_config_runs_nothing_and_writes_only_inside(
     assert not marker.exists() and [p.name for p in elsewhere.rglob("*")] == ["topics"]
     monkeypatch.delenv("GIT_CONFIG_PARAMETERS")
     assert git(path, "status", "--porcelain") == ""
+
+
+def test_reader_survives_a_rebuild_swapping_the_store(built: Path, corpus) -> None:
+    """A reader opened before a rebuild whose history has other commit ids (the old
+    objects are gone with the old directory): its next read re-opens the store once and
+    answers from the new snapshot, whole; it never raises a library error."""
+    docs, stmts, sources, labels = corpus
+    with Store.open(built) as st:
+        assert [d.id for d in st.documents()] == ["000", "002", "003", "001", "004"]
+        old_head = st.head
+        changed = [Statement(**{**s.__dict__, "text": s.text + " Nieuw."}) for s in stmts]
+        report = write_store(docs, changed, built, sources, labels)
+        assert report.action == "rebuilt" and report.head != old_head
+        got = st.topic_statements("detection-order", "2024-10")
+        assert [s.text.endswith(" Nieuw.") for s in got] == [True, True]
+        assert st.head == report.head
+        assert st.source_lines("003", 1, 1)
+        log = st.topic_log("detection-order")
+        assert log[0].commit == report.head
+
+
+def test_a_damaged_store_is_one_line_store_error(built: Path) -> None:
+    """An object missing for another reason than a rebuild: StoreError, one line."""
+    with Store.open(built) as st:
+        st.documents()
+        sha = git(built, "rev-parse", "round-2023-10^{commit}").strip()
+        obj = built / ".git" / "objects" / sha[:2] / sha[2:]
+        obj.chmod(0o644)
+        obj.unlink()
+        with pytest.raises(StoreError) as exc:
+            st.statements(at="2023-10")
+        assert "\n" not in str(exc.value) and str(built) in str(exc.value)
+
+
+def test_a_store_behind_a_symlink_is_rebuilt_in_place_of_its_target(tmp_path: Path, corpus) -> None:
+    docs, stmts, sources, labels = corpus
+    real, link = tmp_path / "data" / "store", tmp_path / "link"
+    real.parent.mkdir()
+    link.symlink_to(real)
+    assert write_store(docs, stmts, link, sources, labels).action == "created"
+    changed = [*stmts[:-1], Statement(**{**stmts[-1].__dict__, "text": "other"})]
+    report = write_store(docs, changed, link, sources, labels)
+    assert report.action == "rebuilt"
+    assert link.is_symlink() and link.resolve() == real
+    assert git(real, "rev-parse", "HEAD").strip() == report.head
+    assert sorted(p.name for p in real.parent.iterdir()) == ["store"]  # no temp, no lock left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "link"]
+
+
+def test_swap_exchanges_directories_atomically(tmp_path: Path) -> None:
+    """Where renameat2 exists the store path never goes missing during a swap."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("new")
+    (b / "x").write_text("old")
+    if not store_mod._exchange(a, b):
+        pytest.skip("no renameat2(RENAME_EXCHANGE) here")
+    assert (b / "x").read_text() == "new" and (a / "x").read_text() == "old"
+
+
+def test_leftovers_of_killed_builds_are_removed_by_the_next_build(built: Path, corpus) -> None:
+    """kill -9 during a build leaves `.store.build-*`; the next lock holder removes it."""
+    for name in (".store.build-abc", ".store.old-def"):
+        (built.parent / name / ".git").mkdir(parents=True)
+    changed = [*corpus[1][:-1], Statement(**{**corpus[1][-1].__dict__, "text": "other"})]
+    write_store(corpus[0], changed, built, corpus[2], corpus[3])
+    assert sorted(p.name for p in built.parent.iterdir()) == ["store"]
