@@ -34,7 +34,6 @@ _SCOPE_BREAK = regex.compile(
 # A sentence about what happens without something ("Zonder verlenging ... niet langer") makes
 # a following "Dat acht het kabinet onwenselijk" about its absence: too subtle to carry.
 _HYPOTHETICAL = regex.compile(r"\b(?:zonder|niet langer|niet meer)\b", regex.IGNORECASE)
-_REASON = regex.compile(r"\b(?:omdat|want|aangezien|doordat|gelet op|vanwege)\b", regex.IGNORECASE)
 _WORD = regex.compile(r"\w+")
 _FLIP: dict[Stance, Stance | None] = {
     "supports": "opposes",
@@ -174,14 +173,16 @@ def issues_in(text: str, issues: Iterable[Issue]) -> list[tuple[Issue, regex.Mat
     return found
 
 
-def _nearest(readings: Sequence[_Reading], at: int, text: str) -> _Reading | None:
+def _nearest(readings: Sequence[_Reading], at: int, text: str, lexicon: Lexicon) -> _Reading | None:
     """The reading an object belongs to: the nearest position words before it (Dutch puts
     them before the object in a main clause), else the nearest after it (a verb-final clause);
-    never across a reason clause ("onwenselijk, omdat vrijwillige detectie ...")."""
+    never across a `barrier` (a reason clause, "onwenselijk, omdat vrijwillige detectie ...";
+    the object of concerns, "steunpositie ... de zorgen geuit over de vrijwillige inzet")."""
+    low = lower_text(text)
     before, after = [], []
     for r in readings:
         if r.predicate.start() < at:
-            if not _REASON.search(text[r.predicate.end() : at], timeout=TIMEOUT):
+            if not lexicon.barriers.search(low[r.predicate.end() : at], timeout=TIMEOUT):
                 before.append(r)
         else:
             after.append(r)
@@ -283,7 +284,7 @@ def _claims_of(
     for issue, at, phrase, is_own, named_in in objects:
         if issue.id in seen:
             continue
-        reading = _nearest(readings, at, sentence.text) if is_own else readings[0]
+        reading = _nearest(readings, at, sentence.text, lexicon) if is_own else readings[0]
         if reading is None:
             continue
         stance = _issue_stance(reading, issue, at, sentence.text, named_in, lexicon)

@@ -53,6 +53,7 @@ class Lexicon:
     predicates: tuple[Predicate, ...]
     negation: regex.Pattern[str]
     negation_window: int  # words between a negation and the predicate it scopes over
+    barriers: regex.Pattern[str]  # words a predicate does not reach its object across
     condition: regex.Pattern[str]
     not_positions: tuple[regex.Pattern[str], ...]  # procedure, questions, legal remedies
 
@@ -154,6 +155,7 @@ def build_lexicon(data: Any, compile_: Callable[[Any, str], regex.Pattern[str]])
         predicates=predicates,
         negation=compile_(data.get("negation"), "positions.negation"),
         negation_window=window,
+        barriers=_alternatives(data.get("barriers"), "positions.barriers", compile_),
         condition=compile_(data.get("condition"), "positions.condition"),
         not_positions=tuple(
             compile_(p, f"positions.not_positions[{i}]")

@@ -78,6 +78,12 @@ def stances(text: str, role: str = "cabinet") -> dict[str, str]:
             "client-side scanning kunnen worden uitgevoerd.",
             {"client-side-scanning": "opposes"},
         ),
+        # the object of concerns is not the object of the support before it
+        (
+            "Nederland heeft bij zijn steun voor de tijdelijke derogatie zorgen geuit over "
+            "de detectie van grooming.",
+            {"interim-derogation": "supports"},
+        ),
         # not decided yet
         (
             "Het is voor het kabinet nog te onduidelijk of verplichte detectie op een "
