@@ -1,0 +1,138 @@
+"""The position grid: a topic's sub-issues × rounds, each cell a stance with its citations.
+
+It is the first thing a topic shows, because the question users bring is "what did the
+cabinet hold, round by round, and where did it move"; the sentence diff is the evidence
+underneath (`d`). Every word of a cell comes from `diffview.present`, so the grid says
+exactly what the CLI and the changelog say.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
+from diffview.model import Position, PositionTable
+from diffview.present import cites, issue_label, round_label, stance_text
+from diffview.sanitize import sanitize_line
+from tui.messages import PositionChosen, RoundsChosen
+
+LABEL_WIDTH = (14, 30)  # the sub-issue column wraps its labels: narrowest, widest
+FROM_MARK = "F "  # before the round whose column is the chosen FROM (as in the timeline)
+
+
+def cell_lines(position: Position) -> Text:
+    """The stance on the first line, one citation per following line; `silent` alone."""
+    text = Text(stance_text(position.stance), "bold" if not position.silent else "dim italic")
+    for evidence in position.evidence:
+        text.append(f"\n{cites([evidence])}", "dim")
+    return text
+
+
+def label_lines(label: str, width: int) -> Text:
+    """A sub-issue label wrapped to the label column (the grid does not wrap by itself)."""
+    lines = Text(sanitize_line(label)).wrap(Console(width=width), width)
+    return Text("\n").join(lines)
+
+
+class PositionGrid(DataTable[Text]):
+    """Enter opens a cell's evidence; `d` the sentence diff up to the cell's round (from the
+    previous round, or from the round marked with `f`)."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Evidence", tooltip="The sentences behind this cell"),
+        Binding("d", "diff", "Diff", tooltip="Sentence diff: previous (or F) round → this one"),
+        Binding("f", "set_from", "Set FROM", tooltip="Compare later rounds with this one"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual naming
+        super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
+        self.table: PositionTable | None = None
+        self.from_round: str | None = None
+
+    def show_table(self, table: PositionTable) -> None:
+        """Fill the grid with `table`, keeping the cursor on the same cell if it exists."""
+        keep = self.cursor_coordinate if self.table and self.table.topic == table.topic else None
+        if self.table is None or self.table.topic != table.topic:
+            self.from_round = None
+        self.table = table
+        self.clear(columns=True)
+        self.add_column(Text("sub-issue", "bold"), key="issue")
+        for round_, _ in table.rounds:
+            self.add_column(self._round_header(table, round_), key=round_)
+        grid = [[cell_lines(table.cell(r, i.id)) for r, _ in table.rounds] for i in table.issues]
+        width = self._label_width(grid)
+        for issue, cells in zip(table.issues, grid, strict=True):
+            label = label_lines(issue_label(table, issue.id), width)
+            height = max(len(label.split()), *(len(c.split()) for c in cells), 1)
+            self.add_row(label, *cells, key=issue.id, height=height + 1)
+        if keep is not None:
+            self.cursor_coordinate = keep
+        else:
+            self.cursor_coordinate = Coordinate(0, min(1, len(table.rounds)))
+
+    def _label_width(self, grid: list[list[Text]]) -> int:
+        """What the round columns leave of the widget's width (the labels wrap into it)."""
+        columns = range(len(grid[0]) if grid else 0)
+        widths = [max(line.cell_len for row in grid for line in row[i].split()) for i in columns]
+        room = self.scrollable_content_region.width - sum(w + 2 for w in widths) - 2
+        return min(max(room, LABEL_WIDTH[0]), LABEL_WIDTH[1])
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.table is not None:
+            self.show_table(self.table)  # re-wrap the labels to the new width
+
+    def _round_header(self, table: PositionTable, round_: str) -> Text:
+        mark = FROM_MARK if round_ == self.from_round else ""
+        return Text(f"{mark}{sanitize_line(round_label(table, round_))}", "bold")
+
+    # -- the cell under the cursor -----------------------------------------------------------
+
+    def current_round(self) -> str | None:
+        """The round of the cursor's column (None on the sub-issue column or without data)."""
+        if self.table is None or not self.table.rounds:
+            return None
+        column = self.cursor_coordinate.column
+        return self.table.rounds[column - 1][0] if 1 <= column <= len(self.table.rounds) else None
+
+    def current_position(self) -> Position | None:
+        if self.table is None or not self.table.issues:
+            return None
+        round_ = self.current_round()
+        row = self.cursor_coordinate.row
+        if round_ is None or not 0 <= row < len(self.table.issues):
+            return None
+        return self.table.cell(round_, self.table.issues[row].id)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        """Enter or a click on a cell: its evidence; on a sub-issue label: nothing to open."""
+        event.stop()
+        position = self.current_position()
+        if position is not None:
+            self.post_message(PositionChosen(position))
+        else:
+            self.notify("Move to a round's cell to read its evidence.", timeout=2)
+
+    def action_diff(self) -> None:
+        round_ = self.current_round()
+        if self.table is None or round_ is None:
+            self.notify("Move to a round's cell to compare it.", timeout=2)
+            return
+        from_round = self.from_round if self.from_round != round_ else None
+        self.post_message(RoundsChosen(self.table.topic, from_round, round_))
+
+    def action_set_from(self) -> None:
+        round_ = self.current_round()
+        if self.table is None or round_ is None:
+            self.notify("Move to a round's cell to use it as FROM.", timeout=2)
+            return
+        self.from_round = None if self.from_round == round_ else round_
+        self.show_table(self.table)  # redraw the F mark over the column
+        if self.from_round:
+            label = round_label(self.table, round_)
+            self.notify(f"FROM {label}: d on another round compares the two.", timeout=3)
