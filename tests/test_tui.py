@@ -275,6 +275,25 @@ async def test_silent_cell_and_topic_switch(fake_core: FakeStore) -> None:
 
 
 @aio
+async def test_enter_on_a_topic_in_the_timeline_shows_its_grid(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await to_diff(pilot)
+        timeline = main_of(app).timeline
+        timeline.focus()
+        timeline.focus_topic("derogation")
+        await pilot.press("enter")
+        await settle(pilot)
+        grid = main_of(app).grid
+        assert main_of(app).pane == "positions"
+        assert grid.table is not None and grid.table.topic == "derogation"
+        assert timeline.has_focus  # the timeline keeps focus; tab goes to the grid
+        await pilot.press("tab")
+        assert grid.has_focus
+
+
+@aio
 async def test_jump_between_changes_and_stance(fake_core: FakeStore) -> None:
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=SMALL) as pilot:

@@ -9,6 +9,7 @@ the diff gets the whole width; `b` shows or hides it at any width.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,10 @@ from tui.widgets.timeline import Timeline
 STEP = Binding.Group("Step", compact=True)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 class MainScreen(Screen[None]):
     """Read a topic's positions; open a cell's evidence; drop into the aligned diff of two
     rounds; open rows for their sources."""
@@ -72,6 +77,7 @@ class MainScreen(Screen[None]):
         self.comparison: Comparison | None = None
         self.chosen: VersionsChosen | None = None
         self.tables: dict[str, PositionTable] = {}  # position grids computed so far, by topic
+        self._tables_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -157,11 +163,12 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._positions_loaded, table)
 
     def _table(self, topic: str) -> PositionTable:
-        """The topic's grid, computed once (from any worker: the store serialises access)."""
-        table = self.tables.get(topic)
-        if table is None:
-            table = self.tables[topic] = backend.topic_positions(self.store, topic)
-        return table
+        """The topic's grid, computed once: the grid's and the compare worker may both ask."""
+        with self._tables_lock:
+            table = self.tables.get(topic)
+            if table is None:
+                table = self.tables[topic] = backend.topic_positions(self.store, topic)
+            return table
 
     def _positions_loaded(self, table: PositionTable) -> None:
         self.grid.show_table(table)
@@ -169,7 +176,8 @@ class MainScreen(Screen[None]):
         self.query_one("#positions-title", Static).update(
             Text.assemble(
                 (sanitize_line(table.topic), "bold"),
-                f"  what the cabinet held, by sub-issue and round ({stated} positions stated)",
+                f"  {_count(stated, 'position')}, {_count(len(table.changes), 'move')} "
+                "(underlined)",
             )
         )
 

@@ -24,9 +24,11 @@ LABEL_WIDTH = (14, 30)  # the sub-issue column wraps its labels: narrowest, wide
 FROM_MARK = "F "  # before the round whose column is the chosen FROM (as in the timeline)
 
 
-def cell_lines(position: Position) -> Text:
-    """The stance on the first line, one citation per following line; `silent` alone."""
-    text = Text(stance_text(position.stance), "bold" if not position.silent else "dim italic")
+def cell_lines(position: Position, moved: bool = False) -> Text:
+    """The stance on the first line, one citation per following line; `silent` alone.
+    `moved`: the stance differs from the previous round's (underlined, the story's turns)."""
+    style = "dim italic" if position.silent else "bold"
+    text = Text(stance_text(position.stance), f"{style} underline" if moved else style)
     for evidence in position.evidence:
         text.append(f"\n{cites([evidence])}", "dim")
     return text
@@ -63,8 +65,12 @@ class PositionGrid(DataTable[Text]):
         self.add_column(Text("sub-issue", "bold"), key="issue")
         for round_, _ in table.rounds:
             self.add_column(self._round_header(table, round_), key=round_)
-        grid = [[cell_lines(table.cell(r, i.id)) for r, _ in table.rounds] for i in table.issues]
-        width = self._label_width(grid)
+        moved = {(c.to_round, c.issue) for c in table.changes}
+        grid = [
+            [cell_lines(table.cell(r, i.id), (r, i.id) in moved) for r, _ in table.rounds]
+            for i in table.issues
+        ]
+        width = self._label_width([self._round_header(table, r) for r, _ in table.rounds], grid)
         for issue, cells in zip(table.issues, grid, strict=True):
             label = label_lines(issue_label(table, issue.id), width)
             height = max(len(label.split()), *(len(c.split()) for c in cells), 1)
@@ -74,11 +80,14 @@ class PositionGrid(DataTable[Text]):
         else:
             self.cursor_coordinate = Coordinate(0, min(1, len(table.rounds)))
 
-    def _label_width(self, grid: list[list[Text]]) -> int:
-        """What the round columns leave of the widget's width (the labels wrap into it)."""
-        columns = range(len(grid[0]) if grid else 0)
-        widths = [max(line.cell_len for row in grid for line in row[i].split()) for i in columns]
-        room = self.scrollable_content_region.width - sum(w + 2 for w in widths) - 2
+    def _label_width(self, headers: list[Text], grid: list[list[Text]]) -> int:
+        """What the round columns (cell padding 1 each side) leave of the widget's width, less
+        a cell for the scrollbar: the labels wrap into it."""
+        widths = [
+            max([h.cell_len, *(line.cell_len for row in grid for line in row[i].split())])
+            for i, h in enumerate(headers)
+        ]
+        room = self.scrollable_content_region.width - sum(w + 2 for w in widths) - 3
         return min(max(room, LABEL_WIDTH[0]), LABEL_WIDTH[1])
 
     def on_resize(self, event: events.Resize) -> None:
