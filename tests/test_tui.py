@@ -272,6 +272,11 @@ async def test_silent_cell_and_topic_switch(fake_core: FakeStore) -> None:
         await settle(pilot)
         assert fake_core.positions_calls == ["detection-order", "derogation"]
         assert grid.table is not None and grid.table.topic == "detection-order"
+        main_of(app).select_topic("csam-other")  # no sub-issues: its diff, and why
+        await settle(pilot)
+        assert main_of(app).pane == "diff" and grid.table is None
+        title = str(main_of(app).query_one("#positions-title", Static).content)
+        assert title.startswith("csam-other: no position grid")
 
 
 @aio

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from diffview.errors import StoreError
+from diffview.errors import DiffviewError, StoreError
 from diffview.model import (
     AlignedUnit,
     Comparison,
@@ -361,10 +361,12 @@ ISSUES = {
 def fake_positions(store: FakeStore, topic: str) -> PositionTable:
     """Stands in for `tui.backend.topic_positions`: a hand-made grid, one stance per issue."""
     store.positions_calls.append(topic)
+    if topic not in ISSUES:  # as `topic_positions`: only topics with sub-issues have a grid
+        raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(ISSUES)})")
     stated = _STANCES.get(topic, {})
     positions = []
     for round_, _ in ROUNDS:
-        for issue in ISSUES.get(topic, ()):
+        for issue in ISSUES[topic]:
             found = stated.get((round_, issue.id))
             if found is None:
                 positions.append(Position(topic, round_, issue.id, None))
@@ -376,7 +378,7 @@ def fake_positions(store: FakeStore, topic: str) -> PositionTable:
     return PositionTable(
         topic=topic,
         rounds=ROUNDS,
-        issues=ISSUES.get(topic, ()),
+        issues=ISSUES[topic],
         positions=tuple(positions),
         changes=(),
         claimed=frozenset(e.cite for _, e in stated.values()),

@@ -157,8 +157,7 @@ class MainScreen(Screen[None]):
         try:
             table = self._table(topic)
         except DiffviewError as exc:
-            message = f"{sanitize_line(topic)}: cannot read positions: {exc}"
-            self.app.call_from_thread(self._positions_failed, message)
+            self.app.call_from_thread(self._positions_failed, topic, str(exc))
             return
         self.app.call_from_thread(self._positions_loaded, table)
 
@@ -181,10 +180,20 @@ class MainScreen(Screen[None]):
             )
         )
 
-    def _positions_failed(self, message: str) -> None:
+    def _positions_failed(self, topic: str, reason: str) -> None:
+        """A topic without sub-issues in the topic rules (csam-other...) has no grid: its
+        sentence diff is all there is, so show that and say why."""
         self.grid.clear(columns=True)
         self.grid.table = None
-        self.query_one("#positions-title", Static).update(Text(message))
+        name = sanitize_line(topic)
+        self.query_one("#positions-title", Static).update(
+            Text(f"{name}: no position grid ({sanitize_line(reason)})")
+        )
+        self.show_pane("diff")
+        self.notify(
+            f"No position grid for {name} (no sub-issues in the topic rules): its sentence diff.",
+            timeout=4,
+        )
 
     @on(PositionChosen)
     def _position_chosen(self, event: PositionChosen) -> None:
