@@ -6,6 +6,7 @@ shapes are those of `diffview/model.py` and the reading API in ARCHITECTURE.md.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from diffview.errors import DiffviewError, StoreError
@@ -25,6 +26,7 @@ from diffview.model import (
     Version,
     WordOp,
 )
+from diffview.positions import changes_between
 
 MALICIOUS = "Kabinet [bold red]steunt[/] [@click=app.quit]niets[/] \x1b]52;c;aGk=\x07 \u202egeheim"
 
@@ -375,7 +377,7 @@ def fake_positions(store: FakeStore, topic: str) -> PositionTable:
                 positions.append(
                     Position(topic, round_, issue.id, stance, "het kabinet", (evidence,), 1)
                 )
-    return PositionTable(
+    table = PositionTable(
         topic=topic,
         rounds=ROUNDS,
         issues=ISSUES[topic],
@@ -383,3 +385,6 @@ def fake_positions(store: FakeStore, topic: str) -> PositionTable:
         changes=(),
         claimed=frozenset(e.cite for _, e in stated.values()),
     )
+    steps = zip(ROUNDS, ROUNDS[1:], strict=False)
+    changes = (c for (a, _), (b, _) in steps for c in changes_between(table, a, b))
+    return dataclasses.replace(table, changes=tuple(changes))

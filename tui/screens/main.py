@@ -23,7 +23,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from diffview.errors import DiffviewError
 from diffview.model import Comparison, PositionTable
-from diffview.present import round_label
+from diffview.present import pair_summary, round_label
 from diffview.sanitize import sanitize_line
 from tui import backend
 from tui.messages import (
@@ -48,6 +48,22 @@ STEP = Binding.Group("Step", compact=True)
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def positions_summary(table: PositionTable | None, from_round: str, to_round: str) -> Text:
+    """What the diff opens with: the position changes between the two rounds, then the
+    restated ones (`present.pair_summary`); empty without a grid or for rounds it lacks."""
+    if table is None:
+        return Text()
+    try:
+        lines = pair_summary(table, from_round, to_round)
+    except KeyError:
+        return Text()
+    out = Text(sanitize_line(lines[0]), "bold")
+    for line in lines[1:]:
+        out.append("\n")
+        out.append(sanitize_line(line), "bold" if line.lstrip().startswith("changed") else "")
+    return out
 
 
 class MainScreen(Screen[None]):
@@ -78,6 +94,7 @@ class MainScreen(Screen[None]):
         self.chosen: VersionsChosen | None = None
         self.tables: dict[str, PositionTable] = {}  # position grids computed so far, by topic
         self._tables_lock = threading.Lock()
+        self.positions_topic: str | None = None  # the topic whose grid is shown or coming
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -87,6 +104,7 @@ class MainScreen(Screen[None]):
                     yield Static("", id="positions-title", markup=False)
                     yield PositionGrid(id="positions")
                 with Vertical(id="diff-pane"):
+                    yield Static("", id="diff-positions", markup=False)
                     yield DiffHeader(id="diff-header")
                     yield DiffView(id="diff")
         yield KeyFooter(compact=True)
@@ -115,7 +133,7 @@ class MainScreen(Screen[None]):
 
     @property
     def pane(self) -> str:
-        """ "positions" or "diff": which of the two the right side shows."""
+        """Which of the two the right side shows: "positions" or "diff"."""
         return "diff" if self.query_one(ContentSwitcher).current == "diff-pane" else "positions"
 
     def show_pane(self, pane: str) -> None:
@@ -123,6 +141,7 @@ class MainScreen(Screen[None]):
         self.query_one(ContentSwitcher).current = f"{pane}-pane"
         if not self.timeline.has_focus:
             (self.diff if pane == "diff" else self.grid).focus()
+        self.refresh_bindings()  # `g` and the diff's keys depend on the pane (`check_action`)
 
     def action_pane(self, pane: str) -> None:
         self.show_pane(pane)
@@ -144,6 +163,7 @@ class MainScreen(Screen[None]):
     def show_positions(self, topic: str) -> None:
         """The position grid of `topic` (computed in a worker the first time)."""
         self.show_pane("positions")
+        self.positions_topic = topic
         title = self.query_one("#positions-title", Static)
         table = self.tables.get(topic)
         if table is not None:
@@ -170,6 +190,8 @@ class MainScreen(Screen[None]):
             return table
 
     def _positions_loaded(self, table: PositionTable) -> None:
+        if table.topic != self.positions_topic:
+            return  # a worker for a topic the user has left since
         self.grid.show_table(table)
         stated = sum(not p.silent for p in table.positions)
         self.query_one("#positions-title", Static).update(
@@ -183,6 +205,8 @@ class MainScreen(Screen[None]):
     def _positions_failed(self, topic: str, reason: str) -> None:
         """A topic without sub-issues in the topic rules (csam-other...) has no grid: its
         sentence diff is all there is, so show that and say why."""
+        if topic != self.positions_topic:
+            return
         self.grid.clear(columns=True)
         self.grid.table = None
         name = sanitize_line(topic)
@@ -318,15 +342,21 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self.diff.show_message, f"Cannot compare: {exc}")
             return
         try:
-            claimed = self._table(topic).claimed  # focus: the sentences stating a position
+            table: PositionTable | None = self._table(topic)
         except DiffviewError:
-            claimed = frozenset()
-        self.app.call_from_thread(self._show_comparison, comparison, claimed)
+            table = None  # no grid for this topic: no positions above, focus on pairs only
+        summary = positions_summary(table, from_spec, to_spec)
+        self.app.call_from_thread(self._show_comparison, comparison, table, summary)
 
-    def _show_comparison(self, comparison: Comparison, claimed: frozenset[str]) -> None:
+    def _show_comparison(
+        self, comparison: Comparison, table: PositionTable | None, summary: Text
+    ) -> None:
         self.comparison = comparison
+        strip = self.query_one("#diff-positions", Static)
+        strip.update(summary)
+        strip.display = bool(summary.plain)
         self.query_one(DiffHeader).set_comparison(comparison, self.diff.mode == "side")
-        self.diff.show_comparison(comparison, claimed)
+        self.diff.show_comparison(comparison, table.claimed if table else frozenset())
         self._filter_changed(self.diff.row_filter)
 
     def _mode_changed(self, mode: str) -> None:
