@@ -132,6 +132,7 @@ async def test_opens_on_the_position_grid_of_detection_order(fake_core: FakeStor
         assert grid.current_position() == grid.table.cell("2023-10", "known-material")
         assert chosen(app) == ("detection-order", "2024-10", "2026-03")  # the diff, underneath
         await to_diff(pilot)
+        assert not main_of(app).query_one("#diff-positions").display  # 80 columns: the grid says it
         text = screen_text(app)
         assert "FROM Oct 2024" in text and "TO Mar 2026" in text
         assert "│Het kabinet wijst" in text

@@ -354,7 +354,7 @@ class MainScreen(Screen[None]):
         self.comparison = comparison
         strip = self.query_one("#diff-positions", Static)
         strip.update(summary)
-        strip.display = bool(summary.plain)
+        strip.set_class(not summary.plain, "-empty")
         self.query_one(DiffHeader).set_comparison(comparison, self.diff.mode == "side")
         self.diff.show_comparison(comparison, table.claimed if table else frozenset())
         self._filter_changed(self.diff.row_filter)
