@@ -711,6 +711,23 @@ async def test_missing_store_is_built_with_progress(
         assert isinstance(app.screen, MainScreen)
 
 
+@aio
+async def test_the_real_positions_core_reads_the_fake_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """FakeStore answers what `topic_positions` asks (every round, statements at a round)."""
+    monkeypatch.setattr(backend, "compare", fake_compare)
+    store = FakeStore()
+    app = DiffviewApp(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        grid = main_of(app).grid
+        assert grid.table is not None and grid.table.topic == "detection-order"
+        assert [r for r, _ in grid.table.rounds] == ["2023-10", "2024-10", "2026-03"]
+        assert grid.row_count == len(grid.table.issues) > 0
+        assert len(grid.columns) == 4
+
+
 # -- against a real store built from the bundled corpus -----------------------------------
 
 VERSIONS = Path(__file__).resolve().parent.parent / "versions"
