@@ -286,6 +286,13 @@ async def test_silent_cell_and_topic_switch(fake_core: FakeStore) -> None:
         assert main_of(app).pane == "diff" and grid.table is None
         title = str(main_of(app).query_one("#positions-title", Static).content)
         assert title.startswith("csam-other: no position grid")
+        await focus_version(pilot, "detection-order", "2024-10")
+        await pilot.press("enter")  # a pair of another topic picked in the timeline...
+        await settle(pilot)
+        await pilot.press("tab", "g")  # ...and g shows that topic's grid
+        await settle(pilot)
+        assert main_of(app).pane == "positions" and grid.has_focus
+        assert grid.table is not None and grid.table.topic == "detection-order"
 
 
 @aio

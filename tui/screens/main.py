@@ -144,8 +144,13 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()  # `g` and the diff's keys depend on the pane (`check_action`)
 
     def action_pane(self, pane: str) -> None:
-        self.show_pane(pane)
-        (self.diff if pane == "diff" else self.grid).focus()
+        """`g`: the other pane; the grid is that of the topic the diff shows."""
+        topic = self.chosen.topic if self.chosen else self.positions_topic
+        if pane == "positions" and topic is not None and topic != self.positions_topic:
+            self.show_positions(topic)
+        else:
+            self.show_pane(pane)
+        (self.diff if self.pane == "diff" else self.grid).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`g` offers the other pane; the diff's view keys only while the diff is shown
@@ -227,8 +232,10 @@ class MainScreen(Screen[None]):
         position = event.position
 
         def closed(result: str | None) -> None:
-            if result == "diff":
-                self.post_message(RoundsChosen(table.topic, None, position.round))
+            if result == "diff":  # as `d` on the cell: from the F round, else the previous
+                marked = self.grid.from_round
+                from_round = marked if marked != position.round else None
+                self.post_message(RoundsChosen(table.topic, from_round, position.round))
 
         self.app.push_screen(EvidenceScreen(self.store, table, position), closed)
 

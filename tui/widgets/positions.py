@@ -20,7 +20,7 @@ from diffview.present import cites, issue_label, round_label, stance_text
 from diffview.sanitize import sanitize_line
 from tui.messages import PositionChosen, RoundsChosen
 
-LABEL_WIDTH = (14, 30)  # the sub-issue column wraps its labels: narrowest, widest
+LABEL_WIDTH = (12, 30)  # the sub-issue column wraps its labels: narrowest, widest
 FROM_MARK = "F "  # before the round whose column is the chosen FROM (as in the timeline)
 
 
