@@ -121,8 +121,8 @@ async def test_opens_on_the_position_grid_of_detection_order(fake_core: FakeStor
         grid = app.screen.query_one(PositionGrid)
         assert main_of(app).pane == "positions" and grid.has_focus
         assert grid.table is not None and grid.table.topic == "detection-order"
-        assert grid.row_count == 3 and len(grid.columns) == 4  # sub-issue + three rounds
-        cells = [[str(c).split("\n")[0] for c in grid.get_row_at(i)[1:]] for i in range(3)]
+        assert grid.row_count == 3 and len(grid.columns) == 3  # sub-issues are the row labels
+        cells = [[str(c).split("\n")[0] for c in grid.get_row_at(i)] for i in range(3)]
         assert cells == [
             ["supports", "silent", "silent"],
             ["silent", "abstains", "silent"],
@@ -250,7 +250,7 @@ async def test_grid_pairs_rounds_with_f_and_explains_the_first_round(
         assert main_of(app).pane == "positions"
         await pilot.press("right", "right", "f")  # Mar 2026 as FROM, then d on Oct 2023
         assert grid.from_round == "2026-03"
-        assert str(grid.columns[grid.ordered_columns[3].key].label) == "F Mar 2026"
+        assert str(grid.ordered_columns[2].label) == "F Mar 2026"
         await pilot.press("left", "left", "d")
         await settle(pilot)
         assert chosen(app) == ("detection-order", "2023-10", "2026-03")  # oldest first
@@ -732,7 +732,7 @@ async def test_the_real_positions_core_reads_the_fake_store(
         assert grid.table is not None and grid.table.topic == "detection-order"
         assert [r for r, _ in grid.table.rounds] == ["2023-10", "2024-10", "2026-03"]
         assert grid.row_count == len(grid.table.issues) > 0
-        assert len(grid.columns) == 4
+        assert len(grid.columns) == 3
 
 
 # -- against a real store built from the bundled corpus -----------------------------------
@@ -823,7 +823,7 @@ async def test_real_app_opens_on_the_position_grid(real_store: Path) -> None:
             *(e.cite for e in cell.evidence),
         ]
         grid.cursor_coordinate = grid.cursor_coordinate._replace(
-            row=[i.id for i in grid.table.issues].index("general-approach"), column=2
+            row=[i.id for i in grid.table.issues].index("general-approach"), column=1
         )
         await pilot.press("enter")
         await settle(pilot)

@@ -73,7 +73,9 @@ class EvidenceScreen(ProvenanceScreen):
         if s is not None:
             out.append_text(self._statement_head(s))
         else:
-            out.append_text(Text.assemble(("━━ ", "dim"), (self._document(e.doc), "bold"), "\n"))
+            out.append_text(
+                Text.assemble(("━━ ", "dim"), (sanitize_line(self._document(e.doc)), "bold"), "\n")
+            )
         out.append(f"{e.cite}  ", "bold")
         out.append(sanitize(e.text).replace("\n", " "), "bold")
         out.append("\n")

@@ -54,6 +54,7 @@ class PositionGrid(DataTable[Text]):
         super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
         self.table: PositionTable | None = None
         self.from_round: str | None = None
+        self._built_width = 0  # the width the labels were wrapped for
 
     def show_table(self, table: PositionTable) -> None:
         """Fill the grid with `table`, keeping the cursor on the same cell if it exists."""
@@ -62,7 +63,6 @@ class PositionGrid(DataTable[Text]):
             self.from_round = None
         self.table = table
         self.clear(columns=True)
-        self.add_column(Text("sub-issue", "bold"), key="issue")
         for round_, _ in table.rounds:
             self.add_column(self._round_header(table, round_), key=round_)
         moved = {(c.to_round, c.issue) for c in table.changes}
@@ -74,11 +74,9 @@ class PositionGrid(DataTable[Text]):
         for issue, cells in zip(table.issues, grid, strict=True):
             label = label_lines(issue_label(table, issue.id), width)
             height = max(len(label.split()), *(len(c.split()) for c in cells), 1)
-            self.add_row(label, *cells, key=issue.id, height=height + 1)
-        if keep is not None:
-            self.cursor_coordinate = keep
-        else:
-            self.cursor_coordinate = Coordinate(0, min(1, len(table.rounds)))
+            self.add_row(*cells, key=issue.id, label=label, height=height + 1)
+        self._built_width = self.scrollable_content_region.width
+        self.cursor_coordinate = keep if keep is not None else Coordinate(0, 0)
 
     def _label_width(self, headers: list[Text], grid: list[list[Text]]) -> int:
         """What the round columns (cell padding 1 each side) leave of the widget's width, less
@@ -91,7 +89,7 @@ class PositionGrid(DataTable[Text]):
         return min(max(room, LABEL_WIDTH[0]), LABEL_WIDTH[1])
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.table is not None:
+        if self.table is not None and self.scrollable_content_region.width != self._built_width:
             self.show_table(self.table)  # re-wrap the labels to the new width
 
     def _round_header(self, table: PositionTable, round_: str) -> Text:
@@ -101,11 +99,11 @@ class PositionGrid(DataTable[Text]):
     # -- the cell under the cursor -----------------------------------------------------------
 
     def current_round(self) -> str | None:
-        """The round of the cursor's column (None on the sub-issue column or without data)."""
+        """The round of the cursor's column (None without data)."""
         if self.table is None or not self.table.rounds:
             return None
         column = self.cursor_coordinate.column
-        return self.table.rounds[column - 1][0] if 1 <= column <= len(self.table.rounds) else None
+        return self.table.rounds[column][0] if 0 <= column < len(self.table.rounds) else None
 
     def current_position(self) -> Position | None:
         if self.table is None or not self.table.issues:
@@ -119,7 +117,7 @@ class PositionGrid(DataTable[Text]):
     # -- actions -----------------------------------------------------------------------------
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
-        """Enter or a click on a cell: its evidence; on a sub-issue label: nothing to open."""
+        """Enter or a click on a cell: its evidence (sub-issues are row labels, not cells)."""
         event.stop()
         position = self.current_position()
         if position is not None:
