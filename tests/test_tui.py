@@ -13,19 +13,22 @@ import pytest
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
-from tui_fakes import MALICIOUS, FakeStore, fake_changelog, fake_compare
+from tui_fakes import MALICIOUS, FakeStore, fake_changelog, fake_compare, fake_positions
 
 from diffview.errors import StoreError
+from diffview.present import in_focus
 from tui import backend
 from tui.app import DiffviewApp
 from tui.rows import side_texts
+from tui.screens.evidence import EvidenceScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.message import MessageScreen
 from tui.screens.provenance import ProvenanceScreen
 from tui.screens.search import SearchScreen
-from tui.widgets.diff import DiffView, in_focus
+from tui.widgets.diff import DiffView
 from tui.widgets.header import DiffHeader
+from tui.widgets.positions import PositionGrid
 from tui.widgets.timeline import Timeline
 
 SMALL = (80, 24)
@@ -47,6 +50,7 @@ def fake_core(monkeypatch: pytest.MonkeyPatch) -> FakeStore:
     """The fake store, with compare and changelog answered by the fakes."""
     monkeypatch.setattr(backend, "compare", fake_compare)
     monkeypatch.setattr(backend, "changelog", fake_changelog)
+    monkeypatch.setattr(backend, "topic_positions", fake_positions)
     return FakeStore()
 
 
@@ -79,6 +83,19 @@ def chosen(app: DiffviewApp) -> tuple[str, str | None, str | None]:
     return event.topic, event.from_spec, event.to_spec
 
 
+async def to_diff(pilot: Pilot) -> DiffView:
+    """From the position grid (the first screen) to the sentence diff of the chosen pair."""
+    await pilot.press("g")
+    await settle(pilot)
+    diff = main_of(pilot.app).diff
+    assert main_of(pilot.app).pane == "diff" and diff.has_focus
+    return diff
+
+
+def claimed(app: DiffviewApp, topic: str = "detection-order") -> frozenset[str]:
+    return main_of(app).tables[topic].claimed
+
+
 async def focus_version(pilot: Pilot, topic: str, spec: str) -> None:
     timeline = pilot.app.screen.query_one(Timeline)
     timeline.focus()
@@ -90,7 +107,7 @@ async def focus_version(pilot: Pilot, topic: str, spec: str) -> None:
 
 
 @aio
-async def test_opens_on_latest_change_of_detection_order(fake_core: FakeStore) -> None:
+async def test_opens_on_the_position_grid_of_detection_order(fake_core: FakeStore) -> None:
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
@@ -101,7 +118,21 @@ async def test_opens_on_latest_change_of_detection_order(fake_core: FakeStore) -
             "derogation",
             "csam-other",
         ]
-        assert chosen(app) == ("detection-order", "2024-10", "2026-03")
+        grid = app.screen.query_one(PositionGrid)
+        assert main_of(app).pane == "positions" and grid.has_focus
+        assert grid.table is not None and grid.table.topic == "detection-order"
+        assert grid.row_count == 3 and len(grid.columns) == 3  # sub-issues are the row labels
+        cells = [[str(c).split("\n")[0] for c in grid.get_row_at(i)] for i in range(3)]
+        assert cells == [
+            ["supports", "silent", "silent"],
+            ["silent", "abstains", "silent"],
+            ["silent", "silent", "opposes"],
+        ]
+        assert str(grid.get_cell("general-approach", "2024-10")) == "abstains\n003:21-24"
+        assert grid.current_position() == grid.table.cell("2023-10", "known-material")
+        assert chosen(app) == ("detection-order", "2024-10", "2026-03")  # the diff, underneath
+        await to_diff(pilot)
+        assert not main_of(app).query_one("#diff-positions").display  # 80 columns: the grid says it
         text = screen_text(app)
         assert "FROM Oct 2024" in text and "TO Mar 2026" in text
         assert "│Het kabinet wijst" in text
@@ -160,12 +191,135 @@ async def test_brackets_step_through_history(fake_core: FakeStore) -> None:
 
 
 @aio
+async def test_enter_on_a_cell_opens_its_evidence_and_d_drops_into_the_diff(
+    fake_core: FakeStore,
+) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        grid = main_of(app).grid
+        await pilot.press("down", "right", "enter")  # general approach, Oct 2024
+        await settle(pilot)
+        assert isinstance(app.screen, EvidenceScreen)
+        position = app.screen.position
+        assert (position.issue, position.round, position.stance) == (
+            "general-approach",
+            "2024-10",
+            "abstains",
+        )
+        body = str(app.screen.query_one("#provenance-body", Static).content)
+        assert "003:21-24" in body and "003 Vragen en antwoorden CSAM" in body
+        assert "bronregel 21 van 003" in body and "bronregel 18 van 003" in body  # context
+        assert "[@click=app.quit]niets[/]" in body and "\x1b" not in body  # shown literally
+        await pilot.press("d")  # from the evidence on to the diff of that round
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and main_of(app).pane == "diff"
+        assert chosen(app) == ("detection-order", "2023-10", "2024-10")
+        assert main_of(app).diff.has_focus
+        comparison = main_of(app).comparison
+        assert comparison is not None and comparison.across_documents
+        strip = str(main_of(app).query_one("#diff-positions", Static).content).splitlines()
+        assert strip == [  # the diff opens with the position changes (present.pair_summary)
+            "Positions on detection-order, Oct 2023 → Oct 2024:",
+            "  changed: Detection limited to known material: supports (002:13-14) → silent "
+            "(not restated)",
+            "  changed: The regulation / the Council's general approach as a whole: silent → "
+            "abstains (003:21-24) (new position)",
+        ]
+        await pilot.press("g")  # back to the grid, on the same cell
+        await pilot.pause()
+        assert main_of(app).pane == "positions" and grid.has_focus
+        assert grid.current_round() == "2024-10"
+        await pilot.press("right", "d")  # Mar 2026 against the round before
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2024-10", "2026-03")
+        assert fake_core.compare_calls[-1] == ("detection-order", "2024-10", "2026-03")
+
+
+@aio
+async def test_grid_pairs_rounds_with_f_and_explains_the_first_round(
+    fake_core: FakeStore,
+) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        grid = main_of(app).grid
+        assert grid.current_round() == "2023-10"
+        await pilot.press("d")  # the first round: nothing earlier, stays on the grid
+        await settle(pilot)
+        assert main_of(app).pane == "positions"
+        await pilot.press("right", "right", "f")  # Mar 2026 as FROM, then d on Oct 2023
+        assert grid.from_round == "2026-03"
+        assert str(grid.ordered_columns[2].label) == "F Mar 2026"
+        await pilot.press("left", "left", "d")
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2026-03")  # oldest first
+        assert main_of(app).pane == "diff"
+
+
+@aio
+async def test_silent_cell_and_topic_switch(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        main_of(app).select_topic("derogation")
+        await settle(pilot)
+        grid = main_of(app).grid
+        assert grid.table is not None and grid.table.topic == "derogation"
+        assert str(grid.get_cell("interim-derogation", "2023-10")) == "silent"
+        assert str(grid.get_cell("interim-derogation", "2026-03")) == "supports\n004:40-41"
+        await pilot.press("enter")  # Oct 2023: silent
+        await settle(pilot)
+        assert isinstance(app.screen, EvidenceScreen) and app.screen.position.silent
+        body = str(app.screen.query_one("#provenance-body", Static).content)
+        assert "states no position" in body and "supports (004:40-41)" in body
+        await pilot.press("d")  # derogation has no version in Oct 2023: explained, stays
+        await settle(pilot)
+        assert main_of(app).pane == "positions"
+        assert fake_core.positions_calls == ["detection-order", "derogation"]
+        main_of(app).select_topic("detection-order")  # computed once per topic
+        await settle(pilot)
+        assert fake_core.positions_calls == ["detection-order", "derogation"]
+        assert grid.table is not None and grid.table.topic == "detection-order"
+        main_of(app).select_topic("csam-other")  # no sub-issues: its diff, and why
+        await settle(pilot)
+        assert main_of(app).pane == "diff" and grid.table is None
+        title = str(main_of(app).query_one("#positions-title", Static).content)
+        assert title.startswith("csam-other: no position grid")
+        await focus_version(pilot, "detection-order", "2024-10")
+        await pilot.press("enter")  # a pair of another topic picked in the timeline...
+        await settle(pilot)
+        await pilot.press("tab", "g")  # ...and g shows that topic's grid
+        await settle(pilot)
+        assert main_of(app).pane == "positions" and grid.has_focus
+        assert grid.table is not None and grid.table.topic == "detection-order"
+
+
+@aio
+async def test_enter_on_a_topic_in_the_timeline_shows_its_grid(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await to_diff(pilot)
+        timeline = main_of(app).timeline
+        timeline.focus()
+        timeline.focus_topic("derogation")
+        await pilot.press("enter")
+        await settle(pilot)
+        grid = main_of(app).grid
+        assert main_of(app).pane == "positions"
+        assert grid.table is not None and grid.table.topic == "derogation"
+        assert timeline.has_focus  # the timeline keeps focus; tab goes to the grid
+        await pilot.press("tab")
+        assert grid.has_focus
+
+
+@aio
 async def test_jump_between_changes_and_stance(fake_core: FakeStore) -> None:
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        diff = app.screen.query_one(DiffView)
-        assert diff.has_focus
+        diff = await to_diff(pilot)
         assert diff.cursor == 1  # first change; row 0 is unchanged
         await pilot.press("home")
         assert diff.cursor == 0
@@ -182,10 +336,11 @@ async def test_jump_between_changes_and_stance(fake_core: FakeStore) -> None:
 
 
 async def open_mixed(pilot: Pilot) -> DiffView:
-    """2023-10 → 2026-03 of the fakes: nine rows, four of them story rows (2, 3, 5, 7)."""
+    """2023-10 → 2026-03 of the fakes: nine rows, three of them story rows: a paired
+    rewording (2), a split (5), a position sentence not repeated (8)."""
     main_of(pilot.app).timeline.choose("detection-order", "2023-10", "2026-03")
     await settle(pilot)
-    diff = main_of(pilot.app).diff
+    diff = await to_diff(pilot)
     assert len(diff.all_units) == 9
     return diff
 
@@ -195,7 +350,7 @@ def header_text(app: DiffviewApp) -> str:
 
 
 @aio
-async def test_focus_filter_hides_added_and_removed_rows(fake_core: FakeStore) -> None:
+async def test_focus_keeps_positions_and_paired_sentences(fake_core: FakeStore) -> None:
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -205,11 +360,17 @@ async def test_focus_filter_hides_added_and_removed_rows(fake_core: FakeStore) -
         await pilot.press("a")
         await pilot.pause()
         assert diff.row_filter == "focus"
-        assert [diff.all_units.index(u) for u in diff.units] == [2, 3, 5, 7]
-        assert all(in_focus(u) for u in diff.units)
-        assert "focus: 4 of 9 rows" in header_text(app)
+        assert [diff.all_units.index(u) for u in diff.units] == [2, 5, 8]
+        assert all(in_focus(u, claimed(app)) for u in diff.units)
+        assert diff.claimed == claimed(app) and "002:13-14" in diff.claimed
+        assert not in_focus(diff.all_units[3], diff.claimed)  # a stance flag alone is not enough
+        assert "focus: 3 of 9 rows" in header_text(app)
         text = screen_text(app)
-        assert "focus: 4 of 9 rows" in text
+        assert "focus: 3 of 9 rows" in text
+        assert [diff.label(diff.all_units[i]) for i in (1, 8)] == [
+            "new in this round",
+            "not repeated",
+        ]
         assert "[split 1→2]" in text and "! modality: -kan +moet" in text
         await pilot.press("a")
         await pilot.pause()
@@ -228,26 +389,25 @@ async def test_n_p_s_and_enter_in_focus_mode(fake_core: FakeStore) -> None:
         await pilot.pause()
         assert diff.current_unit() is diff.all_units[5]  # the cursor stays on its row
         await pilot.press("home", "s")
-        assert diff.current_unit() is diff.all_units[3]
-        await pilot.press("s")
         assert diff.current_unit() is diff.all_units[5]
         await pilot.press("s")  # no stance change below: stays
         assert diff.current_unit() is diff.all_units[5]
         await pilot.press("n")
-        assert diff.current_unit() is diff.all_units[7]
+        assert diff.current_unit() is diff.all_units[8]
         await pilot.press("n")  # last row: stays
-        assert diff.current_unit() is diff.all_units[7]
+        assert diff.current_unit() is diff.all_units[8]
         await pilot.press("p", "p")
-        assert diff.current_unit() is diff.all_units[3]
-        await pilot.press("enter")
+        assert diff.current_unit() is diff.all_units[2]
+        await pilot.press("end", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ProvenanceScreen)
-        assert app.screen.unit is diff.all_units[3]
-        await pilot.press("escape")
+        assert app.screen.unit is diff.all_units[8]
+        assert app.screen.label == "not repeated"  # rounds of different documents
+        await pilot.press("escape", "home")
         await pilot.press("a")  # back to all rows, still on the same row
         await pilot.pause()
-        assert diff.cursor == 3 and diff.current_unit() is diff.all_units[3]
-        await pilot.press("down", "a")  # row 4 (removed) is hidden: the next story row
+        assert diff.cursor == 2 and diff.current_unit() is diff.all_units[2]
+        await pilot.press("down", "a")  # row 3 (new in this round) is hidden: the next story row
         await pilot.pause()
         assert diff.current_unit() is diff.all_units[5]
 
@@ -257,7 +417,7 @@ async def test_focus_filter_stays_on_for_the_next_comparison(fake_core: FakeStor
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        diff = main_of(app).diff
+        diff = await to_diff(pilot)
         await pilot.press("a")
         await pilot.pause()
         assert "focus: 1 of 4 rows" in header_text(app)
@@ -271,7 +431,7 @@ async def test_focus_filter_stays_on_for_the_next_comparison(fake_core: FakeStor
         comparison = main_of(app).comparison
         assert comparison is not None
         only_added = dataclasses.replace(
-            comparison, units=tuple(u for u in comparison.units if not in_focus(u))
+            comparison, units=tuple(u for u in comparison.units if not in_focus(u, diff.claimed))
         )
         diff.show_comparison(only_added)
         await pilot.pause()
@@ -285,7 +445,7 @@ async def test_b_hides_and_shows_the_timeline_and_the_diff_rewraps(fake_core: Fa
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        timeline, diff = main_of(app).timeline, main_of(app).diff
+        timeline, diff = main_of(app).timeline, await to_diff(pilot)
         assert main_of(app).narrow and timeline.display
         assert timeline.outer_size.width == 24  # narrow terminal: narrow sidebar
         width, lines = diff.size.width, diff.virtual_size.height
@@ -327,9 +487,13 @@ async def test_footer_shows_the_main_keys_at_80_columns(fake_core: FakeStore) ->
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         footer = screen_text(app).splitlines()[-1]
-        for label in ("np Change", "s Stance", "a All/Focus", "t View", "⏎ Source"):
+        for label in ("⏎ Evidence", "d Diff", "f Set FROM", "[] Step", "b Timeline", "? Keys"):
             assert label in footer
-        for label in ("[] Step", "b Timeline", "? Keys"):
+        await to_diff(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for label in ("np Change", "s Stance", "a All/Focus", "⏎ Source"):  # `t` only in `?`
+            assert label in footer
+        for label in ("[] Step", "g Grid", "b Timeline", "? Keys"):
             assert label in footer
         await pilot.press("question_mark")
         await pilot.pause()
@@ -362,6 +526,7 @@ async def test_click_on_row_opens_provenance(fake_core: FakeStore) -> None:
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
+        await to_diff(pilot)
         await pilot.click(DiffView, offset=(10, 0))
         await settle(pilot)
         assert isinstance(app.screen, ProvenanceScreen)
@@ -373,7 +538,7 @@ async def test_t_toggles_redline(fake_core: FakeStore) -> None:
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        diff = app.screen.query_one(DiffView)
+        diff = await to_diff(pilot)
         assert "│Het kabinet wijst" in screen_text(app)
         await pilot.press("t")
         await pilot.pause()
@@ -426,12 +591,16 @@ async def test_one_version_topic_is_explained(fake_core: FakeStore) -> None:
         await settle(pilot)
         main_of(app).select_topic("derogation")
         await settle(pilot)
+        assert main_of(app).grid.table is not None
+        assert main_of(app).grid.table.topic == "derogation"
+        await to_diff(pilot)
         assert "one version only" in screen_text(app)
         await pilot.press("n", "enter", "t", "e")  # nothing to do, nothing breaks
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         main_of(app).select_topic("encryption")
         await settle(pilot)
+        await to_diff(pilot)
         assert "No version" in screen_text(app)
 
 
@@ -549,6 +718,23 @@ async def test_missing_store_is_built_with_progress(
         assert isinstance(app.screen, MainScreen)
 
 
+@aio
+async def test_the_real_positions_core_reads_the_fake_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """FakeStore answers what `topic_positions` asks (every round, statements at a round)."""
+    monkeypatch.setattr(backend, "compare", fake_compare)
+    store = FakeStore()
+    app = DiffviewApp(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        grid = main_of(app).grid
+        assert grid.table is not None and grid.table.topic == "detection-order"
+        assert [r for r, _ in grid.table.rounds] == ["2023-10", "2024-10", "2026-03"]
+        assert grid.row_count == len(grid.table.issues) > 0
+        assert len(grid.columns) == 3
+
+
 # -- against a real store built from the bundled corpus -----------------------------------
 
 VERSIONS = Path(__file__).resolve().parent.parent / "versions"
@@ -603,10 +789,11 @@ async def test_real_detection_order_story(real_store: Path, tmp_path: Path) -> N
         assert f"lines {first}-{last}" in screen_text(app)
         await pilot.press("escape")  # a long comparison opens on its story (focus)
         await pilot.pause()
-        story = [u for u in comparison.units if in_focus(u)]
+        story = [u for u in comparison.units if in_focus(u, claimed(app))]
         assert len(diff.units) == len(story) < len(comparison.units) // 2
         assert f"focus: {len(story)} of {len(comparison.units)} rows" in screen_text(app)
-        assert all(u.stance or (u.left and u.right) for u in diff.units)
+        # positions and paired sentences, not keywords
+        assert all(u.left and u.right or u.change in ("added", "removed") for u in diff.units)
         await pilot.press("a", "a")  # all rows and back: the user's choice then sticks
         assert len(diff.units) == len(story)
         await pilot.press("home", "s", "enter")
@@ -618,6 +805,51 @@ async def test_real_detection_order_story(real_store: Path, tmp_path: Path) -> N
         comparison = main_of(app).comparison
         assert comparison is not None
         assert (comparison.from_label, comparison.to_label) == ("Oct 2024", "Mar 2026")
+
+
+@aio
+async def test_real_app_opens_on_the_position_grid(real_store: Path) -> None:
+    app = DiffviewApp(store_path=real_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        grid = main_of(app).grid
+        assert main_of(app).pane == "positions" and grid.has_focus
+        assert grid.table is not None and grid.table.topic == "detection-order"
+        cell = grid.table.cell("2024-10", "general-approach")
+        assert cell.stance == "abstains"
+        assert str(grid.get_cell("general-approach", "2024-10")).split("\n") == [
+            "abstains",
+            *(e.cite for e in cell.evidence),
+        ]
+        grid.cursor_coordinate = grid.cursor_coordinate._replace(
+            row=[i.id for i in grid.table.issues].index("general-approach"), column=1
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EvidenceScreen)
+        body = str(app.screen.query_one("#provenance-body", Static).content)
+        first = cell.evidence[0]
+        assert first.cite in body
+        assert app.store.source_lines(first.doc, first.lines[0], first.lines[0])[0].strip() in body
+        await pilot.press("d")
+        await settle(pilot)
+        comparison = main_of(app).comparison
+        assert comparison is not None and main_of(app).pane == "diff"
+        assert (comparison.from_label, comparison.to_label) == ("Oct 2023", "Oct 2024")
+        diff = main_of(app).diff
+        assert diff.row_filter == "focus" and diff.claimed == grid.table.claimed
+        sentences = [s for u in diff.units for s in (*u.left, *u.right)]
+        assert any(s.cite in diff.claimed for s in sentences)  # positions lead the focus
+        assert all(in_focus(u, diff.claimed) for u in diff.units)
+        labels = {diff.label(u) for u in comparison.units if not (u.left and u.right)}
+        assert labels <= {"new in this round", "not repeated"}
+        main_of(app).select_topic("derogation")
+        await settle(pilot)
+        assert grid.table.topic == "derogation"
+        assert str(grid.get_cell("interim-derogation", "2026-03")).startswith("supports\n")
+        assert str(grid.get_cell("interim-derogation", "2023-10")) == "silent"
+        assert all(str(grid.get_cell(i.id, "2023-10")) == "silent" for i in grid.table.issues)
 
 
 @aio
@@ -678,7 +910,7 @@ async def test_view_keys_work_while_the_timeline_has_focus(fake_core: FakeStore)
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        diff = app.screen.query_one(DiffView)
+        diff = await to_diff(pilot)
         app.screen.query_one(Timeline).focus()
         await pilot.pause()
         await pilot.press("t", "a")

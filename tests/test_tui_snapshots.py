@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from tui_fakes import FakeStore, fake_changelog, fake_compare
+from tui_fakes import FakeStore, fake_changelog, fake_compare, fake_positions
 
 from diffview.errors import StoreError
 from tui import backend
@@ -26,6 +26,7 @@ def app(monkeypatch: pytest.MonkeyPatch) -> DiffviewApp:
     monkeypatch.delenv("NO_COLOR", raising=False)  # pin the colours too
     monkeypatch.setattr(backend, "compare", fake_compare)
     monkeypatch.setattr(backend, "changelog", fake_changelog)
+    monkeypatch.setattr(backend, "topic_positions", fake_positions)
     return DiffviewApp(store=FakeStore())
 
 
@@ -45,8 +46,18 @@ def keys(*pressed: str) -> Callable[[Pilot], Awaitable[None]]:
 
 
 @pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "140x40"])
-def test_main_side_by_side(snap_compare, app: DiffviewApp, size: tuple[int, int]) -> None:
+def test_position_grid_first(snap_compare, app: DiffviewApp, size: tuple[int, int]) -> None:
     assert snap_compare(app, terminal_size=size, run_before=keys())
+
+
+def test_evidence_of_a_cell(snap_compare, app: DiffviewApp) -> None:
+    assert snap_compare(app, terminal_size=WIDE, run_before=keys("down", "right", "enter"))
+
+
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "140x40"])
+def test_main_side_by_side(snap_compare, app: DiffviewApp, size: tuple[int, int]) -> None:
+    """`g`: from the grid to the diff of the latest pair."""
+    assert snap_compare(app, terminal_size=size, run_before=keys("g"))
 
 
 @pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "140x40"])

@@ -6,20 +6,27 @@ shapes are those of `diffview/model.py` and the reading API in ARCHITECTURE.md.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
-from diffview.errors import StoreError
+from diffview.errors import DiffviewError, StoreError
 from diffview.model import (
     AlignedUnit,
     Comparison,
     Document,
+    Evidence,
+    IssueInfo,
+    Position,
+    PositionTable,
     Sentence,
+    Stance,
     StanceFlag,
     Statement,
     TopicLabel,
     Version,
     WordOp,
 )
+from diffview.positions import changes_between
 
 MALICIOUS = "Kabinet [bold red]steunt[/] [@click=app.quit]niets[/] \x1b]52;c;aGk=\x07 \u202egeheim"
 
@@ -140,6 +147,8 @@ def _version(round_: str, label: str, *docs: str) -> Version:
     return Version(round_, label, tuple(_DOC[d] for d in docs), f"doc-{docs[-1]}")
 
 
+A1, B2, C1 = (13, 14), (21, 24), (30, 31)  # the sentences stating a position (the grid's)
+
 VERSIONS = {
     "detection-order": (
         _version("2023-10", "Oct 2023", "002"),
@@ -151,21 +160,25 @@ VERSIONS = {
 }
 
 
-def _sent(sid: str, text: str, index: int) -> Sentence:
+def _sent(sid: str, text: str, index: int, lines: tuple[int, int]) -> Sentence:
     s = _STMT[sid]
-    return Sentence(text, s.doc, s.source, sid, s.lines, index)
+    return Sentence(text, s.doc, s.source, sid, lines, index)
 
 
 def _units(from_round: str, to_round: str) -> tuple[AlignedUnit, ...]:
     """Hand-made alignments: a reworded pair with a stance flag, a removal, an addition."""
-    a1 = _sent("002-a001", "Het kabinet steunt een detectiebevel voor bekend materiaal.", 0)
-    a2 = _sent("002-a001", "Het kabinet steunt geen detectie van nieuw materiaal en grooming.", 1)
-    b1 = _sent("003-a001", "Het kabinet onthoudt zich van stemming.", 0)
-    b2 = _sent("003-a001", "Het kabinet steunt de algemene oriëntatie niet. " + MALICIOUS, 1)
-    c1 = _sent(
-        "004-a001", "Het kabinet wijst verplichte detectie in ieders privécommunicatie af.", 0
+    a1 = _sent("002-a001", "Het kabinet steunt een detectiebevel voor bekend materiaal.", 0, A1)
+    a2 = _sent(
+        "002-a001", "Het kabinet steunt geen detectie van nieuw materiaal en grooming.", 1, (15, 16)
     )
-    c2 = _sent("004-a001", "Het verplichte detectiebevel is uit de Raadspositie verdwenen.", 1)
+    b1 = _sent("003-a001", "Het kabinet onthoudt zich van stemming.", 0, (20, 20))
+    b2 = _sent("003-a001", "Het kabinet steunt de algemene oriëntatie niet. " + MALICIOUS, 1, B2)
+    c1 = _sent(
+        "004-a001", "Het kabinet wijst verplichte detectie in ieders privécommunicatie af.", 0, C1
+    )
+    c2 = _sent(
+        "004-a001", "Het verplichte detectiebevel is uit de Raadspositie verdwenen.", 1, (32, 33)
+    )
     if (from_round, to_round) == ("2023-10", "2024-10"):
         return (
             AlignedUnit(
@@ -239,6 +252,7 @@ class FakeStore:
 
     def __init__(self) -> None:
         self.compare_calls: list[tuple[str, str, str]] = []
+        self.positions_calls: list[str] = []
 
     def documents(self) -> list[Document]:
         return list(DOCS)
@@ -246,8 +260,9 @@ class FakeStore:
     def topics(self) -> list[str]:
         return ["derogation", "detection-order", "encryption", "csam-other"]
 
-    def versions(self, topic: str) -> list[Version]:
-        return list(VERSIONS.get(topic, ()))
+    def versions(self, topic: str | None = None) -> list[Version]:
+        """A topic's versions; without a topic every round of the store."""
+        return list(VERSIONS.get(topic or "detection-order", ()))
 
     def resolve_version(self, spec: str) -> Version:
         for versions in VERSIONS.values():
@@ -303,3 +318,73 @@ def fake_compare(store: FakeStore, topic: str, from_spec: str, to_spec: str) -> 
 def fake_changelog(store: FakeStore, topic: str, from_spec: str, to_spec: str) -> str:
     """Stands in for `tui.backend.changelog` (which wraps `changelog_markdown`)."""
     return f"## {topic}: {from_spec} → {to_spec}\n\n- changed\n"
+
+
+ROUNDS = (("2023-10", "Oct 2023"), ("2024-10", "Oct 2024"), ("2026-03", "Mar 2026"))
+_STANCES: dict[str, dict[tuple[str, str], tuple[Stance, Evidence]]] = {
+    "detection-order": {
+        ("2023-10", "known-material"): (
+            "supports",
+            Evidence("002", A1, STATEMENTS[1].text.split(". ")[0] + ".", "002-a001"),
+        ),
+        ("2024-10", "general-approach"): (
+            "abstains",
+            Evidence(
+                "003",
+                B2,
+                "Het kabinet steunt de algemene oriëntatie niet. " + MALICIOUS,
+                "003-a001",
+            ),
+        ),
+        ("2026-03", "mandatory-detection"): (
+            "opposes",
+            Evidence("004", C1, STATEMENTS[3].text.split(". ")[0] + ".", "004-a001"),
+        ),
+    },
+    "derogation": {
+        ("2026-03", "interim-derogation"): (
+            "supports",
+            Evidence("004", (40, 41), STATEMENTS[4].text, "004-a002"),
+        ),
+    },
+    "encryption": {},
+}
+ISSUES = {
+    "detection-order": (
+        IssueInfo("known-material", "Detection limited to known material"),
+        IssueInfo("general-approach", "The regulation / the Council's general approach as a whole"),
+        IssueInfo("mandatory-detection", "Mandatory detection in private communications"),
+    ),
+    "derogation": (IssueInfo("interim-derogation", "The interim derogation and its extension"),),
+    "encryption": (IssueInfo("e2ee-possible", "End-to-end encryption must stay possible"),),
+}
+
+
+def fake_positions(store: FakeStore, topic: str) -> PositionTable:
+    """Stands in for `tui.backend.topic_positions`: a hand-made grid, one stance per issue."""
+    store.positions_calls.append(topic)
+    if topic not in ISSUES:  # as `topic_positions`: only topics with sub-issues have a grid
+        raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(ISSUES)})")
+    stated = _STANCES.get(topic, {})
+    positions = []
+    for round_, _ in ROUNDS:
+        for issue in ISSUES[topic]:
+            found = stated.get((round_, issue.id))
+            if found is None:
+                positions.append(Position(topic, round_, issue.id, None))
+            else:
+                stance, evidence = found
+                positions.append(
+                    Position(topic, round_, issue.id, stance, "het kabinet", (evidence,), 1)
+                )
+    table = PositionTable(
+        topic=topic,
+        rounds=ROUNDS,
+        issues=ISSUES[topic],
+        positions=tuple(positions),
+        changes=(),
+        claimed=frozenset(e.cite for _, e in stated.values()),
+    )
+    steps = zip(ROUNDS, ROUNDS[1:], strict=False)
+    changes = (c for (a, _), (b, _) in steps for c in changes_between(table, a, b))
+    return dataclasses.replace(table, changes=tuple(changes))

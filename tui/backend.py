@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diffview.model import Comparison, Version
+from diffview.model import Comparison, PositionTable, Version
 from diffview.search import Hit, SearchIndex
 
 ProgressCallback = Callable[[str], None]
@@ -66,6 +66,13 @@ def compare(store: Any, topic: str, from_spec: str, to_spec: str) -> Comparison:
     from diffview.compare import compare_versions
 
     return compare_versions(store, topic, from_spec, to_spec)
+
+
+def topic_positions(store: Any, topic: str) -> PositionTable:
+    """The topic's position grid (sub-issues × rounds): the app's first screen."""
+    from diffview.positions import topic_positions as _positions
+
+    return _positions(store, topic)
 
 
 def changelog(store: Any, topic: str, from_spec: str, to_spec: str) -> str:

@@ -28,7 +28,7 @@ class DiffviewCommands(Provider):
             yield (
                 f"Topic: {sanitize_line(topic)}",
                 partial(main.select_topic, topic),
-                "show the latest change on this topic",
+                "its position grid (sub-issues × rounds); d: the sentence diff",
             )
         for doc in app.store.documents():
             yield (
@@ -38,6 +38,8 @@ class DiffviewCommands(Provider):
             )
         yield ("Find statements", main.action_find, "search all documents (/)")
         yield ("Export changelog", main.action_export, "write this comparison as markdown (e)")
+        yield ("Position grid", partial(main.action_pane, "positions"), "(g)")
+        yield ("Sentence diff", partial(main.action_pane, "diff"), "(g)")
         yield ("Toggle side-by-side / redline", main.diff.action_toggle_mode, "(t)")
         yield ("Toggle all rows / focus rows", main.diff.action_toggle_filter, "(a)")
         yield ("Show / hide the timeline", main.action_toggle_sidebar, "(b)")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from diffview.model import AlignedUnit
+from diffview.model import AlignedUnit, Position
 
 
 @dataclass
@@ -20,10 +20,35 @@ class VersionsChosen(Message):
 
 
 @dataclass
+class TopicChosen(Message):
+    """The user picked a topic (its node in the timeline, the palette): show its positions."""
+
+    topic: str
+
+
+@dataclass
 class UnitChosen(Message):
     """The user opened a row of the diff: show where its sentences came from."""
 
     unit: AlignedUnit
+    label: str = ""  # its change class as the views say it (`present.change_label`)
+
+
+@dataclass
+class PositionChosen(Message):
+    """The user opened a cell of the position grid: show its evidence and sources."""
+
+    position: Position
+
+
+@dataclass
+class RoundsChosen(Message):
+    """The user asked for the sentence diff of a topic between two rounds (from a grid cell);
+    `from_round` None: the round before `to_round`."""
+
+    topic: str
+    from_round: str | None
+    to_round: str
 
 
 @dataclass

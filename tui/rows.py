@@ -38,8 +38,14 @@ def joined(sentences: tuple[Sentence, ...]) -> str:
     return " ".join(clean(s.text) for s in sentences)
 
 
-def change_tag(unit: AlignedUnit) -> str:
-    """Short label for kinds of change that the words alone don't show."""
+ONE_SIDED = frozenset({"added", "removed"})
+
+
+def change_tag(unit: AlignedUnit, label: str = "") -> str:
+    """Short label for kinds of change that the words alone don't show; `label` is a one-sided
+    row's class as the views say it (`present.change_label`: "new in this round", ...)."""
+    if unit.change in ONE_SIDED and label:
+        return label
     if unit.change == "split":
         return f"split 1→{len(unit.right)}"
     if unit.change == "merged":
@@ -49,8 +55,9 @@ def change_tag(unit: AlignedUnit) -> str:
     return ""
 
 
-def side_texts(unit: AlignedUnit, styles: Styles) -> tuple[Text, Text]:
-    """FROM and TO texts of a unit, deletions marked on the left, insertions on the right."""
+def side_texts(unit: AlignedUnit, styles: Styles, label: str = "") -> tuple[Text, Text]:
+    """FROM and TO texts of a unit, deletions marked on the left, insertions on the right;
+    a one-sided row is tagged with `label` on its side."""
     left, right = Text(), Text()
     if unit.change == "added":
         right.append(joined(unit.right), styles["insert"])
@@ -66,8 +73,10 @@ def side_texts(unit: AlignedUnit, styles: Styles) -> tuple[Text, Text]:
     else:
         left.append(joined(unit.left))
         right.append(joined(unit.right))
-    tag = change_tag(unit)
-    if tag:
+    tag = change_tag(unit, label)
+    if tag and unit.change == "removed":
+        left = Text.assemble((f"[{tag}] ", styles["tag"]), left)
+    elif tag:
         right = Text.assemble((f"[{tag}] ", styles["tag"]), right)
     if unit.left:
         left.append(f"  {cite(unit.left)}", CITE_STYLE)
@@ -76,7 +85,7 @@ def side_texts(unit: AlignedUnit, styles: Styles) -> tuple[Text, Text]:
     return left, right
 
 
-def redline_text(unit: AlignedUnit, styles: Styles) -> Text:
+def redline_text(unit: AlignedUnit, styles: Styles, label: str = "") -> Text:
     """One inline text: deletions struck through, insertions underlined."""
     text = Text()
     if unit.change == "added":
@@ -89,7 +98,7 @@ def redline_text(unit: AlignedUnit, styles: Styles) -> Text:
             text.append(clean(op.text), style)
     else:
         text.append(joined(unit.right or unit.left))
-    tag = change_tag(unit)
+    tag = change_tag(unit, label)
     if tag:
         text = Text.assemble((f"[{tag}] ", styles["tag"]), text)
     sides = [cite(side) for side in (unit.left, unit.right) if side]

@@ -1,4 +1,4 @@
-"""`?`: the keys and what the marks in the diff mean."""
+"""`?`: the keys and what the marks in the grid and the diff mean."""
 
 from __future__ import annotations
 
@@ -11,18 +11,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 KEYS = (
-    ("↑ ↓ / click", "move in the timeline or the diff"),
-    ("enter / click", "timeline: set TO · diff: show where a row came from"),
-    ("f", "timeline: set the highlighted version as FROM"),
+    ("↑ ↓ ← → / click", "move in the timeline, the position grid or the diff"),
+    ("enter / click", "grid: a cell's evidence · timeline: set TO (a topic: its grid)"),
+    ("", "diff: show where a row came from"),
+    ("d", "grid: sentence diff from the previous round (or F) to the cell's round"),
+    ("f", "grid: mark the cell's round as FROM · timeline: the version as FROM"),
+    ("g", "position grid ⇄ sentence diff"),
     ("[  ]", "step the FROM→TO window one version earlier / later"),
     ("b", "show / hide the timeline (narrow terminals: hidden once you pick)"),
     ("n  p", "next / previous change"),
     ("s", "next stance change (negation, modality, position)"),
-    ("a", "all rows ⇄ focus: only stance changes and rows aligned on both sides"),
+    ("a", "all rows ⇄ focus: sentences stating a position, sentences paired across rounds"),
     ("t", "side-by-side ⇄ inline redline"),
     ("/", "find statements in all documents"),
     ("e", "export this comparison as a markdown changelog"),
-    ("tab", "move focus between timeline and diff"),
+    ("tab", "move focus between the timeline and the grid or diff"),
     ("ctrl+p", "command palette: topics, documents, commands"),
     ("?  q", "this help · quit"),
 )
@@ -31,9 +34,10 @@ MARKS = (
     ("≠", "rewritten"),
     ("↕", "moved"),
     ("<  >", "split / merged"),
-    ("+  -", "added / removed"),
+    ("+  -", "new in this round / not repeated (one document's revisions: added / removed)"),
     ("!", "stance changed (details under the row)"),
-    ("T  F", "in the timeline: the TO and FROM versions"),
+    ("T  F", "in the timeline: the TO and FROM versions (F in the grid: FROM round)"),
+    ("silent", "grid: the cabinet states no position on it in that round"),
 )
 
 
@@ -57,7 +61,7 @@ def help_text() -> Table:
     for key, what in KEYS:
         table.add_row(Text(key, "bold"), Text(what))
     table.add_row(Text(""), Text(""))
-    table.add_row(Text(""), Text("Marks in the diff", "bold"))
+    table.add_row(Text(""), Text("Marks in the grid and the diff", "bold"))
     for mark, what in MARKS:
         table.add_row(Text(mark, "bold"), Text(what))
     return table

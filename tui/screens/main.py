@@ -1,42 +1,82 @@
-"""The main screen: timeline sidebar on the left, the comparison on the right.
+"""The main screen: timeline sidebar on the left; on the right a topic's position grid (what
+the cabinet held, sub-issue by round) or, below it in the story, the sentence diff.
 
+The grid comes first because that is the question users bring; `d` on a cell (or picking a
+version pair in the timeline, or `[ ]`) drops into the diff, `g` goes back and forth.
 Below 100 columns the sidebar is narrow, and picking a version pair in it folds it away so
 the diff gets the whole width; `b` shows or hides it at any width.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Static
 
 from diffview.errors import DiffviewError
-from diffview.model import Comparison
+from diffview.model import Comparison, PositionTable
+from diffview.present import pair_summary, round_label
 from diffview.sanitize import sanitize_line
 from tui import backend
-from tui.messages import StatementChosen, UnitChosen, VersionsChosen
+from tui.messages import (
+    PositionChosen,
+    RoundsChosen,
+    StatementChosen,
+    TopicChosen,
+    UnitChosen,
+    VersionsChosen,
+)
+from tui.screens.evidence import EvidenceScreen
 from tui.screens.provenance import ProvenanceScreen
 from tui.screens.search import SearchScreen
 from tui.widgets.diff import DiffView
 from tui.widgets.footer import KeyFooter
 from tui.widgets.header import DiffHeader
+from tui.widgets.positions import PositionGrid
 from tui.widgets.timeline import Timeline
 
 STEP = Binding.Group("Step", compact=True)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def positions_summary(table: PositionTable | None, from_round: str, to_round: str) -> Text:
+    """What the diff opens with: the position changes between the two rounds, then the
+    restated ones (`present.pair_summary`); empty without a grid or for rounds it lacks."""
+    if table is None:
+        return Text()
+    try:
+        lines = pair_summary(table, from_round, to_round)
+    except KeyError:
+        return Text()
+    out = Text(sanitize_line(lines[0]), "bold")
+    for line in lines[1:]:
+        out.append("\n")
+        out.append(sanitize_line(line), "bold" if line.lstrip().startswith("changed") else "")
+    return out
+
+
 class MainScreen(Screen[None]):
-    """Pick a topic and two versions; read the aligned diff; open rows for their sources."""
+    """Read a topic's positions; open a cell's evidence; drop into the aligned diff of two
+    rounds; open rows for their sources."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (120, "-very-wide")]
     BINDINGS = [
         Binding("left_square_bracket", "step(-1)", "Earlier", group=STEP),
         Binding("right_square_bracket", "step(1)", "Later", group=STEP),
+        # `g` goes back and forth; only "Grid" is shown (in the grid, `d` is the way down).
+        Binding("g", "pane('positions')", "Grid", tooltip="Back to the position grid"),
+        Binding("g", "pane('diff')", "Diff", show=False, tooltip="Back to the sentence diff"),
         Binding("b", "toggle_sidebar", "Timeline", tooltip="Show / hide the timeline"),
         Binding("slash", "find", "Find"),
         Binding("e", "export", "Export"),
@@ -52,21 +92,31 @@ class MainScreen(Screen[None]):
         self.store = store
         self.comparison: Comparison | None = None
         self.chosen: VersionsChosen | None = None
+        self.tables: dict[str, PositionTable] = {}  # position grids computed so far, by topic
+        self._tables_lock = threading.Lock()
+        self.positions_topic: str | None = None  # the topic whose grid is shown or coming
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Timeline(id="timeline")
-            with Vertical(id="right"):
-                yield DiffHeader(id="diff-header")
-                yield DiffView(id="diff")
+            with ContentSwitcher(id="right", initial="positions-pane"):
+                with Vertical(id="positions-pane"):
+                    yield Static("", id="positions-title", markup=False)
+                    yield PositionGrid(id="positions")
+                with Vertical(id="diff-pane"):
+                    yield Static("", id="diff-positions", markup=False)
+                    yield DiffHeader(id="diff-header")
+                    yield DiffView(id="diff")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Timeline).border_title = "Timeline"
         self.query_one(Timeline).border_subtitle = "⏎ TO · f FROM"
+        self.grid.border_title = "Positions"
+        self.grid.border_subtitle = "⏎ evidence · d diff · f FROM"
         self.watch(self.diff, "mode", self._mode_changed, init=False)
         self.watch(self.diff, "row_filter", self._filter_changed, init=False)
-        self.diff.focus()
+        self.grid.focus()
         self._load_timeline()
 
     @property
@@ -76,6 +126,148 @@ class MainScreen(Screen[None]):
     @property
     def timeline(self) -> Timeline:
         return self.query_one(Timeline)
+
+    @property
+    def grid(self) -> PositionGrid:
+        return self.query_one(PositionGrid)
+
+    @property
+    def pane(self) -> str:
+        """Which of the two the right side shows: "positions" or "diff"."""
+        return "diff" if self.query_one(ContentSwitcher).current == "diff-pane" else "positions"
+
+    def show_pane(self, pane: str) -> None:
+        """Show the grid or the diff and give it focus (unless the timeline has it)."""
+        self.query_one(ContentSwitcher).current = f"{pane}-pane"
+        if not self.timeline.has_focus:
+            (self.diff if pane == "diff" else self.grid).focus()
+        self.refresh_bindings()  # `g` and the diff's keys depend on the pane (`check_action`)
+
+    def action_pane(self, pane: str) -> None:
+        """`g`: the other pane; the grid is that of the topic the diff shows."""
+        topic = self.chosen.topic if self.chosen else self.positions_topic
+        if pane == "positions" and topic is not None and topic != self.positions_topic:
+            self.show_positions(topic)
+        else:
+            self.show_pane(pane)
+        (self.diff if self.pane == "diff" else self.grid).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`g` offers the other pane; the diff's view keys only while the diff is shown
+        (else they would act unseen)."""
+        if not self.is_mounted:
+            return True
+        if action == "pane":
+            return parameters[0] != self.pane
+        if action == "diff" and self.pane != "diff":
+            return None
+        return True
+
+    # -- positions -------------------------------------------------------------------------
+
+    def show_positions(self, topic: str) -> None:
+        """The position grid of `topic` (computed in a worker the first time)."""
+        self.show_pane("positions")
+        self.positions_topic = topic
+        title = self.query_one("#positions-title", Static)
+        table = self.tables.get(topic)
+        if table is not None:
+            self._positions_loaded(table)
+            return
+        title.update(Text(f"{sanitize_line(topic)}: reading positions…"))
+        self._load_positions(topic)
+
+    @work(thread=True, exclusive=True, group="positions")
+    def _load_positions(self, topic: str) -> None:
+        try:
+            table = self._table(topic)
+        except DiffviewError as exc:
+            self.app.call_from_thread(self._positions_failed, topic, str(exc))
+            return
+        self.app.call_from_thread(self._positions_loaded, table)
+
+    def _table(self, topic: str) -> PositionTable:
+        """The topic's grid, computed once: the grid's and the compare worker may both ask."""
+        with self._tables_lock:
+            table = self.tables.get(topic)
+            if table is None:
+                table = self.tables[topic] = backend.topic_positions(self.store, topic)
+            return table
+
+    def _positions_loaded(self, table: PositionTable) -> None:
+        if table.topic != self.positions_topic:
+            return  # a worker for a topic the user has left since
+        self.grid.show_table(table)
+        stated = sum(not p.silent for p in table.positions)
+        self.query_one("#positions-title", Static).update(
+            Text.assemble(
+                (sanitize_line(table.topic), "bold"),
+                f"  {_count(stated, 'position')}, {_count(len(table.changes), 'move')} "
+                "(underlined)",
+            )
+        )
+
+    def _positions_failed(self, topic: str, reason: str) -> None:
+        """A topic without sub-issues in the topic rules (csam-other...) has no grid: its
+        sentence diff is all there is, so show that and say why."""
+        if topic != self.positions_topic:
+            return
+        self.grid.clear(columns=True)
+        self.grid.table = None
+        name = sanitize_line(topic)
+        self.query_one("#positions-title", Static).update(
+            Text(f"{name}: no position grid ({sanitize_line(reason)})")
+        )
+        self.show_pane("diff")
+        self.notify(
+            f"No position grid for {name} (no sub-issues in the topic rules): its sentence diff.",
+            timeout=4,
+        )
+
+    @on(PositionChosen)
+    def _position_chosen(self, event: PositionChosen) -> None:
+        table = self.grid.table
+        if table is None:
+            return
+        position = event.position
+
+        def closed(result: str | None) -> None:
+            if result == "diff":  # as `d` on the cell: from the F round, else the previous
+                marked = self.grid.from_round
+                from_round = marked if marked != position.round else None
+                self.post_message(RoundsChosen(table.topic, from_round, position.round))
+
+        self.app.push_screen(EvidenceScreen(self.store, table, position), closed)
+
+    @on(RoundsChosen)
+    def _rounds_chosen(self, event: RoundsChosen) -> None:
+        """A cell's round against the previous round of the topic (or against FROM)."""
+        topic, table = event.topic, self.tables.get(event.topic)
+        label = round_label(table, event.to_round) if table else event.to_round
+        specs = [r.spec for r in self.timeline.rows.get(topic, [])]
+        if event.to_round not in specs:
+            self.notify(f"{sanitize_line(topic)} has no version in {label}.", timeout=3)
+            return
+        to_i = specs.index(event.to_round)
+        if event.from_round is None:
+            if to_i == 0:
+                self.notify(
+                    f"{label} is the first version of {sanitize_line(topic)}: "
+                    "nothing earlier to compare it with.",
+                    timeout=3,
+                )
+                return
+            from_round = specs[to_i - 1]
+        elif event.from_round not in specs:
+            from_label = round_label(table, event.from_round) if table else event.from_round
+            self.notify(f"{sanitize_line(topic)} has no version in {from_label}.", timeout=3)
+            return
+        else:
+            from_round = event.from_round
+        pair = sorted((from_round, event.to_round), key=specs.index)  # oldest first
+        self.timeline.choose(topic, pair[0], pair[1])
+        self.show_pane("diff")
+        self.diff.focus()
 
     # -- timeline --------------------------------------------------------------------------
 
@@ -93,12 +285,20 @@ class MainScreen(Screen[None]):
     def _timeline_loaded(self, rows: dict[str, list[backend.VersionRow]]) -> None:
         self.timeline.load(rows)
         if rows:
-            self.timeline.choose_latest(next(iter(rows)))
+            first = next(iter(rows))
+            self.timeline.choose_latest(first)
+            self.show_positions(first)
         else:
             self.diff.show_message("The store holds no topics.")
+            self.query_one("#positions-title", Static).update("The store holds no topics.")
 
     def select_topic(self, topic: str) -> None:
         self.timeline.choose_latest(topic)
+        self.show_positions(topic)
+
+    @on(TopicChosen)
+    def _topic_chosen(self, event: TopicChosen) -> None:
+        self.show_positions(event.topic)
 
     @property
     def narrow(self) -> bool:
@@ -119,6 +319,8 @@ class MainScreen(Screen[None]):
     @on(VersionsChosen)
     def _versions_chosen(self, event: VersionsChosen) -> None:
         self.chosen = event
+        if event.picked:
+            self.show_pane("diff")  # a pair picked in the timeline: its diff
         if event.picked and event.from_spec and event.to_spec and self.narrow:
             self.timeline.display = False  # read the diff at full width; `b` brings it back
             self.diff.focus()
@@ -146,12 +348,22 @@ class MainScreen(Screen[None]):
         except DiffviewError as exc:
             self.app.call_from_thread(self.diff.show_message, f"Cannot compare: {exc}")
             return
-        self.app.call_from_thread(self._show_comparison, comparison)
+        try:
+            table: PositionTable | None = self._table(topic)
+        except DiffviewError:
+            table = None  # no grid for this topic: no positions above, focus on pairs only
+        summary = positions_summary(table, from_spec, to_spec)
+        self.app.call_from_thread(self._show_comparison, comparison, table, summary)
 
-    def _show_comparison(self, comparison: Comparison) -> None:
+    def _show_comparison(
+        self, comparison: Comparison, table: PositionTable | None, summary: Text
+    ) -> None:
         self.comparison = comparison
+        strip = self.query_one("#diff-positions", Static)
+        strip.update(summary)
+        strip.set_class(not summary.plain, "-empty")
         self.query_one(DiffHeader).set_comparison(comparison, self.diff.mode == "side")
-        self.diff.show_comparison(comparison)
+        self.diff.show_comparison(comparison, table.claimed if table else frozenset())
         self._filter_changed(self.diff.row_filter)
 
     def _mode_changed(self, mode: str) -> None:
@@ -166,7 +378,7 @@ class MainScreen(Screen[None]):
 
     @on(UnitChosen)
     def _unit_chosen(self, event: UnitChosen) -> None:
-        self.app.push_screen(ProvenanceScreen(self.store, unit=event.unit))
+        self.app.push_screen(ProvenanceScreen(self.store, unit=event.unit, label=event.label))
 
     @on(StatementChosen)
     def _statement_chosen(self, event: StatementChosen) -> None:
@@ -180,6 +392,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(SearchScreen(self.store, query, doc), opened)
 
     def action_step(self, delta: int) -> None:
+        self.show_pane("diff")
         self.timeline.step(delta)
 
     # -- export ----------------------------------------------------------------------------

@@ -20,17 +20,23 @@ from tui.rows import cite
 CONTEXT = 3  # source lines shown before and after a statement
 
 
-class ProvenanceScreen(ModalScreen[None]):
+class ProvenanceScreen(ModalScreen[str | None]):
     """The statements behind a diff row (or one statement), each cited to its source lines."""
 
     BINDINGS = [Binding("escape,q,enter", "dismiss", "Close")]
+    BOX_TITLE = "Provenance"
 
     def __init__(
-        self, store: Any, unit: AlignedUnit | None = None, statement_id: str | None = None
+        self,
+        store: Any,
+        unit: AlignedUnit | None = None,
+        statement_id: str | None = None,
+        label: str = "",
     ) -> None:
         super().__init__()
         self.store = store
         self.unit = unit
+        self.label = label or (unit.change if unit else "")  # `present.change_label` of the row
         self.statement_id = statement_id
 
     def compose(self) -> ComposeResult:
@@ -39,7 +45,7 @@ class ProvenanceScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#provenance").border_title = "Provenance"
+        self.query_one("#provenance").border_title = self.BOX_TITLE
         self.query_one("#provenance").focus()
         self._load()
 
@@ -54,7 +60,7 @@ class ProvenanceScreen(ModalScreen[None]):
     def _build_text(self) -> Text:
         out = Text()
         if self.unit is not None:
-            out.append(f"{self.unit.change}", "bold")
+            out.append(self.label, "bold")
             if self.unit.left:
                 out.append(f"   FROM {cite(self.unit.left)}")
             if self.unit.right:
@@ -73,11 +79,20 @@ class ProvenanceScreen(ModalScreen[None]):
             s: Statement = self.store.statement(sid)
         except DiffviewError as exc:
             return Text(f"Statement {sanitize_line(sid)}: {sanitize_line(str(exc))}\n")
-        doc = self._document(s.doc)
+        head = self._statement_head(s)
+        head.append("Statement: ", "bold")
+        head.append_text(self._marked(s))
+        head.append("\n")
+        head.append("Source:\n", "bold")
+        head.append_text(self._source(s))
+        return head
+
+    def _statement_head(self, s: Statement) -> Text:
+        """Document, date, speaker, kind and lines of a statement, and the question it answers."""
         first, last = s.lines
         head = Text.assemble(
             ("━━ ", "dim"),
-            (sanitize_line(doc), "bold"),
+            (sanitize_line(self._document(s.doc)), "bold"),
             "\n",
             f"{s.date.isoformat()} · {sanitize_line(s.speaker)}",
             f" ({sanitize_line(s.party)})" if s.party and s.party != s.speaker else "",
@@ -87,11 +102,6 @@ class ProvenanceScreen(ModalScreen[None]):
             head.append(f"Section: {sanitize_line(s.section)}\n", "dim")
         for qid in s.answers:
             head.append_text(self._question(qid))
-        head.append("Statement: ", "bold")
-        head.append_text(self._marked(s))
-        head.append("\n")
-        head.append("Source:\n", "bold")
-        head.append_text(self._source(s))
         return head
 
     def _sentences_of(self, sid: str) -> list[str]:
@@ -135,12 +145,17 @@ class ProvenanceScreen(ModalScreen[None]):
 
     def _source(self, s: Statement) -> Text:
         first, last = s.lines
+        return self._source_lines(s.doc, (first, last), self._cited_lines(s.id))
+
+    def _source_lines(self, doc: str, span: tuple[int, int], cited: set[int]) -> Text:
+        """Source lines `span` of `doc` and CONTEXT lines around: `┃` and bold on the cited
+        lines, `│` on the rest of the span."""
+        first, last = span
         start = max(first - CONTEXT, 1)
         try:
-            lines = self.store.source_lines(s.doc, start, last + CONTEXT)
+            lines = self.store.source_lines(doc, start, last + CONTEXT)
         except DiffviewError as exc:
             return Text(f"(source unavailable: {sanitize_line(str(exc))})\n", "dim")
-        cited = self._cited_lines(s.id)
         out = Text()
         for n, line in enumerate(lines, start):
             inside = first <= n <= last

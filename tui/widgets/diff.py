@@ -2,9 +2,11 @@
 
 Rendering FROM and TO in the same widget keeps the rows aligned and the columns scrolling
 together by construction; long sentences wrap inside their column. `t` switches to an inline
-redline. `a` filters to the rows that tell the story (stance flags, sentences aligned on both
-sides) and back to all rows. Strips are built once per (width, mode, filter, comparison) and
-cached; a resize re-wraps them.
+redline. `a` filters to the rows that tell the story (`diffview.present.in_focus`: sentences
+stating a position, sentences paired across the two rounds that changed) and back to all rows.
+One-sided rows are labelled by `present.change_label`: between rounds of different documents
+a sentence is "new in this round" or "not repeated", never "added" or "removed". Strips are
+built once per (width, mode, filter, comparison) and cached; a resize re-wraps them.
 """
 
 from __future__ import annotations
@@ -23,21 +25,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from diffview.model import AlignedUnit, Comparison
+from diffview.present import change_label, in_focus
 from tui.messages import UnitChosen
 from tui.rows import CHANGE_MARK, STANCE_MARK, redline_text, side_texts, stance_text
 
 GUTTER = 2  # change mark + stance mark
 STYLE_NAMES = ("insert", "delete", "tag", "stance", "cursor", "mark", "sep", "message")
-PAIRED = frozenset({"reworded", "rewritten", "moved", "split", "merged"})
 CHANGE = Binding.Group("Change", compact=True)
-
-
-def in_focus(unit: AlignedUnit) -> bool:
-    """A row the focus filter keeps: a stance flag, or sentences aligned on both sides that
-    changed (reworded, rewritten, moved, split, merged)."""
-    if unit.stance or unit.change in PAIRED:
-        return True
-    return unit.moved and bool(unit.left) and bool(unit.right)
 
 
 def is_change(unit: AlignedUnit) -> bool:
@@ -45,7 +39,7 @@ def is_change(unit: AlignedUnit) -> bool:
     return unit.change != "unchanged" or unit.moved
 
 
-AUTO_FOCUS_ROWS = 60  # longer comparisons open in focus mode (stance + two-sided rows)
+AUTO_FOCUS_ROWS = 60  # longer comparisons open in focus mode (positions + paired rows)
 
 
 class DiffView(ScrollView, can_focus=True):
@@ -74,12 +68,14 @@ class DiffView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual naming
         super().__init__(id=id)
         self.comparison: Comparison | None = None
+        self.claimed: frozenset[str] = frozenset()  # citations of sentences stating a position
         self._message = "Choose a topic in the timeline."
         self._shown: tuple[AlignedUnit, ...] = ()
         self._strips: list[Strip] = []
         self._starts: list[int] = []
         self._layout_key: tuple[object, ...] | None = None
         self._filter_chosen = False  # once the user presses `a`, their choice sticks
+        self._fresh = False  # a comparison arrived while hidden: scroll it when shown
 
     # -- public API ------------------------------------------------------------------------
 
@@ -92,20 +88,28 @@ class DiffView(ScrollView, can_focus=True):
     def all_units(self) -> tuple[AlignedUnit, ...]:
         return self.comparison.units if self.comparison else ()
 
-    def show_comparison(self, comparison: Comparison) -> None:
+    def label(self, unit: AlignedUnit) -> str:
+        """The row's change class as every view says it (`present.change_label`)."""
+        return change_label(unit, self.comparison) if self.comparison else unit.change
+
+    def show_comparison(
+        self, comparison: Comparison, claimed: frozenset[str] = frozenset()
+    ) -> None:
+        """Show `comparison`; `claimed` (the topic's `PositionTable.claimed`) picks the focus."""
         if not self._filter_chosen and len(comparison.units) > AUTO_FOCUS_ROWS:
             # A long comparison opens on its story; the header says so and `a` shows all.
             self.set_reactive(DiffView.row_filter, "focus")
         self.comparison = comparison
+        self.claimed = claimed
         self._message = "No statements on this topic in either version."
         self._shown = self._filtered()
         self._relayout()
         self.cursor = self._first_change()
-        self.scroll_to(y=0, animate=False)
-        self._scroll_to_cursor()
+        self._scroll_fresh()
 
     def show_message(self, message: str) -> None:
         self.comparison = None
+        self.claimed = frozenset()
         self._shown = ()
         self._message = message
         self._relayout()
@@ -129,8 +133,19 @@ class DiffView(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._ensure_layout():
-            self._scroll_to_cursor()  # rows re-wrapped: keep the cursor row in view
+        if self._ensure_layout() or self._fresh:
+            if self._fresh:
+                self._scroll_fresh()
+            else:
+                self._scroll_to_cursor()  # rows re-wrapped: keep the cursor row in view
+
+    def _scroll_fresh(self) -> None:
+        """A new comparison: from the top, then the cursor row in view. While the diff is
+        hidden (the grid in front) it has no width yet: done on the first resize instead."""
+        self._fresh = self.scrollable_content_region.width == 0
+        if not self._fresh:
+            self.scroll_to(y=0, animate=False)
+            self._scroll_to_cursor()
 
     def watch_mode(self) -> None:
         self._relayout()
@@ -154,7 +169,7 @@ class DiffView(ScrollView, can_focus=True):
     def _filtered(self) -> tuple[AlignedUnit, ...]:
         if self.row_filter == "focus":
             # The story: what TO says (in its reading order), then what it no longer says.
-            story = [u for u in self.all_units if in_focus(u)]
+            story = [u for u in self.all_units if in_focus(u, self.claimed)]
             return tuple(sorted(story, key=lambda u: not u.right))
         return self.all_units
 
@@ -179,8 +194,8 @@ class DiffView(ScrollView, can_focus=True):
             message = self._message
             if self.all_units:
                 message = (
-                    f"None of the {len(self.all_units)} rows has a stance change or sentences "
-                    "aligned on both sides. Press a to show all rows."
+                    f"None of the {len(self.all_units)} rows states a position or pairs "
+                    "sentences across the two rounds. Press a to show all rows."
                 )
             for line in Text(message, styles["message"]).wrap(console, width):
                 strips.append(_strip(console, line, width))
@@ -198,7 +213,7 @@ class DiffView(ScrollView, can_focus=True):
         if self.mode == "side":
             left_w = (body - 1) // 2
             right_w = body - 1 - left_w
-            left, right = side_texts(unit, styles)
+            left, right = side_texts(unit, styles, self.label(unit))
             left_lines = _wrap(console, left, left_w)
             right_lines = _wrap(console, right, right_w)
             height = max(len(left_lines), len(right_lines))
@@ -218,7 +233,7 @@ class DiffView(ScrollView, can_focus=True):
         else:
             rows = [
                 _strip(console, line, body)
-                for line in _wrap(console, redline_text(unit, styles), body)
+                for line in _wrap(console, redline_text(unit, styles, self.label(unit)), body)
             ]
         flags = stance_text(unit.stance, styles)
         if flags is not None:
@@ -324,7 +339,7 @@ class DiffView(ScrollView, can_focus=True):
     def action_open_row(self) -> None:
         unit = self.current_unit()
         if unit is not None:
-            self.post_message(UnitChosen(unit))
+            self.post_message(UnitChosen(unit, self.label(unit)))
 
     def on_click(self, event: events.Click) -> None:
         if not self.units:

@@ -11,7 +11,7 @@ from textual.widgets.tree import TreeNode
 
 from diffview.sanitize import sanitize_line
 from tui.backend import VersionRow
-from tui.messages import VersionsChosen
+from tui.messages import TopicChosen, VersionsChosen
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,8 @@ class NodeData:
 
 
 class Timeline(Tree[NodeData]):
-    """Enter/click on a version compares up TO it; `f` makes the highlighted version FROM."""
+    """Enter/click on a version compares up TO it; `f` makes the highlighted version FROM;
+    enter on a topic shows its position grid."""
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Set TO", show=True),
@@ -88,6 +89,7 @@ class Timeline(Tree[NodeData]):
             return
         if data.row is None:
             self.choose_latest(data.topic)
+            self.post_message(TopicChosen(data.topic))
             return
         specs = [r.spec for r in self.rows[data.topic]]
         to_spec = data.row.spec
