@@ -373,7 +373,23 @@ def _refuse_redirecting_env() -> None:
 def _open_repo(path: Path) -> Any:
     """The store's repository, for writing, through GitPython (see `_safe_repo`)."""
     _refuse_redirecting_env()
+    _refuse_symlinks(Path(path) / ".git")
     return _safe_repo(path)
+
+
+def _refuse_symlinks(git_dir: Path) -> None:
+    """Objects and refs are written by path: a symlink planted in `.git`, `objects/` or
+    `refs/` would send those writes outside the store."""
+    if git_dir.is_symlink():
+        raise StoreError(f"{git_dir} is a symlink; refusing to write through it")
+    for sub in ("objects", "refs"):
+        top = git_dir / sub
+        if top.is_symlink():
+            raise StoreError(f"{top} is a symlink; refusing to write through it")
+        for root, dirs, _ in os.walk(top):
+            for d in dirs:
+                if Path(root, d).is_symlink():
+                    raise StoreError(f"{Path(root, d)} is a symlink; refusing to write through it")
 
 
 def _safe_repo(path: Path) -> Any:

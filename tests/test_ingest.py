@@ -320,7 +320,7 @@ def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(setup, tmp_path: Path) 
     total_run.start()
     total_run.join()
     total = int((tmp_path / "full" / "store.steps").read_text())
-    steps = sorted({1 + (total - 1) * k // 23 for k in range(24)})
+    steps = sorted({1 + (total - 1) * k // 13 for k in range(14)})
     outcomes = set()
     for step in steps:
         versions, store = _copies(versions0, store0, tmp_path / f"k{step}")

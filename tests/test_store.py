@@ -528,6 +528,11 @@ def test_hostile_store_config_runs_nothing_and_writes_only_inside(
     assert not marker.exists() and [p.name for p in elsewhere.rglob("*")] == ["topics"]
     monkeypatch.delenv("GIT_CONFIG_PARAMETERS")
     assert git(path, "status", "--porcelain") == ""
+    # a symlinked directory in the object database or refs: refused before any write
+    (path / ".git" / "refs" / "tags").rename(tmp_path / "tags")
+    (path / ".git" / "refs" / "tags").symlink_to(tmp_path / "tags")
+    with pytest.raises(StoreError, match="is a symlink"):
+        write_store(docs, stmts, path, sources, labels)
 
 
 def test_reader_survives_a_rebuild_swapping_the_store(built: Path, corpus) -> None:
