@@ -31,7 +31,6 @@ from typing import Any
 
 from diffview.errors import DiffviewError
 from diffview.model import (
-    CHANGE_CLASSES,
     AlignedUnit,
     Comparison,
     Document,
@@ -44,10 +43,11 @@ from diffview.present import (
     cell_text,
     change_label,
     change_line,
-    class_label,
+    class_counts,
     in_focus,
     issue_label,
     round_label,
+    stance_count,
 )
 from diffview.sanitize import sanitize, sanitize_line
 
@@ -239,17 +239,13 @@ def unit_item(unit: AlignedUnit, comparison: Comparison) -> str:
 
 
 def summary_paragraph(comparison: Comparison) -> str:
-    """Stance changes first, then non-zero counts per change class, in model order."""
-    counts = comparison.class_counts
+    """Stance changes first (and of which kinds), then the counts per change class."""
     stance = comparison.stance_units
-    lead = f"{len(stance)} stance change{'' if len(stance) == 1 else 's'}"
+    lead = stance_count(comparison)
     if stance:
         kinds = sorted({f.kind for u in stance for f in u.stance})
         lead += f" ({', '.join(kinds)})"
-    changed = [c for c in CHANGE_CLASSES if c != "unchanged"]
-    classes = [*changed, *sorted(k for k in counts if k not in CHANGE_CLASSES), "unchanged"]
-    parts = [f"{counts[c]} {class_label(c, comparison)}" for c in classes if counts.get(c)]
-    body = ", ".join(parts) if parts else "no sentences"
+    body = ", ".join(class_counts(comparison)) or "no sentences"
     return f"Summary: {lead}; {escape_md(body)}."
 
 

@@ -29,7 +29,6 @@ from typing import Protocol
 from diffview.align import REWRITE_THRESHOLD, Link, align
 from diffview.errors import DiffviewError, regex_timeout
 from diffview.model import (
-    CHANGE_CLASSES,
     AlignedUnit,
     Comparison,
     Sentence,
@@ -263,11 +262,3 @@ def compare_versions(
     except TimeoutError:
         docs = ", ".join(d.source for d in (*old.docs, *new.docs))
         raise regex_timeout(docs, f"comparing topic {topic}") from None
-
-
-def comparison_summary(c: Comparison) -> str:
-    """One line: '12 unchanged, 3 reworded, 1 moved; 2 stance changes'."""
-    counts = c.class_counts
-    parts = [f"{counts[k]} {k}" for k in CHANGE_CLASSES if counts.get(k)]
-    n = len(c.stance_units)
-    return f"{', '.join(parts) or 'no sentences'}; {n} stance change{'' if n == 1 else 's'}"

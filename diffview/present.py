@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from diffview.model import (
+    CHANGE_CLASSES,
     AlignedUnit,
     Comparison,
     Evidence,
@@ -93,6 +94,21 @@ def class_label(change: str, comparison: Comparison) -> str:
     if comparison.across_documents and change in ACROSS_ROUNDS:
         return ACROSS_ROUNDS[change]
     return change
+
+
+def class_counts(comparison: Comparison) -> list[str]:
+    """`3 reworded`, `40 new in this round`, ..., `7 unchanged`: the non-zero classes, changes
+    first in model order (classes a hand-made comparison invents after them), unchanged last;
+    the words of `class_label`. Every view's summary is built from these."""
+    counts = comparison.class_counts
+    changed = [c for c in CHANGE_CLASSES if c != "unchanged"]
+    order = [*changed, *sorted(k for k in counts if k not in CHANGE_CLASSES), "unchanged"]
+    return [f"{counts[c]} {class_label(c, comparison)}" for c in order if counts.get(c)]
+
+
+def stance_count(comparison: Comparison) -> str:
+    n = len(comparison.stance_units)
+    return f"{n} stance change{'' if n == 1 else 's'}"
 
 
 def change_label(unit: AlignedUnit, comparison: Comparison) -> str:

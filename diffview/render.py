@@ -65,9 +65,10 @@ from diffview.model import (
 from diffview.present import (
     change_label,
     change_line,
-    class_label,
+    class_counts,
     in_focus,
     round_label,
+    stance_count,
     stance_text,
 )
 from diffview.sanitize import sanitize, sanitize_line
@@ -95,25 +96,9 @@ _MIN_WIDTH = 10  # below this no layout is readable; we still never exceed the g
 # --------------------------------------------------------------------------- summary
 
 
-def _ordered_classes(counts: dict[str, int]) -> list[str]:
-    """Known classes in model order, then any unknown ones alphabetically (stable output)."""
-    extra = sorted(k for k in counts if k not in CHANGE_CLASSES)
-    return [*CHANGE_CLASSES, *extra]
-
-
 def summary_line(comparison: Comparison) -> str:
     """One line: non-zero counts per change class, then the number of stance changes."""
-    counts = comparison.class_counts
-    parts = [
-        f"{counts[c]} {class_label(c, comparison)}"
-        for c in _ordered_classes(counts)
-        if counts.get(c)
-    ]
-    if not parts:
-        parts = ["no sentences"]
-    stance = len(comparison.stance_units)
-    parts.append(f"{stance} stance change{'' if stance == 1 else 's'}")
-    return " · ".join(parts)
+    return " · ".join([*(class_counts(comparison) or ["no sentences"]), stance_count(comparison)])
 
 
 def stance_label(flags: Sequence[StanceFlag]) -> str:
@@ -475,7 +460,8 @@ def _unit_json(unit: AlignedUnit) -> dict[str, object]:
 def comparison_to_dict(comparison: Comparison) -> dict[str, object]:
     """The JSON document as plain data (schema in the module docstring)."""
     counts = comparison.class_counts
-    summary: dict[str, int] = {c: int(counts.get(c, 0)) for c in _ordered_classes(counts)}
+    extra = sorted(k for k in counts if k not in CHANGE_CLASSES)  # a hand-made comparison's
+    summary: dict[str, int] = {c: int(counts.get(c, 0)) for c in (*CHANGE_CLASSES, *extra)}
     summary["stance"] = len(comparison.stance_units)
     return {
         "schema": JSON_SCHEMA_VERSION,

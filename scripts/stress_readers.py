@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _writer(stop, a: str, b: str, store: str) -> None:  # noqa: ANN001 - mp.Event
+def _writer(stop, a: str, b: str, store: str) -> None:  # stop: a multiprocessing Event
     from diffview.store import build_store
 
     n = 0

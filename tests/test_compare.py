@@ -15,7 +15,6 @@ from diffview.compare import (
     compare_sentences,
     compare_texts,
     compare_versions,
-    comparison_summary,
 )
 from diffview.errors import DiffviewError, InputError
 from diffview.model import CHANGE_CLASSES, Document, Sentence, Statement, Version
@@ -93,11 +92,14 @@ def test_classes_counts_and_stance() -> None:
     assert c.has_changes
 
 
-def test_summary_line() -> None:
+def test_counts_of_one_added_and_one_removed() -> None:
     c = compare_sentences(seq(BASE, "A"), seq(BASE[:3] + ["Nederland steunt dit niet."], "B"))
-    assert comparison_summary(c) == "3 unchanged, 1 added, 1 removed; 1 stance change"
-    empty = compare_sentences([], [])
-    assert comparison_summary(empty) == "no sentences; 0 stance changes"
+    assert {k: v for k, v in c.class_counts.items() if v} == {
+        "unchanged": 3,
+        "added": 1,
+        "removed": 1,
+    }
+    assert len(c.stance_units) == 1
 
 
 # -- texts and files -----------------------------------------------------------------------------

@@ -193,7 +193,7 @@ def test_inline_redline_and_citations() -> None:
 
 def test_summary_line_takes_the_counts() -> None:
     line = summary_line(comparison(reworded(), counts={"reworded": 3, "unchanged": 7}))
-    assert line == "7 unchanged · 3 reworded · 1 stance change"
+    assert line == "3 reworded · 7 unchanged · 1 stance change"
     out = render_side_by_side(comparison(reworded(), counts={"reworded": 3}), width=80, color=False)
     assert "3 reworded · 1 stance change" in out.splitlines()[:6]  # the summary leads
 

@@ -221,10 +221,9 @@ async def test_enter_on_a_cell_opens_its_evidence_and_d_drops_into_the_diff(
         strip = str(main_of(app).query_one("#diff-positions", Static).content).splitlines()
         assert strip == [  # the diff opens with the position changes (present.pair_summary)
             "Positions on detection-order, Oct 2023 → Oct 2024:",
-            "  changed: Detection limited to known material: supports (002:13-14) → silent "
-            "(not restated)",
-            "  changed: The regulation / the Council's general approach as a whole: silent → "
-            "abstains (003:21-24) (new position)",
+            "  Detection limited to known material: supports → silent, not restated (002:13-14)",
+            "  The regulation / the Council's general approach as a whole: silent → abstains, "
+            "new position (003:21-24)",
         ]
         await pilot.press("g")  # back to the grid, on the same cell
         await pilot.pause()

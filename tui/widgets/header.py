@@ -7,18 +7,14 @@ from rich.text import Text
 from textual.widget import Widget
 
 from diffview.model import Comparison
-from diffview.present import ACROSS_ROUNDS
+from diffview.present import class_counts
 from diffview.sanitize import sanitize_line
-
-ORDER = ("reworded", "rewritten", "moved", "split", "merged", "added", "removed", "unchanged")
 
 
 def summary(c: Comparison) -> str:
-    """`2 reworded, 40 new in this round, 31 not repeated, 1 stance`: the classes as
-    `present.change_label` names them (added / removed only within one document's revisions)."""
-    counts = {k: v for k, v in c.counts.items() if v}
-    words = ACROSS_ROUNDS if c.across_documents else {}
-    parts = [f"{counts[k]} {words.get(k, k)}" for k in ORDER if k in counts]
+    """`2 reworded, 40 new in this round, 31 not repeated, 1 stance`: the counts as
+    `present.class_counts` words them (added / removed only within one document's revisions)."""
+    parts = class_counts(c)
     stance = len(c.stance_units)
     if stance:
         parts.append(f"{stance} stance")
