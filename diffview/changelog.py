@@ -1,7 +1,7 @@
 """Changelog of the cabinet's wording as CommonMark (+ GFM tables/strikethrough) and HTML.
 
 A view like `render`, but core-free of Rich/Textual: it uses only the store's reading API
-and `compare.compare_versions`, so it can run in any context (CI, a static site).
+and `positions.compare_with_evidence`, so it can run in any context (CI, a static site).
 
 Layout, per topic and per successive pair of versions (rounds) in the requested range:
 a dated heading, a table of both versions' documents (titles, Kamerstuk numbers), a
@@ -427,8 +427,7 @@ def _topic_section(
     documents: Mapping[str, Document],
     full: bool,
 ) -> str:
-    from diffview.compare import compare_versions  # the diff engine only when asked for
-    from diffview.positions import has_positions, topic_positions
+    from diffview.positions import compare_with_evidence, has_positions, topic_positions
 
     versions = _versions_in_range(store, topic, *span)
     table = topic_positions(store, topic) if has_positions(topic) else None
@@ -438,7 +437,7 @@ def _topic_section(
     if len(versions) < 2:
         blocks.append("Fewer than two versions in the range: nothing to compare.\n")
     for (older, _), (newer, _) in zip(versions, versions[1:], strict=False):
-        comparison = compare_versions(store, topic, older, newer)
+        comparison = compare_with_evidence(store, topic, older, newer)
         blocks.append(comparison_section(comparison, documents, full=full, table=table))
     return "\n".join(blocks)
 

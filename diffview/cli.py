@@ -323,7 +323,7 @@ def _want_color(choice: str) -> bool:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from diffview import compare, render
+    from diffview import compare, positions, render
 
     if args.files and args.topic:
         raise DiffviewError("compare takes a TOPIC or --files A B, not both")
@@ -334,7 +334,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if not args.topic:
             raise DiffviewError("compare needs a TOPIC, or --files A B")
         store = _open_store(args)
-        comparison = compare.compare_versions(store, args.topic, args.from_, args.to)
+        comparison = positions.compare_with_evidence(store, args.topic, args.from_, args.to)
         view = _positions_view(store, args.topic, args.from_, args.to, args.focus)
     fmt = args.format or ("side-by-side" if sys.stdout.isatty() else "inline")
     color = _want_color(args.color)

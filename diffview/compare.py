@@ -20,7 +20,7 @@ Stance flags: all categories for matched units; only 'position' for added/remove
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -231,13 +231,33 @@ def _check_topic(store: StoreReader, topic: str) -> Sequence[Version]:
     return versions
 
 
+def with_also(
+    sentences: Sequence[Sentence], also: Sequence[Sentence], version: Version
+) -> list[Sentence]:
+    """`sentences` and the `also` sentences they lack, in the version's reading order
+    (document order, then source line), renumbered."""
+    have = {s.cite for s in sentences}
+    order = {d.id: i for i, d in enumerate(version.docs)}
+    merged = [*sentences, *(s for s in also if s.cite not in have)]
+    if len(merged) > len(sentences):
+        merged.sort(key=lambda s: (order.get(s.doc, len(order)), s.lines, s.index))
+    return [replace(s, index=i) for i, s in enumerate(merged)]
+
+
 def compare_versions(
-    store: StoreReader, topic: str, from_spec: str | None = None, to_spec: str | None = None
+    store: StoreReader,
+    topic: str,
+    from_spec: str | None = None,
+    to_spec: str | None = None,
+    *,
+    also: Callable[[Version], Sequence[Sentence]] | None = None,
 ) -> Comparison:
     """Compare the cabinet's statements on `topic` between two rounds (default: first, last).
 
     A version without cabinet statements on the topic is a valid side (everything on the
     other side is then added or removed): that is the news when a topic appears or vanishes.
+    `also` adds sentences a side must show although their statement is labelled otherwise
+    (the evidence of a position: `positions.compare_with_evidence`).
     """
     versions = _check_topic(store, topic)
     old = versions[0] if from_spec is None else store.resolve_version(from_spec)
@@ -247,8 +267,13 @@ def compare_versions(
         raise DiffviewError(
             f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
         )
-    a = collapse_repeats(topic_sentences(store.topic_statements(topic, old), topic))
-    b = collapse_repeats(topic_sentences(store.topic_statements(topic, new), topic))
+    sides = []
+    for version in (old, new):
+        sentences = topic_sentences(store.topic_statements(topic, version), topic)
+        if also is not None:
+            sentences = with_also(sentences, also(version), version)
+        sides.append(collapse_repeats(sentences))
+    a, b = sides
     try:
         return compare_sentences(
             a,

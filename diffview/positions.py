@@ -18,15 +18,18 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from diffview.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
+from diffview.compare import compare_versions
 from diffview.errors import DiffviewError
 from diffview.model import (
     STANCES,
+    Comparison,
     Evidence,
     IssueInfo,
     Position,
     PositionChange,
     PositionMove,
     PositionTable,
+    Sentence,
     Stance,
     Statement,
     Version,
@@ -155,6 +158,27 @@ def round_claims(store: PositionReader, version: Version, rules: TopicRules) -> 
     claims = _compute(store, version, rules)
     store.cache_put(name, json.dumps([claim_to_dict(c) for c in claims]).encode())
     return claims
+
+
+def evidence_sentences(
+    store: PositionReader, topic: str, version: Version, rules: TopicRules | None = None
+) -> list[Sentence]:
+    """The round's sentences that state a position on `topic`, whatever their statement's
+    label (the Oct 2024 abstention is a `csam-other` statement, and a detection-order claim)."""
+    claims = round_claims(store, version, rules or load_rules())
+    return list({c.sentence.cite: c.sentence for c in claims if c.topic == topic}.values())
+
+
+def compare_with_evidence(
+    store: Any, topic: str, from_spec: str | None = None, to_spec: str | None = None
+) -> Comparison:
+    """`compare.compare_versions`, each side also showing the sentences that state the
+    topic's positions in that round, so every cell's evidence is a row of the diff."""
+    if not has_positions(topic):
+        return compare_versions(store, topic, from_spec, to_spec)
+    return compare_versions(
+        store, topic, from_spec, to_spec, also=lambda v: evidence_sentences(store, topic, v)
+    )
 
 
 def changes_between(table: PositionTable, from_round: str, to_round: str) -> list[PositionChange]:

@@ -406,3 +406,23 @@ def test_against_a_blind_reading_of_the_seeds(bundled: Store) -> None:
     assert result["recall"] >= 0.7, result["misses"]
     assert result["precision"] >= 0.9, result["wrong"]
     assert result["false_in_silent"] == []
+
+
+def test_every_cells_evidence_is_a_row_of_the_diff(bundled: Store) -> None:
+    """The sentence diff under the positions is their evidence: each cited sentence is on its
+    side of the comparison, also when its statement carries another label (003:142-147)."""
+    from diffview.positions import compare_with_evidence
+
+    for topic in ("detection-order", "encryption", "derogation"):
+        table = topic_positions(bundled, topic)
+        rounds = [r for r, _ in table.rounds]
+        for old, new in zip(rounds, rounds[1:], strict=False):
+            if len(bundled.versions(topic)) < 2:
+                continue
+            comparison = compare_with_evidence(bundled, topic, old, new)
+            left = {c for u in comparison.units for s in u.left for c in s.cites.split(", ")}
+            right = {c for u in comparison.units for s in u.right for c in s.cites.split(", ")}
+            for round_, side in ((old, left), (new, right)):
+                for issue in table.issues:
+                    for e in table.cell(round_, issue.id).evidence:
+                        assert e.cite in side, (topic, round_, issue.id, e.cite)

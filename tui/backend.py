@@ -63,9 +63,9 @@ def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback
 
 
 def compare(store: Any, topic: str, from_spec: str, to_spec: str) -> Comparison:
-    from diffview.compare import compare_versions
+    from diffview.positions import compare_with_evidence
 
-    return compare_versions(store, topic, from_spec, to_spec)
+    return compare_with_evidence(store, topic, from_spec, to_spec)
 
 
 def topic_positions(store: Any, topic: str) -> PositionTable:
