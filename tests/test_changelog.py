@@ -382,7 +382,7 @@ def fake_compare(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
         cmp = sample()
         return Comparison(topic, frm, to, (by_round[old],), (by_round[new],), cmp.units, cmp.counts)
 
-    monkeypatch.setattr("diffview.compare.compare_versions", compare_versions)
+    monkeypatch.setattr("diffview.positions.compare_with_evidence", compare_versions)
     return calls
 
 

@@ -534,12 +534,12 @@ def test_an_unexpected_error_is_one_line_and_exit_2(
 ) -> None:
     """A library error (here: a simulated one from the comparison) must not exit 1, which
     for compare means "differences", nor print a traceback."""
-    from diffview import compare
+    from diffview import positions
 
     def boom(*args: object, **kwargs: object) -> None:
         raise ValueError("SHA b'0123' could not be resolved, git said:\nfatal: bad object")
 
-    monkeypatch.setattr(compare, "compare_versions", boom)
+    monkeypatch.setattr(positions, "compare_with_evidence", boom)
     code, out, err = run_on(store, capsys, "compare", "detection-order")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("diffview: unexpected error (ValueError)")
