@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from diffview.sources import decode_source, read_bytes
+
+Original = Literal["pdf", "xml"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class Loaded:
 
     data: bytes  # what versions/ will hold (the text file itself, or the extracted text)
     text: str
-    original: str | None = None  # "pdf" | "xml" when `text` was extracted
+    original: Original | None = None  # set when `text` was extracted
     original_sha256: str | None = None
 
 
@@ -41,7 +44,7 @@ def load_document(path: Path) -> Loaded:
     return Loaded(raw, decode_source(path, raw))
 
 
-def _extracted(path: Path, raw: bytes, text: str, original: str) -> Loaded:
+def _extracted(path: Path, raw: bytes, text: str, original: Original) -> Loaded:
     """Stored bytes of an extraction: UTF-8 text decoded back under the text rules."""
     data = text.encode("utf-8")
     return Loaded(data, decode_source(path, data), original, sha256(raw))

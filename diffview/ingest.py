@@ -131,6 +131,10 @@ def _new_document(
     passes wins over what the text says about itself (`diffview.metadata`)."""
     data, text = loaded.data, loaded.text
     _refuse_duplicate(file, text, versions_dir, docs)
+    if loaded.original_sha256 is not None:  # the same PDF or XML file a second time
+        for d in docs:
+            if d.original_sha256 == loaded.original_sha256:
+                raise InputError(file, f"same {loaded.original} as document {d.id}; not added")
     facts = text_facts(text)
     if date is None:
         if facts.date is None:
@@ -207,6 +211,7 @@ def _guess_kind(text: str) -> str:
     """The kind the layout implies, else the first hint in the head of the text."""
     from diffview.layouts import choose
 
+    layout: str
     try:
         layout = choose(text).name
     except LayoutError:
