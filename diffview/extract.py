@@ -26,6 +26,7 @@ class Loaded:
     text: str
     original: Original | None = None  # set when `text` was extracted
     original_sha256: str | None = None
+    metadata: tuple[tuple[str, str], ...] = ()  # from a metadata.xml beside an XML file
 
 
 def load_document(path: Path) -> Loaded:
@@ -38,9 +39,11 @@ def load_document(path: Path) -> Loaded:
         text = extract_pdf_text(path, raw)
         return _extracted(path, raw, text, "pdf")
     if path.suffix.lower() == ".xml" or raw.lstrip()[:5] == b"<?xml":
-        from diffview.xmltext import xml_to_text
+        from diffview.xmltext import metadata_beside, xml_to_text
 
-        return _extracted(path, raw, xml_to_text(path, raw), "xml")
+        loaded = _extracted(path, raw, xml_to_text(path, raw), "xml")
+        meta = tuple(sorted(metadata_beside(path).items()))
+        return Loaded(loaded.data, loaded.text, "xml", loaded.original_sha256, meta)
     return Loaded(raw, decode_source(path, raw))
 
 

@@ -31,7 +31,7 @@ from diffview.manifest import (
     write_manifest_candidate,
     write_temp_beside,
 )
-from diffview.metadata import text_facts
+from diffview.metadata import text_facts, with_metadata
 from diffview.model import Document, Statement
 from diffview.sources import load_source
 from diffview.store import Store, build_store, default_store_path
@@ -135,7 +135,7 @@ def _new_document(
         for d in docs:
             if d.original_sha256 == loaded.original_sha256:
                 raise InputError(file, f"same {loaded.original} as document {d.id}; not added")
-    facts = text_facts(text)
+    facts = with_metadata(text_facts(text), loaded.metadata)
     if date is None:
         if facts.date is None:
             raise InputError(
