@@ -193,7 +193,7 @@ def signatories(lines: Sequence[str], start: int = 0) -> list[Signatory]:
 
 def _name_after(lines: Sequence[str], start: int) -> tuple[str, int] | None:
     seen = 0
-    for k in range(start, min(start + 8, len(lines))):
+    for k in range(start, min(start + 16, len(lines))):  # room for a signature image
         s = lines[k].strip()
         if not s:
             continue
