@@ -162,6 +162,8 @@ def xml_to_text(path: Path, data: bytes) -> str:
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(path, f"not well-formed XML: {exc.msg}", line) from None
+    except (LookupError, ValueError) as exc:  # an unknown or impossible encoding declaration
+        raise InputError(path, f"not readable XML: {exc}") from None
     documents = [
         el for el in root.iter() if isinstance(el.tag, str) and _local(el.tag) in DOCUMENTS
     ]

@@ -87,8 +87,9 @@ FOREIGN = b"""<?xml version="1.0"?>
         (EXTERNAL, "XML declares an entity or external reference"),
         (FOREIGN, "XML of another vocabulary (root <html>)"),
         (b"<?xml version='1.0'?>\n<kamerstuk><al>open\n", "not well-formed XML"),
+        (b'<?xml version="1.0" encoding="bogus"?><kamerstuk/>', "unknown encoding: bogus"),
     ],
-    ids=["billion-laughs", "external-entity", "other-vocabulary", "broken"],
+    ids=["billion-laughs", "external-entity", "other-vocabulary", "broken", "encoding"],
 )
 def test_bad_xml_is_refused_with_nothing_changed(
     versions_copy: Path, tmp_path: Path, capsys, data: bytes, message: str
