@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from diffview.sources import decode_source, read_bytes
+
+Original = Literal["pdf", "xml"]
 
 
 @dataclass(frozen=True)
@@ -21,8 +24,9 @@ class Loaded:
 
     data: bytes  # what versions/ will hold (the text file itself, or the extracted text)
     text: str
-    original: str | None = None  # "pdf" | "xml" when `text` was extracted
+    original: Original | None = None  # set when `text` was extracted
     original_sha256: str | None = None
+    metadata: tuple[tuple[str, str], ...] = ()  # from a metadata.xml beside an XML file
 
 
 def load_document(path: Path) -> Loaded:
@@ -35,13 +39,15 @@ def load_document(path: Path) -> Loaded:
         text = extract_pdf_text(path, raw)
         return _extracted(path, raw, text, "pdf")
     if path.suffix.lower() == ".xml" or raw.lstrip()[:5] == b"<?xml":
-        from diffview.xmltext import xml_to_text
+        from diffview.xmltext import metadata_beside, xml_to_text
 
-        return _extracted(path, raw, xml_to_text(path, raw), "xml")
+        loaded = _extracted(path, raw, xml_to_text(path, raw), "xml")
+        meta = tuple(sorted(metadata_beside(path).items()))
+        return Loaded(loaded.data, loaded.text, "xml", loaded.original_sha256, meta)
     return Loaded(raw, decode_source(path, raw))
 
 
-def _extracted(path: Path, raw: bytes, text: str, original: str) -> Loaded:
+def _extracted(path: Path, raw: bytes, text: str, original: Original) -> Loaded:
     """Stored bytes of an extraction: UTF-8 text decoded back under the text rules."""
     data = text.encode("utf-8")
     return Loaded(data, decode_source(path, data), original, sha256(raw))

@@ -39,7 +39,7 @@ from diffview.manifest import (
     write_manifest_candidate,
     write_temp_beside,
 )
-from diffview.metadata import text_facts
+from diffview.metadata import text_facts, with_metadata
 from diffview.model import Document, Statement
 from diffview.sources import load_source
 from diffview.store import Store, build_store, default_store_path
@@ -150,7 +150,11 @@ def _new_document(
     passes wins over what the text says about itself (`diffview.metadata`)."""
     data, text = loaded.data, loaded.text
     _refuse_duplicate(file, text, versions_dir, docs)
-    facts = text_facts(text)
+    if loaded.original_sha256 is not None:  # the same PDF or XML file a second time
+        for d in docs:
+            if d.original_sha256 == loaded.original_sha256:
+                raise InputError(file, f"same {loaded.original} as document {d.id}; not added")
+    facts = with_metadata(text_facts(text), loaded.metadata)
     if date is None:
         if facts.date is None:
             raise InputError(
@@ -243,7 +247,31 @@ def _next_id(docs: list[Document]) -> str:
     return f"{highest + 1:03d}"
 
 
+_TITLES = (  # what a document calls itself, before its first line
+    re.compile(r"^\s*(Kamerbrief (?:over|inzake|met) .{8,150}?)\s*$", re.M),
+    re.compile(r"^\s*Onderwerp\s+(\S.{6,150}?)\s*$", re.M),
+    re.compile(r"^\s*(Fiche(?: \d{1,2})?\s*:\s*.{8,150}?)\s*$", re.M),
+)
+_KAMERSTUK_TITLE = re.compile(
+    r"^\s*Nr\.\s*\d{1,5}\s+((?:VERSLAG|BRIEF|LIJST)\b[^a-z\n]{4,150})$", re.M
+)
+_QUESTIONS_ABOUT = re.compile(
+    r"[Vv]ragen van (?:het lid|de leden) .{2,200}? over (.{8,150}?)\s*\(ingezonden", re.S
+)
+
+
 def _guess_title(text: str) -> str:
+    head = "\n".join(text.splitlines()[:60])
+    about = _QUESTIONS_ABOUT.search(head)
+    if about:
+        return ("Antwoorden Kamervragen over " + " ".join(about.group(1).split()))[:160]
+    for pattern in _TITLES:
+        m = pattern.search(head)
+        if m:
+            return " ".join(m.group(1).split())[:160]
+    report = _KAMERSTUK_TITLE.search(head)
+    if report:  # "Nr. 1002 VERSLAG VAN EEN COMMISSIEDEBAT": "Verslag van een commissiedebat"
+        return " ".join(report.group(1).split()).capitalize()[:160]
     for line in text.splitlines():
         line = " ".join(line.split())
         if len(line) >= 8 and any(c.isalpha() for c in line):
@@ -259,6 +287,7 @@ def _guess_kind(text: str) -> str:
     """The kind the layout implies, else the first hint in the head of the text."""
     from diffview.layouts import choose
 
+    layout: str
     try:
         layout = choose(text).name
     except LayoutError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import regex
@@ -98,6 +98,30 @@ def _kamerstukken(head: str, text: str) -> tuple[str, ...]:
     if not own and dossier:
         own.append(f"{dossier.group(1)}{dossier.group(2)}")
     return tuple(dict.fromkeys(own))
+
+
+def with_metadata(facts: Facts, metadata: Sequence[tuple[str, str]]) -> Facts:
+    """`facts` filled in from a publisher's metadata.xml where the text is silent."""
+    meta = dict(metadata)
+    kamerstukken = facts.kamerstukken
+    if not any(" nr. " in k for k in kamerstukken):
+        kst = _KST.search(meta.get("identifier", ""), timeout=TIMEOUT)
+        dossier, nr = meta.get("dossier", ""), meta.get("ondernummer", "")
+        if kst:
+            kamerstukken = (f"{kst.group(1)} nr. {int(kst.group(2))}",)
+        elif dossier.isdigit() and nr.isdigit():
+            kamerstukken = (f"{dossier} nr. {int(nr)}",)
+    numbers = facts.numbers
+    number = meta.get("number", "")
+    if _NUMBER.fullmatch(number, timeout=TIMEOUT) and number not in numbers:
+        numbers = (*numbers, number)
+    dates = list(facts.dates)
+    for label in ("ontvangen", "ingezonden", "datum"):
+        value = meta.get(label, "")[:10]
+        if label not in {d[0] for d in dates} and regex.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            with contextlib.suppress(ValueError):
+                dates.append((label, date.fromisoformat(value)))
+    return replace(facts, kamerstukken=kamerstukken, numbers=numbers, dates=tuple(dates))
 
 
 def text_facts(text: str, statements: Sequence[Statement] = (), kind: str = "") -> Facts:

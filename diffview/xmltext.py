@@ -162,6 +162,8 @@ def xml_to_text(path: Path, data: bytes) -> str:
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(path, f"not well-formed XML: {exc.msg}", line) from None
+    except (LookupError, ValueError) as exc:  # an unknown or impossible encoding declaration
+        raise InputError(path, f"not readable XML: {exc}") from None
     documents = [
         el for el in root.iter() if isinstance(el.tag, str) and _local(el.tag) in DOCUMENTS
     ]
@@ -180,3 +182,44 @@ def xml_to_text(path: Path, data: bytes) -> str:
     if not any(c.isalnum() for c in text):
         raise InputError(path, "the XML holds no text")
     return text
+
+
+# ---------------------------------------------------------------------------- metadata.xml
+
+_META_NAMES = {  # metadata.xml field → what it is for us
+    "dc.identifier": "identifier",
+    "overheidop.dossiernummer": "dossier",
+    "overheidop.ondernummer": "ondernummer",
+    "overheidop.vraagnummer": "number",
+    "overheidop.datumontvangst": "ontvangen",
+    "overheidop.datumindiening": "ingezonden",
+    "dc.date": "datum",
+}
+
+
+def metadata_beside(path: Path) -> dict[str, str]:
+    """Fields of the `metadata.xml` the publisher ships beside a document, if it lies there
+    (`metadata.xml`, or `<name>.metadata.xml` / `<name>_metadata.xml`): identifier,
+    dossier, ondernummer, number and dates. Unreadable or hostile metadata is ignored: the
+    text stays the authority, this only fills in what it does not say."""
+    stem = path.name.removesuffix(".xml")
+    for name in (f"{stem}.metadata.xml", f"{stem}_metadata.xml", "metadata.xml"):
+        candidate = path.with_name(name)
+        if candidate == path or not candidate.is_file():
+            continue
+        try:
+            data = candidate.read_bytes()[: 2 * 1024 * 1024]
+            root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        except (OSError, ParseError, DefusedXmlException):
+            return {}
+        found: dict[str, str] = {}
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            key = (el.get("name") or _local(el.tag)).casefold().replace(":", ".")
+            key = key.replace("dcterms.", "dc.")
+            value = el.get("content") or (el.text or "").strip()
+            if key in _META_NAMES and value and _META_NAMES[key] not in found:
+                found[_META_NAMES[key]] = " ".join(value.split())[:100]
+        return found
+    return {}

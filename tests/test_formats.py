@@ -39,7 +39,10 @@ def test_kamervragen_date_kind_and_numbers_come_from_the_text(corpus, capsys) ->
     versions, store, common = corpus
     code, out, err = ingest(capsys, FIXTURES / "kamervragen-ah-2025.txt", *common)
     assert code == 0, err
-    assert out.startswith("ingested 005: Tweede Kamer der Staten-Generaal (2025-11-21)")
+    assert out.startswith(
+        "ingested 005: Antwoorden Kamervragen over het nieuwe compromisvoorstel van het Deense "
+        "voorzitterschap voor de CSAM-verordening (2025-11-21)"
+    )
     doc = new_doc(versions)
     assert (doc.kind, doc.date.isoformat(), doc.date_precision) == (
         "kamervragen",
@@ -66,6 +69,7 @@ def test_an_explicit_date_wins(corpus, capsys) -> None:
     assert doc.date.isoformat() == "2025-12-03" and doc.kind == "debate-report"
     assert doc.text_dates == ("vastgesteld 2025-12-15",)
     assert doc.kamerstukken == ("32317 nr. 1002",)
+    assert doc.title == "Verslag van een commissiedebat"
 
 
 @pytest.mark.parametrize(

@@ -273,3 +273,29 @@ def test_pdf_running_headers_are_not_answer_text() -> None:
     stmts = parse_document(doc(), "\n".join(paged))
     plain = parse_fixture("kamervragen-ah-2025.txt")
     assert [s.text for s in stmts] == [s.text for s in plain]
+
+
+def test_kamervragen_header_without_addressee_and_a_signature_gap() -> None:
+    text = (
+        "Antwoorden op vragen van het lid Kathmann (GroenLinks-PvdA) over chatcontrole\n\n"
+        "Vraag 1\nSteunt u het voorstel?\n\nAntwoord 1\nNee.\n\n"
+        "De Staatssecretaris van Justitie en Veiligheid,\n" + "\n" * 11 + "I. Coenradie\n"
+    )
+    stmts = parse_document(doc(), text)
+    assert [(s.speaker, s.party) for s in stmts] == [
+        ("Kathmann", "GroenLinks-PvdA"),
+        ("Staatssecretaris Coenradie", "Staatssecretaris van Justitie en Veiligheid"),
+    ]
+    assert stmts[1].text == "Nee."
+
+
+def test_a_layout_mode_letter_with_the_letterheads_right_column() -> None:
+    lines = (FIXTURES / "kamerbrief-ministerie-2025.txt").read_text("utf-8").split("\n")
+    gap = " " * 30
+    lines[20] = lines[20] + gap + "Ons kenmerk"  # "Geachte voorzitter,"
+    lines[21] = " " * 50 + "6543210"
+    lines[22] = lines[22] + gap + "Bijlagen"
+    lines[23] = lines[23] + gap + "1"
+    stmts = parse_document(doc("kamerbrief-ministerie-2025.txt"), "\n".join(lines))
+    plain = parse_fixture("kamerbrief-ministerie-2025.txt")
+    assert [(s.text, s.lines) for s in stmts] == [(s.text, s.lines) for s in plain]

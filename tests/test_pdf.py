@@ -173,3 +173,14 @@ def test_the_memory_limit_holds(tmp_path: Path) -> None:
     pdf.write_bytes(text_pdf("Geachte voorzitter,\n"))
     with pytest.raises(InputError, match="needed over 8 MB of memory"):
         extract_pdf_text(pdf, pdf.read_bytes(), memory_limit=8 * 2**20)
+
+
+def test_the_same_pdf_twice_is_refused(versions_copy: Path, tmp_path: Path, capsys) -> None:
+    store = tmp_path / "store"
+    common = ["--versions", str(versions_copy), "--store", str(store)]
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(text_pdf((FIXTURES / "kamerbrief-ministerie-2025.txt").read_text("utf-8")))
+    assert main(["ingest", str(pdf), *common]) == 0
+    capsys.readouterr()
+    assert main(["ingest", str(pdf), "--date", "2025-11-22", *common]) == 2
+    assert "same content as document 005" in capsys.readouterr().err

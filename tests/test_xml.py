@@ -87,8 +87,9 @@ FOREIGN = b"""<?xml version="1.0"?>
         (EXTERNAL, "XML declares an entity or external reference"),
         (FOREIGN, "XML of another vocabulary (root <html>)"),
         (b"<?xml version='1.0'?>\n<kamerstuk><al>open\n", "not well-formed XML"),
+        (b'<?xml version="1.0" encoding="bogus"?><kamerstuk/>', "unknown encoding: bogus"),
     ],
-    ids=["billion-laughs", "external-entity", "other-vocabulary", "broken"],
+    ids=["billion-laughs", "external-entity", "other-vocabulary", "broken", "encoding"],
 )
 def test_bad_xml_is_refused_with_nothing_changed(
     versions_copy: Path, tmp_path: Path, capsys, data: bytes, message: str
@@ -111,3 +112,31 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     data = b"<kamerstuk>" + b"<divisie>" * 100_000 + b"</divisie>" * 100_000 + b"</kamerstuk>"
     with pytest.raises(InputError, match="XML nested too deeply"):
         xml_to_text(tmp_path / "deep.xml", data)
+
+
+METADATA = b"""<?xml version="1.0" encoding="UTF-8"?>
+<metadata_gegevens>
+  <metadata name="DC.identifier" scheme="" content="ah-tk-20252026-412"/>
+  <metadata name="OVERHEIDop.vraagnummer" scheme="" content="2025Z19876"/>
+  <metadata name="OVERHEIDop.datumOntvangst" scheme="" content="2025-11-21"/>
+  <metadata name="OVERHEIDop.datumIndiening" scheme="" content="2025-10-30"/>
+</metadata_gegevens>
+"""
+
+
+def test_metadata_xml_beside_fills_in_what_the_text_does_not_say(
+    versions_copy: Path, tmp_path: Path, capsys
+) -> None:
+    store = tmp_path / "store"
+    common = ["--versions", str(versions_copy), "--store", str(store)]
+    data = (FIXTURES / "kamervragen-ah-2025.xml").read_bytes()
+    data = data.replace(b"<kamervraagnummer>2025Z19876</kamervraagnummer>", b"")
+    data = data.replace(b" (ontvangen 21 november 2025)", b"")
+    folder = tmp_path / "ah-tk-20252026-412"
+    folder.mkdir()
+    (folder / "ah-tk-20252026-412.xml").write_bytes(data)
+    (folder / "metadata.xml").write_bytes(METADATA)
+    assert main(["ingest", str(folder / "ah-tk-20252026-412.xml"), *common]) == 0
+    doc = next(d for d in load_manifest(versions_copy) if d.id == "005")
+    assert doc.date.isoformat() == "2025-11-21" and doc.numbers == ("2025Z19876",)
+    assert doc.text_dates == ("ingezonden 2025-10-30", "ontvangen 2025-11-21")

@@ -12,9 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from diffview.errors import LayoutError
 from diffview.model import Document, Statement
+
+LayoutName = Literal[
+    "kamervragen",
+    "antwoord-inline",
+    "antwoord-line",
+    "fiche",
+    "debate",
+    "numbered-qa",
+    "letter",
+]
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,7 @@ NO_SIGN = Detection(0.0)
 class Layout:
     """One layout: its name, what it is called in a refusal, and its two functions."""
 
-    name: str
+    name: LayoutName
     description: str  # "a Kamervragen answer", used as "looks like {description} but ..."
     detect: Callable[[str], Detection]
     split: Callable[[Document, Sequence[str]], list[Statement]]

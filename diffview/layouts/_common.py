@@ -36,18 +36,36 @@ def _is_furniture(line: str) -> bool:
     return line.strip()[:1] in "kaIU'T" and bool(_FURNITURE.match(line, timeout=TIMEOUT))
 
 
+_COLUMN_GAP = regex.compile(r"\S {12,}\S")
+
+
+def _left_column(line: str) -> str:
+    """A layout-mode PDF line holding the letterhead's right column beside the text
+    (`Geachte voorzitter,            Ons kenmerk`): the text part only."""
+    m = _COLUMN_GAP.search(line, timeout=TIMEOUT)
+    return line[: m.start() + 1] if m else line
+
+
+def left_columns(lines: Sequence[str]) -> list[str]:
+    """`lines` without a layout-mode PDF's right column (see `scan_document`)."""
+    return [_left_column(line) if "    " in line else line for line in lines]
+
+
 def scan_document(text: str, protect: frozenset[int] = frozenset()) -> Scan:
-    """`scan_source` with the PDF furniture above marked as such (for the newer layouts)."""
+    """`scan_source` for the newer layouts: the PDF furniture above marked as such, and the
+    right column of a layout-mode PDF page (a line starting 12+ spaces in, or the part of a
+    line after a 12+ space gap) left out of the text. Line numbers do not change."""
     scan = scan_source(text, protect)
+    lines = tuple(_left_column(line) if "    " in line else line for line in scan.lines)
     kinds = tuple(
         "furniture"
-        if kind == "text"
-        and line.strip()[:1] in "kaIU'T"
-        and _FURNITURE.match(line, timeout=TIMEOUT)
+        if kind == "text" and (_is_furniture(line) or line.startswith(" " * 12))
         else kind
-        for line, kind in zip(scan.lines, scan.kinds, strict=True)
+        for line, kind in zip(lines, scan.kinds, strict=True)
     )
-    return replace(scan, kinds=kinds) if kinds != scan.kinds else scan
+    if kinds == scan.kinds and lines == scan.lines:
+        return scan
+    return replace(scan, lines=lines, kinds=kinds)
 
 
 @dataclass
@@ -193,7 +211,7 @@ def signatories(lines: Sequence[str], start: int = 0) -> list[Signatory]:
 
 def _name_after(lines: Sequence[str], start: int) -> tuple[str, int] | None:
     seen = 0
-    for k in range(start, min(start + 8, len(lines))):
+    for k in range(start, min(start + 16, len(lines))):  # room for a signature image
         s = lines[k].strip()
         if not s:
             continue

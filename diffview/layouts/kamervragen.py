@@ -32,7 +32,8 @@ MARKER = regex.compile(
 )
 _BARE_ANSWER = regex.compile(r"^\s*Antwoord\s*(?:[:.]\s*(?P<rest>.*))?$")
 _HEADER = regex.compile(
-    r"Vragen van (?:het lid|de leden)\s+(?P<who>.+?)\s+aan (?:de|het)\s", regex.DOTALL
+    r"[Vv]ragen van (?:het lid|de leden)\s+(?P<who>.+?)\s+(?:aan (?:de|het)\s|over\s|\(ingezonden)",
+    regex.DOTALL,
 )
 _ADDRESSED = regex.compile(
     r"\baan (?:de|het)\s+(?P<office>[Mm]inister|[Ss]taatssecretaris)\s+(?P<prep>van|voor)\s+"

@@ -22,7 +22,14 @@ from collections.abc import Sequence
 import regex
 
 from diffview.layouts import Detection, Layout
-from diffview.layouts._common import Builder, Lines, Signatory, scan_document, signatories
+from diffview.layouts._common import (
+    Builder,
+    Lines,
+    Signatory,
+    left_columns,
+    scan_document,
+    signatories,
+)
 from diffview.model import Document, Statement
 from diffview.normalize import TIMEOUT, normalize_inline, paragraphs, scan_source
 
@@ -40,7 +47,7 @@ _GREETING = regex.compile(r"^\s*(?:Hoogachtend|Met vriendelijke groet(?:en)?),?\
 
 
 def detect(text: str) -> Detection:
-    lines = text.split("\n")
+    lines = left_columns(text.split("\n"))
     head = lines[:400]
     signs = []
     if any(_ADDRESSEE.match(s, timeout=TIMEOUT) for s in head):
@@ -131,7 +138,7 @@ def _annex(lines: Sequence[str], start: int) -> bool:
 
 
 def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
-    lines = list(raw_lines)
+    lines = left_columns(raw_lines)
     signed = signatories(lines)
     if not signed:
         return []
