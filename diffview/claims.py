@@ -179,16 +179,26 @@ def _nearest(readings: Sequence[_Reading], at: int, text: str, lexicon: Lexicon)
     never across a `barrier` (a reason clause, "onwenselijk, omdat vrijwillige detectie ...";
     the object of concerns, "steunpositie ... de zorgen geuit over de vrijwillige inzet")."""
     low = lower_text(text)
+    # an object of concerns ("zorgen over de detectie in ...") is no later words' object either
+    governed = lexicon.barriers.search(low[_clause_start(low, at) : at], timeout=TIMEOUT)
     before, after = [], []
     for r in readings:
         if r.predicate.start() < at:
             if not lexicon.barriers.search(low[r.predicate.end() : at], timeout=TIMEOUT):
                 before.append(r)
-        else:
+        elif not governed:
             after.append(r)
     if before:
         return max(before, key=lambda r: (r.predicate.end(), r.weight))
     return min(after, key=lambda r: r.predicate.start()) if after else None
+
+
+def _unnegated(text: str, match: regex.Match[str], lexicon: Lexicon) -> bool:
+    """An inverse object stated as such, not forbidden: "niets mag ... de versleuteling
+    verzwakken" protects the encryption, like opposing its weakening does."""
+    start = _clause_start(text, match.start(), _SCOPE_BREAK)
+    before = _WORD.findall(text[start : match.start()])
+    return not any(lexicon.negation.fullmatch(w, timeout=TIMEOUT) for w in before)
 
 
 def _issue_stance(
@@ -203,7 +213,11 @@ def _issue_stance(
     if cond is not None and at > cond:  # named in the condition: what it rules out, or requires
         return "opposes" if lexicon.negation.search(low[cond:at], timeout=TIMEOUT) else "supports"
     named = lower_text(named_in)
-    if any(p.search(named, timeout=TIMEOUT) for p in issue.inverse):
+    if any(
+        _unnegated(named, m, lexicon)
+        for p in issue.inverse
+        for m in p.finditer(named, timeout=TIMEOUT)
+    ):
         return _FLIP[reading.stance] if reading.stance != "undecided" else "undecided"
     return reading.stance
 
@@ -212,11 +226,8 @@ def _about_csam(stmt: Statement, rules: TopicRules) -> bool:
     return any(name != rules.non_csam for name in stmt.topic_names)
 
 
-def _defaults(stmt: Statement, rules: TopicRules) -> list[Issue]:
-    """Where a position with no object goes: the regulation as a whole, when the statement is
-    about the regulation."""
-    if not _about_csam(stmt, rules):
-        return []
+def _defaults(rules: TopicRules) -> list[Issue]:
+    """Where a position with no object goes: the regulation as a whole."""
     out = []
     for topic in rules.topics:
         if topic.default_issue is not None:
@@ -244,7 +255,7 @@ def _carried(
         return carried
     if opening and asked:
         return [(i, -1, "(question)", False, q) for i, q in asked]
-    return [(i, -1, "(regulation)", False, "") for i in _defaults(stmt, rules)]
+    return [(i, -1, "(regulation)", False, "") for i in _defaults(rules)]
 
 
 def statement_claims(
@@ -252,7 +263,10 @@ def statement_claims(
 ) -> list[Claim]:
     """The claims of one cabinet statement; `asked` are the questions it answers."""
     lexicon = rules.lexicon
-    if lexicon is None or stmt.role != "cabinet" or not _about_csam(stmt, rules):
+    # about the regulation by its own words, or answering a question on a followed topic
+    # (a question merely mentioning the regulation does not make its answer about it)
+    csam = _about_csam(stmt, rules) or any(set(q.topic_names) & set(rules.names) for q in asked)
+    if lexicon is None or stmt.role != "cabinet" or not csam:
         return []
     issues = [i for topic in rules.topics for i in topic.issues]
     asked_issues = [(i, q.text) for q in asked for i, _ in issues_in(q.text, issues)]

@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from diffview import claims as claims_module
+from diffview import issue_rules as issue_rules_module
 from diffview.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
 from diffview.compare import compare_versions
 from diffview.errors import DiffviewError
@@ -131,7 +133,12 @@ class ClaimCache(Protocol):
 
 @lru_cache(maxsize=8)
 def _rules_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    """The rules file and the code that reads claims with them: either changing (an upgrade
+    of diffview included) makes earlier cached claims stale."""
+    digest = hashlib.sha256(path.read_bytes())
+    for module in (claims_module, issue_rules_module):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _compute(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:

@@ -84,6 +84,32 @@ def stances(text: str, role: str = "cabinet") -> dict[str, str]:
             "de detectie van grooming.",
             {"interim-derogation": "supports"},
         ),
+        # evaluations, working for something, and what must not happen
+        (
+            "Het kabinet staat positief tegenover het doel van het voorstel voor de "
+            "CSAM-verordening.",
+            {"general-approach": "supports"},
+        ),
+        (
+            "Het kabinet is van mening dat maatregelen tegen kindermisbruik niet mogen "
+            "neerkomen op een verkapte plicht tot detectie in privécommunicatie.",
+            {"mandatory-detection": "opposes"},
+        ),
+        (
+            "Volgens het kabinet mag de industrie niet worden gevraagd om tegen kindermisbruik "
+            "systemen te bouwen die de encryptie voor alle gebruikers verzwakken.",
+            {"e2ee-possible": "supports"},
+        ),
+        (
+            "Nederland zet zich in voor de verlenging van de interim-derogatie.",
+            {"interim-derogation": "supports"},
+        ),
+        # concerns about something are no stance on it, before or after other words
+        (
+            "Het kabinet heeft zorgen over detectie in versleutelde communicatie en zal "
+            "zich inzetten voor waarborgen.",
+            {},
+        ),
         # not decided yet
         (
             "Het is voor het kabinet nog te onduidelijk of verplichte detectie op een "
