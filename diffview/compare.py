@@ -20,13 +20,15 @@ Stance flags: all categories for matched units; only 'position' for added/remove
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from types import MappingProxyType
+from typing import Protocol, runtime_checkable
 
-from diffview.align import REWRITE_THRESHOLD, Link, align
+from diffview.align import REWRITE_THRESHOLD, Link, align, corpus_weights
 from diffview.errors import DiffviewError
 from diffview.model import (
     CHANGE_CLASSES,
@@ -39,6 +41,7 @@ from diffview.model import (
     count_classes,
 )
 from diffview.normalize import normalize_text
+from diffview.positions import round_claims
 from diffview.sentences import sentences_of
 from diffview.sources import read_source
 from diffview.stance import stance_flags, stance_of_one_side
@@ -78,11 +81,27 @@ def _unit(link: Link, a: Sequence[Sentence], b: Sequence[Sentence]) -> AlignedUn
     lt, rt = _joined(left), _joined(right)
     change = _classify(link)
     if change == "added":
+        related = tuple(a[i].cite for i in link.related)
         return AlignedUnit(
-            change, (), right, 0.0, (WordOp(1, rt),), stance_of_one_side(rt, "right")
+            change,
+            (),
+            right,
+            round(link.score, 4) if related else 0.0,
+            (WordOp(1, rt),),
+            stance_of_one_side(rt, "right"),
+            related=related,
         )
     if change == "removed":
-        return AlignedUnit(change, left, (), 0.0, (WordOp(-1, lt),), stance_of_one_side(lt, "left"))
+        related = tuple(b[j].cite for j in link.related)
+        return AlignedUnit(
+            change,
+            left,
+            (),
+            round(link.score, 4) if related else 0.0,
+            (WordOp(-1, lt),),
+            stance_of_one_side(lt, "left"),
+            related=related,
+        )
     ops = word_diff(lt, rt)
     stance = stance_flags(lt, rt) if not link.exact else ()
     score = 1.0 if link.exact else round(link.score, 4)
@@ -103,9 +122,15 @@ def compare_sentences(
     to_label: str = "",
     from_docs: Sequence[str] = (),
     to_docs: Sequence[str] = (),
+    across: bool = False,
+    background: Mapping[str, float] | None = None,
+    tags: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
 ) -> Comparison:
-    """Align and diff two sentence sequences (FROM `a`, TO `b`)."""
-    links = align([s.text for s in a], [s.text for s in b])
+    """Align and diff two sentence sequences (FROM `a`, TO `b`); `across`, `background` and
+    `tags` as in `align.align` (rounds built from different documents)."""
+    links = align(
+        [s.text for s in a], [s.text for s in b], across=across, background=background, tags=tags
+    )
     units = tuple(_unit(lk, a, b) for lk in links)
     return Comparison(
         topic=topic,
@@ -238,15 +263,82 @@ def compare_versions(
         raise DiffviewError(
             f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
         )
+    a = collapse_repeats(topic_sentences(store.topic_statements(topic, old), topic))
+    b = collapse_repeats(topic_sentences(store.topic_statements(topic, new), topic))
+    from_docs, to_docs = tuple(d.id for d in old.docs), tuple(d.id for d in new.docs)
+    across = not set(from_docs) & set(to_docs)
     return compare_sentences(
-        collapse_repeats(topic_sentences(store.topic_statements(topic, old), topic)),
-        collapse_repeats(topic_sentences(store.topic_statements(topic, new), topic)),
+        a,
+        b,
         topic=topic,
         from_label=old.label,
         to_label=new.label,
-        from_docs=tuple(d.id for d in old.docs),
-        to_docs=tuple(d.id for d in new.docs),
+        from_docs=from_docs,
+        to_docs=to_docs,
+        across=across,
+        background=_background(store, new, a, b) if across else None,
+        tags=_issue_tags(store, old, new, a, b) if across else None,
     )
+
+
+def _background(
+    store: StoreReader, version: Version, a: Sequence[Sentence], b: Sequence[Sentence]
+) -> Mapping[str, float]:
+    """Stem IDF over every cabinet sentence of the store up to `version` (the corpus), or,
+    for a reader that cannot list all statements, over the two sides."""
+    if isinstance(store, CorpusReader):
+        return _corpus_idf(store, version)
+    return corpus_weights(s.text for s in (*a, *b))
+
+
+@runtime_checkable
+class CorpusReader(Protocol):
+    """A store that lists every statement of a version (`store.Store` does)."""
+
+    def __hash__(self) -> int: ...
+
+    def versions(self, topic: str | None = None) -> Sequence[Version]: ...
+
+    def statements(
+        self, doc: str | None = None, at: str | Version | None = None
+    ) -> Sequence[Statement]: ...
+
+
+@lru_cache(maxsize=8)
+def _corpus_idf(store: CorpusReader, version: Version) -> Mapping[str, float]:
+    cabinet = [s for s in store.statements(at=version) if s.role == "cabinet"]
+    return MappingProxyType(corpus_weights(s.text for s in sentences_of(cabinet)))
+
+
+ISSUE_TAG = "§"  # prefix of a sub-issue used as an alignment term (no word starts with it)
+
+
+def _issue_tags(
+    store: StoreReader,
+    old: Version,
+    new: Version,
+    a: Sequence[Sentence],
+    b: Sequence[Sentence],
+) -> tuple[list[frozenset[str]], list[frozenset[str]]] | None:
+    """The sub-issues each sentence states a position on (claims.py, via the positions'
+    cache): the same sub-issue on both sides is strong evidence of the same claim."""
+    if not isinstance(store, CorpusReader):
+        return None
+    rules = load_rules()
+    if rules.lexicon is None:
+        return None
+
+    def tags(version: Version, sentences: Sequence[Sentence]) -> list[frozenset[str]]:
+        by_cite: dict[str, set[str]] = {}
+        for claim in round_claims(store, version, rules):
+            by_cite.setdefault(claim.sentence.cite, set()).add(
+                f"{ISSUE_TAG}{claim.topic}/{claim.issue}"
+            )
+        return [
+            frozenset(t for c in (s.cite, *s.also) for t in by_cite.get(c, ())) for s in sentences
+        ]
+
+    return tags(old, a), tags(new, b)
 
 
 def comparison_summary(c: Comparison) -> str:

@@ -39,10 +39,15 @@ BANDS = ((0.0, 0.3), (0.3, 0.45), (0.45, 0.7), (0.7, 1.01))
 
 @dataclass(frozen=True)
 class ToolPair:
-    left: str
-    right: str
+    """One confident unit with sentences on both sides: every (FROM, TO) cite it links."""
+
+    keys: frozenset[tuple[str, str]]
     score: float
     topic: str
+
+    @property
+    def label(self) -> str:
+        return min(f"{a} -> {b}" for a, b in self.keys)
 
 
 @dataclass
@@ -86,9 +91,14 @@ def tool_pairs(store: Store) -> list[ToolPair]:
             for unit in c.units:
                 if not confident(unit):
                     continue
-                for lc in _cites(unit.left):
-                    for rc in _cites(unit.right):
-                        out.extend(ToolPair(x, y, unit.score, topic) for x in lc for y in rc)
+                keys = frozenset(
+                    (x, y)
+                    for lc in _cites(unit.left)
+                    for rc in _cites(unit.right)
+                    for x in lc
+                    for y in rc
+                )
+                out.append(ToolPair(keys, unit.score, topic))
     return out
 
 
@@ -99,22 +109,21 @@ def score(store: Store) -> Figures:
     froms = {p["from"] for p in data["pairs"]}
     tos = {p["to"] for p in data["pairs"]}
     pairs = tool_pairs(store)
-    made = {(p.left, p.right) for p in pairs}
+    made = {k for p in pairs for k in p.keys}
     fig = Figures(total=len(data["pairs"]), bands={b: [0, 0] for b in BANDS})
     for p in data["pairs"]:
         if any((p["from"], t) in made for t in (p["to"], *p.get("also_to", ()))):
             fig.found += 1
         else:
             fig.missed.append((p["from"], p["to"]))
-    seen: set[tuple[str, str]] = set()
+    seen: set[frozenset[tuple[str, str]]] = set()
     for tp in sorted(pairs, key=lambda p: -p.score):
-        key = (tp.left, tp.right)
-        if key in seen:
+        if tp.keys in seen:  # the same unit in two topics' comparisons
             continue
-        seen.add(key)
-        if key in good:
+        seen.add(tp.keys)
+        if tp.keys & good:
             verdict = True
-        elif key in bad or tp.left in froms or tp.right in tos:
+        elif tp.keys & bad or any(a in froms or b in tos for a, b in tp.keys):
             verdict = False
         else:
             continue
@@ -136,7 +145,7 @@ def report(fig: Figures) -> str:
     for (lo, hi), (r, w) in fig.bands.items():
         lines.append(f"  score {lo:.2f}-{min(hi, 1.0):.2f}: {r} right, {w} wrong")
     lines += [f"  missed {a} -> {b}" for a, b in fig.missed]
-    lines += [f"  wrong {p.left} -> {p.right} ({p.score:.2f}, {p.topic})" for p in fig.wrong_pairs]
+    lines += [f"  wrong {p.label} ({p.score:.2f}, {p.topic})" for p in fig.wrong_pairs]
     return "\n".join(lines)
 
 
