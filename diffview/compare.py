@@ -61,6 +61,9 @@ class StoreReader(Protocol):
     def topic_statements(self, topic: str, version: Version) -> Sequence[Statement]: ...
 
 
+NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
+
+
 def _joined(sentences: Sequence[Sentence]) -> str:
     return " ".join(s.text for s in sentences)
 
@@ -105,6 +108,12 @@ def _unit(link: Link, a: Sequence[Sentence], b: Sequence[Sentence]) -> AlignedUn
     ops = word_diff(lt, rt)
     stance = stance_flags(lt, rt) if not link.exact else ()
     score = 1.0 if link.exact else round(link.score, 4)
+    if any(f.kind == "negation" for f in stance):
+        # niet/geen are stopwords for alignment, so a deleted "niet" would score 1.0: the
+        # score says how much the claim changed, and a negation changes it.
+        score = round(min(score, 1.0 - NEGATION_PENALTY), 4)
+        if change == "reworded" and score < REWRITE_THRESHOLD:
+            change = "rewritten"
     return AlignedUnit(change, left, right, score, ops, stance, link.moved)
 
 
