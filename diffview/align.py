@@ -114,6 +114,7 @@ class Link:
     exact: bool = False  # variant-equal texts (a hash match)
     moved: bool = False
     related: tuple[int, ...] = ()  # one-sided link: the other side's possible counterpart
+    quiet: str = ""  # a pair differing only in punctuation or footnote markers: which
 
 
 @lru_cache(maxsize=262_144)
@@ -247,6 +248,27 @@ class _Aligner:
             js = by_key.get(key)
             if js and i not in self.l_of:
                 self._add(Link("pair", (i,), (js.popleft(),), 1.0, exact=True))
+
+    def quiet(self) -> None:
+        """Sentences that differ only in punctuation ("," for ";", a final ".") or in a
+        footnote marker glued to a word ("Brussel1.") are the same sentence: paired by order
+        of occurrence, with a note saying which, never as an edit of the words."""
+        by_key: dict[str, deque[int]] = defaultdict(deque)
+        for j, text in enumerate(self.right):
+            if j not in self.r_of:
+                by_key[quiet_key(text)].append(j)
+        for i, text in enumerate(self.left):
+            if i in self.l_of:
+                continue
+            js = by_key.get(quiet_key(text))
+            if js:
+                j = js.popleft()
+                note = (
+                    "punctuation only"
+                    if _punct_key(text) == _punct_key(self.right[j])
+                    else "footnote marker only"
+                )
+                self._add(Link("pair", (i,), (j,), 1.0, quiet=note))
 
     # -- 2. candidates -----------------------------------------------------------------------
     def features(self) -> None:
@@ -423,6 +445,20 @@ class _Aligner:
             if j not in self.r_of:
                 self._add(Link("added", (), (j,), 0.0))
         return _reading_order(list(self.links.values()), len(self.left))
+
+
+_FOOTNOTE_MARK = regex.compile(r"(?<=[\p{L}.,;:)’'\"”])\d{1,2}(?=[\s.,;:)]|$)")
+_NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+
+
+def _punct_key(text: str) -> str:
+    return _NOT_WORD.sub("", squash(text), timeout=5.0 + len(text) / 100_000)
+
+
+def quiet_key(text: str) -> str:
+    """`squash` without punctuation and without footnote markers glued to a word or mark."""
+    bare = _FOOTNOTE_MARK.sub("", text, timeout=5.0 + len(text) / 100_000)
+    return _punct_key(bare) or squash(text)
 
 
 def _in_order_pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[int, int]]:
@@ -617,6 +653,7 @@ def align(
     """
     a = _Aligner(left, right, across, background, tags)
     a.exact()
+    a.quiet()
     a.features()
     a.candidates()
     a.greedy()

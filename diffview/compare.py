@@ -73,7 +73,7 @@ def _classify(link: Link) -> str:
         return link.kind
     if link.moved:
         return "moved"
-    if link.exact:
+    if link.exact or link.quiet:
         return "unchanged"
     return "reworded" if link.score >= REWRITE_THRESHOLD else "rewritten"
 
@@ -106,6 +106,8 @@ def _unit(link: Link, a: Sequence[Sentence], b: Sequence[Sentence]) -> AlignedUn
             related=related,
         )
     ops = word_diff(lt, rt)
+    if link.quiet:  # the words are the same: the ops show the marks, the note says so
+        return AlignedUnit(change, left, right, 1.0, ops, (), link.moved, note=link.quiet)
     stance = stance_flags(lt, rt) if not link.exact else ()
     score = 1.0 if link.exact else round(link.score, 4)
     if any(f.kind == "negation" for f in stance):

@@ -180,6 +180,8 @@ class AlignedUnit:
     # A one-sided row between rounds: cites of the other side's sentence it may restate (too
     # weak a match to show as one sentence); `score` is then that match's similarity.
     related: tuple[str, ...] = ()
+    # Why an unchanged pair is not byte-equal: "punctuation only" / "footnote marker only".
+    note: str = ""
 
 
 def count_classes(units: tuple[AlignedUnit, ...] | list[AlignedUnit]) -> dict[str, int]:

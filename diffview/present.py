@@ -110,6 +110,8 @@ def change_label(unit: AlignedUnit, comparison: Comparison) -> str:
     """The row's class word, plus "possibly related to ..." where the aligner saw a weak
     counterpart."""
     label = class_label(unit.change, comparison)
+    if unit.note:
+        label = f"{label} ({unit.note})"
     related = related_text(unit)
     return f"{label}, {related}" if related else label
 
