@@ -54,3 +54,18 @@ def test_between_rounds_nothing_is_moved_and_weak_pairs_are_one_sided(bundled: S
             for u in c.units:
                 if u.related:
                     assert u.change in ("added", "removed") and 0 < u.score < 1
+
+
+@pytest.mark.parametrize("bad", [b"not json", b"[1, 2]", b'{"detectie": "x"}', b'{"a": 1e308}'])
+def test_a_bad_idf_cache_file_is_ignored(bundled: Store, bad: bytes) -> None:
+    from diffview import compare
+
+    version = bundled.resolve_version("2024-10")
+    compare._corpus_idf.cache_clear()
+    good = dict(compare._corpus_idf(bundled, version))
+    name = f"idf-{compare.IDF_FORMAT}-{bundled.commit_of(version)}.json"
+    bundled.cache_put(name, bad)
+    compare._corpus_idf.cache_clear()
+    assert dict(compare._corpus_idf(bundled, version)) == good
+    compare._corpus_idf.cache_clear()
+    assert dict(compare._corpus_idf(bundled, version)) == good  # rewritten, read back
