@@ -81,7 +81,7 @@ TOP_CANDIDATES = 8  # candidates scored exactly per sentence
 # Between rounds built from different documents (`align(..., across=True)`) sentence order is
 # no evidence: no gap pairing, no moves; a pair needs a score and distinctive shared content.
 ACROSS_MATCH = 0.28  # at or above, with distinctive shared content: the same claim
-ACROSS_POSSIBLE = 0.18  # a mutual best candidate at or above: shown as possibly related
+ACROSS_POSSIBLE = 0.24  # a mutual best candidate at or above: shown as possibly related
 DISTINCT_IDF = 3.5  # a stem in fewer than 1 in e^3.5 (3%) of the corpus's sentences tells
 # distinctive shared weight needed, in units of a stem seen once in the corpus (ln N): about
 # one rare stem, or a shared sub-issue

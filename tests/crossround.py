@@ -57,6 +57,7 @@ class Figures:
     right: int = 0
     wrong: int = 0
     bands: dict[tuple[float, float], list[int]] = field(default_factory=dict)
+    related: list[int] = field(default_factory=lambda: [0, 0])  # "possibly related": right, wrong
     missed: list[tuple[str, str]] = field(default_factory=list)
     wrong_pairs: list[ToolPair] = field(default_factory=list)
 
@@ -83,12 +84,20 @@ def confident(unit: AlignedUnit) -> bool:
     return bool(unit.left and unit.right) and not getattr(unit, "tentative", False)
 
 
-def tool_pairs(store: Store) -> list[ToolPair]:
+def tool_pairs(store: Store, related: bool = False) -> list[ToolPair]:
+    """The confident pairs, or (`related`) the one-sided rows' "possibly related" links."""
     out: list[ToolPair] = []
     for topic in TOPICS:
         for a, b in TRANSITIONS:
             c = compare_versions(store, topic, a, b)
             for unit in c.units:
+                if related:
+                    if unit.left and unit.related:
+                        keys = frozenset(
+                            (x, r) for lc in _cites(unit.left) for x in lc for r in unit.related
+                        )
+                        out.append(ToolPair(keys, unit.score, topic))
+                    continue
                 if not confident(unit):
                     continue
                 keys = frozenset(
@@ -134,6 +143,11 @@ def score(store: Store) -> Figures:
         else:
             fig.wrong += 1
             fig.wrong_pairs.append(tp)
+    for tp in tool_pairs(store, related=True):
+        if tp.keys & good:
+            fig.related[0] += 1
+        elif tp.keys & bad or any(a in froms or b in tos for a, b in tp.keys):
+            fig.related[1] += 1
     return fig
 
 
@@ -144,6 +158,8 @@ def report(fig: Figures) -> str:
     ]
     for (lo, hi), (r, w) in fig.bands.items():
         lines.append(f"  score {lo:.2f}-{min(hi, 1.0):.2f}: {r} right, {w} wrong")
+    r, w = fig.related
+    lines.append(f"  possibly related (one-sided rows): {r} right, {w} wrong")
     lines += [f"  missed {a} -> {b}" for a, b in fig.missed]
     lines += [f"  wrong {p.label} ({p.score:.2f}, {p.topic})" for p in fig.wrong_pairs]
     return "\n".join(lines)

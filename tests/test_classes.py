@@ -60,3 +60,58 @@ def test_marks_only_are_unchanged_with_a_note(
 def test_real_differences_stay_edits(left: str, right: str) -> None:
     change, note, score, _ = _one(left, right)
     assert change != "unchanged" and note == "" and score < 1.0
+
+
+BASE = [
+    "Het kabinet steunt het voorstel voor een detectiebevel op bekend materiaal.",
+    "Nieuw materiaal en grooming vallen buiten het detectiebevel.",
+    "De Commissie moet een nieuw voorstel doen over de reikwijdte.",
+    "Client-side scanning is de enige manier om end-to-end encryptie te behouden.",
+    "Het EU-centrum ontvangt de meldingen van de aanbieders.",
+]
+
+
+def _edit(i: int, text: str) -> list[str]:
+    return [text if k == i else t for k, t in enumerate(BASE)]
+
+
+# One operation per row (the kinds of the synthetic set): what the row holding the
+# edited sentence must say (class, a stance kind it must carry or "").
+OPERATIONS = [
+    ("unchanged", BASE, "unchanged", ""),
+    (
+        "reworded",
+        _edit(2, "De Commissie moet een nieuw voorstel indienen over de reikwijdte."),
+        "reworded",
+        "",
+    ),
+    (
+        "negation inserted",
+        _edit(0, BASE[0].replace("steunt", "steunt niet")),
+        "reworded",
+        "negation",
+    ),
+    ("modality changed", _edit(2, BASE[2].replace("moet", "kan")), "reworded", "modality"),
+    ("moved", [BASE[1], BASE[2], BASE[3], BASE[4], BASE[0]], "moved", ""),
+    ("added", [*BASE, "Een geheel nieuwe zin over de tijdelijke derogatie en vis."], "added", ""),
+    ("removed", BASE[:4], "removed", ""),
+    ("punctuation", _edit(4, BASE[4].replace(" de meldingen", ", de meldingen")), "unchanged", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "right", "change", "flag"), OPERATIONS)
+def test_one_operation_one_honest_row(name: str, right: list[str], change: str, flag: str) -> None:
+    c = compare_sentences(
+        [_s(t, i, "A") for i, t in enumerate(BASE)], [_s(t, i, "A") for i, t in enumerate(right)]
+    )
+    odd = [u for u in c.units if u.change != "unchanged" or u.note]
+    if change == "unchanged":
+        assert all(u.change == "unchanged" for u in c.units)
+        return
+    assert len(odd) == 1, [(u.change, u.score) for u in c.units]
+    (unit,) = odd
+    assert unit.change == change
+    if flag:
+        assert any(f.kind == flag for f in unit.stance)
+    if name == "negation inserted":
+        assert unit.score <= 0.75
