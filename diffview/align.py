@@ -41,6 +41,15 @@ Algorithm, all steps ~n log n in the number of sentences:
   7. leftovers are `added` (B) or `removed` (A).
 Output order is B's reading order; a removed sentence follows the unit holding its nearest
 preceding unmoved A neighbour.
+
+Between rounds built from different documents (`across=True`, compare_versions) order is no
+evidence and the dossier's everyday words are no evidence either: stems weigh by the whole
+corpus's IDF (`corpus_weights`), steps 5 and 6 are skipped (no gap pairs, no moves), a pair
+needs `ACROSS_MATCH` and distinctive shared content (`ACROSS_MIN_DISTINCT`; a sub-issue both
+sentences state a position on, passed as a tag, counts as the rarest word), and a weaker
+mutual best candidate (`ACROSS_POSSIBLE`) stays two one-sided links carrying `related`: the
+views say "possibly related", never moved or rewritten. Calibrated on
+tests/annotations/cross-round-pairs.json (tests/crossround.py prints the figures per band).
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -69,6 +78,14 @@ PART_CONTAINMENT = 0.5  # each half of a split must be at least this much inside
 SPLIT_GAIN = 0.05  # a split must beat the plain pair by this much
 PROBES = 8  # rarest stems probed per sentence
 TOP_CANDIDATES = 8  # candidates scored exactly per sentence
+# Between rounds built from different documents (`align(..., across=True)`) sentence order is
+# no evidence: no gap pairing, no moves; a pair needs a score and distinctive shared content.
+ACROSS_MATCH = 0.28  # at or above, with distinctive shared content: the same claim
+ACROSS_POSSIBLE = 0.24  # a mutual best candidate at or above: shown as possibly related
+DISTINCT_IDF = 3.5  # a stem in fewer than 1 in e^3.5 (3%) of the corpus's sentences tells
+# distinctive shared weight needed, in units of a stem seen once in the corpus (ln N): about
+# one rare stem, or a shared sub-issue
+ACROSS_MIN_DISTINCT = 0.7
 
 STOPWORDS = frozenset(
     word_list("""
@@ -78,7 +95,7 @@ STOPWORDS = frozenset(
     dus toch reeds zich zij ze hij wij we u uw ik je jij hun haar hem ons onze mijn zijn
     men na onder tegen tussen binnen zonder sinds vanaf tijdens omdat doordat zodat indien
     wanneer terwijl hoe daarom daarmee daarbij daarvan daarin daarop hierbij hiervan hierin
-    hierop waarbij waarvan waarin waarop worden geworden zal mede nu even eens
+    hierop waarbij waarvan waarin waarop worden geworden zal mede nu even eens steeds
     niet geen
     """)
 )
@@ -96,6 +113,8 @@ class Link:
     score: float
     exact: bool = False  # variant-equal texts (a hash match)
     moved: bool = False
+    related: tuple[int, ...] = ()  # one-sided link: the other side's possible counterpart
+    quiet: str = ""  # a pair differing only in punctuation or footnote markers: which
 
 
 @lru_cache(maxsize=262_144)
@@ -112,20 +131,48 @@ def content_stems(text: str) -> frozenset[str]:
     return content or frozenset(s for s, _ in terms) or frozenset({squash(text)})
 
 
-class _Weights:
-    """Stem weights `1 + ln(N/df)` over the sentences being aligned."""
+def corpus_weights(texts: Iterable[str]) -> dict[str, float]:
+    """Inverse document frequency `ln(N/df)` of every stem over a corpus's sentences: the
+    dossier's everyday words (detectie, materiaal, kindermisbruik) weigh next to nothing,
+    so only distinctive shared words make two sentences of different rounds alike."""
+    df: dict[str, int] = defaultdict(int)
+    n = 0
+    for text in texts:
+        n += 1
+        for t in content_stems(text):
+            df[t] += 1
+    return {t: math.log(max(n, 1) / c) for t, c in df.items()}
 
-    def __init__(self, sets: Sequence[frozenset[str]]) -> None:
+
+class _Weights:
+    """Stem weights: `1 + ln(N/df)` over the sentences being aligned, or a corpus's IDF
+    (`corpus_weights`), where a stem the corpus never saw weighs as its rarest."""
+
+    def __init__(
+        self, sets: Sequence[frozenset[str]], background: Mapping[str, float] | None = None
+    ) -> None:
+        if background is not None:
+            self.w = dict(background)
+            self.unseen = max(self.w.values(), default=1.0)
+            return
         df: dict[str, int] = defaultdict(int)
         for s in sets:
             for t in s:
                 df[t] += 1
         n = max(len(sets), 1)
         self.w = {t: 1.0 + math.log(n / c) for t, c in df.items()}
+        self.unseen = 1.0
 
     def total(self, s: frozenset[str]) -> float:
-        w = self.w
-        return sum(w.get(t, 1.0) for t in s)
+        w, unseen = self.w, self.unseen
+        return sum(w.get(t, unseen) for t in s)
+
+    def distinct(self, s: frozenset[str]) -> float:
+        """Weight of the stems rare enough to tell sentences apart: below DISTINCT_IDF's
+        share of the corpus, and always a stem in at most two sentences (a small corpus)."""
+        w, unseen = self.w, self.unseen
+        floor = min(DISTINCT_IDF, unseen - math.log(2))
+        return sum(x for x in (w.get(t, unseen) for t in s) if x >= floor)
 
 
 def similarity(a: frozenset[str], b: frozenset[str], weights: _Weights | None = None) -> float:
@@ -149,8 +196,16 @@ def _cap(n: int) -> int:
 class _Aligner:
     """State of one alignment run; see the module docstring for the steps."""
 
-    def __init__(self, left: Sequence[str], right: Sequence[str]) -> None:
+    def __init__(
+        self,
+        left: Sequence[str],
+        right: Sequence[str],
+        across: bool = False,
+        background: Mapping[str, float] | None = None,
+        tags: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
+    ) -> None:
         self.left, self.right = left, right
+        self.across, self.background, self.tags = across, background, tags
         self.l_of: dict[int, int] = {}  # left index -> link id
         self.r_of: dict[int, int] = {}
         self.links: dict[int, Link] = {}
@@ -194,16 +249,38 @@ class _Aligner:
             if js and i not in self.l_of:
                 self._add(Link("pair", (i,), (js.popleft(),), 1.0, exact=True))
 
+    def quiet(self) -> None:
+        """Sentences that differ only in punctuation ("," for ";", a final ".") or in a
+        footnote marker glued to a word ("Brussel1.") are the same sentence: paired by order
+        of occurrence, with a note saying which, never as an edit of the words."""
+        by_key: dict[str, deque[int]] = defaultdict(deque)
+        for j, text in enumerate(self.right):
+            if j not in self.r_of:
+                by_key[quiet_key(text)].append(j)
+        for i, text in enumerate(self.left):
+            if i in self.l_of:
+                continue
+            js = by_key.get(quiet_key(text))
+            if js:
+                j = js.popleft()
+                note = (
+                    "punctuation only"
+                    if _punct_key(text) == _punct_key(self.right[j])
+                    else "footnote marker only"
+                )
+                self._add(Link("pair", (i,), (j,), 1.0, quiet=note))
+
     # -- 2. candidates -----------------------------------------------------------------------
     def features(self) -> None:
         ls, rs = self.stems
+        tl, tr = self.tags or ((), ())
         for i, text in enumerate(self.left):
             if i not in self.l_of:
-                ls[i] = content_stems(text)
+                ls[i] = content_stems(text) | (tl[i] if i < len(tl) else frozenset())
         for j, text in enumerate(self.right):
             if j not in self.r_of:
-                rs[j] = content_stems(text)
-        self.weights = _Weights(list(ls.values()) + list(rs.values()))
+                rs[j] = content_stems(text) | (tr[j] if j < len(tr) else frozenset())
+        self.weights = _Weights(list(ls.values()) + list(rs.values()), self.background)
 
     def candidates(self) -> None:
         ls, rs = self.stems
@@ -211,7 +288,8 @@ class _Aligner:
         for j, s in rs.items():
             for t in s:
                 index[t].append(j)
-        cap, w = _cap(len(rs)), self.weights.w
+        cap, w, unseen = _cap(len(rs)), self.weights.w, self.weights.unseen
+        floor = min(WEAK_THRESHOLD, ACROSS_POSSIBLE) if self.across else WEAK_THRESHOLD
         for i, s in ls.items():
             probes = sorted((t for t in s if t in index), key=lambda t: len(index[t]))
             acc: dict[int, float] = defaultdict(float)
@@ -220,22 +298,45 @@ class _Aligner:
                 if len(postings) > cap and n >= 2:
                     break
                 for j in postings[: cap * 4]:
-                    acc[j] += w[t]
+                    acc[j] += w.get(t, unseen)
             best = sorted(acc, key=acc.__getitem__, reverse=True)[:TOP_CANDIDATES]
             for j in best:
                 score = similarity(s, rs[j], self.weights)
-                if score >= WEAK_THRESHOLD:
+                if score >= floor:
                     self.cands.append((score, i, j))
 
     # -- 3. greedy ---------------------------------------------------------------------------
     def greedy(self) -> None:
         nl, nr = max(len(self.left), 1), max(len(self.right), 1)
         order = sorted(self.cands, key=lambda c: (-c[0], abs(c[1] / nl - c[2] / nr), c[1]))
+        floor = ACROSS_MATCH if self.across else MATCH_THRESHOLD
         for score, i, j in order:
-            if score < MATCH_THRESHOLD:
+            if score < floor:
                 break
-            if i not in self.l_of and j not in self.r_of:
-                self._add(Link("pair", (i,), (j,), score))
+            if i in self.l_of or j in self.r_of:
+                continue
+            if self.across and not self._distinctive(i, j):
+                continue
+            self._add(Link("pair", (i,), (j,), score))
+
+    def _distinctive(self, i: int, j: int) -> bool:
+        """Across rounds a pair must share distinctive content, not just the dossier's words."""
+        shared = self.stems[0][i] & self.stems[1][j]
+        return self.weights.distinct(shared) >= ACROSS_MIN_DISTINCT * self.weights.unseen
+
+    def possibly_related(self) -> list[tuple[int, int, float]]:
+        """Across rounds, unmatched sentences that are each other's best remaining candidate
+        above ACROSS_POSSIBLE: shown as possibly related, never as one sentence."""
+        best_l: dict[int, tuple[float, int]] = {}
+        best_r: dict[int, tuple[float, int]] = {}
+        for score, i, j in self.cands:
+            if score < ACROSS_POSSIBLE or i in self.l_of or j in self.r_of:
+                continue
+            if score > best_l.get(i, (0.0, -1))[0]:
+                best_l[i] = (score, j)
+            if score > best_r.get(j, (0.0, -1))[0]:
+                best_r[j] = (score, i)
+        return [(i, j, s) for i, (s, j) in best_l.items() if best_r[j][1] == i]
 
     # -- 4. split / merge --------------------------------------------------------------------
     def split_merge(self) -> None:
@@ -333,6 +434,10 @@ class _Aligner:
 
     # -- 7. leftovers and order --------------------------------------------------------------
     def result(self) -> list[Link]:
+        if self.across:
+            for i, j, score in self.possibly_related():
+                self._add(Link("removed", (i,), (), score, related=(j,)))
+                self._add(Link("added", (), (j,), score, related=(i,)))
         for i in range(len(self.left)):
             if i not in self.l_of:
                 self._add(Link("removed", (i,), (), 0.0))
@@ -340,6 +445,20 @@ class _Aligner:
             if j not in self.r_of:
                 self._add(Link("added", (), (j,), 0.0))
         return _reading_order(list(self.links.values()), len(self.left))
+
+
+_FOOTNOTE_MARK = regex.compile(r"(?<=[\p{L}.,;:)’'\"”])\d{1,2}(?=[\s.,;:)]|$)")
+_NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+
+
+def _punct_key(text: str) -> str:
+    return _NOT_WORD.sub("", squash(text), timeout=5.0 + len(text) / 100_000)
+
+
+def quiet_key(text: str) -> str:
+    """`squash` without punctuation and without footnote markers glued to a word or mark."""
+    bare = _FOOTNOTE_MARK.sub("", text, timeout=5.0 + len(text) / 100_000)
+    return _punct_key(bare) or squash(text)
 
 
 def _in_order_pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[int, int]]:
@@ -516,14 +635,30 @@ def _reading_order(links: list[Link], n_left: int) -> list[Link]:
     return sorted(links, key=key)
 
 
-def align(left: Sequence[str], right: Sequence[str]) -> list[Link]:
-    """Align sentence texts of FROM (`left`) with TO (`right`); units in B's reading order."""
-    a = _Aligner(left, right)
+def align(
+    left: Sequence[str],
+    right: Sequence[str],
+    *,
+    across: bool = False,
+    background: Mapping[str, float] | None = None,
+    tags: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
+) -> list[Link]:
+    """Align sentence texts of FROM (`left`) with TO (`right`); units in B's reading order.
+
+    `across`: the two sides come from different documents (rounds of a dossier), so order
+    proves nothing: pairs need ACROSS_MATCH and distinctive shared content, nothing is moved,
+    weaker mutual candidates are one-sided links with `related` set. `background`: stem
+    weights of the whole corpus (`corpus_weights`). `tags`: extra terms per sentence, e.g. the
+    sub-issue a claim is about (a shared one counts as a word the corpus never saw).
+    """
+    a = _Aligner(left, right, across, background, tags)
     a.exact()
+    a.quiet()
     a.features()
     a.candidates()
     a.greedy()
     a.split_merge()
-    a.gaps()
-    a.moves()
+    if not across:
+        a.gaps()
+        a.moves()
     return a.result()

@@ -20,13 +20,17 @@ Stance flags: all categories for matched units; only 'position' for added/remove
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from types import MappingProxyType
+from typing import Protocol, runtime_checkable
 
-from diffview.align import REWRITE_THRESHOLD, Link, align
+from diffview.align import REWRITE_THRESHOLD, Link, align, corpus_weights
 from diffview.errors import DiffviewError, regex_timeout
 from diffview.model import (
     AlignedUnit,
@@ -57,6 +61,9 @@ class StoreReader(Protocol):
     def topic_statements(self, topic: str, version: Version) -> Sequence[Statement]: ...
 
 
+NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
+
+
 def _joined(sentences: Sequence[Sentence]) -> str:
     return " ".join(s.text for s in sentences)
 
@@ -66,7 +73,7 @@ def _classify(link: Link) -> str:
         return link.kind
     if link.moved:
         return "moved"
-    if link.exact:
+    if link.exact or link.quiet:
         return "unchanged"
     return "reworded" if link.score >= REWRITE_THRESHOLD else "rewritten"
 
@@ -77,14 +84,38 @@ def _unit(link: Link, a: Sequence[Sentence], b: Sequence[Sentence]) -> AlignedUn
     lt, rt = _joined(left), _joined(right)
     change = _classify(link)
     if change == "added":
+        related = tuple(a[i].cite for i in link.related)
         return AlignedUnit(
-            change, (), right, 0.0, (WordOp(1, rt),), stance_of_one_side(rt, "right")
+            change,
+            (),
+            right,
+            round(link.score, 4) if related else 0.0,
+            (WordOp(1, rt),),
+            stance_of_one_side(rt, "right"),
+            related=related,
         )
     if change == "removed":
-        return AlignedUnit(change, left, (), 0.0, (WordOp(-1, lt),), stance_of_one_side(lt, "left"))
+        related = tuple(b[j].cite for j in link.related)
+        return AlignedUnit(
+            change,
+            left,
+            (),
+            round(link.score, 4) if related else 0.0,
+            (WordOp(-1, lt),),
+            stance_of_one_side(lt, "left"),
+            related=related,
+        )
     ops = word_diff(lt, rt)
+    if link.quiet:  # the words are the same: the ops show the marks, the note says so
+        return AlignedUnit(change, left, right, 1.0, ops, (), link.moved, note=link.quiet)
     stance = stance_flags(lt, rt) if not link.exact else ()
     score = 1.0 if link.exact else round(link.score, 4)
+    if any(f.kind == "negation" for f in stance):
+        # niet/geen are stopwords for alignment, so a deleted "niet" would score 1.0: the
+        # score says how much the claim changed, and a negation changes it.
+        score = round(min(score, 1.0 - NEGATION_PENALTY), 4)
+        if change == "reworded" and score < REWRITE_THRESHOLD:
+            change = "rewritten"
     return AlignedUnit(change, left, right, score, ops, stance, link.moved)
 
 
@@ -102,9 +133,15 @@ def compare_sentences(
     to_label: str = "",
     from_docs: Sequence[str] = (),
     to_docs: Sequence[str] = (),
+    across: bool = False,
+    background: Mapping[str, float] | None = None,
+    tags: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
 ) -> Comparison:
-    """Align and diff two sentence sequences (FROM `a`, TO `b`)."""
-    links = align([s.text for s in a], [s.text for s in b])
+    """Align and diff two sentence sequences (FROM `a`, TO `b`); `across`, `background` and
+    `tags` as in `align.align` (rounds built from different documents)."""
+    links = align(
+        [s.text for s in a], [s.text for s in b], across=across, background=background, tags=tags
+    )
     units = tuple(_unit(lk, a, b) for lk in links)
     return Comparison(
         topic=topic,
@@ -251,13 +288,16 @@ def compare_versions(
     to_spec: str | None = None,
     *,
     also: Callable[[Version], Sequence[Sentence]] | None = None,
+    tags: Callable[[Version, Sequence[Sentence]], list[frozenset[str]]] | None = None,
 ) -> Comparison:
     """Compare the cabinet's statements on `topic` between two rounds (default: first, last).
 
     A version without cabinet statements on the topic is a valid side (everything on the
     other side is then added or removed): that is the news when a topic appears or vanishes.
     `also` adds sentences a side must show although their statement is labelled otherwise
-    (the evidence of a position: `positions.compare_with_evidence`).
+    (the evidence of a position: `positions.compare_with_evidence`); `tags` gives each
+    sentence of a side its alignment tags (the sub-issues it states a position on), used
+    between rounds built from different documents.
     """
     versions = _check_topic(store, topic)
     old = versions[0] if from_spec is None else store.resolve_version(from_spec)
@@ -274,6 +314,8 @@ def compare_versions(
             sentences = with_also(sentences, also(version), version)
         sides.append(collapse_repeats(sentences))
     a, b = sides
+    from_docs, to_docs = tuple(d.id for d in old.docs), tuple(d.id for d in new.docs)
+    across = not set(from_docs) & set(to_docs)
     try:
         return compare_sentences(
             a,
@@ -281,9 +323,75 @@ def compare_versions(
             topic=topic,
             from_label=old.label,
             to_label=new.label,
-            from_docs=tuple(d.id for d in old.docs),
-            to_docs=tuple(d.id for d in new.docs),
+            from_docs=from_docs,
+            to_docs=to_docs,
+            across=across,
+            background=_background(store, new, a, b) if across else None,
+            tags=(tags(old, a), tags(new, b)) if across and tags is not None else None,
         )
     except TimeoutError:
         docs = ", ".join(d.source for d in (*old.docs, *new.docs))
         raise regex_timeout(docs, f"comparing topic {topic}") from None
+
+
+def _background(
+    store: StoreReader, version: Version, a: Sequence[Sentence], b: Sequence[Sentence]
+) -> Mapping[str, float]:
+    """Stem IDF over every cabinet sentence of the store up to `version` (the corpus), or,
+    for a reader that cannot list all statements, over the two sides."""
+    if isinstance(store, CorpusReader):
+        return _corpus_idf(store, version)
+    return corpus_weights(s.text for s in (*a, *b))
+
+
+@runtime_checkable
+class CorpusReader(Protocol):
+    """A store that lists every statement of a version (`store.Store` does)."""
+
+    def __hash__(self) -> int: ...
+
+    def versions(self, topic: str | None = None) -> Sequence[Version]: ...
+
+    def statements(
+        self, doc: str | None = None, at: str | Version | None = None
+    ) -> Sequence[Statement]: ...
+
+
+@runtime_checkable
+class DerivedCache(Protocol):
+    """A store that keeps data derived from a commit beside its objects (`store.Store` does):
+    the corpus IDF here, the claims in `positions`."""
+
+    def commit_of(self, version: Version) -> str: ...
+
+    def cache_get(self, name: str) -> bytes | None: ...
+
+    def cache_put(self, name: str, data: bytes) -> None: ...
+
+
+IDF_FORMAT = 1  # bump when content_stems or corpus_weights change
+
+
+@lru_cache(maxsize=8)
+def _corpus_idf(store: CorpusReader, version: Version) -> Mapping[str, float]:
+    """Computed once per open store and kept in the store's cache keyed by the round's
+    commit (stemming 1,500 sentences costs half a second; reading them back, milliseconds).
+    A cache file that is not a mapping of stems to finite non-negative weights is ignored."""
+    cache = store if isinstance(store, DerivedCache) else None
+    name = ""
+    if cache is not None:
+        name = f"idf-{IDF_FORMAT}-{cache.commit_of(version)}.json"
+        cached = cache.cache_get(name)
+        if cached is not None:
+            with suppress(ValueError, TypeError, AttributeError):
+                data = json.loads(cached)
+                if isinstance(data, dict) and all(
+                    isinstance(k, str) and isinstance(v, float) and 0 <= v < 100
+                    for k, v in data.items()
+                ):
+                    return MappingProxyType(data)
+    cabinet = [s for s in store.statements(at=version) if s.role == "cabinet"]
+    weights = corpus_weights(s.text for s in sentences_of(cabinet))
+    if cache is not None:
+        cache.cache_put(name, json.dumps(weights, sort_keys=True).encode())
+    return MappingProxyType(weights)

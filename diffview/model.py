@@ -182,6 +182,11 @@ class AlignedUnit:
     ops: tuple[WordOp, ...] = ()  # word-level edit from left text to right text
     stance: tuple[StanceFlag, ...] = ()
     moved: bool = False  # True when the pair is out of order (also for reworded moves)
+    # A one-sided row between rounds: cites of the other side's sentence it may restate (too
+    # weak a match to show as one sentence); `score` is then that match's similarity.
+    related: tuple[str, ...] = ()
+    # Why an unchanged pair is not byte-equal: "punctuation only" / "footnote marker only".
+    note: str = ""
 
 
 def count_classes(units: tuple[AlignedUnit, ...] | list[AlignedUnit]) -> dict[str, int]:

@@ -15,12 +15,12 @@ from contextlib import suppress
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from diffview import claims as claims_module
 from diffview import issue_rules as issue_rules_module
 from diffview.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
-from diffview.compare import compare_versions
+from diffview.compare import DerivedCache, compare_versions
 from diffview.errors import DiffviewError
 from diffview.model import (
     STANCES,
@@ -120,17 +120,6 @@ def position_of(topic: str, round_: str, issue: str, claims: Sequence[Claim]) ->
     )
 
 
-@runtime_checkable
-class ClaimCache(Protocol):
-    """A store that keeps derived data keyed by commit (`store.Store` is one)."""
-
-    def commit_of(self, version: Version) -> str: ...
-
-    def cache_get(self, name: str) -> bytes | None: ...
-
-    def cache_put(self, name: str, data: bytes) -> None: ...
-
-
 @lru_cache(maxsize=8)
 def _rules_digest(path: Path) -> str:
     """The rules file and the code that reads claims with them: either changing (an upgrade
@@ -155,7 +144,7 @@ def round_claims(store: PositionReader, version: Version, rules: TopicRules) -> 
     and kept in the store keyed by the round's commit and the rules, so the next process
     reads them instead of re-reading every statement (same commit + same rules = same
     claims)."""
-    if not isinstance(store, ClaimCache):
+    if not isinstance(store, DerivedCache):
         return _compute(store, version, rules)
     name = f"claims-{CLAIM_FORMAT}-{store.commit_of(version)}-{_rules_digest(rules.path)}.json"
     cached = store.cache_get(name)
@@ -184,8 +173,29 @@ def compare_with_evidence(
     if not has_positions(topic):
         return compare_versions(store, topic, from_spec, to_spec)
     return compare_versions(
-        store, topic, from_spec, to_spec, also=lambda v: evidence_sentences(store, topic, v)
+        store,
+        topic,
+        from_spec,
+        to_spec,
+        also=lambda v: evidence_sentences(store, topic, v),
+        tags=lambda v, sentences: issue_tags(store, v, sentences),
     )
+
+
+ISSUE_TAG = "§"  # prefix of a sub-issue used as an alignment term (no word starts with it)
+
+
+def issue_tags(
+    store: PositionReader, version: Version, sentences: Sequence[Sentence]
+) -> list[frozenset[str]]:
+    """The sub-issues each sentence states a position on: the same sub-issue on both sides
+    of a comparison is evidence of the same claim (align.py weighs it)."""
+    by_cite: dict[str, set[str]] = {}
+    for claim in round_claims(store, version, load_rules()):
+        by_cite.setdefault(claim.sentence.cite, set()).add(
+            f"{ISSUE_TAG}{claim.topic}/{claim.issue}"
+        )
+    return [frozenset(t for c in (s.cite, *s.also) for t in by_cite.get(c, ())) for s in sentences]
 
 
 def changes_between(table: PositionTable, from_round: str, to_round: str) -> list[PositionChange]:

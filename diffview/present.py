@@ -111,8 +111,25 @@ def stance_count(comparison: Comparison) -> str:
     return f"{n} stance change{'' if n == 1 else 's'}"
 
 
+POSSIBLY_RELATED = "possibly related"
+
+
+def related_text(unit: AlignedUnit) -> str:
+    """`possibly related to 004:840 (0.21)`: a one-sided row whose best counterpart on the
+    other side is too weak a match to show as the same sentence (never a move or rewrite)."""
+    if not unit.related:
+        return ""
+    return f"{POSSIBLY_RELATED} to {', '.join(unit.related)} ({unit.score:.2f})"
+
+
 def change_label(unit: AlignedUnit, comparison: Comparison) -> str:
-    return class_label(unit.change, comparison)
+    """The row's class word, plus "possibly related to ..." where the aligner saw a weak
+    counterpart."""
+    label = class_label(unit.change, comparison)
+    if unit.note:
+        label = f"{label} ({unit.note})"
+    related = related_text(unit)
+    return f"{label}, {related}" if related else label
 
 
 def in_focus(unit: AlignedUnit, claimed: frozenset[str]) -> bool:

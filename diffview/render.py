@@ -31,8 +31,11 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
                      "also": ["doc:line" | "doc:first-last", ...]}],  # same sentence in
                                                       # other places of its version
           "right": [...same shape...],                # TO side
-          "ops":   [{"op": "equal"|"delete"|"insert", "text": str}]  # word diff left→right
-        }
+          "ops":   [{"op": "equal"|"delete"|"insert", "text": str}],  # word diff left→right
+          "related": ["doc:first-last", ...],  # one-sided row: possibly related sentence(s)
+                                               # of the other side (score: that match's)
+          "note": str  # "" or why an unchanged pair differs: "punctuation only",
+        }              # "footnote marker only"
       ]
     }
 
@@ -454,6 +457,8 @@ def _unit_json(unit: AlignedUnit) -> dict[str, object]:
         "left": [_sentence_json(s) for s in unit.left],
         "right": [_sentence_json(s) for s in unit.right],
         "ops": [_op_json(op) for op in unit.ops],
+        "related": [sanitize_line(c) for c in unit.related],
+        "note": unit.note,
     }
 
 

@@ -35,11 +35,40 @@ def word_list(text: str) -> list[str]:
 
 NEGATION_WORDS = word_list("niet geen nooit noch niets nergens niemand geenszins allerminst")
 
-MODALITY_WORDS = word_list("""
-    kan kunnen kon konden kunt zal zullen zult zou zouden moet moeten moest moesten
-    mag mogen mocht mochten wil willen wilde wilden dient dienen hoeft hoeven
-    wenselijk noodzakelijk mogelijk onmogelijk verplicht verplichte verplichten
-""")
+# Modality is about verbs of obligation, possibility, permission, volition and the future,
+# keyed by lemma: "dient" and "moet" state the same obligation, "kan" and "kunnen" the same
+# possibility. Adjectives ("mogelijke", "noodzakelijk", "wenselijk") are not modality.
+MODAL_LEMMAS: dict[str, str] = {
+    **dict.fromkeys(word_list("kan kunnen kon konden kunt"), "kunnen"),
+    **dict.fromkeys(word_list("zal zullen zult zou zouden"), "zullen"),
+    **dict.fromkeys(word_list("moet moeten moest moesten dient dienen diende dienden"), "moeten"),
+    **dict.fromkeys(word_list("mag mogen mocht mochten"), "mogen"),
+    **dict.fromkeys(word_list("wil willen wilde wilden"), "willen"),
+    **dict.fromkeys(word_list("hoeft hoeven hoefde hoefden"), "hoeven"),
+    # the verb, not the adjective "verplichte (detectie)"
+    **dict.fromkeys(word_list("verplicht verplichten verplichtte verplichtten"), "verplichten"),
+}
+MODALITY_WORDS = list(MODAL_LEMMAS)
+
+# Reversals without a negation word: a pair of antonyms, or a word and its on-/in- form
+# ("voldoende" / "onvoldoende", "aanvaardbaar" / "onaanvaardbaar"); flagged as negation.
+ANTONYMS = (
+    ("positief", "negatief"),
+    ("positieve", "negatieve"),
+    ("onderkennen", "ontkennen"),
+    ("onderkent", "ontkent"),
+    ("steunen", "afwijzen"),
+    ("steunt", "wijst"),
+    ("voldoende", "onvoldoende"),
+    ("voorstander", "tegenstander"),
+)
+ANTONYM_PREFIXES = ("on", "in")
+# The prefix reverses adjectives only ("instemmen" is not "in" + "stemmen" reversed): the base
+# must end like a Dutch adjective and be long enough ("onder" is not "on" + "der").
+ADJECTIVE_ENDINGS = tuple(
+    word_list("baar bare lijk lijke ig ige ief ieve aal ale end ende ent ente eel ele aat ate isch")
+)
+ANTONYM_MIN_BASE = 5
 
 POSITION_WORDS = word_list("""
     steun steunt steunen steunde steunden ondersteunt ondersteunen ondersteuning
@@ -80,9 +109,15 @@ def stem(word: str) -> str:
 
 _LISTS: dict[str, frozenset[str]] = {
     "negation": frozenset(w for w in NEGATION_WORDS),  # exact words: stems would blur them
-    "modality": frozenset(stem(w) for w in MODALITY_WORDS),
+    "modality": frozenset(MODALITY_WORDS),  # exact words, keyed by lemma
     "position": frozenset(stem(w) for w in POSITION_WORDS),
 }
+# "niet" and "geen" negate the same clause in two constructions ("kan niet oordelen" / "kan
+# geen oordeel geven"): one key, so trading one for the other is no flip.
+NEGATION_KEY = {"geen": "niet"}
+_ANTONYM_STEMS = frozenset((stem(a), stem(b)) for a, b in ANTONYMS) | frozenset(
+    (stem(b), stem(a)) for a, b in ANTONYMS
+)
 
 
 # Stemming is the costly step (pure Python, ~90 µs a word): only words that share their
@@ -91,10 +126,8 @@ _PREFIX = 3
 _PREFIXES = frozenset(
     w[:_PREFIX]
     for w in (
-        *MODALITY_WORDS,
         *POSITION_WORDS,
         *PARTICLE_VERBS,
-        *_LISTS["modality"],
         *_LISTS["position"],
     )
 )
@@ -112,9 +145,9 @@ def _category_words(text: str) -> dict[str, list[tuple[str, str]]]:
     found: dict[str, list[tuple[str, str]]] = {c: [] for c in CATEGORIES}
     for i, (w, s) in enumerate(zip(words, stems, strict=True)):
         if w in _LISTS["negation"]:
-            found["negation"].append((w, w))
-        if s in _LISTS["modality"]:
-            found["modality"].append((s, w))
+            found["negation"].append((NEGATION_KEY.get(w, w), w))
+        if w in MODAL_LEMMAS:
+            found["modality"].append((MODAL_LEMMAS[w], w))
         if _legal_remedy(words, i):
             continue
         if w in EXACT_POSITION_WORDS or s in _LISTS["position"]:
@@ -128,12 +161,15 @@ def _category_words(text: str) -> dict[str, list[tuple[str, str]]]:
 # "bezwaar (te) maken" / "bezwaar en beroep" is the legal remedy open to a user, not the
 # cabinet's objection: not a position word there.
 REMEDY_WORDS = frozenset(word_list("bezwaar bezwaren"))
-REMEDY_FOLLOWERS = (("maken",), ("te", "maken"), ("en", "beroep"))
+REMEDY_FOLLOWERS = (("en", "beroep"),)
+REMEDY_WINDOW = 4  # "bezwaar (hier tegen) (te) maken": "maken" within this many words
 
 
 def _legal_remedy(words: list[str], i: int) -> bool:
-    after = tuple(words[i + 1 : i + 3])
-    return words[i] in REMEDY_WORDS and any(after[: len(f)] == f for f in REMEDY_FOLLOWERS)
+    if words[i] not in REMEDY_WORDS:
+        return False
+    after = tuple(words[i + 1 : i + 1 + REMEDY_WINDOW])
+    return "maken" in after or any(after[: len(f)] == f for f in REMEDY_FOLLOWERS)
 
 
 def _minus(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[str, ...]:
@@ -148,14 +184,48 @@ def _minus(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[str, ...
     return tuple(out)
 
 
+def _antonym(a: str, b: str) -> bool:
+    """Word `b` reverses word `a`: a listed antonym pair (by stem), or one is the other with
+    an on-/in- prefix on an adjective ("voldoende" / "onvoldoende")."""
+    if (stem(a), stem(b)) in _ANTONYM_STEMS:
+        return True
+    for x, y in ((a, b), (b, a)):
+        for prefix in ANTONYM_PREFIXES:
+            if y == prefix + x and len(x) >= ANTONYM_MIN_BASE and x.endswith(ADJECTIVE_ENDINGS):
+                return True
+    return False
+
+
+def reversals(left: str, right: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words of `left` and `right` that reverse each other (one side only has each)."""
+    lw = [w.lower() for w in _WORD.findall(left, timeout=5.0 + len(left) / 100_000)]
+    rw = [w.lower() for w in _WORD.findall(right, timeout=5.0 + len(right) / 100_000)]
+    ls = {stem(w): w for w in lw if len(w) > 2}
+    rs = {stem(w): w for w in rw if len(w) > 2}
+    only_l = {s: w for s, w in ls.items() if s not in rs}
+    only_r = {s: w for s, w in rs.items() if s not in ls}
+    removed: list[str] = []
+    added: list[str] = []
+    for wl in only_l.values():
+        for wr in only_r.values():
+            if _antonym(wl, wr) and wl not in removed and wr not in added:
+                removed.append(wl)
+                added.append(wr)
+    return tuple(removed), tuple(added)
+
+
 def stance_flags(
     left: str, right: str, categories: Sequence[str] = CATEGORIES
 ) -> tuple[StanceFlag, ...]:
-    """Flags for each category whose words differ between `left` and `right`."""
+    """Flags for each category whose words differ between `left` and `right`; a reversal by
+    antonym ("voldoende" → "onvoldoende") is a negation flag."""
     lw, rw = _category_words(left), _category_words(right)
     flags = []
     for cat in categories:
         removed, added = _minus(lw[cat], rw[cat]), _minus(rw[cat], lw[cat])
+        if cat == "negation" and left and right:
+            rev_removed, rev_added = reversals(left, right)
+            removed, added = removed + rev_removed, added + rev_added
         if removed or added:
             flags.append(StanceFlag(cat, removed, added))
     return tuple(flags)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from diffview.align import (
+    ACROSS_MATCH,
+    ACROSS_POSSIBLE,
     MATCH_THRESHOLD,
     REWRITE_THRESHOLD,
     Link,
     align,
     content_stems,
+    corpus_weights,
     similarity,
 )
 
@@ -141,3 +144,47 @@ def test_repetitive_text_with_a_deletion_is_not_a_cascade_of_moves() -> None:
     odd = _odd(align(a, b))
     assert sorted(lk.kind for lk in odd) == ["added", "removed", "removed"]
     assert not any(lk.moved for lk in odd)
+
+
+# -- between rounds of different documents ----------------------------------------------------
+
+CORPUS = [
+    "Detectie van online materiaal van seksueel kindermisbruik is belangrijk.",
+    "Online seksueel kindermisbruik en detectie van materiaal vragen om een verordening.",
+    "De verordening over online materiaal gaat over detectie.",
+    "Kindermisbruik online bestrijden met detectie van materiaal.",
+] * 10
+
+
+def test_across_rounds_dossier_words_do_not_make_a_pair() -> None:
+    """Sharing only the dossier's everyday words is no evidence between rounds."""
+    a = ["De detectie van online materiaal van seksueel kindermisbruik kost geld."]
+    b = ["Vrijwillige detectie van online materiaal van seksueel kindermisbruik werkt goed."]
+    weights = corpus_weights([*CORPUS, *a, *b])
+    links = align(a, b, across=True, background=weights)
+    assert sorted(lk.kind for lk in links) == ["added", "removed"]
+    assert align(a, b)[0].kind == "pair"  # within one document the old rule still pairs
+
+
+def test_across_rounds_a_flipped_claim_on_distinctive_words_pairs_without_order() -> None:
+    a = ["Inleiding.", "Nederland steunt de derogatie voor vrijwillige hashing."]
+    b = [
+        "Nederland steunt de derogatie voor vrijwillige hashing niet.",
+        "Iets heel anders.",
+        "Inleiding.",
+    ]
+    links = align(a, b, across=True, background=corpus_weights([*CORPUS, *a, *b]))
+    pair = next(lk for lk in links if lk.left == (1,))
+    assert pair.kind == "pair" and pair.right == (0,) and not pair.moved
+    assert not any(lk.moved for lk in links)
+
+
+def test_across_rounds_a_weak_mutual_candidate_is_possibly_related() -> None:
+    a = ["Het kabinet steunt de derogatie.", "De Commissie presenteert een routekaart."]
+    b = ["Over de derogatie en de Raad is veel te zeggen."]
+    links = align(a, b, across=True, background=corpus_weights([*CORPUS, *a, *b]))
+    removed = next(lk for lk in links if lk.left == (0,))
+    added = next(lk for lk in links if lk.right == (0,))
+    assert removed.kind == "removed" and removed.related == (0,)
+    assert added.kind == "added" and added.related == (0,)
+    assert ACROSS_POSSIBLE <= added.score < ACROSS_MATCH

@@ -241,7 +241,17 @@ def test_json_schema_and_round_trip() -> None:
     assert data["summary"]["reworded"] == 1 and data["summary"]["stance"] == 1
     assert len(data["units"]) == len(cmp.units)
     first = data["units"][0]
-    assert set(first) == {"change", "score", "moved", "stance", "left", "right", "ops"}
+    assert set(first) == {
+        "change",
+        "score",
+        "moved",
+        "stance",
+        "left",
+        "right",
+        "ops",
+        "related",
+        "note",
+    }
     assert first["stance"][1] == {"kind": "position", "removed": ["steunt"], "added": ["onthoudt"]}
     assert first["left"][0] == {
         "text": "Het kabinet steunt het voorstel niet.",

@@ -1,0 +1,71 @@
+"""Cross-round pairing on the hand-aligned set, on the real bundled store (compare_versions)."""
+
+from __future__ import annotations
+
+import pytest
+from crossround import TOPICS, TRANSITIONS, load_set, report, score
+
+from diffview.compare import compare_versions
+from diffview.store import Store, build_store
+
+# Measured on tests/annotations/cross-round-pairs.json: before corpus IDF and the
+# across-rounds acceptance rule recall was 0.15 (6/41) at precision 0.86 (6/7); now 9/41 at
+# 9/10. The issue's targets (recall 0.6 at precision 0.8) are not reached on this set: most
+# hand pairs share no distinctive word at all (see the README of the annotations).
+RECALL_FLOOR = 0.2
+PRECISION_FLOOR = 0.85
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    from conftest import VERSIONS
+
+    path = tmp_path_factory.mktemp("crossround") / "store"
+    build_store(VERSIONS, path)
+    return Store.open(path)
+
+
+def test_the_set_is_big_enough_and_well_formed() -> None:
+    data = load_set()
+    pairs, negatives = data["pairs"], data["negatives"]
+    assert len(pairs) >= 40 and len(negatives) >= 10
+    transitions = {(p["from"][:3] in ("000", "002"), p["to"][:3] == "004") for p in pairs}
+    assert transitions == {(True, False), (False, True)}  # both round transitions
+    for p in (*pairs, *negatives):
+        assert p["from_text"] and p["to_text"] and p["note"]
+    assert {p["kind"] for p in pairs} == {"reworded", "flipped"}
+
+
+def test_pairing_recall_and_precision(bundled: Store) -> None:
+    fig = score(bundled)
+    print(report(fig))
+    assert fig.recall >= RECALL_FLOOR, report(fig)
+    assert fig.precision >= PRECISION_FLOOR, report(fig)
+
+
+def test_between_rounds_nothing_is_moved_and_weak_pairs_are_one_sided(bundled: Store) -> None:
+    """Order across different documents is no evidence: no unit is a move; a weak candidate
+    is a one-sided row naming its possible counterpart, never a pair."""
+    for topic in TOPICS:
+        for a, b in TRANSITIONS:
+            c = compare_versions(bundled, topic, a, b)
+            assert c.across_documents
+            assert not any(u.moved or u.change == "moved" for u in c.units)
+            for u in c.units:
+                if u.related:
+                    assert u.change in ("added", "removed") and 0 < u.score < 1
+
+
+@pytest.mark.parametrize("bad", [b"not json", b"[1, 2]", b'{"detectie": "x"}', b'{"a": 1e308}'])
+def test_a_bad_idf_cache_file_is_ignored(bundled: Store, bad: bytes) -> None:
+    from diffview import compare
+
+    version = bundled.resolve_version("2024-10")
+    compare._corpus_idf.cache_clear()
+    good = dict(compare._corpus_idf(bundled, version))
+    name = f"idf-{compare.IDF_FORMAT}-{bundled.commit_of(version)}.json"
+    bundled.cache_put(name, bad)
+    compare._corpus_idf.cache_clear()
+    assert dict(compare._corpus_idf(bundled, version)) == good
+    compare._corpus_idf.cache_clear()
+    assert dict(compare._corpus_idf(bundled, version)) == good  # rewritten, read back
