@@ -136,9 +136,11 @@ def compare_sentences(
     across: bool = False,
     background: Mapping[str, float] | None = None,
     tags: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
+    revision: bool = False,
 ) -> Comparison:
     """Align and diff two sentence sequences (FROM `a`, TO `b`); `across`, `background` and
-    `tags` as in `align.align` (rounds built from different documents)."""
+    `tags` as in `align.align` (rounds built from different documents); `revision`: two
+    versions of one text, whose one-sided sentences are added / removed."""
     links = align(
         [s.text for s in a], [s.text for s in b], across=across, background=background, tags=tags
     )
@@ -151,6 +153,7 @@ def compare_sentences(
         to_docs=tuple(to_docs),
         units=units,
         counts=count_classes(units),
+        revision=revision,
     )
 
 
@@ -182,7 +185,13 @@ def compare_texts(text_a: str, text_b: str, name_a: str = "A", name_b: str = "B"
     sa, sb = _sentences_of_text(text_a, name_a), _sentences_of_text(text_b, name_b)
     try:
         return compare_sentences(
-            sa, sb, from_label=name_a, to_label=name_b, from_docs=(name_a,), to_docs=(name_b,)
+            sa,
+            sb,
+            from_label=name_a,
+            to_label=name_b,
+            from_docs=(name_a,),
+            to_docs=(name_b,),
+            revision=True,
         )
     except TimeoutError:
         raise regex_timeout(f"{name_a} or {name_b}", "comparing") from None

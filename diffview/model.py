@@ -208,6 +208,7 @@ class Comparison:
     to_docs: tuple[str, ...]
     units: tuple[AlignedUnit, ...]
     counts: dict[str, int] = field(default_factory=dict)  # change class -> number of units
+    revision: bool = False  # two versions of one text (`compare --files`): added / removed
 
     @property
     def class_counts(self) -> dict[str, int]:
@@ -227,6 +228,8 @@ class Comparison:
     def across_documents(self) -> bool:
         """Two rounds built from different documents: a sentence one side lacks was not
         repeated, not removed (a revision of one document shares its documents)."""
+        if self.revision:
+            return False
         return bool(self.from_docs and self.to_docs) and not set(self.from_docs) & set(self.to_docs)
 
 

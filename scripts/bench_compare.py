@@ -34,8 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 import regex  # noqa: E402
 
-from diffview.compare import compare_sentences, compare_texts, comparison_summary  # noqa: E402
+from diffview.compare import compare_sentences, compare_texts  # noqa: E402
 from diffview.model import Statement  # noqa: E402
+from diffview.render import summary_line as comparison_summary  # noqa: E402
 from diffview.sentences import sentences_of  # noqa: E402
 
 VERSIONS = ROOT / "versions"
@@ -137,7 +138,7 @@ def bench_seeds(repeat: int) -> None:
 
 def bench_store(repeat: int) -> None:
     try:
-        from diffview.compare import compare_versions
+        from diffview.positions import compare_with_evidence as compare_versions
         from diffview.store import Store, build_store
     except ImportError as exc:
         print(f"store: skipped ({exc})")

@@ -334,3 +334,20 @@ def test_the_legal_remedy_bezwaar_maken_is_not_a_position() -> None:
     assert stance_of_one_side("Er staat bezwaar en beroep open.", "right") == ()
     flags = stance_of_one_side("Onze bezwaren en zorgen blijven bestaan.", "right")
     assert [f.added for f in flags if f.kind == "position"] == [("bezwaren",)]
+
+
+def test_two_files_are_revisions_with_added_and_removed_rows() -> None:
+    """`compare --files`: one text revised, so a sentence one side lacks was added or removed
+    (only rounds of different documents say "new in this round" / "not repeated")."""
+    from diffview.compare import compare_texts
+    from diffview.present import change_label
+
+    c = compare_texts(
+        "Het kabinet steunt het voorstel. De Raad vergadert in juni.",
+        "Het kabinet steunt het voorstel. Nederland onthoudt zich van stemming.",
+        "oud.txt",
+        "nieuw.txt",
+    )
+    assert not c.across_documents
+    labels = {change_label(u, c) for u in c.units if not (u.left and u.right)}
+    assert labels and labels <= {"added", "removed"}
