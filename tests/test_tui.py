@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from tui_fakes import MALICIOUS, FakeStore, fake_changelog, fake_compare, fake_positions
 
 from diffview.errors import StoreError
@@ -21,6 +21,7 @@ from tui import backend
 from tui.app import DiffviewApp
 from tui.rows import side_texts
 from tui.screens.evidence import EvidenceScreen
+from tui.screens.export import ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.message import MessageScreen
@@ -604,24 +605,6 @@ async def test_one_version_topic_is_explained(fake_core: FakeStore) -> None:
 
 
 @aio
-async def test_export_writes_changelog_without_overwriting(
-    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    app = DiffviewApp(store=fake_core)
-    async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-    first = tmp_path / "diffview-detection-order-2024-10-2026-03.md"
-    second = tmp_path / "diffview-detection-order-2024-10-2026-03-2.md"
-    assert first.read_text(encoding="utf-8").startswith("## detection-order: 2024-10 → 2026-03")
-    assert second.exists()
-
-
-@aio
 async def test_help_screen(fake_core: FakeStore) -> None:
     app = DiffviewApp(store=fake_core)
     async with app.run_test(size=SMALL) as pilot:
@@ -866,10 +849,15 @@ async def test_real_search_and_export(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ProvenanceScreen)
-        await pilot.press("escape", "e")
+        await pilot.press("escape", "escape", "e")
         await settle(pilot)
-    exported = list(tmp_path.glob("diffview-detection-order-*.md"))
-    assert len(exported) == 1
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one(Input).value = str(tmp_path / "story.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    exported = list(tmp_path.glob("*.md"))
+    assert exported == [tmp_path / "story.md"]
     assert "detection" in exported[0].read_text(encoding="utf-8").casefold()
 
 
@@ -915,3 +903,112 @@ async def test_view_keys_work_while_the_timeline_has_focus(fake_core: FakeStore)
         await pilot.press("t", "a")
         await pilot.pause()
         assert diff.mode == "redline" and diff.row_filter == "focus"
+
+
+# -- export: a save dialog in a terminal, a download in a browser -------------------------
+
+
+async def open_export(pilot: Pilot) -> ExportScreen:
+    await pilot.press("e")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ExportScreen)
+    return screen
+
+
+def export_status(screen: ExportScreen) -> str:
+    return str(screen.query_one("#export-status", Label).content)
+
+
+@aio
+async def test_export_asks_where_and_writes_there(
+    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        dialog = await open_export(pilot)
+        path_input = dialog.query_one(Input)
+        assert path_input.has_focus
+        assert path_input.value == "~/diffview-detection-order-2024-10-2026-03.md"
+        target = tmp_path / "notes" / "do.md"
+        path_input.value = str(target)
+        await pilot.press("enter")  # no such directory: said in the dialog, which stays
+        await settle(pilot)
+        assert app.screen is dialog and "Cannot write" in export_status(dialog)
+        assert dialog.query_one("#export-status").has_class("-error")
+        (tmp_path / "notes").mkdir()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert target.read_text(encoding="utf-8") == fake_changelog(
+            fake_core, "detection-order", "2024-10", "2026-03"
+        )
+        dialog = await open_export(pilot)  # a directory: the default name inside it
+        dialog.query_one(Input).value = str(tmp_path / "notes")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (tmp_path / "notes" / "diffview-detection-order-2024-10-2026-03.md").is_file()
+        target.write_text("mine", encoding="utf-8")
+        dialog = await open_export(pilot)  # an existing file: replaced on a second enter only
+        dialog.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog and "exists" in export_status(dialog)
+        assert target.read_text(encoding="utf-8") == "mine"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and target.read_text(encoding="utf-8") != "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]  # nothing in the cwd
+
+
+@aio
+async def test_export_cancelled_writes_nothing(
+    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await open_export(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert list(tmp_path.iterdir()) == []
+
+
+@aio
+async def test_export_in_a_browser_session_is_a_download(
+    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    delivered: list[tuple[str, dict[str, Any]]] = []
+    app = DiffviewApp(store=fake_core)
+
+    def deliver_text(file: Any, **kwargs: Any) -> str:
+        delivered.append((file.read(), kwargs))
+        return "key"
+
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert not app.is_web
+        driver = type(app._driver)
+        monkeypatch.setattr(driver, "is_web", property(lambda self: True))  # as `textual serve`
+        monkeypatch.setattr(app, "deliver_text", deliver_text)
+        assert app.is_web
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)  # no dialog: the browser asks where
+    assert delivered == [
+        (
+            fake_changelog(fake_core, "detection-order", "2024-10", "2026-03"),
+            {
+                "save_filename": "diffview-detection-order-2024-10-2026-03.md",
+                "mime_type": "text/markdown",
+            },
+        )
+    ]
+    assert list(tmp_path.iterdir()) == []  # nothing on the server

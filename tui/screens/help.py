@@ -24,7 +24,7 @@ KEYS = (
     ("a", "all rows ⇄ focus: sentences stating a position, sentences paired across rounds"),
     ("t", "side-by-side ⇄ inline redline"),
     ("/", "find statements in all documents"),
-    ("e", "export this comparison as a markdown changelog"),
+    ("e", "export this comparison as a markdown changelog (asks where; a browser: a download)"),
     ("tab", "move focus between the timeline and the grid or diff"),
     ("ctrl+p", "command palette: topics, documents, commands"),
     ("?  q", "this help · quit"),

@@ -9,6 +9,7 @@ the diff gets the whole width; `b` shows or hides it at any width.
 
 from __future__ import annotations
 
+import io
 import threading
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from tui.messages import (
     VersionsChosen,
 )
 from tui.screens.evidence import EvidenceScreen
+from tui.screens.export import ExportScreen
 from tui.screens.provenance import ProvenanceScreen
 from tui.screens.search import SearchScreen
 from tui.widgets.diff import DiffView
@@ -398,18 +400,33 @@ class MainScreen(Screen[None]):
     # -- export ----------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        """`e`: the changelog of the pair shown; a save dialog in a terminal, a download in
+        a browser session (`textual serve`: the file must not land on the server)."""
         chosen = self.chosen
         if chosen is None or chosen.from_spec is None or chosen.to_spec is None:
             self.notify("Nothing to export: choose two versions first.", severity="warning")
             return
-        self._export(chosen.topic, chosen.from_spec, chosen.to_spec, Path.cwd())
+        self._export(chosen.topic, chosen.from_spec, chosen.to_spec)
 
     @work(thread=True, exclusive=True, group="export")
-    def _export(self, topic: str, from_spec: str, to_spec: str, directory: Path) -> None:
+    def _export(self, topic: str, from_spec: str, to_spec: str) -> None:
         try:
             text = backend.changelog(self.store, topic, from_spec, to_spec)
-            path = backend.write_export(text, topic, from_spec, to_spec, directory)
-        except (DiffviewError, OSError) as exc:
+        except DiffviewError as exc:
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"Changelog written to {path}", title="Export")
+        self.app.call_from_thread(self._export_ready, text, topic, from_spec, to_spec)
+
+    def _export_ready(self, text: str, topic: str, from_spec: str, to_spec: str) -> None:
+        name = backend.export_name(topic, from_spec, to_spec)
+        if self.app.is_web:
+            self.app.deliver_text(io.StringIO(text), save_filename=name, mime_type="text/markdown")
+            self.notify(f"{name}: sent to your browser as a download.", title="Export")
+            return
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Changelog written to {path}", title="Export")
+
+        default = backend.default_export_path(topic, from_spec, to_spec)
+        self.app.push_screen(ExportScreen(text, default), saved)
