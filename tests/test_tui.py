@@ -475,10 +475,95 @@ async def test_picking_a_pair_folds_the_timeline_on_narrow_terminals_only(
             await pilot.press("f")
             await settle(pilot)
             assert chosen(app) == ("detection-order", "2023-10", "2026-03")
+            assert timeline.display and timeline.has_focus  # after f, TO is still to pick
+            await pilot.press("down", "enter")  # TO Oct 2024, without `b`
+            await settle(pilot)
+            assert chosen(app) == ("detection-order", "2023-10", "2024-10")
             assert timeline.display is not folds
             assert main_of(app).diff.has_focus is folds
             if not folds:
                 assert timeline.outer_size.width > 24
+
+
+def notes(app: DiffviewApp) -> list[str]:
+    """The notifications shown so far, as the app holds them."""
+    return [str(n.message) for n in app._notifications]
+
+
+@aio
+async def test_to_on_the_first_version_is_explained_not_one_version_only(
+    fake_core: FakeStore,
+) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        main_of(app).select_topic("derogation")  # the pair is another topic's
+        await settle(pilot)
+        await focus_version(pilot, "detection-order", "2023-10")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert chosen(app)[0] == "derogation"  # nothing compared
+        said = notes(app)[-1]
+        assert "first of the 3 versions" in said and "one version only" not in said
+        assert "f on it makes it FROM" in said
+        main_of(app).timeline.choose("detection-order", None, "2023-10")  # however it comes
+        await settle(pilot)
+        message = main_of(app).diff._message
+        assert "first of the 3 versions" in message and "one version only" not in message
+        main_of(app).timeline.choose("derogation", None, "2026-03")  # one version: true
+        await settle(pilot)
+        assert "has one version only" in main_of(app).diff._message
+
+
+@aio
+async def test_enter_on_each_topic_header_opens_that_topic(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        timeline = main_of(app).timeline
+        timeline.focus()
+        for topic in ("derogation", "detection-order", "encryption", "csam-other"):
+            timeline.focus_topic(topic)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert main_of(app).positions_topic == topic
+            assert timeline.cursor_node is not None and timeline.cursor_node.data is not None
+            assert (
+                timeline.cursor_node.data.topic == topic and timeline.cursor_node.data.row is None
+            )
+            assert chosen(app)[0] == topic
+        assert not any("same version" in n or "FROM" in n for n in notes(app))
+        await focus_version(pilot, "detection-order", "2026-03")
+        await pilot.press("f")  # f on the TO version: says so, changes nothing
+        await settle(pilot)
+        assert "Mar 2026 is TO already" in notes(app)[-1]
+        assert chosen(app)[0] == "csam-other"
+
+
+@aio
+async def test_a_reversed_pair_is_swapped_with_a_notice(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await focus_version(pilot, "detection-order", "2023-10")  # FROM is Oct 2024
+        await pilot.press("enter")  # TO Oct 2023: older than FROM
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2024-10")
+        assert fake_core.compare_calls[-1] == ("detection-order", "2023-10", "2024-10")
+        assert "TO Oct 2023 is older than FROM Oct 2024: swapped" in notes(app)[-1]
+        await focus_version(pilot, "detection-order", "2026-03")
+        await pilot.press("f")  # FROM Mar 2026 with TO Oct 2024
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2024-10", "2026-03")
+        assert "TO Oct 2024 is older than FROM Mar 2026: swapped" in notes(app)[-1]
+        main_of(app).grid.focus()
+        main_of(app).show_pane("positions")
+        await pilot.press("home", "right", "right", "f", "left", "left", "d")  # grid: F later
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2026-03")
+        assert (
+            "FROM Mar 2026 is later than Oct 2023: comparing Oct 2023 → Mar 2026" in notes(app)[-1]
+        )
 
 
 @aio
@@ -1012,3 +1097,21 @@ async def test_export_in_a_browser_session_is_a_download(
         )
     ]
     assert list(tmp_path.iterdir()) == []  # nothing on the server
+
+
+@aio
+async def test_real_timeline_titles_fit_at_200_columns(real_store: Path) -> None:
+    app = DiffviewApp(store_path=real_store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        timeline = main_of(app).timeline
+        assert timeline.virtual_size.width <= timeline.scrollable_content_region.width
+        labels = [
+            node.label.plain
+            for topic in timeline.root.children
+            for node in topic.children
+            if node.data and node.data.row
+        ]
+        assert all(label.rstrip().endswith(")") or label.strip() for label in labels)
+        assert not any("Oct 2024 + " in label for label in labels)  # the round said once

@@ -35,7 +35,14 @@ class VersionRow:
     def short_title(self) -> str:
         """Short titles of the documents where the cabinet spoke on the topic."""
         docs = [d for d in self.version.docs if d.id in self.speaking_docs] or self.version.docs
-        return " + ".join(d.short_title for d in docs) or self.version.label
+        return " + ".join(self._without_round(d.short_title) for d in docs) or self.version.label
+
+    def _without_round(self, title: str) -> str:
+        """`SO JBZ-Raad Oct 2023 (answers)` → `SO JBZ-Raad (answers)`: the timeline shows
+        the round's label beside it already, and the width is better spent on the title."""
+        label = self.version.label
+        shorter = " ".join(title.replace(label, " ").split()) if label else title
+        return shorter or title
 
 
 def default_store_path() -> Path:

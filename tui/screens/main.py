@@ -267,6 +267,13 @@ class MainScreen(Screen[None]):
         else:
             from_round = event.from_round
         pair = sorted((from_round, event.to_round), key=specs.index)  # oldest first
+        if pair[0] != from_round and table is not None:
+            self.notify(
+                f"FROM {round_label(table, from_round)} is later than "
+                f"{round_label(table, event.to_round)}: comparing "
+                f"{round_label(table, pair[0])} → {round_label(table, pair[1])}.",
+                timeout=4,
+            )
         self.timeline.choose(topic, pair[0], pair[1])
         self.show_pane("diff")
         self.diff.focus()
@@ -323,8 +330,10 @@ class MainScreen(Screen[None]):
         self.chosen = event
         if event.picked:
             self.show_pane("diff")  # a pair picked in the timeline: its diff
-        if event.picked and event.from_spec and event.to_spec and self.narrow:
-            self.timeline.display = False  # read the diff at full width; `b` brings it back
+        if event.set_to and event.from_spec and event.to_spec and self.narrow:
+            # TO picked: read the diff at full width; `b` brings the timeline back. Not after
+            # `f`: TO is still to be chosen in the timeline.
+            self.timeline.display = False
             self.diff.focus()
         self.comparison = None
         topic = sanitize_line(event.topic)
@@ -333,10 +342,19 @@ class MainScreen(Screen[None]):
             self.diff.show_message(f"No version of “{topic}” in the store.")
         elif event.from_spec is None:
             self.query_one(DiffHeader).set_text(f"{topic}  {event.to_spec}")
-            self.diff.show_message(
-                f"“{topic}” has one version only ({event.to_spec}): there is nothing to "
-                "compare it with yet. Press enter on a statement search hit (/) to read it."
-            )
+            count = len(self.timeline.rows.get(event.topic, []))
+            if count > 1:
+                message = (
+                    f"{event.to_spec} is the first of the {count} versions of “{topic}”: "
+                    "nothing earlier to compare it with. In the timeline, f on it makes it "
+                    "FROM; then enter on a later version."
+                )
+            else:
+                message = (
+                    f"“{topic}” has one version only ({event.to_spec}): there is nothing to "
+                    "compare it with yet. Press enter on a statement search hit (/) to read it."
+                )
+            self.diff.show_message(message)
         else:
             self.query_one(DiffHeader).set_text(
                 f"{topic}  {event.from_spec} → {event.to_spec}  comparing…"
