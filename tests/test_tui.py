@@ -1115,3 +1115,60 @@ async def test_real_timeline_titles_fit_at_200_columns(real_store: Path) -> None
         ]
         assert all(label.rstrip().endswith(")") or label.strip() for label in labels)
         assert not any("Oct 2024 + " in label for label in labels)  # the round said once
+
+
+# -- search hits lead to their row; citations copied ---------------------------------------
+
+
+@aio
+async def test_a_search_hit_jumps_to_its_diff_row_and_the_list_survives_provenance(
+    fake_core: FakeStore,
+) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2024-10", "2026-03")
+        await pilot.press("slash", *"bekend materiaal")
+        await settle(pilot)
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        hits = search.query_one(OptionList)
+        assert hits.get_option_at_index(0).id == "002-a001"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen) and app.screen.statement_id == "002-a001"
+        main = main_of(app)  # behind: the pair whose TO... here FROM (a first round) holds it
+        assert chosen(app) == ("detection-order", "2023-10", "2024-10") and main.pane == "diff"
+        unit = main.diff.current_unit()
+        assert unit is not None
+        assert "002-a001" in {s.statement_id for s in (*unit.left, *unit.right)}
+        await pilot.press("escape")  # provenance closes: the search list is still there
+        await pilot.pause()
+        assert app.screen is search and hits.option_count > 0
+        assert search.query_one(Input).value == "bekend materiaal"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and main.diff.current_unit() is unit
+
+
+@aio
+async def test_c_copies_a_citation_from_a_grid_cell_and_a_diff_row(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")  # the grid: Oct 2023, known material
+        assert app.clipboard == (
+            "detection-order · Detection limited to known material · Oct 2023: supports\n"
+            "“Het kabinet steunt een detectiebevel voor bekend materiaal.” (002:13-14)"
+        )
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        await pilot.press("home", "c")  # the diff: a reworded pair, FROM then TO
+        copied = app.clipboard
+        assert copied.startswith(
+            "detection-order: “Het kabinet steunt een detectiebevel voor bekend materiaal.” "
+            "(002:13-14) → “Het kabinet steunt de algemene oriëntatie niet."
+        )
+        assert copied.endswith("(003:21-24)")
+        assert "[@click=app.quit]niets[/]" in copied and "\x1b" not in copied  # literal text
+        assert "Citation copied" in notes(app)[-1]

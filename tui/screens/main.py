@@ -97,6 +97,7 @@ class MainScreen(Screen[None]):
         self.tables: dict[str, PositionTable] = {}  # position grids computed so far, by topic
         self._tables_lock = threading.Lock()
         self.positions_topic: str | None = None  # the topic whose grid is shown or coming
+        self._pending_jump: str | None = None  # a search hit whose row the next diff shows
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -384,6 +385,9 @@ class MainScreen(Screen[None]):
         strip.set_class(not summary.plain, "-empty")
         self.query_one(DiffHeader).set_comparison(comparison, self.diff.mode == "side")
         self.diff.show_comparison(comparison, table.claimed if table else frozenset())
+        if self._pending_jump is not None:
+            self.diff.jump_to_statement(self._pending_jump)
+            self._pending_jump = None
         self._filter_changed(self.diff.row_filter)
 
     def _mode_changed(self, mode: str) -> None:
@@ -405,11 +409,47 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ProvenanceScreen(self.store, statement_id=event.statement_id))
 
     def action_find(self, query: str = "", doc: str | None = None) -> None:
-        def opened(statement_id: str | None) -> None:
-            if statement_id:
-                self.post_message(StatementChosen(statement_id))
+        self.app.push_screen(SearchScreen(self.store, query, doc, on_hit=self.jump_to_statement))
 
-        self.app.push_screen(SearchScreen(self.store, query, doc), opened)
+    def jump_to_statement(self, statement_id: str) -> None:
+        """A search hit: the diff's cursor on its row, in the pair shown if it has one, else
+        in the pair of a topic of the statement whose TO (or FROM, for a first round) holds
+        it; said when no sentence diff shows it (a member's question, another topic...)."""
+        if self.comparison is not None and self.diff.jump_to_statement(statement_id):
+            self.show_pane("diff")
+            return
+        try:
+            statement = self.store.statement(statement_id)
+        except DiffviewError as exc:
+            self.notify(sanitize_line(str(exc)), severity="warning", timeout=3)
+            return
+        current = self.chosen.topic if self.chosen else None
+        topics = sorted(statement.topic_names, key=lambda t: t != current)
+        for topic in topics:
+            specs = [
+                r.spec
+                for r in self.timeline.rows.get(topic, [])
+                if statement.doc in {d.id for d in r.version.docs}
+            ]
+            all_specs = [r.spec for r in self.timeline.rows.get(topic, [])]
+            if not specs or len(all_specs) < 2:
+                continue
+            i = all_specs.index(specs[0])
+            pair = (all_specs[i - 1], all_specs[i]) if i > 0 else (all_specs[0], all_specs[1])
+            if self.chosen and (self.chosen.topic, self.chosen.from_spec, self.chosen.to_spec) == (
+                topic,
+                *pair,
+            ):
+                break  # the pair shown, and the row is not in it
+            self._pending_jump = statement_id
+            self.timeline.choose(topic, *pair)
+            self.show_pane("diff")
+            return
+        self.notify(
+            f"{statement.doc}:{statement.lines[0]} is in no sentence diff shown "
+            "(the diff compares the cabinet's sentences on a topic): its provenance.",
+            timeout=4,
+        )
 
     def action_step(self, delta: int) -> None:
         self.show_pane("diff")
