@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from tui_fakes import MALICIOUS, FakeStore, fake_changelog, fake_compare, fake_positions
 
 from diffview.errors import StoreError
@@ -21,6 +21,7 @@ from tui import backend
 from tui.app import DiffviewApp
 from tui.rows import side_texts
 from tui.screens.evidence import EvidenceScreen
+from tui.screens.export import ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.message import MessageScreen
@@ -474,10 +475,95 @@ async def test_picking_a_pair_folds_the_timeline_on_narrow_terminals_only(
             await pilot.press("f")
             await settle(pilot)
             assert chosen(app) == ("detection-order", "2023-10", "2026-03")
+            assert timeline.display and timeline.has_focus  # after f, TO is still to pick
+            await pilot.press("down", "enter")  # TO Oct 2024, without `b`
+            await settle(pilot)
+            assert chosen(app) == ("detection-order", "2023-10", "2024-10")
             assert timeline.display is not folds
             assert main_of(app).diff.has_focus is folds
             if not folds:
                 assert timeline.outer_size.width > 24
+
+
+def notes(app: DiffviewApp) -> list[str]:
+    """The notifications shown so far, as the app holds them."""
+    return [str(n.message) for n in app._notifications]
+
+
+@aio
+async def test_to_on_the_first_version_is_explained_not_one_version_only(
+    fake_core: FakeStore,
+) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        main_of(app).select_topic("derogation")  # the pair is another topic's
+        await settle(pilot)
+        await focus_version(pilot, "detection-order", "2023-10")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert chosen(app)[0] == "derogation"  # nothing compared
+        said = notes(app)[-1]
+        assert "first of the 3 versions" in said and "one version only" not in said
+        assert "f on it makes it FROM" in said
+        main_of(app).timeline.choose("detection-order", None, "2023-10")  # however it comes
+        await settle(pilot)
+        message = main_of(app).diff._message
+        assert "first of the 3 versions" in message and "one version only" not in message
+        main_of(app).timeline.choose("derogation", None, "2026-03")  # one version: true
+        await settle(pilot)
+        assert "has one version only" in main_of(app).diff._message
+
+
+@aio
+async def test_enter_on_each_topic_header_opens_that_topic(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        timeline = main_of(app).timeline
+        timeline.focus()
+        for topic in ("derogation", "detection-order", "encryption", "csam-other"):
+            timeline.focus_topic(topic)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert main_of(app).positions_topic == topic
+            assert timeline.cursor_node is not None and timeline.cursor_node.data is not None
+            assert (
+                timeline.cursor_node.data.topic == topic and timeline.cursor_node.data.row is None
+            )
+            assert chosen(app)[0] == topic
+        assert not any("same version" in n or "FROM" in n for n in notes(app))
+        await focus_version(pilot, "detection-order", "2026-03")
+        await pilot.press("f")  # f on the TO version: says so, changes nothing
+        await settle(pilot)
+        assert "Mar 2026 is TO already" in notes(app)[-1]
+        assert chosen(app)[0] == "csam-other"
+
+
+@aio
+async def test_a_reversed_pair_is_swapped_with_a_notice(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await focus_version(pilot, "detection-order", "2023-10")  # FROM is Oct 2024
+        await pilot.press("enter")  # TO Oct 2023: older than FROM
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2024-10")
+        assert fake_core.compare_calls[-1] == ("detection-order", "2023-10", "2024-10")
+        assert "TO Oct 2023 is older than FROM Oct 2024: swapped" in notes(app)[-1]
+        await focus_version(pilot, "detection-order", "2026-03")
+        await pilot.press("f")  # FROM Mar 2026 with TO Oct 2024
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2024-10", "2026-03")
+        assert "TO Oct 2024 is older than FROM Mar 2026: swapped" in notes(app)[-1]
+        main_of(app).grid.focus()
+        main_of(app).show_pane("positions")
+        await pilot.press("home", "right", "right", "f", "left", "left", "d")  # grid: F later
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2023-10", "2026-03")
+        assert (
+            "FROM Mar 2026 is later than Oct 2023: comparing Oct 2023 → Mar 2026" in notes(app)[-1]
+        )
 
 
 @aio
@@ -601,24 +687,6 @@ async def test_one_version_topic_is_explained(fake_core: FakeStore) -> None:
         await settle(pilot)
         await to_diff(pilot)
         assert "No version" in screen_text(app)
-
-
-@aio
-async def test_export_writes_changelog_without_overwriting(
-    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    app = DiffviewApp(store=fake_core)
-    async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-    first = tmp_path / "diffview-detection-order-2024-10-2026-03.md"
-    second = tmp_path / "diffview-detection-order-2024-10-2026-03-2.md"
-    assert first.read_text(encoding="utf-8").startswith("## detection-order: 2024-10 → 2026-03")
-    assert second.exists()
 
 
 @aio
@@ -867,10 +935,15 @@ async def test_real_search_and_export(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ProvenanceScreen)
-        await pilot.press("escape", "e")
+        await pilot.press("escape", "escape", "e")
         await settle(pilot)
-    exported = list(tmp_path.glob("diffview-detection-order-*.md"))
-    assert len(exported) == 1
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one(Input).value = str(tmp_path / "story.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    exported = list(tmp_path.glob("*.md"))
+    assert exported == [tmp_path / "story.md"]
     assert "detection" in exported[0].read_text(encoding="utf-8").casefold()
 
 
@@ -916,3 +989,187 @@ async def test_view_keys_work_while_the_timeline_has_focus(fake_core: FakeStore)
         await pilot.press("t", "a")
         await pilot.pause()
         assert diff.mode == "redline" and diff.row_filter == "focus"
+
+
+# -- export: a save dialog in a terminal, a download in a browser -------------------------
+
+
+async def open_export(pilot: Pilot) -> ExportScreen:
+    await pilot.press("e")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ExportScreen)
+    return screen
+
+
+def export_status(screen: ExportScreen) -> str:
+    return str(screen.query_one("#export-status", Label).content)
+
+
+@aio
+async def test_export_asks_where_and_writes_there(
+    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        dialog = await open_export(pilot)
+        path_input = dialog.query_one(Input)
+        assert path_input.has_focus
+        assert path_input.value == "~/diffview-detection-order-2024-10-2026-03.md"
+        target = tmp_path / "notes" / "do.md"
+        path_input.value = str(target)
+        await pilot.press("enter")  # no such directory: said in the dialog, which stays
+        await settle(pilot)
+        assert app.screen is dialog and "Cannot write" in export_status(dialog)
+        assert dialog.query_one("#export-status").has_class("-error")
+        (tmp_path / "notes").mkdir()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert target.read_text(encoding="utf-8") == fake_changelog(
+            fake_core, "detection-order", "2024-10", "2026-03"
+        )
+        dialog = await open_export(pilot)  # a directory: the default name inside it
+        dialog.query_one(Input).value = str(tmp_path / "notes")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (tmp_path / "notes" / "diffview-detection-order-2024-10-2026-03.md").is_file()
+        target.write_text("mine", encoding="utf-8")
+        dialog = await open_export(pilot)  # an existing file: replaced on a second enter only
+        dialog.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog and "exists" in export_status(dialog)
+        assert target.read_text(encoding="utf-8") == "mine"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and target.read_text(encoding="utf-8") != "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]  # nothing in the cwd
+
+
+@aio
+async def test_export_cancelled_writes_nothing(
+    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await open_export(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert list(tmp_path.iterdir()) == []
+
+
+@aio
+async def test_export_in_a_browser_session_is_a_download(
+    fake_core: FakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    delivered: list[tuple[str, dict[str, Any]]] = []
+    app = DiffviewApp(store=fake_core)
+
+    def deliver_text(file: Any, **kwargs: Any) -> str:
+        delivered.append((file.read(), kwargs))
+        return "key"
+
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert not app.is_web
+        driver = type(app._driver)
+        monkeypatch.setattr(driver, "is_web", property(lambda self: True))  # as `textual serve`
+        monkeypatch.setattr(app, "deliver_text", deliver_text)
+        assert app.is_web
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)  # no dialog: the browser asks where
+    assert delivered == [
+        (
+            fake_changelog(fake_core, "detection-order", "2024-10", "2026-03"),
+            {
+                "save_filename": "diffview-detection-order-2024-10-2026-03.md",
+                "mime_type": "text/markdown",
+            },
+        )
+    ]
+    assert list(tmp_path.iterdir()) == []  # nothing on the server
+
+
+@aio
+async def test_real_timeline_titles_fit_at_200_columns(real_store: Path) -> None:
+    app = DiffviewApp(store_path=real_store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        timeline = main_of(app).timeline
+        assert timeline.virtual_size.width <= timeline.scrollable_content_region.width
+        labels = [
+            node.label.plain
+            for topic in timeline.root.children
+            for node in topic.children
+            if node.data and node.data.row
+        ]
+        assert all(label.rstrip().endswith(")") or label.strip() for label in labels)
+        assert not any("Oct 2024 + " in label for label in labels)  # the round said once
+
+
+# -- search hits lead to their row; citations copied ---------------------------------------
+
+
+@aio
+async def test_a_search_hit_jumps_to_its_diff_row_and_the_list_survives_provenance(
+    fake_core: FakeStore,
+) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert chosen(app) == ("detection-order", "2024-10", "2026-03")
+        await pilot.press("slash", *"bekend materiaal")
+        await settle(pilot)
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        hits = search.query_one(OptionList)
+        assert hits.get_option_at_index(0).id == "002-a001"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProvenanceScreen) and app.screen.statement_id == "002-a001"
+        main = main_of(app)  # behind: the pair whose TO... here FROM (a first round) holds it
+        assert chosen(app) == ("detection-order", "2023-10", "2024-10") and main.pane == "diff"
+        unit = main.diff.current_unit()
+        assert unit is not None
+        assert "002-a001" in {s.statement_id for s in (*unit.left, *unit.right)}
+        await pilot.press("escape")  # provenance closes: the search list is still there
+        await pilot.pause()
+        assert app.screen is search and hits.option_count > 0
+        assert search.query_one(Input).value == "bekend materiaal"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and main.diff.current_unit() is unit
+
+
+@aio
+async def test_c_copies_a_citation_from_a_grid_cell_and_a_diff_row(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")  # the grid: Oct 2023, known material
+        assert app.clipboard == (
+            "detection-order · Detection limited to known material · Oct 2023: supports\n"
+            "“Het kabinet steunt een detectiebevel voor bekend materiaal.” (002:13-14)"
+        )
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        await pilot.press("home", "c")  # the diff: a reworded pair, FROM then TO
+        copied = app.clipboard
+        assert copied.startswith(
+            "detection-order: “Het kabinet steunt een detectiebevel voor bekend materiaal.” "
+            "(002:13-14) → “Het kabinet steunt de algemene oriëntatie niet."
+        )
+        assert copied.endswith("(003:21-24)")
+        assert "[@click=app.quit]niets[/]" in copied and "\x1b" not in copied  # literal text
+        assert "Citation copied" in notes(app)[-1]

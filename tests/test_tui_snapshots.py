@@ -66,8 +66,9 @@ def test_redline_first_version_pair(snap_compare, app: DiffviewApp, size: tuple[
 
 
 def test_focus_rows_after_picking_on_a_narrow_terminal(snap_compare, app: DiffviewApp) -> None:
-    """f on Oct 2023 folds the timeline away (80 columns); a keeps the four story rows."""
-    run_before = keys("tab", "down", "f", "a")
+    """f on Oct 2023, enter on Mar 2026: picking TO folds the timeline away (80 columns);
+    a keeps the four story rows."""
+    run_before = keys("tab", "down", "f", "down", "down", "enter", "a")
     assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
 
 

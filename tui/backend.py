@@ -35,7 +35,14 @@ class VersionRow:
     def short_title(self) -> str:
         """Short titles of the documents where the cabinet spoke on the topic."""
         docs = [d for d in self.version.docs if d.id in self.speaking_docs] or self.version.docs
-        return " + ".join(d.short_title for d in docs) or self.version.label
+        return " + ".join(self._without_round(d.short_title) for d in docs) or self.version.label
+
+    def _without_round(self, title: str) -> str:
+        """`SO JBZ-Raad Oct 2023 (answers)` → `SO JBZ-Raad (answers)`: the timeline shows
+        the round's label beside it already, and the width is better spent on the title."""
+        label = self.version.label
+        shorter = " ".join(title.replace(label, " ").split()) if label else title
+        return shorter or title
 
 
 def default_store_path() -> Path:
@@ -132,27 +139,20 @@ def search_statements(store: Any, query: str, doc: str | None = None) -> list[Hi
     return index.search(query, doc=doc)
 
 
-def export_path(topic: str, from_spec: str, to_spec: str, directory: Path) -> Path:
-    """`diffview-<topic>-<from>-<to>.md` in `directory`, with `-2`, `-3`... if it exists."""
+def export_name(topic: str, from_spec: str, to_spec: str) -> str:
+    """`diffview-<topic>-<from>-<to>.md`, with only safe characters."""
     stem = "-".join(_safe(p) for p in ("diffview", topic, from_spec, to_spec))
-    path = directory / f"{stem}.md"
-    n = 2
-    while path.exists():
-        path = directory / f"{stem}-{n}.md"
-        n += 1
-    return path
+    return f"{stem}.md"
 
 
-def write_export(text: str, topic: str, from_spec: str, to_spec: str, directory: Path) -> Path:
-    """Write the changelog to a new file; never replaces one (exclusive create, then retry)."""
-    while True:
-        path = export_path(topic, from_spec, to_spec, directory)
-        try:
-            with path.open("x", encoding="utf-8") as fh:
-                fh.write(text)
-            return path
-        except FileExistsError:
-            continue
+def default_export_path(topic: str, from_spec: str, to_spec: str) -> Path:
+    """What the save dialog offers: the export name in the user's home directory."""
+    return Path("~") / export_name(topic, from_spec, to_spec)
+
+
+def save_export(text: str, path: Path) -> None:
+    """Write the changelog to `path` (the user chose it, and confirmed a replacement)."""
+    path.write_text(text, encoding="utf-8")
 
 
 def _safe(part: str) -> str:

@@ -17,6 +17,7 @@ class VersionsChosen(Message):
     from_spec: str | None
     to_spec: str | None
     picked: bool = False  # picked in the timeline (enter, f, click), not stepped or restored
+    set_to: bool = False  # TO was picked (enter, click): the pair is complete, not just FROM
 
 
 @dataclass

@@ -121,3 +121,11 @@ def stance_text(flags: tuple[StanceFlag, ...], styles: Styles) -> Text | None:
 def cite(sentences: tuple[Sentence, ...]) -> str:
     """`003:253-271` (and the places a version repeats the sentence)."""
     return sanitize_line(", ".join(dict.fromkeys(s.cites for s in sentences)))
+
+
+def citation(unit: AlignedUnit, topic: str = "") -> str:
+    """What `c` copies for a diff row: each side's words in quotes with its source lines,
+    FROM first (`“...” (002:13-14) → “...” (003:21-24)`)."""
+    sides = [f"“{joined(side)}” ({cite(side)})" for side in (unit.left, unit.right) if side]
+    head = f"{sanitize_line(topic)}: " if topic else ""
+    return head + " → ".join(sides)

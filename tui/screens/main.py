@@ -9,6 +9,7 @@ the diff gets the whole width; `b` shows or hides it at any width.
 
 from __future__ import annotations
 
+import io
 import threading
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from tui.messages import (
     VersionsChosen,
 )
 from tui.screens.evidence import EvidenceScreen
+from tui.screens.export import ExportScreen
 from tui.screens.provenance import ProvenanceScreen
 from tui.screens.search import SearchScreen
 from tui.widgets.diff import DiffView
@@ -95,6 +97,7 @@ class MainScreen(Screen[None]):
         self.tables: dict[str, PositionTable] = {}  # position grids computed so far, by topic
         self._tables_lock = threading.Lock()
         self.positions_topic: str | None = None  # the topic whose grid is shown or coming
+        self._pending_jump: str | None = None  # a search hit whose row the next diff shows
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -265,6 +268,13 @@ class MainScreen(Screen[None]):
         else:
             from_round = event.from_round
         pair = sorted((from_round, event.to_round), key=specs.index)  # oldest first
+        if pair[0] != from_round and table is not None:
+            self.notify(
+                f"FROM {round_label(table, from_round)} is later than "
+                f"{round_label(table, event.to_round)}: comparing "
+                f"{round_label(table, pair[0])} → {round_label(table, pair[1])}.",
+                timeout=4,
+            )
         self.timeline.choose(topic, pair[0], pair[1])
         self.show_pane("diff")
         self.diff.focus()
@@ -321,8 +331,10 @@ class MainScreen(Screen[None]):
         self.chosen = event
         if event.picked:
             self.show_pane("diff")  # a pair picked in the timeline: its diff
-        if event.picked and event.from_spec and event.to_spec and self.narrow:
-            self.timeline.display = False  # read the diff at full width; `b` brings it back
+        if event.set_to and event.from_spec and event.to_spec and self.narrow:
+            # TO picked: read the diff at full width; `b` brings the timeline back. Not after
+            # `f`: TO is still to be chosen in the timeline.
+            self.timeline.display = False
             self.diff.focus()
         self.comparison = None
         topic = sanitize_line(event.topic)
@@ -331,10 +343,19 @@ class MainScreen(Screen[None]):
             self.diff.show_message(f"No version of “{topic}” in the store.")
         elif event.from_spec is None:
             self.query_one(DiffHeader).set_text(f"{topic}  {event.to_spec}")
-            self.diff.show_message(
-                f"“{topic}” has one version only ({event.to_spec}): there is nothing to "
-                "compare it with yet. Press enter on a statement search hit (/) to read it."
-            )
+            count = len(self.timeline.rows.get(event.topic, []))
+            if count > 1:
+                message = (
+                    f"{event.to_spec} is the first of the {count} versions of “{topic}”: "
+                    "nothing earlier to compare it with. In the timeline, f on it makes it "
+                    "FROM; then enter on a later version."
+                )
+            else:
+                message = (
+                    f"“{topic}” has one version only ({event.to_spec}): there is nothing to "
+                    "compare it with yet. Press enter on a statement search hit (/) to read it."
+                )
+            self.diff.show_message(message)
         else:
             self.query_one(DiffHeader).set_text(
                 f"{topic}  {event.from_spec} → {event.to_spec}  comparing…"
@@ -364,6 +385,9 @@ class MainScreen(Screen[None]):
         strip.set_class(not summary.plain, "-empty")
         self.query_one(DiffHeader).set_comparison(comparison, self.diff.mode == "side")
         self.diff.show_comparison(comparison, table.claimed if table else frozenset())
+        if self._pending_jump is not None:
+            self.diff.jump_to_statement(self._pending_jump)
+            self._pending_jump = None
         self._filter_changed(self.diff.row_filter)
 
     def _mode_changed(self, mode: str) -> None:
@@ -385,11 +409,47 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ProvenanceScreen(self.store, statement_id=event.statement_id))
 
     def action_find(self, query: str = "", doc: str | None = None) -> None:
-        def opened(statement_id: str | None) -> None:
-            if statement_id:
-                self.post_message(StatementChosen(statement_id))
+        self.app.push_screen(SearchScreen(self.store, query, doc, on_hit=self.jump_to_statement))
 
-        self.app.push_screen(SearchScreen(self.store, query, doc), opened)
+    def jump_to_statement(self, statement_id: str) -> None:
+        """A search hit: the diff's cursor on its row, in the pair shown if it has one, else
+        in the pair of a topic of the statement whose TO (or FROM, for a first round) holds
+        it; said when no sentence diff shows it (a member's question, another topic...)."""
+        if self.comparison is not None and self.diff.jump_to_statement(statement_id):
+            self.show_pane("diff")
+            return
+        try:
+            statement = self.store.statement(statement_id)
+        except DiffviewError as exc:
+            self.notify(sanitize_line(str(exc)), severity="warning", timeout=3)
+            return
+        current = self.chosen.topic if self.chosen else None
+        topics = sorted(statement.topic_names, key=lambda t: t != current)
+        for topic in topics:
+            specs = [
+                r.spec
+                for r in self.timeline.rows.get(topic, [])
+                if statement.doc in {d.id for d in r.version.docs}
+            ]
+            all_specs = [r.spec for r in self.timeline.rows.get(topic, [])]
+            if not specs or len(all_specs) < 2:
+                continue
+            i = all_specs.index(specs[0])
+            pair = (all_specs[i - 1], all_specs[i]) if i > 0 else (all_specs[0], all_specs[1])
+            if self.chosen and (self.chosen.topic, self.chosen.from_spec, self.chosen.to_spec) == (
+                topic,
+                *pair,
+            ):
+                break  # the pair shown, and the row is not in it
+            self._pending_jump = statement_id
+            self.timeline.choose(topic, *pair)
+            self.show_pane("diff")
+            return
+        self.notify(
+            f"{statement.doc}:{statement.lines[0]} is in no sentence diff shown "
+            "(the diff compares the cabinet's sentences on a topic): its provenance.",
+            timeout=4,
+        )
 
     def action_step(self, delta: int) -> None:
         self.show_pane("diff")
@@ -398,18 +458,33 @@ class MainScreen(Screen[None]):
     # -- export ----------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        """`e`: the changelog of the pair shown; a save dialog in a terminal, a download in
+        a browser session (`textual serve`: the file must not land on the server)."""
         chosen = self.chosen
         if chosen is None or chosen.from_spec is None or chosen.to_spec is None:
             self.notify("Nothing to export: choose two versions first.", severity="warning")
             return
-        self._export(chosen.topic, chosen.from_spec, chosen.to_spec, Path.cwd())
+        self._export(chosen.topic, chosen.from_spec, chosen.to_spec)
 
     @work(thread=True, exclusive=True, group="export")
-    def _export(self, topic: str, from_spec: str, to_spec: str, directory: Path) -> None:
+    def _export(self, topic: str, from_spec: str, to_spec: str) -> None:
         try:
             text = backend.changelog(self.store, topic, from_spec, to_spec)
-            path = backend.write_export(text, topic, from_spec, to_spec, directory)
-        except (DiffviewError, OSError) as exc:
+        except DiffviewError as exc:
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"Changelog written to {path}", title="Export")
+        self.app.call_from_thread(self._export_ready, text, topic, from_spec, to_spec)
+
+    def _export_ready(self, text: str, topic: str, from_spec: str, to_spec: str) -> None:
+        name = backend.export_name(topic, from_spec, to_spec)
+        if self.app.is_web:
+            self.app.deliver_text(io.StringIO(text), save_filename=name, mime_type="text/markdown")
+            self.notify(f"{name}: sent to your browser as a download.", title="Export")
+            return
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Changelog written to {path}", title="Export")
+
+        default = backend.default_export_path(topic, from_spec, to_spec)
+        self.app.push_screen(ExportScreen(text, default), saved)

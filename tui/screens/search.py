@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -16,17 +17,27 @@ from textual.widgets.option_list import Option
 from diffview.sanitize import sanitize_line
 from diffview.search import Hit
 from tui import backend
+from tui.screens.provenance import ProvenanceScreen
 
 SNIPPET = 160
 
 
 class SearchScreen(ModalScreen[str | None]):
-    """Type words; hits list as you type; enter opens the statement (dismisses with its id)."""
+    """Type words; hits list as you type; enter on a hit calls `on_hit` (the main screen puts
+    the diff on the hit's row, behind) and opens its provenance over the list, which is still
+    there when provenance closes; escape closes the search."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
 
-    def __init__(self, store: Any, query: str = "", doc: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        query: str = "",
+        doc: str | None = None,
+        on_hit: Callable[[str], object] | None = None,
+    ) -> None:
         super().__init__()
+        self.on_hit = on_hit
         self.store = store
         self.initial = query
         self.doc = doc
@@ -57,7 +68,12 @@ class SearchScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _hit_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        statement_id = event.option.id
+        if statement_id is None:
+            return
+        if self.on_hit is not None:
+            self.on_hit(statement_id)
+        self.app.push_screen(ProvenanceScreen(self.store, statement_id=statement_id))
 
     @work(thread=True, exclusive=True, group="search")
     def _run_search(self, query: str) -> None:

@@ -27,7 +27,14 @@ from textual.strip import Strip
 from diffview.model import AlignedUnit, Comparison
 from diffview.present import change_label, in_focus
 from tui.messages import UnitChosen
-from tui.rows import CHANGE_MARK, STANCE_MARK, redline_text, side_texts, stance_text
+from tui.rows import (
+    CHANGE_MARK,
+    STANCE_MARK,
+    citation,
+    redline_text,
+    side_texts,
+    stance_text,
+)
 
 GUTTER = 2  # change mark + stance mark
 STYLE_NAMES = ("insert", "delete", "tag", "stance", "cursor", "mark", "sep", "message")
@@ -52,6 +59,7 @@ class DiffView(ScrollView, can_focus=True):
         Binding("a", "toggle_filter", "All/Focus", tooltip="All rows / only the story rows"),
         Binding("t", "toggle_mode", "View", tooltip="Side-by-side / inline redline"),
         Binding("enter", "open_row", "Source", tooltip="Provenance of this row"),
+        Binding("c", "copy_citation", "Copy", tooltip="Copy this row's quotes and citations"),
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
@@ -340,6 +348,28 @@ class DiffView(ScrollView, can_focus=True):
         unit = self.current_unit()
         if unit is not None:
             self.post_message(UnitChosen(unit, self.label(unit)))
+
+    def action_copy_citation(self) -> None:
+        unit = self.current_unit()
+        if unit is None:
+            self.notify("No row to copy.", timeout=2)
+            return
+        self.app.copy_to_clipboard(citation(unit, self.comparison.topic if self.comparison else ""))
+        self.notify("Citation copied to the clipboard.", timeout=2)
+
+    def jump_to_statement(self, statement_id: str) -> bool:
+        """Put the cursor on the first row with a sentence of `statement_id` (all rows shown
+        if the focus filter hides it); False if no row has one."""
+
+        def has(unit: AlignedUnit) -> bool:
+            return any(s.statement_id == statement_id for s in (*unit.left, *unit.right))
+
+        if not any(has(u) for u in self.units):
+            if not any(has(u) for u in self.all_units):
+                return False
+            self.row_filter = "all"
+        self._move(next(i for i, u in enumerate(self.units) if has(u)))
+        return True
 
     def on_click(self, event: events.Click) -> None:
         if not self.units:

@@ -34,6 +34,17 @@ def cell_lines(position: Position, moved: bool = False) -> Text:
     return text
 
 
+def cell_citation(table: PositionTable, position: Position) -> str:
+    """What `c` copies for a cell: topic, sub-issue, round, stance, and each sentence
+    stating it with its source lines."""
+    head = (
+        f"{sanitize_line(table.topic)} · {sanitize_line(issue_label(table, position.issue))} · "
+        f"{sanitize_line(round_label(table, position.round))}: {stance_text(position.stance)}"
+    )
+    quotes = [f"“{' '.join(sanitize_line(e.text).split())}” ({e.cite})" for e in position.evidence]
+    return "\n".join([head, *quotes])
+
+
 def label_lines(label: str, width: int) -> Text:
     """A sub-issue label wrapped to the label column (the grid does not wrap by itself)."""
     lines = Text(sanitize_line(label)).wrap(Console(width=width), width)
@@ -48,6 +59,7 @@ class PositionGrid(DataTable[Text]):
         Binding("enter", "select_cursor", "Evidence", tooltip="The sentences behind this cell"),
         Binding("d", "diff", "Diff", tooltip="Sentence diff: previous (or F) round → this one"),
         Binding("f", "set_from", "Set FROM", tooltip="Compare later rounds with this one"),
+        Binding("c", "copy_citation", "Copy", tooltip="Copy this cell's stance and citations"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual naming
@@ -132,6 +144,14 @@ class PositionGrid(DataTable[Text]):
             return
         from_round = self.from_round if self.from_round != round_ else None
         self.post_message(RoundsChosen(self.table.topic, from_round, round_))
+
+    def action_copy_citation(self) -> None:
+        position = self.current_position()
+        if self.table is None or position is None:
+            self.notify("Move to a round's cell to copy it.", timeout=2)
+            return
+        self.app.copy_to_clipboard(cell_citation(self.table, position))
+        self.notify("Citation copied to the clipboard.", timeout=2)
 
     def action_set_from(self) -> None:
         round_ = self.current_round()

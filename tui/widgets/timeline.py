@@ -49,12 +49,17 @@ class Timeline(Tree[NodeData]):
                 node.add_leaf(self._version_label(row), data=NodeData(topic, row))
 
     def choose(
-        self, topic: str, from_spec: str | None, to_spec: str | None, picked: bool = False
+        self,
+        topic: str,
+        from_spec: str | None,
+        to_spec: str | None,
+        picked: bool = False,
+        set_to: bool = False,
     ) -> None:
         """Make a FROM/TO pair current, redraw the markers and tell the screen."""
         self.topic, self.from_spec, self.to_spec = topic, from_spec, to_spec
         self._relabel()
-        self.post_message(VersionsChosen(topic, from_spec, to_spec, picked))
+        self.post_message(VersionsChosen(topic, from_spec, to_spec, picked, set_to))
 
     def choose_latest(self, topic: str) -> None:
         """The latest change of a topic: previous version against newest."""
@@ -83,6 +88,8 @@ class Timeline(Tree[NodeData]):
             self.notify("No version further that way.", timeout=2)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeData]) -> None:
+        """Enter/click: on a topic, its grid; on a version, TO (FROM kept if it is one of
+        the topic's, else the version before; the first version alone is explained)."""
         event.stop()
         data = event.node.data
         if data is None:
@@ -97,7 +104,15 @@ class Timeline(Tree[NodeData]):
         if from_spec in (None, to_spec) or from_spec not in specs:
             i = specs.index(to_spec)
             from_spec = specs[i - 1] if i > 0 else None
-        self.choose(data.topic, from_spec, to_spec, picked=True)
+        if from_spec is None and len(specs) > 1:
+            self.notify(
+                f"{data.row.version.label} is the first of the {len(specs)} versions of "
+                f"“{sanitize_line(data.topic)}”: nothing earlier to compare it with. "
+                "f on it makes it FROM; then enter on a later version.",
+                timeout=5,
+            )
+            return
+        self._pick(data.topic, from_spec, to_spec, set_to=True)
 
     def action_set_from(self) -> None:
         node = self.cursor_node
@@ -106,11 +121,34 @@ class Timeline(Tree[NodeData]):
             return
         data, row = node.data, node.data.row
         specs = [r.spec for r in self.rows[data.topic]]
-        to_spec = self.to_spec if data.topic == self.topic else specs[-1]
+        to_spec = (self.to_spec if data.topic == self.topic else None) or specs[-1]
         if to_spec == row.spec:
-            self.notify("FROM and TO would be the same version.", timeout=2)
+            if len(specs) == 1:
+                self.notify(
+                    f"“{sanitize_line(data.topic)}” has one version only: nothing to compare.",
+                    timeout=3,
+                )
+            else:
+                self.notify(
+                    f"{row.version.label} is TO already: f on another version makes that FROM.",
+                    timeout=3,
+                )
             return
-        self.choose(data.topic, row.spec, to_spec, picked=True)
+        self._pick(data.topic, row.spec, to_spec)
+
+    def _pick(self, topic: str, from_spec: str | None, to_spec: str, set_to: bool = False) -> None:
+        """A pair picked by the user: a reversed one (TO older than FROM) is compared oldest
+        first, and the user is told."""
+        specs = [r.spec for r in self.rows[topic]]
+        if from_spec is not None and specs.index(from_spec) > specs.index(to_spec):
+            labels = {r.spec: r.version.label for r in self.rows[topic]}
+            self.notify(
+                f"TO {labels[to_spec]} is older than FROM {labels[from_spec]}: swapped, "
+                f"comparing {labels[to_spec]} → {labels[from_spec]}.",
+                timeout=4,
+            )
+            from_spec, to_spec = to_spec, from_spec
+        self.choose(topic, from_spec, to_spec, picked=True, set_to=set_to)
 
     # -- labels ----------------------------------------------------------------------------
 
