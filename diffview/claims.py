@@ -96,10 +96,19 @@ def _negated(text: str, match: regex.Match[str], lexicon: Lexicon) -> bool:
     return bool(after) and after[-1].casefold() == "niet"
 
 
+_Actor = tuple[int, int, bool]  # start, end, is the cabinet
+
+
+def _actors(text: str, lexicon: Lexicon) -> list[_Actor]:
+    """Every holder and other actor of a sentence, found once for all its position words."""
+    found = [(m.start(), m.end(), True) for m in lexicon.holders.finditer(text, timeout=TIMEOUT)]
+    others = lexicon.others.finditer(text, timeout=TIMEOUT)
+    return found + [(m.start(), m.end(), False) for m in others]
+
+
 def _holder(
-    text: str,
+    actors: Sequence[_Actor],
     match: regex.Match[str],
-    lexicon: Lexicon,
     speaker: str,
     needs_holder: bool,
     original: str,
@@ -107,8 +116,6 @@ def _holder(
     """The actor a position belongs to: the nearest one before the position words (else the
     nearest after), and only when it is the cabinet. Words about one's own position ("een
     definitieve standpuntbepaling") need no named holder in a cabinet statement."""
-    actors = [(m.start(), m.end(), True) for m in lexicon.holders.finditer(text)]
-    actors += [(m.start(), m.end(), False) for m in lexicon.others.finditer(text)]
     inside = [a for a in actors if match.start() <= a[0] and a[1] <= match.end()]
     before = [a for a in actors if a[1] <= match.start()]
     after = [a for a in actors if a[0] >= match.end()]
@@ -140,10 +147,12 @@ def read_sentence(text: str, lexicon: Lexicon, speaker: str = "") -> list[_Readi
         return []
     condition = lexicon.condition.search(text, timeout=TIMEOUT)
     readings: list[_Reading] = []
+    actors: list[_Actor] | None = None  # looked for only once a sentence has position words
     for predicate in lexicon.predicates:
         for match in predicate.pattern.finditer(text, timeout=TIMEOUT):
             stance = _stance_of(predicate, _negated(text, match, lexicon))
-            holder = _holder(text, match, lexicon, speaker, predicate.needs_holder, original)
+            actors = _actors(text, lexicon) if actors is None else actors
+            holder = _holder(actors, match, speaker, predicate.needs_holder, original)
             if stance is None or holder is None:
                 continue
             if stance == "supports" and condition is not None:

@@ -180,11 +180,10 @@ def _new_document(
         the_kind = check_kind(kind) if kind else _guess_kind(text)
         the_round = check_round(round_) if round_ else day.isoformat()[:7]
         the_answers = check_answers(answers)
-        stated = tuple(k for k in facts.kamerstukken if KAMERSTUK_RE.match(k))
         the_numbers = (
             check_kamerstukken(list(kamerstukken))
             if kamerstukken
-            else stated or guess_kamerstukken(text)
+            else tuple(k for k in facts.kamerstukken if KAMERSTUK_RE.match(k))
         )
         if the_answers is not None and all(d.id != the_answers for d in docs):
             raise ValueError(f"answers refers to unknown document {the_answers!r}")
@@ -217,27 +216,10 @@ def _refuse_duplicate(file: Path, text: str, versions_dir: Path, docs: list[Docu
             raise InputError(file, f"same content as document {d.id} ({d.source}); not added")
 
 
-_DOSSIER_HEAD = re.compile(r"\s*(\d{2}\s?\d{3})\s+\S")  # `32317   JBZ-Raad`, `34 843  Seksuele`
-_NUMBER_HEAD = re.compile(r"\s*Nr\.\s*(\d{1,5})\b")  # `Nr. 904   VERSLAG ...`
-
-
 def guess_kamerstukken(text: str) -> tuple[str, ...]:
-    """The Kamerstuk the document's head names: its dossier, with `nr.` when stated.
-
-    Only the first lines count (the head of a Kamerstuk), so numbers the text refers to
-    (`(Kamerstuk 32 317, nr. 855)`) are not taken for the document's own.
-    """
-    head = [line for line in text.splitlines()[:40] if line.strip()][:8]
-    for i, line in enumerate(head):
-        dossier = _DOSSIER_HEAD.match(line)
-        if dossier:
-            number = dossier.group(1).replace(" ", "")
-            for below in head[i + 1 : i + 4]:
-                nr = _NUMBER_HEAD.match(below)
-                if nr:
-                    return (f"{number} nr. {int(nr.group(1))}",)
-            return (number,)
-    return ()
+    """The Kamerstuk the document states as its own (`metadata.text_facts`: its head, `kst-`
+    id, open-data header or running footer), not the many it cites."""
+    return tuple(k for k in text_facts(text).kamerstukken if KAMERSTUK_RE.match(k))
 
 
 def _next_id(docs: list[Document]) -> str:

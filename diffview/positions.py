@@ -15,11 +15,12 @@ from contextlib import suppress
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from diffview import claims as claims_module
 from diffview import issue_rules as issue_rules_module
 from diffview.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
+from diffview.compare import CorpusReader as PositionReader  # hashable, lists statements
 from diffview.compare import DerivedCache, compare_versions
 from diffview.errors import DiffviewError
 from diffview.model import (
@@ -33,7 +34,6 @@ from diffview.model import (
     PositionTable,
     Sentence,
     Stance,
-    Statement,
     Version,
 )
 from diffview.topics import TopicRules, load_rules
@@ -52,18 +52,6 @@ _PRECEDENCE: tuple[Stance, ...] = (
 _FORMAL_HOLDERS = frozenset({"het kabinet", "nederland", "dit kabinet", "het huidige kabinet"})
 EVIDENCE_PER_CELL = 2
 MIN_CELL_WEIGHT = 2
-
-
-class PositionReader(Protocol):
-    """The part of `store.Store` positions need (hashable: an open store caches its claims)."""
-
-    def __hash__(self) -> int: ...
-
-    def versions(self, topic: str | None = None) -> Sequence[Version]: ...
-
-    def statements(
-        self, doc: str | None = None, at: str | Version | None = None
-    ) -> Sequence[Statement]: ...
 
 
 def _evidence(claim: Claim) -> Evidence:
