@@ -20,10 +20,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from diffview.errors import InputError, LayoutError, StoreError, regex_timeout
-from diffview.extract import Loaded, load_document
-from diffview.lock import store_lock
-from diffview.manifest import (
+from diffview.corpus.extract import Loaded, load_document
+from diffview.corpus.manifest import (
     DOC_KINDS,
     KAMERSTUK_RE,
     check_answers,
@@ -31,7 +29,6 @@ from diffview.manifest import (
     check_kamerstukken,
     check_kind,
     check_round,
-    check_source_name,
     check_title,
     load_manifest_with_rounds,
     manifest_path,
@@ -39,10 +36,15 @@ from diffview.manifest import (
     write_manifest_candidate,
     write_temp_beside,
 )
-from diffview.metadata import text_facts, with_metadata
+from diffview.corpus.metadata import text_facts, with_metadata
+from diffview.corpus.sources import load_source
+from diffview.errors import InputError, LayoutError, StoreError, regex_timeout
+from diffview.journal import journal_path, recover, write_durably
 from diffview.model import Document, Statement
-from diffview.sources import load_source
-from diffview.store import Store, build_store, default_store_path
+from diffview.pipeline import build_store
+from diffview.store.lock import store_lock
+from diffview.store.paths import default_store_path
+from diffview.store.read import Store
 
 # Earlier dates are typos (the CSAM regulation was proposed in 2022; git cannot date commits
 # before 1970 at all); a date after today is one too, and would reorder the history later.
@@ -147,7 +149,7 @@ def _new_document(
     kamerstukken: Sequence[str] | None = None,
 ) -> Document:
     """Validate every piece of metadata; errors name the file being ingested. What the user
-    passes wins over what the text says about itself (`diffview.metadata`)."""
+    passes wins over what the text says about itself (`diffview.corpus.metadata`)."""
     data, text = loaded.data, loaded.text
     _refuse_duplicate(file, text, versions_dir, docs)
     if loaded.original_sha256 is not None:  # the same PDF or XML file a second time
@@ -267,7 +269,7 @@ def _shorten(title: str, limit: int = 48) -> str:
 
 def _guess_kind(text: str) -> str:
     """The kind the layout implies, else the first hint in the head of the text."""
-    from diffview.layouts import choose
+    from diffview.corpus.layouts import choose
 
     layout: str
     try:
@@ -286,7 +288,7 @@ def _guess_kind(text: str) -> str:
 def _parse(file: Path, doc: Document, text: str) -> list[Statement]:
     """Parse the new document before anything is written; a problem is reported against
     the user's file."""
-    from diffview.corpus import parse_text
+    from diffview.corpus.load import parse_text
 
     try:
         return parse_text(doc, text)
@@ -311,13 +313,6 @@ def _check_store_matches(store_path: Path, versions_dir: Path, docs: list[Docume
         )
 
 
-JOURNAL_NAME = ".ingest-journal.json"
-
-
-def _journal_path(versions_dir: Path) -> Path:
-    return Path(versions_dir) / JOURNAL_NAME
-
-
 def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) -> None:
     """Stage everything aside, write a journal, rename into versions/, extend the store.
 
@@ -338,7 +333,7 @@ def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) ->
             "old_manifest": base64.b64encode(manifest.read_bytes()).decode("ascii"),
             "new_manifest": base64.b64encode(staged[1].read_bytes()).decode("ascii"),
         }
-        _write_durably(_journal_path(versions_dir), json.dumps(journal).encode())
+        write_durably(journal_path(versions_dir), json.dumps(journal).encode())
     except BaseException:
         for tmp in staged:
             tmp.unlink(missing_ok=True)
@@ -350,79 +345,7 @@ def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) ->
     except BaseException:
         recover(versions_dir, store_path)
         raise
-    _journal_path(versions_dir).unlink()
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    """Write a file by temp + fsync + rename + directory fsync (it must survive a crash)."""
-    tmp = write_temp_beside(path, data)  # fsyncs the data
-    os.replace(tmp, path)
-    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _store_has(store_path: Path, doc_id: str, source: str) -> bool:
-    """Did the store commit the document (its refs moved, or its swap happened)?"""
-    from diffview.store import real_store_path
-
-    if not real_store_path(store_path).exists():
-        return False
-    try:
-        with Store.open(store_path) as store:
-            return any((d.id, d.source) == (doc_id, source) for d in store.documents())
-    except StoreError:
-        return False
-
-
-def recover(versions_dir: Path, store_path: Path | None = None) -> str | None:
-    """Finish or undo an ingest that died (kill -9) and remove its leftovers; the caller
-    holds the store lock. Returns 'completed', 'rolled back' or None (nothing to do)."""
-    from diffview.store import _checkout, real_store_path
-
-    versions_dir = Path(versions_dir)
-    store_path = Path(store_path or default_store_path())
-    journal_path = _journal_path(versions_dir)
-    outcome: str | None = None
-    if journal_path.exists():
-        try:
-            journal = json.loads(journal_path.read_bytes())
-            doc_id, source = str(journal["doc"]), str(journal["source"])
-            old, new = (base64.b64decode(journal[k]) for k in ("old_manifest", "new_manifest"))
-            staged = versions_dir / Path(str(journal["staged_source"])).name
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"{journal_path}: unreadable ingest journal ({exc})") from None
-        try:
-            target = versions_dir / check_source_name(source)
-        except ValueError as exc:
-            raise StoreError(f"{journal_path}: {exc}") from None
-        if _store_has(store_path, doc_id, source):
-            if not target.exists():
-                os.replace(staged, target)
-            _write_durably(manifest_path(versions_dir), new)
-            _checkout(real_store_path(store_path))  # the work tree may lag the refs
-            outcome = "completed"
-        else:
-            _write_durably(manifest_path(versions_dir), old)
-            target.unlink(missing_ok=True)
-            outcome = "rolled back"
-        journal_path.unlink()
-    for leftover in _leftovers(versions_dir):
-        leftover.unlink(missing_ok=True)
-    return outcome
-
-
-def _leftovers(versions_dir: Path) -> list[Path]:
-    """Temp files only an ingest (under the lock) creates: any found under the lock are dead."""
-    patterns = (
-        f".{manifest_path(versions_dir).name}.*.tmp",
-        f".{manifest_path(versions_dir).name}.bak-*",
-        f".{JOURNAL_NAME}.*.tmp",
-        ".[0-9][0-9][0-9]_*.txt.*.tmp",
-    )
-    return [p for pattern in patterns for p in versions_dir.glob(pattern) if p.is_file()]
+    journal_path(versions_dir).unlink()
 
 
 __all__ = ["ingest"]

@@ -52,7 +52,7 @@ class Document:
     round: str  # the version of a position this document belongs to, e.g. "2023-10"
     kamerstukken: tuple[str, ...] = ()  # normalised references, e.g. ("32317 nr. 904",)
     answers: str | None = None  # id of the document this one answers or revises
-    # What the text says about itself (diffview.metadata), recorded at ingest:
+    # What the text says about itself (diffview.corpus.metadata), recorded at ingest:
     numbers: tuple[str, ...] = ()  # Kamervragen / document numbers, "2025Z19876"
     text_dates: tuple[str, ...] = ()  # the dates the text states, "ontvangen 2025-11-21"
     minister: str | None = None  # who answers or signs, "Minister Van Oosten"

@@ -19,7 +19,7 @@ from diffview.model import (
     PositionTable,
     Stance,
 )
-from diffview.positions import changes_between
+from diffview.positions.table import changes_between
 
 STANCE_TEXT: dict[Stance, str] = {
     "supports": "supports",

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DIFFVIEW = [sys.executable, "-m", "diffview.cli"]
+DIFFVIEW = [sys.executable, "-m", "diffview"]
 
 
 def timed(args: list[str]) -> float:

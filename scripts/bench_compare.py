@@ -4,7 +4,7 @@
 
 Cases:
   * seed passages: a topic-sized pair cut from the seeds (detection order, Oct 2023 → Oct 2024);
-  * compare_versions end to end on a freshly built store, when `diffview.store` exists;
+  * compare_versions end to end on a freshly built store, when `diffview.store.read` exists;
   * synthetic: Dutch-like text sampled from the seeds' own vocabulary (Zipf-shaped, so the
     inverted index sees realistic stem frequencies), sentence lengths 6..34 words:
       - 100 KB vs a copy with 1% of the words replaced,
@@ -34,10 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 import regex  # noqa: E402
 
-from diffview.compare import compare_sentences, compare_texts  # noqa: E402
+from diffview.diff.compare import compare_sentences, compare_texts  # noqa: E402
 from diffview.model import Statement  # noqa: E402
-from diffview.render import summary_line as comparison_summary  # noqa: E402
-from diffview.sentences import sentences_of  # noqa: E402
+from diffview.text.sentences import sentences_of  # noqa: E402
+from diffview.views.render import summary_line as comparison_summary  # noqa: E402
 
 VERSIONS = ROOT / "versions"
 KB = 1024
@@ -138,8 +138,9 @@ def bench_seeds(repeat: int) -> None:
 
 def bench_store(repeat: int) -> None:
     try:
-        from diffview.positions import compare_with_evidence as compare_versions
-        from diffview.store import Store, build_store
+        from diffview.pipeline import build_store
+        from diffview.positions.table import compare_with_evidence as compare_versions
+        from diffview.store.read import Store
     except ImportError as exc:
         print(f"store: skipped ({exc})")
         return

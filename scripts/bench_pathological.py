@@ -25,7 +25,7 @@ SPLIT_CASES: dict[str, Callable[[int], str]] = {
 
 
 def sweep_split(sizes: list[int]) -> None:
-    from diffview.sentences import split_sentences
+    from diffview.text.sentences import split_sentences
 
     for name, make in SPLIT_CASES.items():
         for n in sizes:
@@ -37,7 +37,7 @@ def sweep_split(sizes: list[int]) -> None:
 
 
 def sweep_compare(sizes: list[int]) -> None:
-    from diffview.compare import compare_texts
+    from diffview.diff.compare import compare_texts
 
     for n in sizes:
         lines = ["Het kabinet steunt het voorstel niet."] * n

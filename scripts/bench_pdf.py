@@ -28,7 +28,7 @@ from test_pdf import (  # noqa: E402 - after the path set-up
 MEASURE = """
 import resource, sys, time
 from pathlib import Path
-from diffview.pdftext import extract_pdf_text
+from diffview.corpus.pdftext import extract_pdf_text
 p = Path(sys.argv[1]); t = time.perf_counter()
 try:
     out = "ok, %d lines" % extract_pdf_text(p, p.read_bytes()).count("\\n")

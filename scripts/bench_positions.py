@@ -14,10 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from diffview.corpus import BUNDLED_VERSIONS
-from diffview.positions import round_claims, topic_positions
-from diffview.store import Store, build_store
-from diffview.topics import load_rules
+from diffview.corpus.load import BUNDLED_VERSIONS
+from diffview.corpus.topics import load_rules
+from diffview.pipeline import build_store
+from diffview.positions.table import round_claims, topic_positions
+from diffview.store.read import Store
 
 TOPICS = ("detection-order", "encryption", "derogation")
 

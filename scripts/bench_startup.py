@@ -48,7 +48,7 @@ Bench(store_path=Path(sys.argv[1])).run(headless=True, size=(120, 35))
 def ensure_store(path: Path | None) -> Path:
     if path is not None and path.exists():
         return path
-    from diffview.store import build_store
+    from diffview.pipeline import build_store
 
     target = path or Path(tempfile.mkdtemp(prefix="diffview-bench-")) / "store"
     build_store(ROOT / "versions", target)

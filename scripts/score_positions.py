@@ -14,9 +14,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from diffview.corpus import BUNDLED_VERSIONS
-from diffview.positions import topic_positions
-from diffview.store import Store, build_store
+from diffview.corpus.load import BUNDLED_VERSIONS
+from diffview.pipeline import build_store
+from diffview.positions.table import topic_positions
+from diffview.store.read import Store
 
 
 def _span(cite: str) -> tuple[str, int, int]:

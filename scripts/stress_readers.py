@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _writer(stop, a: str, b: str, store: str) -> None:  # stop: a multiprocessing Event
-    from diffview.store import build_store
+    from diffview.pipeline import build_store
 
     n = 0
     while not stop.is_set():
@@ -33,9 +33,9 @@ def _writer(stop, a: str, b: str, store: str) -> None:  # stop: a multiprocessin
 
 
 def main(reads: int) -> int:
-    from diffview.cli import main as diffview
     from diffview.ingest import ingest
-    from diffview.store import build_store
+    from diffview.pipeline import build_store
+    from diffview.views.cli import main as diffview
 
     tmp = Path(tempfile.mkdtemp(prefix="diffview-stress-"))
     a, b, store = tmp / "A", tmp / "B", tmp / "store"

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from diffview.model import AlignedUnit  # noqa: E402
-from diffview.positions import compare_with_evidence  # noqa: E402
-from diffview.store import Store  # noqa: E402
+from diffview.positions.table import compare_with_evidence  # noqa: E402
+from diffview.store.read import Store  # noqa: E402
 
 SET = Path(__file__).parent / "annotations" / "cross-round-pairs.json"
 TOPICS = ("detection-order", "encryption", "derogation", "csam-other")
@@ -168,7 +168,7 @@ def report(fig: Figures) -> str:
 if __name__ == "__main__":
     import tempfile
 
-    from diffview.store import build_store
+    from diffview.pipeline import build_store
 
     with tempfile.TemporaryDirectory() as tmp:
         build_store(ROOT / "versions", Path(tmp) / "store")

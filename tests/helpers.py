@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from diffview.model import Statement
-from diffview.normalize import normalize_lines
+from diffview.text.normalize import normalize_lines
 
 
 def statement(

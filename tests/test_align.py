@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diffview.align import (
+from diffview.diff.align import (
     ACROSS_MATCH,
     ACROSS_POSSIBLE,
     MATCH_THRESHOLD,

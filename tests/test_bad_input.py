@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from diffview.corpus.sources import MAX_BYTES, read_source
 from diffview.errors import InputError, LayoutError
 from diffview.ingest import ingest
-from diffview.sources import MAX_BYTES, read_source
 
 TEXT = "Vraag van de VVD-fractie\nIs het kabinet het eens?\nAntwoord: ja, één keer “zo”.\n"
 
@@ -192,7 +192,7 @@ def test_ingest_refuses_unrecognised_layout(tmp_path: Path, versions_copy: Path,
 def test_odd_titles_are_just_text() -> None:
     """`--upload-pack=x` and `../` in a title pass validation as text (they never become
     arguments or paths: the source is stored as <id>_<sha>.txt; see test_ingest)."""
-    from diffview.manifest import check_title
+    from diffview.corpus.manifest import check_title
 
     assert check_title("--upload-pack=x") == "--upload-pack=x"
     assert check_title("../../etc/passwd") == "../../etc/passwd"
@@ -227,18 +227,18 @@ def test_regex_time_out_names_the_file(
 ) -> None:
     """A regex budget exceeded on untrusted text is an input error naming the file, for
     ingest (the incoming file, nothing written) and for compare --files."""
-    from diffview.cli import main
+    from diffview.views.cli import main
 
     new = write(tmp_path, "incoming.txt", TEXT.encode())
     store = tmp_path / "store"
     before = tree_hash(versions_copy)
     with monkeypatch.context() as m:
-        m.setattr("diffview.corpus.parse_document", _timing_out)
+        m.setattr("diffview.corpus.load.parse_document", _timing_out)
         with pytest.raises(InputError) as exc:
             ingest(new, versions_copy, store, date="2026-04-01", kind="answers", title="T")
     assert str(exc.value).startswith(f"{new}: text too pathological to process (parsing")
     assert tree_hash(versions_copy) == before and not store.exists()
-    monkeypatch.setattr("diffview.sentences._cut_points", _timing_out)
+    monkeypatch.setattr("diffview.text.sentences._cut_points", _timing_out)
     other = write(tmp_path, "other.txt", TEXT.encode())
     assert main(["compare", "--files", str(new), str(other)]) == 2
     err = capsys.readouterr().err
@@ -249,7 +249,7 @@ def test_regex_time_out_names_the_file(
 
 @pytest.mark.parametrize("where", ["/", "/."])
 def test_store_at_the_file_system_root_is_one_line(capsys, where: str) -> None:
-    from diffview.cli import main
+    from diffview.views.cli import main
 
     assert main(["build", "--store", where]) == 2
     err = capsys.readouterr().err
@@ -261,7 +261,7 @@ def test_store_at_the_file_system_root_is_one_line(capsys, where: str) -> None:
 def test_store_dot_in_an_empty_folder_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    from diffview.cli import main
+    from diffview.views.cli import main
 
     monkeypatch.chdir(tmp_path)
     for argv in (["build", "--store", "."], ["topics", "--store", "."]):

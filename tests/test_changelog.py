@@ -17,17 +17,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from diffview import compare
-from diffview import store as store_mod
-from diffview.changelog import (
-    LEGEND,
-    changelog_markdown,
-    comparison_section,
-    escape_md,
-    markdown_to_html,
-    redline_md,
-)
-from diffview.corpus import BUNDLED_VERSIONS
+from diffview.corpus.load import BUNDLED_VERSIONS
+from diffview.diff import compare
 from diffview.errors import DiffviewError
 from diffview.model import (
     AlignedUnit,
@@ -38,7 +29,18 @@ from diffview.model import (
     Version,
     WordOp,
 )
+from diffview.pipeline import build_store
 from diffview.sanitize import sanitize
+from diffview.store.read import Store
+from diffview.store.write import write_store
+from diffview.views.changelog import (
+    LEGEND,
+    changelog_markdown,
+    comparison_section,
+    escape_md,
+    markdown_to_html,
+    redline_md,
+)
 
 MD = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 ADVERSARIAL = (
@@ -382,7 +384,7 @@ def fake_compare(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
         cmp = sample()
         return Comparison(topic, frm, to, (by_round[old],), (by_round[new],), cmp.units, cmp.counts)
 
-    monkeypatch.setattr("diffview.positions.compare_with_evidence", compare_versions)
+    monkeypatch.setattr("diffview.positions.table.compare_with_evidence", compare_versions)
     return calls
 
 
@@ -449,8 +451,8 @@ def test_diff_engine_ops_land_on_the_changed_words() -> None:
 
 def _real_store(tmp_path: Any) -> Any:
     path = tmp_path / "store"
-    store_mod.build_store(BUNDLED_VERSIONS, path)
-    return store_mod.Store.open(path)
+    build_store(BUNDLED_VERSIONS, path)
+    return Store.open(path)
 
 
 def test_end_to_end_bundled_corpus(tmp_path: Any) -> None:
@@ -499,8 +501,8 @@ def test_real_store_and_engine(tmp_path: Any) -> None:
     """Through store.write_store/Store.open and compare.compare_versions (no parser needed)."""
     sources = {d.source: ROUND_TEXTS[d.id].encode() for d in DOCS}
     path = tmp_path / "store"
-    store_mod.write_store(DOCS, [_statement(d) for d in DOCS], path, sources)
-    store = store_mod.Store.open(path)
+    write_store(DOCS, [_statement(d) for d in DOCS], path, sources)
+    store = Store.open(path)
     md = changelog_markdown(store, ["detectiebevel"])
     tokens = MD.parse(md)
     assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h3", "h3"]

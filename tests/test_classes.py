@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from diffview.compare import compare_sentences
+from diffview.diff.compare import compare_sentences
 from diffview.model import Comparison, Sentence
 from diffview.present import change_label
 

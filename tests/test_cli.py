@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import tree_hash
 
-from diffview.cli import build_parser, main
+from diffview.views.cli import build_parser, main
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_topics_table_is_labelled_by_document_and_in_rules_order(store: Path, ca
 
 
 def test_log_lists_the_versions_the_app_shows_newest_first(store: Path, capsys) -> None:
-    from diffview.store import Store
+    from diffview.store.read import Store
     from tui import backend
 
     for topic in ("detection-order", "encryption", "derogation"):
@@ -268,7 +268,7 @@ def test_not_a_store_is_refused(tmp_path: Path, capsys) -> None:
 
 def test_help_does_not_import_the_ui() -> None:
     code = (
-        "import sys; from diffview.cli import build_parser; build_parser(); "
+        "import sys; from diffview.views.cli import build_parser; build_parser(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'git', 'tui')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
@@ -472,7 +472,7 @@ def test_compare_refuses_a_width_it_cannot_honour(tmp_path: Path, capsys) -> Non
 def test_a_closed_pipe_is_not_trouble(store: Path) -> None:
     """`diffview log T | head -1`: the reader stops early; no message, no error status."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "diffview.cli", "statements", "--store", str(store)],
+        [sys.executable, "-m", "diffview", "statements", "--store", str(store)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -505,7 +505,7 @@ def test_changelog_between_two_documents_of_one_round(store: Path, capsys) -> No
 def test_ingest_takes_the_kamerstuk_its_head_states(
     versions_copy: Path, tmp_path: Path, capsys
 ) -> None:
-    from diffview.manifest import load_manifest
+    from diffview.corpus.manifest import load_manifest
 
     source = tmp_path / "so.txt"
     fixture = (FIXTURES / "so-2026-06-single-answer.txt").read_text(encoding="utf-8")
@@ -534,7 +534,7 @@ def test_an_unexpected_error_is_one_line_and_exit_2(
 ) -> None:
     """A library error (here: a simulated one from the comparison) must not exit 1, which
     for compare means "differences", nor print a traceback."""
-    from diffview import positions
+    from diffview.positions import table as positions
 
     def boom(*args: object, **kwargs: object) -> None:
         raise ValueError("SHA b'0123' could not be resolved, git said:\nfatal: bad object")

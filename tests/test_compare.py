@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from helpers import seed_statement
 
-from diffview.compare import (
+from diffview.diff.compare import (
     collapse_repeats,
     compare_files,
     compare_sentences,
     compare_texts,
     compare_versions,
 )
+from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.errors import DiffviewError, InputError
 from diffview.model import CHANGE_CLASSES, Document, Sentence, Statement, Version
-from diffview.sentences import sentences_of
-from diffview.stance import stance_flags, stance_of_one_side
+from diffview.text.sentences import sentences_of
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -339,7 +339,7 @@ def test_the_legal_remedy_bezwaar_maken_is_not_a_position() -> None:
 def test_two_files_are_revisions_with_added_and_removed_rows() -> None:
     """`compare --files`: one text revised, so a sentence one side lacks was added or removed
     (only rounds of different documents say "new in this round" / "not repeated")."""
-    from diffview.compare import compare_texts
+    from diffview.diff.compare import compare_texts
     from diffview.present import change_label
 
     c = compare_texts(

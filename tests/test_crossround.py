@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from crossround import TOPICS, TRANSITIONS, load_set, report, score
 
-from diffview.compare import compare_versions
-from diffview.store import Store, build_store
+from diffview.diff.compare import compare_versions
+from diffview.pipeline import build_store
+from diffview.store.read import Store
 
 # Measured on tests/annotations/cross-round-pairs.json: before corpus IDF and the
 # across-rounds acceptance rule recall was 0.15 (6/41) at precision 0.86 (6/7); now 9/41 at
@@ -58,7 +59,7 @@ def test_between_rounds_nothing_is_moved_and_weak_pairs_are_one_sided(bundled: S
 
 @pytest.mark.parametrize("bad", [b"not json", b"[1, 2]", b'{"detectie": "x"}', b'{"a": 1e308}'])
 def test_a_bad_idf_cache_file_is_ignored(bundled: Store, bad: bytes) -> None:
-    from diffview import compare
+    from diffview.diff import compare
 
     version = bundled.resolve_version("2024-10")
     compare._corpus_idf.cache_clear()

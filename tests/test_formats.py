@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import tree_hash
 
-from diffview.cli import main
-from diffview.manifest import load_manifest
+from diffview.corpus.manifest import load_manifest
 from diffview.model import Document
+from diffview.views.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -1,6 +1,6 @@
 """Ingest: a new document lands in versions/, the manifest and the store, or nowhere.
 
-A small fake parser stands in for `diffview.parse` (so these tests check ingest's own logic
+A small fake parser stands in for `diffview.corpus.parse` (so these tests check ingest's own logic
 and stay fast); one test at the end uses the real parser once it exists.
 """
 
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from helpers import git, tree_hash
 
-from diffview import store as store_mod
+from diffview.corpus.manifest import load_manifest
 from diffview.errors import InputError, LayoutError, StoreError
-from diffview.lock import lock_path
-from diffview.manifest import load_manifest
 from diffview.model import Document, Statement
+from diffview.store import write as store_write
+from diffview.store.lock import lock_path
 
 NEW = "Vraag 1 Steunt het kabinet het detectiebevel?\nAntwoord: Nee, het kabinet steunt het niet.\n"
 
@@ -45,12 +45,12 @@ def fake_parse_document(doc: Document, raw: str) -> list[Statement]:
 def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """The corpus parses with the fake above (patched where corpus looks it up, so nothing
     leaks into other test modules)."""
-    monkeypatch.setattr("diffview.corpus.parse_document", fake_parse_document)
+    monkeypatch.setattr("diffview.corpus.load.parse_document", fake_parse_document)
 
 
 @pytest.fixture
 def setup(tmp_path: Path, versions_copy: Path):
-    from diffview.store import build_store
+    from diffview.pipeline import build_store
 
     store = tmp_path / "store"
     build_store(versions_copy, store)
@@ -100,7 +100,7 @@ def test_failed_store_update_rolls_everything_back(setup, monkeypatch: pytest.Mo
     def boom(path: Path) -> None:
         raise StoreError("simulated failure")
 
-    monkeypatch.setattr(store_mod, "_checkout", boom)
+    monkeypatch.setattr(store_write, "checkout", boom)
     with pytest.raises(StoreError, match="simulated"):
         ingest(new, versions, store, date="2026-04-01", kind="answers", title="T")
     assert (tree_hash(versions), tree_hash(store)) == before
@@ -155,10 +155,10 @@ def test_concurrent_ingests_lose_nothing(setup, tmp_path: Path) -> None:
 
 
 def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) -> None:
-    from diffview import parse
+    from diffview.corpus import parse
     from diffview.ingest import ingest
 
-    monkeypatch.setattr("diffview.corpus.parse_document", parse.parse_document)
+    monkeypatch.setattr("diffview.corpus.load.parse_document", parse.parse_document)
 
     src = (versions_copy / "004_a860574c1c53ee3c.txt").read_text()
     new = tmp_path / "later.txt"
@@ -169,12 +169,12 @@ def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) ->
 
 
 def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run `first` in a thread until it reaches `hook` (a function of diffview.corpus or
+    """Run `first` in a thread until it reaches `hook` (a function of diffview.corpus.load or
     diffview.ingest), then run `second`, and let `first` go on only once `second` has either
     finished or is waiting for the store lock: a forced interleaving, no sleeps."""
     import threading
 
-    from diffview import lock as lock_mod
+    from diffview.store import lock as lock_mod
 
     reached, go = threading.Event(), threading.Event()
     owner = threading.current_thread()
@@ -227,7 +227,7 @@ def test_concurrent_build_never_undoes_an_ingest(
     corpus, then an ingest runs (or an ingest is half-way when a build starts). Every
     ingested document must be in versions/ and in the store at the end of its round."""
     from diffview.ingest import ingest
-    from diffview.store import build_store
+    from diffview.pipeline import build_store
 
     versions, store, _ = setup
     for n in range(3):
@@ -242,7 +242,7 @@ def test_concurrent_build_never_undoes_an_ingest(
 
         with monkeypatch.context() as m:
             if build_first:
-                _race(do_build, do_ingest, hook="diffview.corpus.load_corpus", monkeypatch=m)
+                _race(do_build, do_ingest, hook="diffview.corpus.load.load_corpus", monkeypatch=m)
             else:
                 _race(do_ingest, do_build, hook="diffview.ingest._parse", monkeypatch=m)
         ids = [d.id for d in load_manifest(versions)]
@@ -253,8 +253,8 @@ def test_concurrent_build_never_undoes_an_ingest(
 
 def test_the_kamerstuk_guess_agrees_with_the_hand_made_manifest(versions_dir: Path) -> None:
     """Where a document's head states its number, the guess is what the manifest says."""
+    from diffview.corpus.sources import load_source
     from diffview.ingest import guess_kamerstukken
-    from diffview.sources import load_source
 
     for doc in load_manifest(versions_dir):
         guess = guess_kamerstukken(load_source(versions_dir / doc.source)[1])
@@ -265,9 +265,14 @@ def test_the_kamerstuk_guess_agrees_with_the_hand_made_manifest(versions_dir: Pa
 
 _TRACED = (
     "diffview/ingest.py",
-    "diffview/store.py",
-    "diffview/worktree.py",
-    "diffview/manifest.py",
+    "diffview/journal.py",
+    "diffview/pipeline.py",
+    "diffview/store/plan.py",
+    "diffview/store/git.py",
+    "diffview/store/write.py",
+    "diffview/store/read.py",
+    "diffview/store/worktree.py",
+    "diffview/corpus/manifest.py",
 )
 
 
@@ -309,7 +314,7 @@ def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(setup, tmp_path: Path) 
     import shutil
 
     from diffview.ingest import recover
-    from diffview.lock import store_lock
+    from diffview.store.lock import store_lock
 
     versions0, store0, new = setup
     ctx = multiprocessing.get_context("fork")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from diffview.corpus.layouts import REGISTRY, Detection, choose
+from diffview.corpus.parse import parse_document
 from diffview.errors import LayoutError
-from diffview.layouts import REGISTRY, Detection, choose
 from diffview.model import Document, Statement
-from diffview.parse import parse_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -114,7 +114,7 @@ def test_kamervragen_without_an_answer_is_refused_by_name() -> None:
 
 
 def test_numbers_of_combined_markers() -> None:
-    from diffview.layouts.kamervragen import numbers
+    from diffview.corpus.layouts.kamervragen import numbers
 
     assert numbers("4 en 5") == {4, 5}
     assert numbers("2, 3 en 4") == {2, 3, 4}

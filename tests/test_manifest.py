@@ -14,8 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diffview.errors import InputError
-from diffview.manifest import (
+from diffview.corpus.manifest import (
     add_document,
     load_manifest,
     load_manifest_with_rounds,
@@ -24,6 +23,7 @@ from diffview.manifest import (
     rounds,
     toml_string,
 )
+from diffview.errors import InputError
 
 
 def test_bundled_manifest(versions_dir: Path) -> None:
@@ -159,7 +159,7 @@ def test_importing_the_manifest_leaves_the_umask_alone(tmp_path: Path) -> None:
         "import os; os.umask(0o027); real = os.umask\n"
         "def refuse(mask): raise AssertionError('umask set')\n"
         "os.umask = refuse\n"
-        "import diffview.manifest as m; from pathlib import Path\n"
+        "import diffview.corpus.manifest as m; from pathlib import Path\n"
         "p = m.write_temp_beside(Path(os.environ['T']) / 'x', b'1')\n"
         "print(oct(real(0o027)), oct(p.stat().st_mode & 0o777))"
     )

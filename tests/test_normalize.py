@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from diffview.normalize import (
+from diffview.text.normalize import (
     canonical_term,
     classify_hyphen,
     normalize_inline,

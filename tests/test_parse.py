@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from diffview.corpus.parse import detect_layout, parse_document
 from diffview.errors import LayoutError
 from diffview.model import Document, Statement
-from diffview.normalize import canonical_term
-from diffview.parse import detect_layout, parse_document
+from diffview.text.normalize import canonical_term
 
 ANNOTATION = Path(__file__).parent / "cabinet-statements-dev.json"
 

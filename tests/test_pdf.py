@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from helpers import tree_hash
 
-from diffview.cli import main
+from diffview.corpus.manifest import load_manifest
+from diffview.corpus.parse import parse_document
+from diffview.corpus.pdftext import extract_pdf_text
 from diffview.errors import InputError
-from diffview.manifest import load_manifest
 from diffview.model import Document
-from diffview.parse import parse_document
-from diffview.pdftext import extract_pdf_text
+from diffview.views.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

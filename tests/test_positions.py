@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from helpers import statement
 
-from diffview import cli
-from diffview.claims import Claim, claims_of, read_sentence
+from diffview.corpus.topics import BUNDLED_RULES, label_statements, load_rules
 from diffview.errors import InputError
 from diffview.model import PositionTable
-from diffview.positions import positions_to_json, topic_positions
-from diffview.store import Store, build_store
-from diffview.topics import BUNDLED_RULES, label_statements, load_rules
+from diffview.pipeline import build_store
+from diffview.positions.claims import Claim, claims_of, read_sentence
+from diffview.positions.table import positions_to_json, topic_positions
+from diffview.store.read import Store
+from diffview.views import cli
 
 RULES = load_rules()
 
@@ -399,7 +400,7 @@ def test_compare_leads_with_positions_and_never_says_removed(
 def test_claims_are_kept_in_the_store_and_a_bad_cache_is_ignored(
     bundled: Store, tmp_path: Path
 ) -> None:
-    from diffview.positions import _rules_digest, round_claims
+    from diffview.positions.table import _rules_digest, round_claims
 
     expected = positions_to_json(topic_positions(bundled, "encryption"))
     cache = bundled.path / ".git" / "diffview-cache"
@@ -437,7 +438,7 @@ def test_against_a_blind_reading_of_the_seeds(bundled: Store) -> None:
 def test_every_cells_evidence_is_a_row_of_the_diff(bundled: Store) -> None:
     """The sentence diff under the positions is their evidence: each cited sentence is on its
     side of the comparison, also when its statement carries another label (003:142-147)."""
-    from diffview.positions import compare_with_evidence
+    from diffview.positions.table import compare_with_evidence
 
     for topic in ("detection-order", "encryption", "derogation"):
         table = topic_positions(bundled, topic)

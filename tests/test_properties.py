@@ -7,10 +7,10 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diffview.compare import compare_sentences, compare_texts
+from diffview.diff.compare import compare_sentences, compare_texts
+from diffview.diff.worddiff import rebuild, squash, word_diff
 from diffview.model import Sentence
-from diffview.sentences import split_sentences
-from diffview.worddiff import rebuild, squash, word_diff
+from diffview.text.sentences import split_sentences
 
 WORDS = [
     "het",

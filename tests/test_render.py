@@ -12,7 +12,7 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from diffview import compare
+from diffview.diff import compare
 from diffview.model import (
     CHANGE_CLASSES,
     AlignedUnit,
@@ -21,7 +21,7 @@ from diffview.model import (
     StanceFlag,
     WordOp,
 )
-from diffview.render import (
+from diffview.views.render import (
     JSON_SCHEMA_VERSION,
     comparison_to_json,
     render_inline,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import statement
 
-from diffview.corpus import load_corpus
-from diffview.search import SearchIndex
+from diffview.corpus.load import load_corpus
+from diffview.diff.search import SearchIndex
 
 INDEX = SearchIndex(
     [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import statement
 
-from diffview.sentences import sentences_of, split_sentences
+from diffview.text.sentences import sentences_of, split_sentences
 
 
 def cut(text: str) -> list[str]:

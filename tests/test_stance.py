@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from diffview.compare import compare_sentences
+from diffview.diff.compare import compare_sentences
+from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.model import Sentence
-from diffview.stance import stance_flags, stance_of_one_side
 
 
 def kinds(left: str, right: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

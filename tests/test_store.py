@@ -15,21 +15,19 @@ from pathlib import Path
 import pytest
 from helpers import git, tree_hash
 
-from diffview import store as store_mod
+from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.errors import StoreError
-from diffview.lock import lock_path, store_lock
-from diffview.manifest import load_manifest_with_rounds
 from diffview.model import Document, Statement, TopicLabel
-from diffview.sentences import split_sentences
-from diffview.store import (
-    Store,
-    build_store,
-    check_ref_name,
-    default_store_path,
-    plan_store,
-    write_store,
-)
-from diffview.storefiles import md_escape
+from diffview.pipeline import build_store
+from diffview.store import git as store_git
+from diffview.store import write as store_write
+from diffview.store.files import md_escape
+from diffview.store.lock import lock_path, store_lock
+from diffview.store.paths import check_ref_name, default_store_path
+from diffview.store.plan import plan_store
+from diffview.store.read import Store
+from diffview.store.write import write_store
+from diffview.text.sentences import split_sentences
 
 EVIL = "het kabinet <b>steunt</b> *niet* [x](javascript:y) \x1b]52;c;AAA\x07\n    # kop\n1. lijst"
 
@@ -223,7 +221,7 @@ def test_failed_build_leaves_previous_store_byte_identical(
     def boom(path: Path) -> None:
         raise StoreError("simulated failure during checkout")
 
-    monkeypatch.setattr(store_mod, "_checkout", boom)
+    monkeypatch.setattr(store_write, "checkout", boom)
     changed = [*corpus[1][:-1], Statement(**{**corpus[1][-1].__dict__, "text": "other"})]
     with pytest.raises(StoreError, match="simulated"):
         write_store(corpus[0], changed, built, corpus[2], corpus[3])
@@ -251,7 +249,7 @@ def test_append_moves_refs_by_compare_and_swap(tmp_path: Path, corpus) -> None:
     plan = plan_store(docs[:4], [s for s in stmts if s.doc != "004"], sources, labels)
     stale_old = {"refs/heads/main": first.head}
     with pytest.raises(StoreError, match="changed under us"):
-        store_mod._update_refs(path, {"refs/heads/main": plan.refs["refs/heads/main"]}, stale_old)
+        store_git.update_refs(path, {"refs/heads/main": plan.refs["refs/heads/main"]}, stale_old)
     assert git(path, "rev-parse", "HEAD").strip() == report.head
 
 
@@ -589,7 +587,7 @@ def test_swap_exchanges_directories_atomically(tmp_path: Path) -> None:
     b.mkdir()
     (a / "x").write_text("new")
     (b / "x").write_text("old")
-    if not store_mod._exchange(a, b):
+    if not store_write._exchange(a, b):
         pytest.skip("no renameat2(RENAME_EXCHANGE) here")
     assert (b / "x").read_text() == "new" and (a / "x").read_text() == "old"
 

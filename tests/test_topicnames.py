@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diffview.topicnames import ALIASES, canonical, described, followed_topics, ordered
-from diffview.topics import load_rules
+from diffview.corpus.topicnames import ALIASES, canonical, described, followed_topics, ordered
+from diffview.corpus.topics import load_rules
 
 
 def test_order_is_the_rules_files() -> None:

@@ -2,8 +2,9 @@
 
 Scoring follows tests/annotations-README.md: a marked statement is found for topic T when one of
 our cabinet statements overlapping its line span carries T; one of ours labelled T is right when
-it overlaps a marked statement carrying T. Statements come from `diffview.parse` when it works,
-otherwise from a raw segmentation of the sources (answer markers, debate turns, question spans).
+it overlaps a marked statement carrying T. Statements come from `diffview.corpus.parse` when it
+works, otherwise from a raw segmentation of the sources (answer markers, debate turns,
+question spans).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from diffview.corpus.topics import Context, label_statements, label_text, load_rules
 from diffview.errors import InputError
 from diffview.model import Statement
-from diffview.topics import Context, label_statements, label_text, load_rules
 
 TESTS = Path(__file__).resolve().parent
 TOPICS = ("detection-order", "encryption", "derogation", "csam-other")
@@ -166,8 +167,8 @@ def _raw_statements(doc: str, versions_dir: Path) -> list[Statement]:
 def _statements(doc: str, versions_dir: Path) -> tuple[str, list[Statement]]:
     """Parsed statements when the parser works, else the raw segmentation; says which."""
     try:
-        from diffview.manifest import load_manifest
-        from diffview.parse import parse_document
+        from diffview.corpus.manifest import load_manifest
+        from diffview.corpus.parse import parse_document
 
         documents = {d.id: d for d in load_manifest(versions_dir)}
         raw = (versions_dir / SOURCES[doc]).read_text(encoding="utf-8")
@@ -382,7 +383,7 @@ def test_case_folded_search_matches_case_insensitive_search(
     rules, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fast path (lower-cased text, case-sensitive patterns) gives the same labels."""
-    from diffview import topics
+    from diffview.corpus import topics
 
     stmts = [s for doc in ("001", "003") for s in _statements(doc, versions_dir)[1]]
     fast = label_statements(stmts, rules)

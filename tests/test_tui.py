@@ -809,15 +809,15 @@ VERSIONS = Path(__file__).resolve().parent.parent / "versions"
 
 @pytest.fixture(scope="module")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store_module = pytest.importorskip("diffview.store")
+    from diffview.pipeline import build_store
+
     path = tmp_path_factory.mktemp("tui") / "store"
-    store_module.build_store(VERSIONS, path)
+    build_store(VERSIONS, path)
     return path
 
 
 @aio
 async def test_real_first_start_builds_the_default_store() -> None:
-    pytest.importorskip("diffview.store")
     app = DiffviewApp(versions_dir=VERSIONS)  # DIFFVIEW_STORE points at a fresh tmp path
     async with app.run_test(size=SMALL) as pilot:
         for _ in range(20):
@@ -949,7 +949,6 @@ async def test_real_search_and_export(
 
 @aio
 async def test_real_directory_that_is_not_a_store(tmp_path: Path) -> None:
-    pytest.importorskip("diffview.store")
     (tmp_path / "junk.txt").write_text("not a store", encoding="utf-8")
     app = DiffviewApp(store_path=tmp_path)
     async with app.run_test(size=SMALL) as pilot:

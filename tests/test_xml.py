@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from helpers import tree_hash
 
-from diffview.cli import main
+from diffview.corpus.manifest import load_manifest
+from diffview.corpus.parse import parse_document
+from diffview.corpus.xmltext import xml_to_text
 from diffview.errors import InputError
-from diffview.manifest import load_manifest
 from diffview.model import Document, Statement
-from diffview.parse import parse_document
-from diffview.xmltext import xml_to_text
+from diffview.views.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DOC = Document("900", "900_x.txt", "t", "t", "kamervragen", date(2025, 11, 21), "day", "2025-11")

@@ -1,4 +1,4 @@
-"""A small in-memory stand-in for `diffview.store.Store` and the compare/changelog calls.
+"""A small in-memory stand-in for `diffview.store.read.Store` and the compare/changelog calls.
 
 The TUI is tested against it so that its tests do not depend on parsing the corpus; the
 shapes are those of `diffview/model.py` and the reading API in ARCHITECTURE.md.
@@ -26,7 +26,7 @@ from diffview.model import (
     Version,
     WordOp,
 )
-from diffview.positions import changes_between
+from diffview.positions.table import changes_between
 
 MALICIOUS = "Kabinet [bold red]steunt[/] [@click=app.quit]niets[/] \x1b]52;c;aGk=\x07 \u202egeheim"
 

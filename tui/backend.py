@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from diffview.diff.search import Hit, SearchIndex
 from diffview.model import Comparison, PositionTable, Version
-from diffview.search import Hit, SearchIndex
 
 ProgressCallback = Callable[[str], None]
 
@@ -46,51 +46,51 @@ class VersionRow:
 
 
 def default_store_path() -> Path:
-    from diffview.store import default_store_path as _default
+    from diffview.store.paths import default_store_path as _default
 
     return Path(_default())
 
 
 def default_versions_dir() -> Path:
-    from diffview.corpus import BUNDLED_VERSIONS
+    from diffview.corpus.load import BUNDLED_VERSIONS
 
     return BUNDLED_VERSIONS
 
 
 def open_store(path: Path) -> Any:
-    from diffview.store import Store
+    from diffview.store.read import Store
 
     return Store.open(path)
 
 
 def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback) -> None:
-    from diffview.store import build_store as _build
+    from diffview.pipeline import build_store as _build
 
     _build(versions_dir, store_path, progress=progress)
 
 
 def compare(store: Any, topic: str, from_spec: str, to_spec: str) -> Comparison:
-    from diffview.positions import compare_with_evidence
+    from diffview.positions.table import compare_with_evidence
 
     return compare_with_evidence(store, topic, from_spec, to_spec)
 
 
 def topic_positions(store: Any, topic: str) -> PositionTable:
     """The topic's position grid (sub-issues × rounds): the app's first screen."""
-    from diffview.positions import topic_positions as _positions
+    from diffview.positions.table import topic_positions as _positions
 
     return _positions(store, topic)
 
 
 def changelog(store: Any, topic: str, from_spec: str, to_spec: str) -> str:
-    from diffview.changelog import changelog_markdown
+    from diffview.views.changelog import changelog_markdown
 
     return changelog_markdown(store, [topic], from_spec, to_spec)
 
 
 def ordered_topics(store: Any) -> list[str]:
     """The topics the store knows, in the topic rules file's order (followed ones first)."""
-    from diffview.topicnames import ordered
+    from diffview.corpus.topicnames import ordered
 
     return ordered(store.topics())
 

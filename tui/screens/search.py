@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from diffview.diff.search import Hit
 from diffview.sanitize import sanitize_line
-from diffview.search import Hit
 from tui import backend
 from tui.screens.provenance import ProvenanceScreen
 

@@ -1,0 +1,1 @@
+"""The corpus: the manifest, the sources, their text, parsing into statements, topic rules."""

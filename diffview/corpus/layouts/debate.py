@@ -1,0 +1,105 @@
+"""`debate`: a verbatim report of speaker turns (`Mevrouw X (Partij):`, `De heer X (P):`,
+`Minister Van Oosten:`, `De voorzitter:`), each header alone on its line.
+
+Two turns are enough: an excerpt or the report of one agenda item is short, and a header
+line of this exact shape does not occur in the other layouts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import regex
+
+from diffview.corpus.layouts import Detection, Layout
+from diffview.corpus.layouts._common import Builder, Lines
+from diffview.model import Document, Statement
+from diffview.text.normalize import TIMEOUT, normalize_inline, scan_source
+
+_M = regex.MULTILINE
+TURN = regex.compile(
+    r"^\s*(?:(?P<title>De heer|Mevrouw)\s+(?P<name>\p{Lu}[\p{L}'\- ]*?)\s*\((?P<party>[^()]+)\)"
+    r"|(?P<chair>De voorzitter)"
+    r"|(?P<office>Minister|Staatssecretaris)\s+(?P<minister>\p{Lu}[\p{L}'\- ]*?))\s*:\s*$",
+    _M,
+)
+# The same headers with the turn's first words on their line: how a report reads when
+# copied from a web page. Used only when a text has fewer than two own-line headers, so the
+# seed reports (every header on its own line) read exactly as before.
+INLINE_TURN = regex.compile(
+    r"^\s*(?:(?P<title>De heer|Mevrouw)\s+(?P<name>\p{Lu}[\p{L}'\- ]*?)\s*\((?P<party>[^()]+)\)"
+    r"|(?P<chair>De voorzitter)"
+    r"|(?P<office>Minister|Staatssecretaris)\s+"
+    r"(?P<minister>\p{Lu}[\p{L}'\-]*(?: \p{L}[\p{L}'\-]*){0,3}?))"
+    r"\s*:\s+(?P<rest>\p{Lu}.*)$",
+    _M,
+)
+_CLOSING = regex.compile(r"^Sluiting\s+\d{1,2}[.:]\d{2}\s+uur\.?$")
+_MINISTER_OFFICE = regex.compile(
+    r"(?:de heer|mevrouw)\s+([\p{L}'\- ]+?),\s+(minister|staatssecretaris)\s+(van|voor)\s+"
+    r"([\p{L} ]+?)[,.]"
+)
+
+
+def detect(text: str) -> Detection:
+    n = len(TURN.findall(text, timeout=TIMEOUT))
+    if n < 2:
+        n = max(n, len(INLINE_TURN.findall(text, timeout=TIMEOUT)))
+    if n >= 2:
+        return Detection(1.5, (f"{n} speaker turns",))
+    if n == 1:
+        return Detection(
+            0.4, ("1 speaker turn",), "only one speaker turn (`Naam (Partij):` alone on its line)"
+        )
+    return Detection(0.0)
+
+
+def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
+    text = "\n".join(lines)
+    scan = scan_source(text)
+    inline = len(TURN.findall(text, timeout=TIMEOUT)) < 2
+    build = Builder(doc, scan)
+    preamble: list[str] = []
+    turn: tuple[regex.Match[str], Lines] | None = None
+
+    def close() -> None:
+        if turn is not None and turn[1]:
+            speaker, party, role = _speaker(turn[0], " ".join(preamble))
+            build.add("turn", turn[1], speaker, party, role)
+
+    for n, raw in scan.text_lines():
+        s = raw.strip()
+        m = TURN.match(s, timeout=TIMEOUT)
+        m_inline = INLINE_TURN.match(s, timeout=TIMEOUT) if inline and not m else None
+        if m:
+            close()
+            turn = (m, [])
+        elif m_inline:
+            close()
+            turn = (m_inline, [(n, m_inline.group("rest"))])
+        elif _CLOSING.match(s, timeout=TIMEOUT):
+            close()
+            turn = None
+        elif turn is None:
+            preamble.append(s)
+        else:
+            turn[1].append((n, raw))
+    close()
+    return build.finish()
+
+
+def _speaker(m: regex.Match[str], preamble: str) -> tuple[str, str | None, str]:
+    """(speaker, party or office, role) of a turn header."""
+    if m.group("chair"):
+        return "De voorzitter", None, "chair"
+    if m.group("office"):
+        name = normalize_inline(m.group("minister"))
+        office = m.group("office")
+        for om in _MINISTER_OFFICE.finditer(normalize_inline(preamble), timeout=TIMEOUT):
+            if om.group(1).casefold() == name.casefold():
+                office = f"{om.group(2).capitalize()} {om.group(3)} {om.group(4)}"
+        return f"{m.group('office')} {name}", office, "cabinet"
+    return normalize_inline(m.group("name")), normalize_inline(m.group("party")), "parliament"
+
+
+LAYOUT = Layout("debate", "a debate report", detect, split)

@@ -1,0 +1,1 @@
+"""Diffing two versions: sentence alignment, word diffs, stance flags, comparisons, search."""

@@ -1,0 +1,406 @@
+"""Orchestration: two versions (of a topic in the store, or two files) → a `Comparison`.
+
+Sentences are aligned by meaning (align.py), every aligned unit gets word ops (worddiff.py)
+and stance flags (stance.py), and is classified:
+
+  unchanged  variant-equal text, in order
+  reworded   matched pair, similarity >= align.REWRITE_THRESHOLD (a small edit)
+  rewritten  matched pair, similarity in [MATCH_THRESHOLD, REWRITE_THRESHOLD) (same subject)
+  moved      a pair out of order (not on the longest increasing subsequence). The class says
+             "moved" whether or not the words changed too; `moved=True`, and the ops and
+             score tell whether it was also edited (`has_edits`). Splits and merges that moved
+             keep their class and set `moved=True`.
+  split      one FROM sentence became two adjacent TO sentences
+  merged     two adjacent FROM sentences became one TO sentence
+  added / removed  no counterpart (ops: one insert / one delete of the whole text)
+
+Stance flags: all categories for matched units; only 'position' for added/removed units
+(a new sentence saying "onthouden" is a stance change, one that merely contains "kan" is not).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol, runtime_checkable
+
+from diffview.corpus.sources import read_source
+from diffview.corpus.topics import TopicRules, load_rules, mentions_topic
+from diffview.diff.align import REWRITE_THRESHOLD, Link, align, corpus_weights
+from diffview.diff.stance import stance_flags, stance_of_one_side
+from diffview.diff.worddiff import squash, word_diff
+from diffview.errors import DiffviewError, regex_timeout
+from diffview.model import (
+    AlignedUnit,
+    Comparison,
+    Sentence,
+    Statement,
+    Version,
+    WordOp,
+    count_classes,
+)
+from diffview.text.normalize import normalize_text
+from diffview.text.sentences import sentences_of
+
+
+class StoreReader(Protocol):
+    """The part of `store.Store` that compare needs (ARCHITECTURE.md, "reading API")."""
+
+    def topics(self) -> Sequence[str]: ...
+
+    def versions(self, topic: str) -> Sequence[Version]: ...
+
+    def resolve_version(self, spec: str) -> Version: ...
+
+    def topic_statements(self, topic: str, version: Version) -> Sequence[Statement]: ...
+
+
+NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
+
+
+def _joined(sentences: Sequence[Sentence]) -> str:
+    return " ".join(s.text for s in sentences)
+
+
+def _classify(link: Link) -> str:
+    if link.kind in ("split", "merged", "added", "removed"):
+        return link.kind
+    if link.moved:
+        return "moved"
+    if link.exact or link.quiet:
+        return "unchanged"
+    return "reworded" if link.score >= REWRITE_THRESHOLD else "rewritten"
+
+
+def _unit(link: Link, a: Sequence[Sentence], b: Sequence[Sentence]) -> AlignedUnit:
+    left = tuple(a[i] for i in link.left)
+    right = tuple(b[j] for j in link.right)
+    lt, rt = _joined(left), _joined(right)
+    change = _classify(link)
+    if change == "added":
+        related = tuple(a[i].cite for i in link.related)
+        return AlignedUnit(
+            change,
+            (),
+            right,
+            round(link.score, 4) if related else 0.0,
+            (WordOp(1, rt),),
+            stance_of_one_side(rt, "right"),
+            related=related,
+        )
+    if change == "removed":
+        related = tuple(b[j].cite for j in link.related)
+        return AlignedUnit(
+            change,
+            left,
+            (),
+            round(link.score, 4) if related else 0.0,
+            (WordOp(-1, lt),),
+            stance_of_one_side(lt, "left"),
+            related=related,
+        )
+    ops = word_diff(lt, rt)
+    if link.quiet:  # the words are the same: the ops show the marks, the note says so
+        return AlignedUnit(change, left, right, 1.0, ops, (), link.moved, note=link.quiet)
+    stance = stance_flags(lt, rt) if not link.exact else ()
+    score = 1.0 if link.exact else round(link.score, 4)
+    if any(f.kind == "negation" for f in stance):
+        # niet/geen are stopwords for alignment, so a deleted "niet" would score 1.0: the
+        # score says how much the claim changed, and a negation changes it.
+        score = round(min(score, 1.0 - NEGATION_PENALTY), 4)
+        if change == "reworded" and score < REWRITE_THRESHOLD:
+            change = "rewritten"
+    return AlignedUnit(change, left, right, score, ops, stance, link.moved)
+
+
+def has_edits(unit: AlignedUnit) -> bool:
+    """True when the unit's word ops contain any insert or delete."""
+    return any(op.op != 0 for op in unit.ops)
+
+
+def compare_sentences(
+    a: Sequence[Sentence],
+    b: Sequence[Sentence],
+    *,
+    topic: str = "",
+    from_label: str = "",
+    to_label: str = "",
+    from_docs: Sequence[str] = (),
+    to_docs: Sequence[str] = (),
+    across: bool = False,
+    background: Mapping[str, float] | None = None,
+    tags: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
+    revision: bool = False,
+) -> Comparison:
+    """Align and diff two sentence sequences (FROM `a`, TO `b`); `across`, `background` and
+    `tags` as in `align.align` (rounds built from different documents); `revision`: two
+    versions of one text, whose one-sided sentences are added / removed."""
+    links = align(
+        [s.text for s in a], [s.text for s in b], across=across, background=background, tags=tags
+    )
+    units = tuple(_unit(lk, a, b) for lk in links)
+    return Comparison(
+        topic=topic,
+        from_label=from_label,
+        to_label=to_label,
+        from_docs=tuple(from_docs),
+        to_docs=tuple(to_docs),
+        units=units,
+        counts=count_classes(units),
+        revision=revision,
+    )
+
+
+# -- files and plain texts -------------------------------------------------------------------
+
+
+def _text_statement(text: str, name: str) -> Statement:
+    """A whole text as one pseudo-statement so sentences can cite its lines."""
+    norm = normalize_text(text)  # sanitised there: the line map stays exact
+    last = norm.line_map[-1][1] if norm.line_map else 1
+    return Statement(
+        id=f"{name}-all",
+        doc=name,
+        source=name,
+        date=date.min,
+        kind="turn",
+        speaker="",
+        party=None,
+        role="cabinet",
+        text=norm.text,
+        lines=(1, last),
+        line_map=norm.line_map,
+    )
+
+
+def compare_texts(text_a: str, text_b: str, name_a: str = "A", name_b: str = "B") -> Comparison:
+    """Compare two raw texts (normalised and sanitised here); a regex time-out names the
+    text it happened on."""
+    sa, sb = _sentences_of_text(text_a, name_a), _sentences_of_text(text_b, name_b)
+    try:
+        return compare_sentences(
+            sa,
+            sb,
+            from_label=name_a,
+            to_label=name_b,
+            from_docs=(name_a,),
+            to_docs=(name_b,),
+            revision=True,
+        )
+    except TimeoutError:
+        raise regex_timeout(f"{name_a} or {name_b}", "comparing") from None
+
+
+def _sentences_of_text(text: str, name: str) -> list[Sentence]:
+    try:
+        return sentences_of([_text_statement(text, name)])
+    except TimeoutError:
+        raise regex_timeout(name, "normalising") from None
+
+
+def compare_files(path_a: str | Path, path_b: str | Path) -> Comparison:
+    """Compare two text files; sentences cite `file name:line`."""
+    pa, pb = Path(path_a), Path(path_b)
+    name_a, name_b = pa.name, pb.name
+    if name_a == name_b:
+        name_a, name_b = str(pa), str(pb)
+    return compare_texts(read_source(pa), read_source(pb), name_a, name_b)
+
+
+# -- versions in the store -------------------------------------------------------------------
+
+
+def collapse_repeats(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Sentences repeated word for word within one version, kept once with every place cited.
+
+    The cabinet pastes standard paragraphs into several answers of one document; without
+    this, each copy shows up as its own addition. Only for versions of a topic: between two
+    files a repeated sentence is a real difference and must be reported.
+    """
+    first: dict[str, int] = {}
+    out: list[Sentence] = []
+    for sentence in sentences:
+        key = squash(sentence.text)
+        if key in first:
+            kept = out[first[key]]
+            out[first[key]] = replace(kept, also=(*kept.also, sentence.cite))
+        else:
+            first[key] = len(out)
+            out.append(sentence)
+    return out
+
+
+SHORT_STATEMENT = 3  # sentences: a statement this short is kept whole
+CONTEXT_SENTENCES = 1  # kept on each side of a sentence that names the topic
+
+
+def topic_sentences(
+    statements: Sequence[Statement], topic: str, rules: TopicRules | None = None
+) -> list[Sentence]:
+    """The sentences of the statements that are about `topic`: a long statement (a 59-sentence
+    debate turn) contributes the sentences naming the topic and their immediate neighbours,
+    not all of its sentences; a short one, or one naming it nowhere (its topic came from its
+    question), is kept whole."""
+    rules = rules or load_rules()
+    out: list[Sentence] = []
+    for stmt in statements:
+        sentences = sentences_of([stmt])
+        if len(sentences) > SHORT_STATEMENT and topic in rules.names:
+            hits = [i for i, s in enumerate(sentences) if mentions_topic(s.text, rules, topic)]
+            near = {
+                j for i in hits for j in range(i - CONTEXT_SENTENCES, i + CONTEXT_SENTENCES + 1)
+            }
+            if hits:
+                sentences = [s for j, s in enumerate(sentences) if j in near]
+        out.extend(replace(s, index=len(out) + k) for k, s in enumerate(sentences))
+    return out
+
+
+def _same_version(a: Version, b: Version) -> bool:
+    """A round as of a document (`003`) differs from the full round: compare docs too."""
+    return a.round == b.round and [d.id for d in a.docs] == [d.id for d in b.docs]
+
+
+def _check_topic(store: StoreReader, topic: str) -> Sequence[Version]:
+    names = list(store.topics())
+    if topic not in names:
+        raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(names)})")
+    versions = list(store.versions(topic))
+    if not versions:
+        raise DiffviewError(f"topic {topic!r} has no cabinet statements in the store")
+    return versions
+
+
+def with_also(
+    sentences: Sequence[Sentence], also: Sequence[Sentence], version: Version
+) -> list[Sentence]:
+    """`sentences` and the `also` sentences they lack, in the version's reading order
+    (document order, then source line), renumbered."""
+    have = {s.cite for s in sentences}
+    order = {d.id: i for i, d in enumerate(version.docs)}
+    merged = [*sentences, *(s for s in also if s.cite not in have)]
+    if len(merged) > len(sentences):
+        merged.sort(key=lambda s: (order.get(s.doc, len(order)), s.lines, s.index))
+    return [replace(s, index=i) for i, s in enumerate(merged)]
+
+
+def compare_versions(
+    store: StoreReader,
+    topic: str,
+    from_spec: str | None = None,
+    to_spec: str | None = None,
+    *,
+    also: Callable[[Version], Sequence[Sentence]] | None = None,
+    tags: Callable[[Version, Sequence[Sentence]], list[frozenset[str]]] | None = None,
+) -> Comparison:
+    """Compare the cabinet's statements on `topic` between two rounds (default: first, last).
+
+    A version without cabinet statements on the topic is a valid side (everything on the
+    other side is then added or removed): that is the news when a topic appears or vanishes.
+    `also` adds sentences a side must show although their statement is labelled otherwise
+    (the evidence of a position: `positions.compare_with_evidence`); `tags` gives each
+    sentence of a side its alignment tags (the sub-issues it states a position on), used
+    between rounds built from different documents.
+    """
+    versions = _check_topic(store, topic)
+    old = versions[0] if from_spec is None else store.resolve_version(from_spec)
+    new = versions[-1] if to_spec is None else store.resolve_version(to_spec)
+    if _same_version(old, new):
+        hint = "" if len(versions) > 1 else f" (topic {topic!r} has only one version)"
+        raise DiffviewError(
+            f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
+        )
+    sides = []
+    for version in (old, new):
+        sentences = topic_sentences(store.topic_statements(topic, version), topic)
+        if also is not None:
+            sentences = with_also(sentences, also(version), version)
+        sides.append(collapse_repeats(sentences))
+    a, b = sides
+    from_docs, to_docs = tuple(d.id for d in old.docs), tuple(d.id for d in new.docs)
+    across = not set(from_docs) & set(to_docs)
+    try:
+        return compare_sentences(
+            a,
+            b,
+            topic=topic,
+            from_label=old.label,
+            to_label=new.label,
+            from_docs=from_docs,
+            to_docs=to_docs,
+            across=across,
+            background=_background(store, new, a, b) if across else None,
+            tags=(tags(old, a), tags(new, b)) if across and tags is not None else None,
+        )
+    except TimeoutError:
+        docs = ", ".join(d.source for d in (*old.docs, *new.docs))
+        raise regex_timeout(docs, f"comparing topic {topic}") from None
+
+
+def _background(
+    store: StoreReader, version: Version, a: Sequence[Sentence], b: Sequence[Sentence]
+) -> Mapping[str, float]:
+    """Stem IDF over every cabinet sentence of the store up to `version` (the corpus), or,
+    for a reader that cannot list all statements, over the two sides."""
+    if isinstance(store, CorpusReader):
+        return _corpus_idf(store, version)
+    return corpus_weights(s.text for s in (*a, *b))
+
+
+@runtime_checkable
+class CorpusReader(Protocol):
+    """A store that lists every statement of a version (`store.Store` does)."""
+
+    def __hash__(self) -> int: ...
+
+    def versions(self, topic: str | None = None) -> Sequence[Version]: ...
+
+    def statements(
+        self, doc: str | None = None, at: str | Version | None = None
+    ) -> Sequence[Statement]: ...
+
+
+@runtime_checkable
+class DerivedCache(Protocol):
+    """A store that keeps data derived from a commit beside its objects (`store.Store` does):
+    the corpus IDF here, the claims in `positions`."""
+
+    def commit_of(self, version: Version) -> str: ...
+
+    def cache_get(self, name: str) -> bytes | None: ...
+
+    def cache_put(self, name: str, data: bytes) -> None: ...
+
+
+IDF_FORMAT = 1  # bump when content_stems or corpus_weights change
+
+
+@lru_cache(maxsize=8)
+def _corpus_idf(store: CorpusReader, version: Version) -> Mapping[str, float]:
+    """Computed once per open store and kept in the store's cache keyed by the round's
+    commit (stemming 1,500 sentences costs half a second; reading them back, milliseconds).
+    A cache file that is not a mapping of stems to finite non-negative weights is ignored."""
+    cache = store if isinstance(store, DerivedCache) else None
+    name = ""
+    if cache is not None:
+        name = f"idf-{IDF_FORMAT}-{cache.commit_of(version)}.json"
+        cached = cache.cache_get(name)
+        if cached is not None:
+            with suppress(ValueError, TypeError, AttributeError):
+                data = json.loads(cached)
+                if isinstance(data, dict) and all(
+                    isinstance(k, str) and isinstance(v, float) and 0 <= v < 100
+                    for k, v in data.items()
+                ):
+                    return MappingProxyType(data)
+    cabinet = [s for s in store.statements(at=version) if s.role == "cabinet"]
+    weights = corpus_weights(s.text for s in sentences_of(cabinet))
+    if cache is not None:
+        cache.cache_put(name, json.dumps(weights, sort_keys=True).encode())
+    return MappingProxyType(weights)

@@ -1,0 +1,92 @@
+"""An ingest's journal: what a killed ingest leaves, and how the next writer finishes or
+undoes it (under the store lock), so versions/ and the store always agree."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+from diffview.corpus.manifest import check_source_name, manifest_path, write_temp_beside
+from diffview.errors import StoreError
+from diffview.store.git import checkout
+from diffview.store.paths import default_store_path, real_store_path
+from diffview.store.read import Store
+
+JOURNAL_NAME = ".ingest-journal.json"
+
+
+def journal_path(versions_dir: Path) -> Path:
+    return Path(versions_dir) / JOURNAL_NAME
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Write a file by temp + fsync + rename + directory fsync (it must survive a crash)."""
+    tmp = write_temp_beside(path, data)  # fsyncs the data
+    os.replace(tmp, path)
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _store_has(store_path: Path, doc_id: str, source: str) -> bool:
+    """Did the store commit the document (its refs moved, or its swap happened)?"""
+    if not real_store_path(store_path).exists():
+        return False
+    try:
+        with Store.open(store_path) as store:
+            return any((d.id, d.source) == (doc_id, source) for d in store.documents())
+    except StoreError:
+        return False
+
+
+def recover(versions_dir: Path, store_path: Path | None = None) -> str | None:
+    """Finish or undo an ingest that died (kill -9) and remove its leftovers; the caller
+    holds the store lock. Returns 'completed', 'rolled back' or None (nothing to do)."""
+    versions_dir = Path(versions_dir)
+    store_path = Path(store_path or default_store_path())
+    journal = journal_path(versions_dir)
+    outcome: str | None = None
+    if journal.exists():
+        try:
+            entry = json.loads(journal.read_bytes())
+            doc_id, source = str(entry["doc"]), str(entry["source"])
+            old, new = (base64.b64decode(entry[k]) for k in ("old_manifest", "new_manifest"))
+            staged = versions_dir / Path(str(entry["staged_source"])).name
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{journal}: unreadable ingest journal ({exc})") from None
+        try:
+            target = versions_dir / check_source_name(source)
+        except ValueError as exc:
+            raise StoreError(f"{journal}: {exc}") from None
+        if _store_has(store_path, doc_id, source):
+            if not target.exists():
+                os.replace(staged, target)
+            write_durably(manifest_path(versions_dir), new)
+            checkout(real_store_path(store_path))  # the work tree may lag the refs
+            outcome = "completed"
+        else:
+            write_durably(manifest_path(versions_dir), old)
+            target.unlink(missing_ok=True)
+            outcome = "rolled back"
+        journal.unlink()
+    for leftover in _leftovers(versions_dir):
+        leftover.unlink(missing_ok=True)
+    return outcome
+
+
+def _leftovers(versions_dir: Path) -> list[Path]:
+    """Temp files only an ingest (under the lock) creates: any found under the lock are dead."""
+    patterns = (
+        f".{manifest_path(versions_dir).name}.*.tmp",
+        f".{manifest_path(versions_dir).name}.bak-*",
+        f".{JOURNAL_NAME}.*.tmp",
+        ".[0-9][0-9][0-9]_*.txt.*.tmp",
+    )
+    return [p for pattern in patterns for p in versions_dir.glob(pattern) if p.is_file()]
+
+
+__all__ = ["JOURNAL_NAME", "journal_path", "recover", "write_durably"]

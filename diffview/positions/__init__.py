@@ -1,0 +1,1 @@
+"""The cabinet's positions: claims per sentence, pooled per sub-issue and round."""

@@ -1,0 +1,286 @@
+"""Positions: what the cabinet holds on each sub-issue of a topic, round by round.
+
+The claims of a round (claims.py) are pooled per sub-issue; the stance stated by the most
+(and most direct) sentences is the round's position, and the one or two most direct
+sentences are its evidence. A round whose cabinet says nothing on a sub-issue is *silent*:
+never an invented stance, and never "withdrawn" when the next round simply does not repeat it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from diffview.corpus import issue_rules as issue_rules_module
+from diffview.corpus.topics import TopicRules, load_rules
+from diffview.diff.compare import CorpusReader as PositionReader  # hashable, lists statements
+from diffview.diff.compare import DerivedCache, compare_versions
+from diffview.diff.worddiff import squash
+from diffview.errors import DiffviewError
+from diffview.model import (
+    STANCES,
+    Comparison,
+    Evidence,
+    IssueInfo,
+    Position,
+    PositionChange,
+    PositionMove,
+    PositionTable,
+    Sentence,
+    Stance,
+    Version,
+)
+from diffview.positions import claims as claims_module
+from diffview.positions.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
+
+# When stances tie, the more specific wins. An abstention is also how the cabinet states that
+# it does not support a text without blocking it ("gerekend tot de landen die ... niet
+# steunen"), so a round that abstains on something abstains, whatever else it says against it.
+_PRECEDENCE: tuple[Stance, ...] = (
+    "abstains",
+    "opposes",
+    "supports-conditionally",
+    "supports",
+    "undecided",
+)
+_FORMAL_HOLDERS = frozenset({"het kabinet", "nederland", "dit kabinet", "het huidige kabinet"})
+EVIDENCE_PER_CELL = 2
+MIN_CELL_WEIGHT = 2
+
+
+def _evidence(claim: Claim) -> Evidence:
+    s = claim.sentence
+    return Evidence(s.doc, s.lines, s.text, s.statement_id, claim.triggers)
+
+
+def _distinct(claims: Sequence[Claim]) -> list[Claim]:
+    """One claim per wording: the cabinet pastes one paragraph into several answers."""
+    seen: dict[str, Claim] = {}
+    for c in claims:
+        key = squash(c.sentence.text)
+        if key not in seen or c.weight > seen[key].weight:
+            seen[key] = c
+    return list(seen.values())
+
+
+def _directness(claim: Claim) -> tuple[int, int, int]:
+    """Most direct first: strongest words held by the cabinet or Nederland by name (not a
+    minister's "wij" in a debate), object named in the sentence, shorter sentence."""
+    formal = 2 if claim.holder.casefold() in _FORMAL_HOLDERS else 0
+    return (-(claim.weight + formal), -int(claim.own_object), len(claim.sentence.text))
+
+
+def decide(claims: Sequence[Claim]) -> Stance | None:
+    """The stance of a pool of claims on one sub-issue (see `_PRECEDENCE`)."""
+    if not claims:
+        return None
+    stances = {c.stance for c in claims}
+    if "abstains" in stances:
+        return "abstains"
+    score = {s: sum(c.weight for c in claims if c.stance == s) for s in stances}
+    return max(stances, key=lambda s: (score[s], -_PRECEDENCE.index(s)))
+
+
+def position_of(topic: str, round_: str, issue: str, claims: Sequence[Claim]) -> Position:
+    pool = _distinct(claims)
+    if not any(c.weight >= MIN_CELL_WEIGHT for c in pool):
+        pool = []  # one passing "bezwaren" carried from context is not a position
+    stance = decide(pool)
+    if stance is None:
+        return Position(topic, round_, issue, None)
+    chosen = sorted((c for c in pool if c.stance == stance), key=_directness)
+    others = sorted((c for c in pool if c.stance != stance), key=_directness)
+    return Position(
+        topic=topic,
+        round=round_,
+        issue=issue,
+        stance=stance,
+        holder=chosen[0].holder,
+        evidence=tuple(_evidence(c) for c in chosen[:EVIDENCE_PER_CELL]),
+        support=len(chosen),
+        dissent=tuple(_evidence(c) for c in others[:EVIDENCE_PER_CELL]),
+    )
+
+
+@lru_cache(maxsize=8)
+def _rules_digest(path: Path) -> str:
+    """The rules file and the code that reads claims with them: either changing (an upgrade
+    of diffview included) makes earlier cached claims stale."""
+    digest = hashlib.sha256(path.read_bytes())
+    for module in (claims_module, issue_rules_module):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _compute(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
+    ids = [d.id for d in version.docs]
+    stmts = sorted(
+        (s for s in store.statements(at=version) if s.doc in ids), key=lambda s: ids.index(s.doc)
+    )
+    return tuple(claims_of(stmts, rules))
+
+
+@lru_cache(maxsize=16)
+def round_claims(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
+    """Every claim of a round's documents, computed once per open store (all topics share it)
+    and kept in the store keyed by the round's commit and the rules, so the next process
+    reads them instead of re-reading every statement (same commit + same rules = same
+    claims)."""
+    if not isinstance(store, DerivedCache):
+        return _compute(store, version, rules)
+    name = f"claims-{CLAIM_FORMAT}-{store.commit_of(version)}-{_rules_digest(rules.path)}.json"
+    cached = store.cache_get(name)
+    if cached is not None:
+        with suppress(ValueError, KeyError, TypeError):
+            return tuple(claim_from_dict(d) for d in json.loads(cached))
+    claims = _compute(store, version, rules)
+    store.cache_put(name, json.dumps([claim_to_dict(c) for c in claims]).encode())
+    return claims
+
+
+def evidence_sentences(
+    store: PositionReader, topic: str, version: Version, rules: TopicRules | None = None
+) -> list[Sentence]:
+    """The round's sentences that state a position on `topic`, whatever their statement's
+    label (the Oct 2024 abstention is a `csam-other` statement, and a detection-order claim)."""
+    claims = round_claims(store, version, rules or load_rules())
+    return list({c.sentence.cite: c.sentence for c in claims if c.topic == topic}.values())
+
+
+def compare_with_evidence(
+    store: Any, topic: str, from_spec: str | None = None, to_spec: str | None = None
+) -> Comparison:
+    """`compare.compare_versions`, each side also showing the sentences that state the
+    topic's positions in that round, so every cell's evidence is a row of the diff."""
+    if not has_positions(topic):
+        return compare_versions(store, topic, from_spec, to_spec)
+    return compare_versions(
+        store,
+        topic,
+        from_spec,
+        to_spec,
+        also=lambda v: evidence_sentences(store, topic, v),
+        tags=lambda v, sentences: issue_tags(store, v, sentences),
+    )
+
+
+ISSUE_TAG = "§"  # prefix of a sub-issue used as an alignment term (no word starts with it)
+
+
+def issue_tags(
+    store: PositionReader, version: Version, sentences: Sequence[Sentence]
+) -> list[frozenset[str]]:
+    """The sub-issues each sentence states a position on: the same sub-issue on both sides
+    of a comparison is evidence of the same claim (align.py weighs it)."""
+    by_cite: dict[str, set[str]] = {}
+    for claim in round_claims(store, version, load_rules()):
+        by_cite.setdefault(claim.sentence.cite, set()).add(
+            f"{ISSUE_TAG}{claim.topic}/{claim.issue}"
+        )
+    return [frozenset(t for c in (s.cite, *s.also) for t in by_cite.get(c, ())) for s in sentences]
+
+
+def changes_between(table: PositionTable, from_round: str, to_round: str) -> list[PositionChange]:
+    """Sub-issues whose stance differs between two rounds (silence included), in order."""
+    out = []
+    for issue in table.issues:
+        old, new = table.cell(from_round, issue.id), table.cell(to_round, issue.id)
+        if old.stance == new.stance:
+            continue
+        move: PositionMove = "new" if old.silent else "not-restated" if new.silent else "changed"
+        out.append(
+            PositionChange(
+                issue.id,
+                from_round,
+                to_round,
+                old.stance,
+                new.stance,
+                move,
+                old.evidence,
+                new.evidence,
+            )
+        )
+    return out
+
+
+def has_positions(topic: str, rules: TopicRules | None = None) -> bool:
+    """True when the rules give the topic sub-issues (csam-other and unknown topics have none)."""
+    rules = rules or load_rules()
+    return rules.lexicon is not None and any(t.name == topic and t.issues for t in rules.topics)
+
+
+def topic_positions(
+    store: PositionReader, topic: str, rules: TopicRules | None = None
+) -> PositionTable:
+    """The position table of `topic` over every round of the store."""
+    rules = rules or load_rules()
+    if topic not in rules.names:
+        raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(rules.names)})")
+    rule = rules.topic(topic)
+    issues = tuple(IssueInfo(i.id, i.label) for i in rule.issues)
+    versions = list(store.versions())
+    cells: dict[Any, Position] = {}
+    claimed: set[str] = set()
+    for version in versions:
+        claims = [c for c in round_claims(store, version, rules) if c.topic == topic]
+        claimed.update(c.sentence.cite for c in claims)
+        for issue in issues:
+            pool = [c for c in claims if c.issue == issue.id]
+            cells[(version.round, issue.id)] = position_of(topic, version.round, issue.id, pool)
+    rounds = [v.round for v in versions]
+    table = PositionTable(
+        topic=topic,
+        rounds=tuple((v.round, v.label) for v in versions),
+        issues=issues,
+        positions=tuple(cells[(r, i.id)] for r in rounds for i in issues),
+        changes=(),
+        claimed=frozenset(claimed),
+    )
+    steps = zip(rounds, rounds[1:], strict=False)
+    return replace(table, changes=tuple(c for a, b in steps for c in changes_between(table, a, b)))
+
+
+def _evidence_json(e: Evidence) -> dict[str, Any]:
+    return {"doc": e.doc, "lines": list(e.lines), "text": e.text, "triggers": list(e.triggers)}
+
+
+def positions_to_json(table: PositionTable) -> dict[str, Any]:
+    """The documented JSON schema of `diffview positions --format json` (README)."""
+    return {
+        "topic": table.topic,
+        "rounds": [r for r, _ in table.rounds],
+        "round_labels": dict(table.rounds),
+        "issues": [{"id": i.id, "label": i.label} for i in table.issues],
+        "stances": list(STANCES),
+        "positions": [
+            {
+                "round": p.round,
+                "issue": p.issue,
+                "stance": p.stance or "silent",
+                "holder": p.holder,
+                "support": p.support,
+                "evidence": [_evidence_json(e) for e in p.evidence],
+                "dissent": [_evidence_json(e) for e in p.dissent],
+            }
+            for p in table.positions
+        ],
+        "changes": [
+            {
+                "issue": c.issue,
+                "from": c.from_round,
+                "to": c.to_round,
+                "from_stance": c.from_stance or "silent",
+                "to_stance": c.to_stance or "silent",
+                "move": c.move,
+                "from_evidence": [_evidence_json(e) for e in c.from_evidence],
+                "to_evidence": [_evidence_json(e) for e in c.to_evidence],
+            }
+            for c in table.changes
+        ],
+    }

@@ -1,0 +1,356 @@
+"""What the store's files say: JSON of the model, markdown for people, commit and tag messages.
+
+Everything here is a pure function from the model (`Document`, `Statement`, `Version`) to
+text or bytes. The bytes become git blobs and messages whose hashes are the commit ids, so
+any change here changes every commit id: field order, separators and escaping are fixed on
+purpose (see `diffview/store/__init__.py`, "Determinism"). Document text is untrusted:
+markdown escapes it (`md_escape`) and front matter and messages sanitise it to one line each.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from diffview.corpus.manifest import MONTHS, rounds
+from diffview.model import Document, Statement, TopicLabel, Version
+from diffview.sanitize import sanitize, sanitize_line
+from diffview.text.sentences import split_sentences
+
+STORE_FORMAT = 1
+
+
+# --- serialisation of the model --------------------------------------------------------------
+
+
+_TEXT_FACTS = ("numbers", "text_dates", "minister", "member", "original", "original_sha256")
+
+
+def document_to_dict(doc: Document) -> dict[str, Any]:
+    """The manifest entry; facts from the text only when set, so that the commit ids of
+    documents without them stay what they were."""
+    extra: dict[str, Any] = {}
+    for key in _TEXT_FACTS:
+        value = getattr(doc, key)
+        if value:
+            extra[key] = list(value) if isinstance(value, tuple) else value
+    return {
+        "id": doc.id,
+        "source": doc.source,
+        "title": doc.title,
+        "short_title": doc.short_title,
+        "kind": doc.kind,
+        "date": doc.date.isoformat(),
+        "date_precision": doc.date_precision,
+        "round": doc.round,
+        "kamerstukken": list(doc.kamerstukken),
+        "answers": doc.answers,
+        **extra,
+    }
+
+
+def document_from_dict(d: Mapping[str, Any]) -> Document:
+    return Document(
+        id=d["id"],
+        source=d["source"],
+        title=d["title"],
+        short_title=d["short_title"],
+        kind=d["kind"],
+        date=date.fromisoformat(d["date"]),
+        date_precision=d["date_precision"],
+        round=d["round"],
+        kamerstukken=tuple(d.get("kamerstukken", ())),
+        answers=d.get("answers"),
+        numbers=tuple(d.get("numbers", ())),
+        text_dates=tuple(d.get("text_dates", ())),
+        minister=d.get("minister"),
+        member=d.get("member"),
+        original=d.get("original"),
+        original_sha256=d.get("original_sha256"),
+    )
+
+
+def statement_to_dict(s: Statement) -> dict[str, Any]:
+    """Every Statement field, in a fixed order (the JSON is part of the commit id)."""
+    return {
+        "id": s.id,
+        "doc": s.doc,
+        "source": s.source,
+        "date": s.date.isoformat(),
+        "kind": s.kind,
+        "speaker": s.speaker,
+        "party": s.party,
+        "role": s.role,
+        "lines": list(s.lines),
+        "section": s.section,
+        "answers": list(s.answers),
+        "topics": [{"topic": t.topic, "triggers": list(t.triggers)} for t in s.topics],
+        "footnotes": list(s.footnotes),
+        "text": s.text,
+        "line_map": [list(p) for p in s.line_map],
+    }
+
+
+def statement_from_dict(d: Mapping[str, Any]) -> Statement:
+    return Statement(
+        id=d["id"],
+        doc=d["doc"],
+        source=d["source"],
+        date=date.fromisoformat(d["date"]),
+        kind=d["kind"],
+        speaker=d["speaker"],
+        party=d["party"],
+        role=d["role"],
+        text=d["text"],
+        lines=(int(d["lines"][0]), int(d["lines"][1])),
+        line_map=tuple((int(o), int(n)) for o, n in d["line_map"]),
+        answers=tuple(d.get("answers", ())),
+        topics=tuple(TopicLabel(t["topic"], tuple(t["triggers"])) for t in d.get("topics", ())),
+        section=d.get("section", ""),
+        footnotes=tuple(d.get("footnotes", ())),
+    )
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+
+
+def statements_json(doc: Document, statements: Iterable[Statement]) -> bytes:
+    """One statement per line: machine-readable, deterministic, and diffable with git."""
+    rows = [_dumps(statement_to_dict(s)) for s in statements]
+    body = ",\n  ".join(rows)
+    text = (
+        "{\n"
+        f' "format": {STORE_FORMAT},\n'
+        f' "document": {_dumps(document_to_dict(doc))},\n'
+        f' "statements": [\n  {body}\n ]\n'
+        "}\n"
+    )
+    if not rows:
+        text = text.replace("[\n  \n ]", "[]")
+    return text.encode("utf-8")
+
+
+def manifest_json(documents: Iterable[Document], labels: Mapping[str, str]) -> bytes:
+    docs = list(documents)
+    data = {
+        "format": STORE_FORMAT,
+        "rounds": {v.round: v.label for v in rounds(docs, dict(labels))},
+        "documents": [document_to_dict(d) for d in docs],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --- markdown --------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&#|~!$])")
+_MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
+
+
+def md_escape(text: str) -> str:
+    """Make document text inert in markdown: backslash the characters that start markup or
+    HTML, neutralise line-start markers, strip indentation (code blocks), then sanitise
+    (the `<U+XXXX>` it produces is not an HTML tag: `+` cannot occur in a tag name)."""
+    lines = []
+    for raw in text.split("\n"):
+        line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
+        line = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
+        lines.append(line)
+    return sanitize("\n".join(lines))
+
+
+def md_inline(text: str) -> str:
+    """One-line escaped text (titles, speakers): newlines and tabs become spaces."""
+    return " ".join(md_escape(text.replace("\t", " ")).split("\n"))
+
+
+def _fm_value(value: Any) -> str:
+    """Front matter values as JSON scalars/lists: valid YAML, no injection via newlines."""
+    if isinstance(value, str):
+        value = sanitize_line(value)
+    elif isinstance(value, list):
+        value = [sanitize_line(v) if isinstance(v, str) else v for v in value]
+    return json.dumps(value, ensure_ascii=False)
+
+
+def front_matter(items: Iterable[tuple[str, Any]]) -> str:
+    return "---\n" + "".join(f"{k}: {_fm_value(v)}\n" for k, v in items) + "---\n"
+
+
+def human_date(d: date, precision: str = "day") -> str:
+    month = MONTHS[d.month - 1]  # not strftime: that follows the process locale
+    return f"{month} {d.year}" if precision == "month" else f"{d.day} {month} {d.year}"
+
+
+def _span(lines: tuple[int, int]) -> str:
+    a, b = lines
+    return f"{a}" if a == b else f"{a}-{b}"
+
+
+def document_markdown(doc: Document, statements: list[Statement], label: str) -> bytes:
+    out = [
+        front_matter(
+            [
+                ("id", doc.id),
+                ("title", doc.title),
+                ("kind", doc.kind),
+                ("date", doc.date.isoformat()),
+                ("date_precision", doc.date_precision),
+                ("round", doc.round),
+                ("kamerstukken", list(doc.kamerstukken)),
+                ("source", f"sources/{doc.source}"),
+                ("statements", len(statements)),
+            ]
+        ),
+        f"\n# {doc.id}: {md_inline(doc.title)}\n\n",
+        f"{md_inline(doc.kind)} · {human_date(doc.date, doc.date_precision)} · "
+        f"round {md_inline(label)} · source `sources/{doc.source}`\n",
+    ]
+    section = None
+    for s in statements:
+        if s.section and s.section != section:
+            section = s.section
+            out.append(f"\n## {md_inline(section)}\n")
+        out.append(_statement_block(s, heading="###"))
+    return "".join(out).encode("utf-8")
+
+
+def _statement_block(s: Statement, heading: str, doc_label: str = "") -> str:
+    who = md_inline(s.speaker)
+    if s.party and s.party != s.speaker:
+        who += f" ({md_inline(s.party)})"
+    head = f"{heading} {doc_label}{who} · {s.role} · {s.kind} · lines {_span(s.lines)}"
+    meta = [f"id `{s.id}`"]
+    if s.answers:
+        meta.append("answers " + ", ".join(f"`{a}`" for a in s.answers))
+    if s.topics:
+        meta.append(
+            "topics "
+            + "; ".join(
+                f"{t.topic} ({', '.join(md_inline(x) for x in t.triggers)})" for t in s.topics
+            )
+        )
+    return f"\n{head}\n\n{' · '.join(meta)}\n\n{sentence_lines(s.text)}\n"
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+
+
+def sentence_lines(text: str) -> str:
+    """Escaped text, one sentence per line, so that `git diff` and `git log -p` show the
+    sentences that changed rather than whole paragraphs (markdown still renders consecutive
+    lines as one paragraph). Paragraph breaks stay blank lines; line numbers stay in the
+    statement heading (per sentence they would change whenever a document moves a line)."""
+    out: list[str] = []
+    prev = 0
+    for start, end in split_sentences(text):
+        if out and _PARAGRAPH_BREAK.search(text, prev, start):
+            out.append("")
+        out.append(md_escape(text[start:end]))
+        prev = end
+    return "\n".join(out)
+
+
+def topic_markdown(topic: str, version: Version, statements: list[Statement]) -> bytes:
+    docs = list(version.docs)
+    out = [
+        front_matter(
+            [
+                ("topic", topic),
+                ("round", version.round),
+                ("label", version.label),
+                ("documents", [d.id for d in docs]),
+                ("dates", [d.date.isoformat() for d in docs]),
+                ("statements", len(statements)),
+            ]
+        ),
+        f"\n# {topic}: cabinet, {md_inline(version.label)}\n\n",
+        "Documents so far: "
+        + ", ".join(f"{d.id} ({human_date(d.date, d.date_precision)})" for d in docs)
+        + "\n",
+    ]
+    if not statements:
+        out.append("\nThe cabinet has said nothing on this topic in this round so far.\n")
+    by_id = {d.id: d for d in docs}
+    for s in statements:
+        d = by_id[s.doc]
+        out.append(_statement_block(s, "##", f"{d.id} · {human_date(d.date, d.date_precision)} · "))
+    return "".join(out).encode("utf-8")
+
+
+def readme_markdown(documents: list[Document]) -> bytes:
+    rows = "".join(
+        f"| {d.id} | {d.date.isoformat()} | {d.round} | {md_inline(d.kind)} | "
+        f"{md_inline(d.title)} |\n"
+        for d in documents
+    )
+    text = f"""# diffview store
+
+This git repository is generated by `diffview build` / `diffview ingest` from Dutch
+parliamentary documents on the EU CSAM regulation. Do not edit it: it is rebuilt from the
+sources and your changes would be lost.
+
+Each commit adds one document, dated with the document's date; tags `doc-<id>` mark each
+document and `round-<yyyy-mm>` the last document of each round (a round is a set of documents
+that together state the cabinet's position at one moment).
+
+* `sources/` the source documents, byte for byte
+* `documents/<id>.md` every statement of a document (speaker, role, source lines)
+* `statements/<id>.json` the same, machine-readable, one statement per line
+* `topics/<topic>.md` the cabinet's statements on a topic in the current round so far
+* `manifest.json` the documents committed so far
+
+In the markdown files each sentence is on a line of its own, so a diff shows the sentences
+that changed; `git diff --word-diff` shows the words. Each statement starts with a heading:
+document, date, speaker, role, kind, and the lines of the source it comes from.
+
+Read it with plain git:
+
+    git log --date=short --format='%ad %s'
+    git tag -n1
+    git diff round-2023-10 round-2024-10 -- topics/detection-order.md
+    git log -p -- topics/encryption.md
+    git show doc-003:documents/003.md
+
+## Documents
+
+| id | date | round | kind | title |
+|---|---|---|---|---|
+{rows}"""
+    return text.encode("utf-8")
+
+
+# git's built-in markdown diff driver: hunk headers name the statement (`## 003 · ...`)
+GITATTRIBUTES = b"*.md diff=markdown\n"
+
+
+# --- commit and tag messages ----------------------------------------------------------------------
+
+
+def commit_message(doc: Document, statements: list[Statement], label: str) -> str:
+    roles: dict[str, int] = {}
+    for s in statements:
+        roles[s.role] = roles.get(s.role, 0) + 1
+    topics = sorted({t for s in statements for t in s.topic_names})
+    role_counts = ", ".join(f"{r} {n}" for r, n in sorted(roles.items())) or "none"
+    body = [
+        f"Round: {doc.round} ({sanitize_line(label)})",
+        f"Kind: {doc.kind}",
+        f"Date: {doc.date.isoformat()} (precision: {doc.date_precision})",
+        f"Kamerstukken: {', '.join(doc.kamerstukken) or '-'}",
+        f"Statements: {len(statements)} ({role_counts})",
+        f"Topics: {', '.join(topics) or '-'}",
+        f"Source: sources/{doc.source}",
+    ]
+    if doc.answers:
+        body.append(f"Answers: {doc.answers}")
+    subject = f"{doc.id}: {sanitize_line(doc.title)} ({human_date(doc.date, doc.date_precision)})"
+    return subject + "\n\n" + "\n".join(body) + "\n"
+
+
+def round_tag_message(doc: Document, label: str) -> str:
+    """The message of a round's tag, which moves on to each document of the round."""
+    return f"Round {doc.round} ({sanitize_line(label)}) as of {doc.id}\n"

@@ -1,0 +1,56 @@
+"""Where a store lives and which git names are safe to give git."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from diffview.errors import StoreError
+
+# --- paths -----------------------------------------------------------------------------------
+
+
+def default_store_path() -> Path:
+    """$DIFFVIEW_STORE, else $XDG_DATA_HOME/diffview/store, else ~/.local/share/diffview/store."""
+    explicit = os.environ.get("DIFFVIEW_STORE")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg and Path(xdg).is_absolute() else None
+    if base is None:
+        base = Path.home() / ".local" / "share"
+    return base / "diffview" / "store"
+
+
+# --- ref names -------------------------------------------------------------------------------
+
+_REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
+
+
+def check_ref_name(name: str) -> str:
+    """Validate a full ref name by `git check-ref-format` rules (plus: ASCII only, no leading
+    dash), so that nothing we pass to git can be read as an option or a revision range."""
+    parts = name.split("/")
+    ok = (
+        name.startswith("refs/")
+        and name.isascii()
+        and not _REF_BAD.search(name)
+        and not name.endswith((".", "/", ".lock"))
+        and name != "@"
+        and all(p and not p.startswith((".", "-")) and not p.endswith(".lock") for p in parts)
+    )
+    if not ok:
+        raise StoreError(f"refusing unsafe git ref name {name!r}")
+    return name
+
+
+def tag_ref(tag: str) -> str:
+    return check_ref_name(f"refs/tags/{tag}")
+
+
+def real_store_path(store_path: Path) -> Path:
+    """The directory a store path names: through a symlink, its target, so a rebuild swaps
+    the target and the link keeps pointing at the current store."""
+    path = Path(store_path).expanduser().absolute()
+    return Path(os.path.realpath(path)) if path.is_symlink() else path

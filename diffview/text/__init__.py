@@ -1,0 +1,1 @@
+"""Text stages shared by parsing and diffing: normalisation and Dutch sentence splitting."""

@@ -1,0 +1,1 @@
+"""The doors that print: the `diffview` command, terminal rendering, the markdown changelog."""

@@ -1,0 +1,510 @@
+"""Changelog of the cabinet's wording as CommonMark (+ GFM tables/strikethrough) and HTML.
+
+A view like `render`, but core-free of Rich/Textual: it uses only the store's reading API
+and `positions.compare_with_evidence`, so it can run in any context (CI, a static site).
+
+Layout, per topic and per successive pair of versions (rounds) in the requested range:
+a dated heading, a table of both versions' documents (titles, Kamerstuk numbers), a
+one-paragraph summary (stance changes first, then counts per change class), then every
+changed sentence as a redline: deleted words `~~struck~~`, inserted words `**bold**`,
+moved/split/merged marked, each quote followed by its citation `(002:113–128)`.
+Unchanged sentences are counted, not repeated (unless `full=True`).
+
+Safety: document text is sanitised, its whitespace collapsed (so it can never start a
+block: no code block, heading, list or table row), and every ASCII punctuation character
+that markdown could act on is backslash-escaped, so a statement cannot inject a link,
+image, autolink, HTML or entity. Emphasis delimiters are placed around whole runs of
+changed words and, where CommonMark's flanking rules would otherwise refuse them (a change
+that begins with punctuation right after a letter, e.g. `foo,` → `foo.`), a space is
+inserted outside the delimiter so that the struck/bold text still renders as such.
+
+Output is deterministic: no timestamps, stable ordering, byte-identical for equal inputs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from diffview.errors import DiffviewError
+from diffview.model import (
+    AlignedUnit,
+    Comparison,
+    Document,
+    PositionTable,
+    Sentence,
+    Version,
+)
+from diffview.positions.table import changes_between
+from diffview.present import (
+    cell_text,
+    change_label,
+    change_line,
+    class_counts,
+    in_focus,
+    issue_label,
+    round_label,
+    stance_count,
+)
+from diffview.sanitize import sanitize, sanitize_line
+
+LEGEND = (
+    "Legend: positions come first, per sub-issue and round (*silent*: the round's documents "
+    "say nothing on it). In the sentences underneath, ~~struck through~~ = words that FROM "
+    "has and TO lacks, **bold** = words TO adds; *not repeated* = a sentence the later "
+    "round's documents do not say again (not a withdrawal), *new in this round* = one they "
+    "say first; ↕ moved = the sentence changed place; ⚑ = a change of stance (negation, "
+    "modality, position verb); each quote is followed by its source "
+    "`(document:first–last line)`."
+)
+
+# ASCII punctuation that CommonMark/GFM can act on inside a line: emphasis, code, links and
+# images (`[` is escaped, so `!`, `(` and `)` are inert), autolinks and HTML (`<`, `>`),
+# entities (`&`), table cells (`|`), strikethrough (`~`), closing heading hashes (`#`).
+# Block starters (`-`, `+`, `=`, `1.`) are left alone for readability: text never starts a
+# line (whitespace is collapsed and a label always precedes it), and linkify is off.
+_ESCAPE = frozenset("\\`*_[]<>#|~&")
+_DELIMS = {-1: "~~", 1: "**"}
+_WS = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def _escape_chars(text: str) -> str:
+    return "".join("\\" + ch if ch in _ESCAPE else ch for ch in text)
+
+
+def _flatten(text: str) -> str:
+    """Sanitised, every whitespace run (newlines too) one space: text never starts a block."""
+    return _WS.sub(" ", sanitize(text))
+
+
+def escape_md(text: str) -> str:
+    """Markdown-literal form of untrusted text, on one line, trimmed."""
+    return _escape_chars(_flatten(text).strip())
+
+
+def _is_punct(ch: str) -> bool:
+    """CommonMark's notion of punctuation (Unicode P* and S* classes, ASCII punctuation)."""
+    return unicodedata.category(ch).startswith(("P", "S"))
+
+
+def _is_space(ch: str | None) -> bool:
+    return ch is None or ch.isspace() or unicodedata.category(ch) == "Zs"
+
+
+def _split_ws(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    if not core:
+        return text, "", ""
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
+    return lead, core, trail
+
+
+def _piece_list(ops: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Escaped pieces: (0, text) literal, (±1, core) to be wrapped in a delimiter.
+
+    Whitespace goes outside the delimiters (an opener followed by a space never opens);
+    adjacent runs of the same kind merge (so `**a** **b**` becomes `**a b**`).
+    """
+    merged: list[tuple[int, str]] = []
+    for op, chunk in ops:
+        if merged and merged[-1][0] == op:
+            merged[-1] = (op, merged[-1][1] + chunk)
+        else:
+            merged.append((op, chunk))
+    pieces: list[tuple[int, str]] = []
+    for op, chunk in merged:
+        lead, core, trail = _split_ws(_flatten(chunk))
+        if op == 0 or not core:
+            pieces.append((0, lead + _escape_chars(core) + trail))
+            continue
+        if lead:
+            pieces.append((0, lead))
+        elif pieces and pieces[-1][0] == -op:
+            pieces.append((0, " "))  # `~~old~~ **new**` reads better than `~~old~~**new**`
+        pieces.append((op, _escape_chars(core)))
+        if trail:
+            pieces.append((0, trail))
+    return pieces
+
+
+def _neighbour_chars(pieces: list[tuple[int, str]], i: int) -> tuple[str | None, str | None]:
+    """The source characters just before and after piece i (None at the edges)."""
+    before = None
+    for op, text in reversed(pieces[:i]):
+        if text:
+            before = _DELIMS[op][-1] if op else text[-1]
+            break
+    after = None
+    for op, text in pieces[i + 1 :]:
+        if text:
+            after = _DELIMS[op][0] if op else text[0]
+            break
+    return before, after
+
+
+def redline_md(ops: Sequence[tuple[int, str]]) -> str:
+    """Markdown redline of word ops (-1 delete, 0 equal, 1 insert), safe and flanking-proof.
+
+    The delimiter rules: an opener is left-flanking unless the first wrapped character is
+    punctuation and the character before the opener is a letter/digit; a closer is
+    right-flanking unless the last wrapped character is punctuation and a letter/digit
+    follows. In those two cases we add a space outside the delimiter.
+    """
+    pieces = _piece_list(ops)
+    out: list[str] = []
+    for i, (op, text) in enumerate(pieces):
+        if not op:
+            out.append(text)
+            continue
+        before, after = _neighbour_chars(pieces, i)
+        delim = _DELIMS[op]
+        if _is_punct(text[0]) and not (_is_space(before) or _is_punct(before or " ")):
+            out.append(" ")
+        out.append(f"{delim}{text}{delim}")
+        if _is_punct(text[-1]) and not (_is_space(after) or _is_punct(after or " ")):
+            out.append(" ")
+    return "".join(out).strip()
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _span(sentence: Sentence) -> str:
+    """`002:113–128`, and where the version repeats the sentence (`also 003:815–820`)."""
+    a, b = sentence.lines
+    doc = sanitize_line(sentence.doc)
+    own = f"{doc}:{a}" if a == b else f"{doc}:{a}–{b}"
+    also = [sanitize_line(c).replace("-", "–") for c in sentence.also]
+    return f"{own}, also {', '.join(also)}" if also else own
+
+
+def citation(unit: AlignedUnit) -> str:
+    """`(002:113–128 → 003:40–45)`; one side only for added/removed sentences."""
+    left = ", ".join(_span(s) for s in unit.left)
+    right = ", ".join(_span(s) for s in unit.right)
+    text = f"{left} → {right}" if left and right else left or right
+    return f"({escape_md(text)})"
+
+
+def _unit_ops(unit: AlignedUnit) -> list[tuple[int, str]]:
+    """The unit's word ops, or a whole-sentence edit when a unit carries none."""
+    if unit.ops:
+        return [(op.op, op.text) for op in unit.ops]
+    left = " ".join(s.text for s in unit.left)
+    right = " ".join(s.text for s in unit.right)
+    if unit.change in ("unchanged", "moved"):
+        return [(0, right or left)]
+    if not right:
+        return [(-1, left)]
+    if not left:
+        return [(1, right)]
+    return [(-1, left), (0, " "), (1, right)]
+
+
+def _unit_label(unit: AlignedUnit, comparison: Comparison) -> str:
+    parts = [f"*{change_label(unit, comparison)}*"]
+    if unit.change not in ("added", "removed", "unchanged"):
+        parts.append(f"{unit.score:.2f}")
+    if unit.moved and unit.change != "moved":
+        parts.append("↕ moved")
+    elif unit.change == "moved":
+        parts[0] = "*↕ moved*"
+    if unit.change == "split":
+        parts.append(f"1 → {len(unit.right)} sentences")
+    if unit.change == "merged":
+        parts.append(f"{len(unit.left)} → 1 sentence")
+    return ", ".join(parts)
+
+
+def _stance_md(unit: AlignedUnit) -> str:
+    flags = []
+    for flag in unit.stance:
+        removed = escape_md(", ".join(flag.removed)) or "∅"
+        added = escape_md(", ".join(flag.added)) or "∅"
+        flags.append(f"{flag.kind} {removed} → {added}")
+    return f" — ⚑ stance: {'; '.join(flags)}" if flags else ""
+
+
+def unit_item(unit: AlignedUnit, comparison: Comparison) -> str:
+    """One list item: label, stance, redline, citation."""
+    text = redline_md(_unit_ops(unit))
+    return f"- {_unit_label(unit, comparison)}{_stance_md(unit)}: {text} {citation(unit)}"
+
+
+def summary_paragraph(comparison: Comparison) -> str:
+    """Stance changes first (and of which kinds), then the counts per change class."""
+    stance = comparison.stance_units
+    lead = stance_count(comparison)
+    if stance:
+        kinds = sorted({f.kind for u in stance for f in u.stance})
+        lead += f" ({', '.join(kinds)})"
+    body = ", ".join(class_counts(comparison)) or "no sentences"
+    return f"Summary: {lead}; {escape_md(body)}."
+
+
+def _fmt_date(doc: Document) -> str:
+    return doc.date.strftime("%Y-%m") if doc.date_precision == "month" else doc.date.isoformat()
+
+
+def _docs_table(comparison: Comparison, documents: Mapping[str, Document]) -> str:
+    rows = ["| | date | document | Kamerstuk | id |", "|---|---|---|---|---|"]
+    for side, ids in (("from", comparison.from_docs), ("to", comparison.to_docs)):
+        for doc_id in ids:
+            doc = documents.get(doc_id)
+            if doc is None:
+                rows.append(f"| {side} | | | | {escape_md(doc_id)} |")
+                continue
+            kamerstuk = escape_md("; ".join(doc.kamerstukken)) or "—"
+            rows.append(
+                f"| {side} | {_fmt_date(doc)} | {escape_md(doc.title)} | {kamerstuk} "
+                f"| {escape_md(doc.id)} |"
+            )
+    return "\n".join(rows)
+
+
+def _heading(comparison: Comparison, documents: Mapping[str, Document]) -> str:
+    """`### 2023-10-17 → 2024-10-08: Oct 2023 → Oct 2024 (short titles)`."""
+
+    def side(label: str, ids: Sequence[str]) -> str:
+        docs = [documents[i] for i in ids if i in documents]
+        if not docs:
+            return escape_md(label)
+        last = max(docs, key=lambda d: (d.date, d.id))
+        titles = " + ".join(escape_md(d.short_title or d.title) for d in docs)
+        return f"{escape_md(label)} ({_fmt_date(last)}, {titles})"
+
+    frm = side(comparison.from_label, comparison.from_docs)
+    to = side(comparison.to_label, comparison.to_docs)
+    return f"### {frm} → {to}"
+
+
+_ONE_SIDED = ("added", "removed", "unchanged")
+GROUPS = (
+    ("Stance changes", lambda u: bool(u.stance)),
+    ("Reworded, rewritten, moved, split or merged", lambda u: u.change not in _ONE_SIDED),
+    ("Added", lambda u: u.change == "added"),
+    ("Removed", lambda u: u.change == "removed"),
+)
+_ACROSS_TITLES = {"Added": "New in this round", "Removed": "Not repeated"}
+
+
+def _groups(units: Sequence[AlignedUnit]) -> list[tuple[str, list[AlignedUnit]]]:
+    """Units grouped so the shift comes first: stance changes, then edits of sentences that
+    exist on both sides, then what is new and what was dropped; unchanged last (`full`).
+
+    Each unit appears once, in the first group it fits; reading order within a group.
+    """
+    groups: list[tuple[str, list[AlignedUnit]]] = [(title, []) for title, _ in GROUPS]
+    rest: list[AlignedUnit] = []
+    for unit in units:
+        for (_, test), (_, members) in zip(GROUPS, groups, strict=True):
+            if test(unit):
+                members.append(unit)
+                break
+        else:
+            rest.append(unit)
+    groups.append(("Unchanged", rest))
+    return [(title, members) for title, members in groups if members]
+
+
+def _shown(unit: AlignedUnit, full: bool, claimed: frozenset[str] | None) -> bool:
+    if full:
+        return True
+    if claimed is not None:
+        return in_focus(unit, claimed)
+    return unit.change != "unchanged" or unit.moved
+
+
+def comparison_section(
+    comparison: Comparison,
+    documents: Iterable[Document] | Mapping[str, Document] = (),
+    *,
+    full: bool = False,
+    table: PositionTable | None = None,
+) -> str:
+    """The markdown section for one pair of versions of one topic (pure: no store).
+
+    With the topic's position `table`, the section opens with the position changes and the
+    restated positions, and lists only the sentences in focus (stating a position, or paired
+    across the two sides) as their evidence; `full` lists every sentence."""
+    by_id = dict(documents) if isinstance(documents, Mapping) else {d.id: d for d in documents}
+    blocks = [_heading(comparison, by_id), _docs_table(comparison, by_id)]
+    claimed = table.claimed if table is not None else None
+    if table is not None:
+        blocks.append(_pair_md(table, comparison))
+    blocks.append(summary_paragraph(comparison))
+    shown = [u for u in comparison.units if _shown(u, full, claimed)]
+    for title, units in _groups(shown):
+        if comparison.across_documents:
+            title = _ACROSS_TITLES.get(title, title)
+        blocks.append(f"{title} ({len(units)}):")
+        blocks.append("\n".join(unit_item(u, comparison) for u in units))
+    hidden = len(comparison.units) - len(shown)
+    if hidden:
+        noun = "sentence" if hidden == 1 else "sentences"
+        what = "out of focus" if claimed is not None else "unchanged"
+        blocks.append(f"{hidden} {what} {noun} not listed (`--full` lists them).")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _pair_md(table: PositionTable, comparison: Comparison) -> str:
+    """Position changes, then restated positions, between the two rounds of a comparison."""
+    rounds = {label: r for r, label in table.rounds}
+    old, new = rounds.get(comparison.from_label), rounds.get(comparison.to_label)
+    if old is None or new is None:
+        return "Positions: a state within one round; the table above has the rounds."
+    changes = [
+        f"- {escape_md(change_line(table, c, '–'))}" for c in changes_between(table, old, new)
+    ]
+    restated = [
+        f"- restated: {escape_md(issue_label(table, p.issue))}: {escape_md(cell_text(p, '–'))}"
+        for p in table.restated(old, new)
+    ]
+    if not changes and not restated:
+        return "Positions: the cabinet states none on this topic in either round."
+    return "Positions:\n\n" + "\n".join(changes + restated)
+
+
+def positions_md(table: PositionTable) -> str:
+    """The position timeline: sub-issue rows × round columns, each cell a stance and citation;
+    then the changes between adjacent rounds."""
+    head = "| sub-issue | " + " | ".join(escape_md(label) for _, label in table.rounds) + " |"
+    rule = "|---" * (len(table.rounds) + 1) + "|"
+    rows = [head, rule]
+    for issue in table.issues:
+        cells = [escape_md(cell_text(table.cell(r, issue.id), "–")) for r, _ in table.rounds]
+        rows.append(f"| {escape_md(issue.label)} | " + " | ".join(cells) + " |")
+    changes = [
+        f"- {escape_md(round_label(table, c.from_round))} → "
+        f"{escape_md(round_label(table, c.to_round))}: {escape_md(change_line(table, c, '–'))}"
+        for c in table.changes
+    ]
+    body = "\n".join(changes) or "- none: every sub-issue holds its stance (or its silence)"
+    return "\n".join(rows) + "\n\nChanges of position:\n\n" + body + "\n"
+
+
+# --------------------------------------------------------------------------- store walk
+
+
+def _versions_in_range(
+    store: Any, topic: str, from_spec: str | None, to_spec: str | None
+) -> list[tuple[str, Version]]:
+    """(spec, version) of the topic's rounds between the two specs, inclusive, oldest first.
+
+    Interior rounds are named by their round; an end given as a document (`doc-003`: the
+    round as of that document) keeps the user's spec, so it compares exactly that state.
+    """
+    lo = store.resolve_version(from_spec) if from_spec else None
+    hi = store.resolve_version(to_spec) if to_spec else None
+    if lo is not None and hi is not None and (lo.round > hi.round or lo == hi):
+        order = "the same version as" if lo == hi else "later than"
+        raise DiffviewError(f"--from {from_spec} is {order} --to {to_spec}: nothing to compare")
+    if lo is not None and hi is not None and lo.round == hi.round:
+        return [(str(from_spec), lo), (str(to_spec), hi)]  # two states of one round (003, 001)
+    chosen = [
+        (v.round, v)
+        for v in store.versions(topic)
+        if (lo is None or v.round >= lo.round) and (hi is None or v.round <= hi.round)
+    ]
+    if chosen and lo is not None and from_spec and chosen[0][1].round == lo.round:
+        chosen[0] = (from_spec, lo)
+    if chosen and hi is not None and to_spec and chosen[-1][1].round == hi.round:
+        chosen[-1] = (to_spec, hi)
+    return chosen
+
+
+def _topic_section(
+    store: Any,
+    topic: str,
+    span: tuple[str | None, str | None],
+    documents: Mapping[str, Document],
+    full: bool,
+) -> str:
+    from diffview.positions.table import compare_with_evidence, has_positions, topic_positions
+
+    versions = _versions_in_range(store, topic, *span)
+    table = topic_positions(store, topic) if has_positions(topic) else None
+    blocks = [f"## Topic: {escape_md(topic)}\n"]
+    if table is not None:
+        blocks.append(positions_md(table))
+    if len(versions) < 2:
+        blocks.append("Fewer than two versions in the range: nothing to compare.\n")
+    for (older, _), (newer, _) in zip(versions, versions[1:], strict=False):
+        comparison = compare_with_evidence(store, topic, older, newer)
+        blocks.append(comparison_section(comparison, documents, full=full, table=table))
+    return "\n".join(blocks)
+
+
+def _check_topics(store: Any, topics: Sequence[str]) -> None:
+    """An unknown topic is a user error (a typo), not an empty section."""
+    known = list(store.topics())
+    unknown = [t for t in topics if t not in known]
+    if unknown:
+        raise DiffviewError(
+            f"unknown topic {sanitize_line(unknown[0])!r} (known: {', '.join(known) or 'none'})"
+        )
+
+
+def changelog_markdown(
+    store: Any,
+    topics: Sequence[str],
+    from_spec: str | None = None,
+    to_spec: str | None = None,
+    *,
+    full: bool = False,
+) -> str:
+    """The whole changelog: title, legend once, then one section per topic and round pair."""
+    _check_topics(store, topics)
+    documents = {d.id: d for d in store.documents()}
+    names = ", ".join(escape_md(t) for t in topics)
+    parts = [f"# How the cabinet's wording changed: {names}\n", LEGEND + "\n"]
+    parts.extend(_topic_section(store, t, (from_spec, to_spec), documents, full) for t in topics)
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- HTML
+
+_CSS = """
+body { font: 16px/1.5 Georgia, "Times New Roman", serif; max-width: 52rem; margin: 2rem auto;
+       padding: 0 1rem; color: #1a1a1a; background: #fff; }
+h1, h2, h3 { font-family: system-ui, sans-serif; line-height: 1.25; }
+h3 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2rem; }
+table { border-collapse: collapse; margin: .5rem 0; font-size: .9em; }
+th, td { border: 1px solid #ccc; padding: .2rem .5rem; text-align: left; vertical-align: top; }
+s, del { color: #a40000; background: #fde8e8; text-decoration: line-through; }
+strong, ins { color: #0a6b1f; background: #e6f6e9; text-decoration: none; }
+li { margin: .5rem 0; }
+code { font-size: .9em; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  h3 { break-after: avoid; }
+  li, tr { break-inside: avoid; }
+  s, del { color: #000; background: none; }
+  strong, ins { color: #000; background: none; text-decoration: underline; }
+}
+""".strip()
+
+
+def _markdown_it() -> Any:
+    from markdown_it import MarkdownIt  # 89 ms to import: only when HTML is asked for
+
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+def markdown_to_html(md: str, title: str) -> str:
+    """A standalone HTML page (raw HTML in the markdown is disabled, not passed through)."""
+    body = _markdown_it().render(md)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(sanitize_line(title))}</title>\n"
+        f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
