@@ -226,6 +226,10 @@ async def test_enter_on_a_cell_opens_its_evidence_and_d_drops_into_the_diff(
             "  The regulation / the Council's general approach as a whole: silent → abstains, "
             "new position (003:21-24)",
         ]
+        shown = main_of(app).query_one("#diff-positions", Static).content
+        assert isinstance(shown, Text)
+        bold = [any(s.style == "bold" for s in line.spans) for line in shown.split("\n")]
+        assert bold == [True, True, True]  # the title and both changes stand out
         await pilot.press("g")  # back to the grid, on the same cell
         await pilot.pause()
         assert main_of(app).pane == "positions" and grid.has_focus

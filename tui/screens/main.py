@@ -24,7 +24,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from diffview.errors import DiffviewError
 from diffview.model import Comparison, PositionTable
-from diffview.present import pair_summary, round_label
+from diffview.present import pair_summary_lines, round_label
 from diffview.sanitize import sanitize_line
 from tui import backend
 from tui.messages import (
@@ -53,18 +53,20 @@ def _count(n: int, noun: str) -> str:
 
 
 def positions_summary(table: PositionTable | None, from_round: str, to_round: str) -> Text:
-    """What the diff opens with: the position changes between the two rounds, then the
-    restated ones (`present.pair_summary`); empty without a grid or for rounds it lacks."""
+    """What the diff opens with: the position changes between the two rounds (bold), then
+    the restated ones (`present.pair_summary_lines`); empty without a grid or for rounds it
+    lacks."""
     if table is None:
         return Text()
     try:
-        lines = pair_summary(table, from_round, to_round)
+        lines = pair_summary_lines(table, from_round, to_round)
     except KeyError:
         return Text()
-    out = Text(sanitize_line(lines[0]), "bold")
-    for line in lines[1:]:
-        out.append("\n")
-        out.append(sanitize_line(line), "bold" if line.lstrip().startswith("changed") else "")
+    out = Text()
+    for i, (kind, line) in enumerate(lines):
+        if i:
+            out.append("\n")
+        out.append(sanitize_line(line), "bold" if kind in ("title", "change") else "")
     return out
 
 
