@@ -219,14 +219,14 @@ async def test_enter_on_a_cell_opens_its_evidence_and_d_drops_into_the_diff(
         assert main_of(app).diff.has_focus
         comparison = main_of(app).comparison
         assert comparison is not None and comparison.across_documents
-        strip = str(main_of(app).query_one("#diff-positions", Static).content).splitlines()
+        strip = str(main_of(app).query_one("#diff-positions-text", Static).content).splitlines()
         assert strip == [  # the diff opens with the position changes (present.pair_summary)
             "Positions on detection-order, Oct 2023 → Oct 2024:",
             "  Detection limited to known material: supports → silent, not restated (002:13-14)",
             "  The regulation / the Council's general approach as a whole: silent → abstains, "
             "new position (003:21-24)",
         ]
-        shown = main_of(app).query_one("#diff-positions", Static).content
+        shown = main_of(app).query_one("#diff-positions-text", Static).content
         assert isinstance(shown, Text)
         bold = [any(s.style == "bold" for s in line.spans) for line in shown.split("\n")]
         assert bold == [True, True, True]  # the title and both changes stand out

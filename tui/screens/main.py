@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
@@ -109,7 +109,8 @@ class MainScreen(Screen[None]):
                     yield Static("", id="positions-title", markup=False)
                     yield PositionGrid(id="positions")
                 with Vertical(id="diff-pane"):
-                    yield Static("", id="diff-positions", markup=False)
+                    with VerticalScroll(id="diff-positions", can_focus=False):
+                        yield Static("", id="diff-positions-text", markup=False)
                     yield DiffHeader(id="diff-header")
                     yield DiffView(id="diff")
         yield KeyFooter(compact=True)
@@ -382,9 +383,10 @@ class MainScreen(Screen[None]):
         self, comparison: Comparison, table: PositionTable | None, summary: Text
     ) -> None:
         self.comparison = comparison
-        strip = self.query_one("#diff-positions", Static)
-        strip.update(summary)
+        self.query_one("#diff-positions-text", Static).update(summary)
+        strip = self.query_one("#diff-positions", VerticalScroll)
         strip.set_class(not summary.plain, "-empty")
+        strip.scroll_home(animate=False)
         self.query_one(DiffHeader).set_comparison(comparison, self.diff.mode == "side")
         self.diff.show_comparison(comparison, table.claimed if table else frozenset())
         if self._pending_jump is not None:
