@@ -50,9 +50,10 @@ sentences state a position on, passed as a tag, counts as the rarest word), and 
 mutual best candidate (`ACROSS_POSSIBLE`) stays two one-sided links carrying `related`: the
 views say "possibly related", never moved or rewritten. Calibrated on
 tests/annotations/cross-round-pairs.json (tests/crossround.py prints the figures per band:
-pairs at 0.30-0.45 right 9 of 10, at 0.45-0.70 2 of 2, "possibly related" links 1 of 11).
-What limits recall there is this score, not the acceptance: `across_scores` ranks the true
-counterpart first for 14 of 41 hand pairs, mutually first for 10, and all 10 are paired.
+pairs at 0.28-0.30 right 0 of 1, at 0.30-0.45 9 of 10, at 0.45-0.70 2 of 2; "possibly
+related" links 1 of 11). What limits recall there is this score, not the acceptance:
+`across_scores` ranks the true counterpart first for 14 of 43 hand pairs, mutually first for
+10, and all 10 are paired.
 """
 
 from __future__ import annotations

@@ -76,8 +76,21 @@ class Figures:
         return self.right / judged if judged else 1.0
 
 
+def cite_key(cite: str) -> str:
+    """A cite as `Sentence.cite` writes it: a one-line sentence is `002:117`, not
+    `002:117-117` (two hand pairs are written so and could never be found)."""
+    doc, _, lines = cite.partition(":")
+    first, _, last = lines.partition("-")
+    return f"{doc}:{first}" if last in ("", first) else cite
+
+
 def load_set() -> dict:
-    return json.loads(SET.read_text(encoding="utf-8"))
+    data = json.loads(SET.read_text(encoding="utf-8"))
+    for p in (*data["pairs"], *data["negatives"]):
+        p["from"], p["to"] = cite_key(p["from"]), cite_key(p["to"])
+        if "also_to" in p:
+            p["also_to"] = [cite_key(t) for t in p["also_to"]]
+    return data
 
 
 def _cites(sentences: Iterable) -> list[list[str]]:

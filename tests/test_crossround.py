@@ -10,16 +10,17 @@ from diffview.store import Store, build_store
 
 # Measured on tests/annotations/cross-round-pairs.json: before corpus IDF and the
 # across-rounds acceptance rule recall was 0.15 (6/41) at precision 0.86 (6/7); then 11/43 at
-# 11/12 (0.26 / 0.92), which is where it stays. The issue's target (recall 0.6 at precision
-# 0.8) is out of reach of any acceptance rule on this score: it ranks the true counterpart
-# first for only 14 of the 41 pairs that stand in one comparison, mutually first for 10, and
+# 11/12, and 11/43 at 11/13 (0.26 / 0.85) once two hand pairs written `002:117-117` were
+# read as the tool cites them (`002:117`), which judged one more pair. The issue's target
+# (recall 0.6 at precision 0.8) is out of reach of any acceptance rule on this score: it
+# ranks the true counterpart first for only 14 of the 43 pairs, mutually first for 10, and
 # the rule already makes all 10 (test below). A one-to-one assignment (greedy or Hungarian)
 # with a same-sub-issue bonus, character n-grams and the multilingual USE encoder ranked no
-# better (see the README, "Known limits"). Floors: the measured values less 0.05.
+# better (README, "Known limits"). Floors: the measured values less 0.05.
 RECALL_FLOOR = 0.21
-PRECISION_FLOOR = 0.87
-# share of the pairs whose counterpart the similarity ranks first (14/41 = 0.34 measured)
-RANKED_FIRST_FLOOR = 0.29
+PRECISION_FLOOR = 0.80
+# share of the pairs whose counterpart the similarity ranks first (14/43 = 0.33 measured)
+RANKED_FIRST_FLOOR = 0.28
 
 
 @pytest.fixture(scope="module")
