@@ -13,7 +13,10 @@ that is not "possibly related" pairs each of its FROM sentences with each of its
 - precision, over the pairs the tool makes that touch an annotated sentence: right when it is
   a hand pair, wrong when it is a negative or pairs an annotated sentence with another
   partner; pairs of unannotated sentences are not judged (the set is partial by design);
-- the same per score band, so a score says how often a pair at that level is right.
+- the same per score band, so a score says how often a pair at that level is right;
+- the ranking (`ranking`): where the across-rounds similarity puts each hand pair's true
+  counterpart among all sentences of the other side. The aligner can only pair what its score
+  ranks first, so the share ranked first bounds the recall of any acceptance rule on it.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from diffview.diff.align import ACROSS_MATCH  # noqa: E402
+from diffview.diff.compare import pair_scores  # noqa: E402
 from diffview.model import AlignedUnit  # noqa: E402
-from diffview.positions.table import compare_with_evidence  # noqa: E402
+from diffview.positions.table import compare_with_evidence, evidence_hooks  # noqa: E402
 from diffview.store.read import Store  # noqa: E402
 
 SET = Path(__file__).parent / "annotations" / "cross-round-pairs.json"
@@ -71,8 +76,21 @@ class Figures:
         return self.right / judged if judged else 1.0
 
 
+def cite_key(cite: str) -> str:
+    """A cite as `Sentence.cite` writes it: a one-line sentence is `002:117`, not
+    `002:117-117` (two hand pairs are written so and could never be found)."""
+    doc, _, lines = cite.partition(":")
+    first, _, last = lines.partition("-")
+    return f"{doc}:{first}" if last in ("", first) else cite
+
+
 def load_set() -> dict:
-    return json.loads(SET.read_text(encoding="utf-8"))
+    data = json.loads(SET.read_text(encoding="utf-8"))
+    for p in (*data["pairs"], *data["negatives"]):
+        p["from"], p["to"] = cite_key(p["from"]), cite_key(p["to"])
+        if "also_to" in p:
+            p["also_to"] = [cite_key(t) for t in p["also_to"]]
+    return data
 
 
 def _cites(sentences: Iterable) -> list[list[str]]:
@@ -151,15 +169,75 @@ def score(store: Store) -> Figures:
     return fig
 
 
+@dataclass
+class Ranking:
+    """Where the similarity ranks each hand pair's counterpart (best over the comparisons
+    holding both sentences; a counterpart is the `to` or an `also_to`)."""
+
+    total: int = 0  # hand pairs whose two sentences stand in one comparison
+    first: int = 0  # the counterpart scores highest of the FROM sentence's row (and above 0)
+    top3: int = 0
+    mutual: int = 0  # ... and the FROM sentence highest of the counterpart's column
+    strong: list[tuple[str, str]] = field(default_factory=list)  # mutual, >= ACROSS_MATCH
+
+
+def _rank(row: list[float], at: int) -> int:
+    return 1 + sum(1 for x in row if x > row[at]) if row[at] > 0 else len(row) + 1
+
+
+def _where(sentences: list) -> dict[str, int]:
+    return {c: k for k, s in enumerate(sentences) for c in (s.cite, *s.also)}
+
+
+def ranking(store: Store) -> Ranking:
+    data = load_set()
+    best: dict[int, tuple[int, int, float]] = {}  # pair -> (row rank, column rank, score)
+    for topic in TOPICS:
+        hooks = evidence_hooks(store, topic)
+        also, tags = hooks if hooks else (None, None)
+        for a, b in TRANSITIONS:
+            left, right, scores = pair_scores(store, topic, a, b, also=also, tags=tags)
+            li, ri = _where(left), _where(right)
+            for n, p in enumerate(data["pairs"]):
+                targets = [ri[t] for t in (p["to"], *p.get("also_to", ())) if t in ri]
+                if p["from"] not in li or not targets:
+                    continue
+                i = li[p["from"]]
+                j = max(targets, key=lambda j, i=i: scores[i][j])
+                column = [scores[k][j] for k in range(len(left))]
+                found = (_rank(scores[i], j), _rank(column, i), scores[i][j])
+                best[n] = min(best.get(n, found), found)
+    rk = Ranking(total=len(best))
+    for n, (row, column, value) in best.items():
+        rk.first += row == 1
+        rk.top3 += row <= 3
+        rk.mutual += row == column == 1
+        if row == column == 1 and value >= ACROSS_MATCH:
+            rk.strong.append((data["pairs"][n]["from"], data["pairs"][n]["to"]))
+    return rk
+
+
+def ranking_report(rk: Ranking) -> str:
+    return (
+        f"ranking: the counterpart scores highest for its FROM sentence in {rk.first}/{rk.total}"
+        f", in the top 3 in {rk.top3}/{rk.total}, mutually highest in {rk.mutual}/{rk.total}"
+        f" ({len(rk.strong)} of them at or above ACROSS_MATCH)"
+    )
+
+
+def _share(right: int, wrong: int) -> str:
+    return f" ({right / (right + wrong):.0%} right)" if right + wrong else ""
+
+
 def report(fig: Figures) -> str:
     lines = [
         f"recall {fig.recall:.2f} ({fig.found}/{fig.total}), "
         f"precision {fig.precision:.2f} ({fig.right}/{fig.right + fig.wrong})"
     ]
     for (lo, hi), (r, w) in fig.bands.items():
-        lines.append(f"  score {lo:.2f}-{min(hi, 1.0):.2f}: {r} right, {w} wrong")
+        lines.append(f"  score {lo:.2f}-{min(hi, 1.0):.2f}: {r} right, {w} wrong{_share(r, w)}")
     r, w = fig.related
-    lines.append(f"  possibly related (one-sided rows): {r} right, {w} wrong")
+    lines.append(f"  possibly related (one-sided rows): {r} right, {w} wrong{_share(r, w)}")
     lines += [f"  missed {a} -> {b}" for a, b in fig.missed]
     lines += [f"  wrong {p.label} ({p.score:.2f}, {p.topic})" for p in fig.wrong_pairs]
     return "\n".join(lines)
@@ -172,4 +250,6 @@ if __name__ == "__main__":
 
     with tempfile.TemporaryDirectory() as tmp:
         build_store(ROOT / "versions", Path(tmp) / "store")
-        print(report(score(Store.open(Path(tmp) / "store"))))
+        opened = Store.open(Path(tmp) / "store")
+        print(report(score(opened)))
+        print(ranking_report(ranking(opened)))

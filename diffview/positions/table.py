@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from functools import lru_cache
@@ -158,15 +158,26 @@ def compare_with_evidence(
 ) -> Comparison:
     """`compare.compare_versions`, each side also showing the sentences that state the
     topic's positions in that round, so every cell's evidence is a row of the diff."""
-    if not has_positions(topic):
+    hooks = evidence_hooks(store, topic)
+    if hooks is None:
         return compare_versions(store, topic, from_spec, to_spec)
-    return compare_versions(
-        store,
-        topic,
-        from_spec,
-        to_spec,
-        also=lambda v: evidence_sentences(store, topic, v),
-        tags=lambda v, sentences: issue_tags(store, v, sentences),
+    also, tags = hooks
+    return compare_versions(store, topic, from_spec, to_spec, also=also, tags=tags)
+
+
+SideSentences = Callable[[Version], Sequence[Sentence]]
+SideTags = Callable[[Version, Sequence[Sentence]], list[frozenset[str]]]
+
+
+def evidence_hooks(store: Any, topic: str) -> tuple[SideSentences, SideTags] | None:
+    """What `compare_with_evidence` adds to a comparison (`also`: each round's evidence
+    sentences; `tags`: their sub-issues), for a measurement that must see the same sides
+    (`compare.pair_scores` in tests/crossround.py); None for a topic without positions."""
+    if not has_positions(topic):
+        return None
+    return (
+        lambda v: evidence_sentences(store, topic, v),
+        lambda v, sentences: issue_tags(store, v, sentences),
     )
 
 
