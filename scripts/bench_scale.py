@@ -16,6 +16,9 @@ is per `diffview` process, peak memory the child's own maximum resident set (`wa
 
 diffview is driven only through its console script (the one beside `sys.executable`), never
 imported. Everything runs in a temporary directory with git's global and system config off.
+Baseline (Dec 2026, 2 cores): 300 documents take 11 min with --runs 1, cold compare and the
+changelog pair each ~200 s and 5.6 GB (they read every document of every round), so the
+1,000 sweep does not fit in memory yet; ids stop at 999 (a 1,000 size is capped to 999).
 """
 
 from __future__ import annotations
