@@ -409,13 +409,25 @@ class DerivedCache(Protocol):
     def cache_put(self, name: str, data: bytes) -> None: ...
 
 
-IDF_FORMAT = 1  # bump when content_stems or corpus_weights change
+IDF_FORMAT = 2  # bump when content_stems, corpus_weights or the window change
+# How many documents (the latest up to the compared round) the corpus weights are counted
+# over: enough for a dossier's everyday words to show as such, and a cold compare reads a
+# bounded number of documents however long the history is.
+IDF_WINDOW = 64
+
+
+def _idf_documents(store: CorpusReader, version: Version) -> list[str]:
+    """The ids of the last `IDF_WINDOW` documents up to and including `version`."""
+    ids = [d.id for v in store.versions() if v.round < version.round for d in v.docs]
+    ids += [d.id for d in version.docs]
+    return ids[-IDF_WINDOW:]
 
 
 @lru_cache(maxsize=8)
 def _corpus_idf(store: CorpusReader, version: Version) -> Mapping[str, float]:
-    """Computed once per open store and kept in the store's cache keyed by the round's
-    commit (stemming 1,500 sentences costs half a second; reading them back, milliseconds).
+    """Over the latest `IDF_WINDOW` documents up to the round; computed once per open store
+    and kept in the store's cache keyed by the round's commit (stemming 1,500 sentences costs
+    half a second; reading them back, milliseconds).
     A cache file that is not a mapping of stems to finite non-negative weights is ignored."""
     cache = store if isinstance(store, DerivedCache) else None
     name = ""
@@ -430,7 +442,12 @@ def _corpus_idf(store: CorpusReader, version: Version) -> Mapping[str, float]:
                     for k, v in data.items()
                 ):
                     return MappingProxyType(data)
-    cabinet = [s for s in store.statements(at=version) if s.role == "cabinet"]
+    cabinet = [
+        s
+        for doc in _idf_documents(store, version)
+        for s in store.statements(doc=doc, at=version)
+        if s.role == "cabinet"
+    ]
     weights = corpus_weights(s.text for s in sentences_of(cabinet))
     if cache is not None:
         cache.cache_put(name, json.dumps(weights, sort_keys=True).encode())

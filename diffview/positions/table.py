@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from functools import lru_cache
@@ -119,10 +119,9 @@ def _rules_digest(path: Path) -> str:
 
 
 def _compute(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
-    ids = [d.id for d in version.docs]
-    stmts = sorted(
-        (s for s in store.statements(at=version) if s.doc in ids), key=lambda s: ids.index(s.doc)
-    )
+    """The round's documents only, asked for one by one: a store that reads lazily then
+    reads a round, not the corpus."""
+    stmts = [s for d in version.docs for s in store.statements(doc=d.id, at=version)]
     return tuple(claims_of(stmts, rules))
 
 
@@ -227,15 +226,19 @@ def has_positions(topic: str, rules: TopicRules | None = None) -> bool:
 
 
 def topic_positions(
-    store: PositionReader, topic: str, rules: TopicRules | None = None
+    store: PositionReader,
+    topic: str,
+    rules: TopicRules | None = None,
+    rounds: Collection[str] | None = None,
 ) -> PositionTable:
-    """The position table of `topic` over every round of the store."""
+    """The position table of `topic` over every round of the store, or only over `rounds`
+    (a comparison of two rounds needs those two, not the whole history)."""
     rules = rules or load_rules()
     if topic not in rules.names:
         raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(rules.names)})")
     rule = rules.topic(topic)
     issues = tuple(IssueInfo(i.id, i.label) for i in rule.issues)
-    versions = list(store.versions())
+    versions = [v for v in store.versions() if rounds is None or v.round in rounds]
     cells: dict[Any, Position] = {}
     claimed: set[str] = set()
     for version in versions:
@@ -244,16 +247,16 @@ def topic_positions(
         for issue in issues:
             pool = [c for c in claims if c.issue == issue.id]
             cells[(version.round, issue.id)] = position_of(topic, version.round, issue.id, pool)
-    rounds = [v.round for v in versions]
+    shown = [v.round for v in versions]
     table = PositionTable(
         topic=topic,
         rounds=tuple((v.round, v.label) for v in versions),
         issues=issues,
-        positions=tuple(cells[(r, i.id)] for r in rounds for i in issues),
+        positions=tuple(cells[(r, i.id)] for r in shown for i in issues),
         changes=(),
         claimed=frozenset(claimed),
     )
-    steps = zip(rounds, rounds[1:], strict=False)
+    steps = zip(shown, shown[1:], strict=False)
     return replace(table, changes=tuple(c for a, b in steps for c in changes_between(table, a, b)))
 
 

@@ -430,7 +430,10 @@ def _topic_section(
     from diffview.positions.table import compare_with_evidence, has_positions, topic_positions
 
     versions = _versions_in_range(store, topic, *span)
-    table = topic_positions(store, topic) if has_positions(topic) else None
+    table = None
+    if has_positions(topic):  # the grid over the range's rounds (all of them by default)
+        in_range = {v.round for _, v in versions} if span != (None, None) else None
+        table = topic_positions(store, topic, rounds=in_range)
     blocks = [f"## Topic: {escape_md(topic)}\n"]
     if table is not None:
         blocks.append(positions_md(table))

@@ -362,10 +362,10 @@ def _positions_view(
 
     if not positions.has_positions(topic):
         return render.View()
-    table = positions.topic_positions(store, topic)
     versions = store.versions(topic)
     old = store.resolve_version(from_) if from_ else versions[0]
     new = store.resolve_version(to) if to else versions[-1]
+    table = positions.topic_positions(store, topic, rounds={old.round, new.round})
     lead = (
         tuple(present.pair_summary(table, old.round, new.round)) if old.round != new.round else ()
     )
