@@ -38,6 +38,7 @@ from diffview.model import (
 )
 from diffview.positions import claims as claims_module
 from diffview.positions.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
+from diffview.text import sentences as sentences_module
 
 # When stances tie, the more specific wins. An abstention is also how the cabinet states that
 # it does not support a text without blocking it ("gerekend tot de landen die ... niet
@@ -110,10 +111,11 @@ def position_of(topic: str, round_: str, issue: str, claims: Sequence[Claim]) ->
 
 @lru_cache(maxsize=8)
 def _rules_digest(path: Path) -> str:
-    """The rules file and the code that reads claims with them: either changing (an upgrade
-    of diffview included) makes earlier cached claims stale."""
+    """The rules file and the code that reads claims with them (the claim reader, the rules
+    validator, the sentence splitter): any changing (an upgrade of diffview included) makes
+    earlier cached claims stale."""
     digest = hashlib.sha256(path.read_bytes())
-    for module in (claims_module, issue_rules_module):
+    for module in (claims_module, issue_rules_module, sentences_module):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 
