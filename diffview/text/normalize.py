@@ -199,6 +199,26 @@ def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[t
 
 
 _ENDS_SENTENCE = regex.compile(r"[.!?:;…][\"')\]]*\d{0,2}$")
+_HEADING_MAX_WORDS = 12
+_HEADING_MAX_SHARE = 0.7  # of the widest line: a wrapped line runs the full width
+_NOT_HEADING_END = tuple(".!?…:;,-–—(\"'“”’")
+
+
+def _is_heading(line: str, following: str, widest: int) -> bool:
+    return following[:1].isupper() and is_heading_line(line, widest)
+
+
+def is_heading_line(stripped: str, widest: int) -> bool:
+    """A line that reads as a heading: capitalised, at most twelve words, no sentence mark at
+    its end, and short against the widest line of its block. PDF text wraps a paragraph at
+    the full width, so a short line inside a paragraph is its last one, which ends with a
+    sentence mark; a short unmarked line is a heading."""
+    return (
+        stripped[:1].isupper()
+        and not stripped.endswith(_NOT_HEADING_END)
+        and len(stripped) <= _HEADING_MAX_SHARE * widest
+        and len(stripped.split()) <= _HEADING_MAX_WORDS
+    )
 
 
 def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
@@ -212,8 +232,11 @@ def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
     line_map: list[tuple[int, int]] = []
     previous = 0
     gap = False
-    for number, raw in lines:
-        s = clean_line(raw)
+    cleaned = [clean_line(raw) for _, raw in lines]
+    widest = max(map(len, cleaned), default=0)
+    starts_sentence = True  # the previous line began after a sentence end
+    for i, (number, _) in enumerate(lines):
+        s = cleaned[i]
         gap = gap or (previous > 0 and number > previous + 1)
         previous = number
         if not s:
@@ -221,9 +244,14 @@ def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
             continue
         if parts:
             last_word = parts[-1].rsplit(" ", 1)[-1]
+            ended = bool(_ENDS_SENTENCE.search(last_word))
             # Skipped lines (blank, page furniture, footnotes) after a finished sentence are a
-            # paragraph break; inside a sentence they are a page break: join as usual.
-            glue = "\n\n" if gap and _ENDS_SENTENCE.search(last_word) else " "
+            # paragraph break; inside a sentence they are a page break: join as usual. A
+            # heading keeps its line breaks, so the splitter ends it there.
+            after_heading = starts_sentence and _is_heading(parts[-1], s, widest)
+            before_heading = ended and i + 1 < len(lines) and _is_heading(s, cleaned[i + 1], widest)
+            glue = "\n\n" if gap and ended else "\n" if after_heading or before_heading else " "
+            starts_sentence = ended or after_heading
             gap = False
             if last_word.endswith("-") and last_word.strip("-–"):
                 how = classify_hyphen(last_word[:-1], s.split(" ", 1)[0])
