@@ -302,9 +302,9 @@ def test_a_lock_left_by_a_writer_killed_with_sigkill_is_taken_over(
     holder = ctx.Process(target=_hold_lock_forever, args=(str(path), theirs))
     holder.start()
     assert mine.recv() == "locked"
-    with pytest.raises(StoreError, match=rf"store is locked \(lock file .*pid {holder.pid} "):
-        with store_lock(path, wait=0):
-            pass
+    held = rf"store is locked \(lock file .*pid {holder.pid} "
+    with pytest.raises(StoreError, match=held), store_lock(path, wait=0):
+        pass
     os.kill(holder.pid, signal.SIGKILL)
     holder.join()
     assert holder.exitcode == -signal.SIGKILL and lock_path(path).exists()
