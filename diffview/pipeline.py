@@ -8,8 +8,8 @@ data and never calls back into parsing.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -173,7 +173,7 @@ def export_corpus(store_path: Path | None, dest: Path) -> list[Document]:
     `dest` is refused: merging into a corpus someone edits is for `ingest`, one document
     at a time, each with its own checks.
     """
-    dest = Path(dest).expanduser().absolute()
+    dest = Path(os.path.realpath(Path(dest).expanduser()))  # a link: its target gets the files
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise StoreError(f"{dest}: exists and is not an empty directory; name a new one")
     with Store.open(store_path) as store:
@@ -182,7 +182,8 @@ def export_corpus(store_path: Path | None, dest: Path) -> list[Document]:
         sources = {d.source: store.source_bytes(d.id) for d in documents}
         head = store.head
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.export-", dir=dest.parent))
+    tmp = dest.with_name(f".{dest.name}.export-{secrets.token_hex(6)}")
+    tmp.mkdir(0o777)  # the umask applies, as to any directory the user makes (mkdtemp: 0700)
     try:
         _write_corpus(tmp, documents, labels, sources, head)
         os.replace(tmp, dest)  # over an empty directory too; a non-empty one: OSError

@@ -129,8 +129,11 @@ def test_export_corpus_refuses_a_directory_with_files(mine_and_theirs, tmp_path,
     assert tree_hash(mine) == before
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run(capsys, "export-corpus", str(empty), "--store", str(store))[0] == 0
-    assert len(load_manifest(empty)) == 6
+    link = tmp_path / "link"
+    link.symlink_to(empty)
+    assert run(capsys, "export-corpus", str(link), "--store", str(store))[0] == 0
+    assert link.is_symlink() and len(load_manifest(empty)) == 6
+    assert empty.stat().st_mode & 0o777 == (tmp_path / "theirs").stat().st_mode & 0o777
 
 
 def test_a_pulled_document_is_kept_and_exported(tmp_path: Path, versions_copy: Path, capsys):
