@@ -63,6 +63,28 @@ def open_store(path: Path) -> Any:
     return Store.open(path)
 
 
+def store_head(path: Path) -> str | None:
+    """The commit the store at `path` is at now, or None if it cannot be read right now (a
+    swap in progress, gone): the app compares it with the head it shows to notice a
+    rebuild by another process."""
+    from diffview.errors import DiffviewError
+    from diffview.store.read import Store
+
+    try:
+        with Store.open(path) as store:
+            return str(store.head)
+    except DiffviewError:
+        return None
+
+
+def corpus_mismatch(store: Any, path: Path, versions_dir: Path) -> str | None:
+    """How the opened store and the corpus beside it disagree (another corpus, documents
+    one of them lacks), with the command that fixes it; None when they agree."""
+    from diffview.pipeline import corpus_mismatch as _mismatch
+
+    return _mismatch(store.documents(), path, versions_dir)
+
+
 def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback) -> None:
     from diffview.pipeline import build_store as _build
 

@@ -373,6 +373,15 @@ class Store:
         return lines[first - 1 : max(last, first - 1)]
 
     @_retrying
+    def source_bytes(self, doc_id: str) -> bytes:
+        """A document's source at HEAD, byte for byte: what `export-corpus` writes back out."""
+        doc = self._document(doc_id)
+        data = self._blob(self.head, f"sources/{doc.source}")
+        if data is None:
+            raise StoreError(f"{self.path}: sources/{doc.source} missing")
+        return data
+
+    @_retrying
     def topic_counts(self) -> dict[str, dict[str, int]]:
         """Per topic, the number of cabinet statements per document id."""
         return {topic: dict(per) for topic, per in self._topic_counts.items()}

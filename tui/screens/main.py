@@ -91,9 +91,12 @@ class MainScreen(Screen[None]):
         Binding("a", "diff('toggle_filter')", "All/Focus", show=False),
     ]
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, topic: str | None = None) -> None:
+        """`topic`: the one to open on if the store has it (the app reloading a rebuilt
+        store keeps the user on their topic); else the first."""
         super().__init__()
         self.store = store
+        self.initial_topic = topic
         self.comparison: Comparison | None = None
         self.chosen: VersionsChosen | None = None
         self.tables: dict[str, PositionTable] = {}  # position grids computed so far, by topic
@@ -298,7 +301,7 @@ class MainScreen(Screen[None]):
     def _timeline_loaded(self, rows: dict[str, list[backend.VersionRow]]) -> None:
         self.timeline.load(rows)
         if rows:
-            first = next(iter(rows))
+            first = self.initial_topic if self.initial_topic in rows else next(iter(rows))
             self.timeline.choose_latest(first)
             self.show_positions(first)
         else:
