@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 from textual import events, work
 from textual.app import App
@@ -12,6 +11,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 
 from diffview.errors import DiffviewError, StoreError
+from diffview.model import Document, StoreReader
 from tui import backend
 from tui.commands import DiffviewCommands
 from tui.screens.help import HelpScreen
@@ -44,7 +44,7 @@ class DiffviewApp(App[int]):
         store_path: Path | None = None,
         versions_dir: Path | None = None,
         *,
-        store: Any = None,
+        store: StoreReader | None = None,
     ) -> None:
         super().__init__()
         self.store_path = store_path
@@ -88,7 +88,7 @@ class DiffviewApp(App[int]):
         else:
             self.call_from_thread(self._show_opened, store, mismatch)
 
-    def _open_or_build(self) -> tuple[Any, str | None]:
+    def _open_or_build(self) -> tuple[StoreReader, str | None]:
         """The store, and how it disagrees with the corpus beside it (said, not fixed: the
         fix may drop documents, and that is the user's call, as in `diffview build`)."""
         path, versions = self._path, self._versions
@@ -115,7 +115,7 @@ class DiffviewApp(App[int]):
     def _show_problem(self, title: str, body: str) -> None:
         self.switch_screen(MessageScreen(title, body))
 
-    def _show_opened(self, store: Any, mismatch: str | None) -> None:
+    def _show_opened(self, store: StoreReader, mismatch: str | None) -> None:
         """The main screen on a store opened from its path, which is then watched."""
         self._show_main(store)
         self.shown_head = getattr(store, "head", None)
@@ -124,7 +124,7 @@ class DiffviewApp(App[int]):
         if self._watch is None:
             self._watch = self.set_interval(self.STORE_CHECK_SECONDS, self.check_store)
 
-    def _show_main(self, store: Any, topic: str | None = None) -> None:
+    def _show_main(self, store: StoreReader, topic: str | None = None) -> None:
         if not isinstance(store, backend.LockedStore):
             store = backend.LockedStore(store)
         self.store = store
@@ -164,7 +164,7 @@ class DiffviewApp(App[int]):
             return
         self.call_from_thread(self._reload, store, message)
 
-    def _reload(self, store: Any, message: str) -> None:
+    def _reload(self, store: StoreReader, message: str) -> None:
         """The new store on a new main screen, on the topic the user was reading (the old
         store is left to the old screen's workers still running, and then to the GC)."""
         if self.screen is not self.main_screen or self.main_screen is None:
@@ -175,7 +175,7 @@ class DiffviewApp(App[int]):
         self.notify(message, title="Store reloaded")
 
 
-def _reloaded(old: list[Any], new: list[Any]) -> str:
+def _reloaded(old: list[Document], new: list[Document]) -> str:
     """What the reload notification says: which documents came and went."""
     before, after = {d.id for d in old}, {d.id for d in new}
     parts = [

@@ -7,15 +7,13 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from diffview.corpus.manifest import doc_tag, rounds
 from diffview.errors import StoreError
-from diffview.model import Document, Statement, Version
+from diffview.model import Document, Statement, TopicLogEntry, Version
 from diffview.store.files import (
     document_from_dict,
     statement_from_dict,
@@ -25,17 +23,6 @@ from diffview.store.paths import default_store_path, tag_ref
 from diffview.store.plan import BRANCH
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TopicLogEntry:
-    """One version of a topic for `diffview log TOPIC`: how many cabinet statements, where."""
-
-    version: Version
-    commit: str
-    date: date
-    statements: int
-    per_doc: tuple[tuple[str, int], ...]
 
 
 def _why(exc: BaseException) -> str:

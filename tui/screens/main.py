@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import threading
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -23,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from diffview.errors import DiffviewError
-from diffview.model import Comparison, PositionTable
+from diffview.model import Comparison, PositionTable, StoreReader
 from diffview.present import pair_summary_lines, round_label
 from diffview.sanitize import sanitize_line
 from tui import backend
@@ -91,7 +90,7 @@ class MainScreen(Screen[None]):
         Binding("a", "diff('toggle_filter')", "All/Focus", show=False),
     ]
 
-    def __init__(self, store: Any, topic: str | None = None) -> None:
+    def __init__(self, store: StoreReader, topic: str | None = None) -> None:
         """`topic`: the one to open on if the store has it (the app reloading a rebuilt
         store keeps the user on their topic); else the first."""
         super().__init__()
