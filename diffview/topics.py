@@ -9,6 +9,8 @@ substantive mention counts" without a model a reader cannot check.
 from __future__ import annotations
 
 import dataclasses
+import re._constants as _sre
+import re._parser as _sre_parse
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +45,9 @@ class Pattern:
     compiled: regex.Pattern
     weight: int
     folded: regex.Pattern | None = None  # the same rule for lower-cased text, when it has one
+    # Literals one of which every match of `folded` contains (see `required_literals`): a
+    # lower-cased text holding none of them cannot match, and is not searched at all.
+    needs: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,79 @@ def _pattern(source: Any, where: str, weight: int = 1) -> Pattern:
             folded = regex.compile(_fold(source), _FOLDED_FLAGS)
         except regex.error:  # then the slower case-insensitive search does
             folded = None
-    return Pattern(source, compiled, weight, folded)
+    needs = required_literals(_fold(source)) if folded is not None else None
+    return Pattern(source, compiled, weight, folded, needs)
+
+
+# The `regex` syntax that Python's own parser reads differently or not at all: nested and
+# operator sets (`[[`, `--`, `&&`, `||`, `~~`), and any `{...}` that is not a `{m,n}` count
+# (fuzzy matching `{e<=1}`; `\p{..}`/`\N{..}` are replaced before parsing).
+_FOREIGN_SYNTAX = regex.compile(r"\[\[|--|&&|\|\||~~|\{(?!\d*(?:,\d*)?\})")
+_PROPERTY = regex.compile(r"\\[pPN]\{[^}]*\}|\\p\w|\\.|\[|\]")
+
+
+def required_literals(source: str) -> tuple[str, ...] | None:
+    """Literals of a case-sensitive `regex` pattern one of which occurs in any text it
+    matches, or None when that cannot be told. Sound, not complete: read with Python's
+    regular-expression parser (`regex` V1 syntax it reads differently is refused), a run
+    of plain characters is required when its sequence is, a group or a repeat of at least
+    one when its content is, an alternation when each of its branches has a requirement
+    (their union); classes, lookarounds, scoped flags and everything else require nothing.
+    """
+    # \p{L} and friends are classes to us: outside a set a class that is never a literal,
+    # inside a set nothing (one more member can only widen it, never make it a literal).
+    out, depth, pos = [], 0, 0
+    for m in _PROPERTY.finditer(source):
+        out.append(source[pos : m.start()])
+        token = m.group()
+        if token == "[":
+            depth += 1
+        elif token == "]" and depth:
+            depth -= 1
+        elif token[:2] in ("\\p", "\\P", "\\N") and (len(token) == 3 or token[2] == "{"):
+            token = "\\w\\W" if depth else "[\\w\\W]"
+        out.append(token)
+        pos = m.end()
+    out.append(source[pos:])
+    plain = "".join(out)
+    if _FOREIGN_SYNTAX.search(plain):
+        return None
+    try:
+        parsed = _sre_parse.parse(plain, 0)
+    except (_sre.error, RecursionError, OverflowError, ValueError):
+        return None
+    if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_VERBOSE):
+        return None
+    found = _requirement(list(parsed))
+    return tuple(sorted(found)) if found else None
+
+
+def _requirement(items: list[Any]) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run = []
+        need = None
+        if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # (group, add, del, p)
+            need = _requirement(list(av[3]))
+        elif op is _sre.ATOMIC_GROUP:
+            need = _requirement(list(av))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            need = _requirement(list(av[2]))
+        elif op is _sre.BRANCH:
+            branches = [_requirement(list(b)) for b in av[1]]
+            if branches and all(b for b in branches):
+                need = frozenset().union(*branches)
+        if need:
+            candidates.append(need)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
 
 def _int(value: Any, where: str) -> int:
@@ -304,6 +381,8 @@ class _Text:
 
     def search(self, pattern: Pattern) -> tuple[int, int] | None:
         if self.folded is not None and pattern.folded is not None:
+            if pattern.needs is not None and not any(n in self.folded for n in pattern.needs):
+                return None
             match = pattern.folded.search(self.folded, timeout=TIMEOUT)
         else:
             match = pattern.compiled.search(self.text, timeout=TIMEOUT)
@@ -317,6 +396,8 @@ class _Text:
         text, folded = self.text, self.folded
         for pattern in patterns:
             if folded is not None and pattern.folded is not None:
+                if pattern.needs is not None and not any(n in folded for n in pattern.needs):
+                    continue
                 found = pattern.folded.finditer(folded, timeout=TIMEOUT)
             else:
                 found = pattern.compiled.finditer(text, timeout=TIMEOUT)

@@ -1,0 +1,76 @@
+"""Profile the parse stage: parse the bundled documents N times under cProfile (not a test).
+
+    .venv/bin/python scripts/profile_parse.py [N] [--no-profile] [--store]
+
+Prints the median per-document parse time (each of the five bundled documents × N), then the
+cProfile top functions by cumulative and by own time. `--store` also times the store-plan
+renderers (`statements_json`, `document_markdown`, `topic_markdown`) per document.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+
+from diffview.corpus import BUNDLED_VERSIONS, parse_text
+from diffview.manifest import load_manifest_with_rounds
+from diffview.sources import load_source
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 5
+    documents, _labels = load_manifest_with_rounds(BUNDLED_VERSIONS)
+    texts = [(doc, load_source(BUNDLED_VERSIONS / doc.source)[1]) for doc in documents]
+    parse_text(*texts[0])  # warm: imports, rules, compiled patterns
+    times: dict[str, list[float]] = {doc.id: [] for doc, _ in texts}
+    profiler = cProfile.Profile()
+    for _ in range(n):
+        for doc, text in texts:
+            if "--no-profile" not in sys.argv:
+                profiler.enable()
+            t0 = time.perf_counter()
+            parse_text(doc, text)
+            times[doc.id].append(time.perf_counter() - t0)
+            profiler.disable()
+    every = [t for ts in times.values() for t in ts]
+    for doc, text in texts:
+        print(f"{doc.id} {len(text):>7} chars  median {statistics.median(times[doc.id]) * 1000:7.1f} ms")
+    print(f"median per document over {len(every)} parses: {statistics.median(every) * 1000:.1f} ms")
+    if "--store" in sys.argv:
+        store_costs(texts)
+    if "--no-profile" not in sys.argv:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(35)
+        stats.sort_stats("tottime").print_stats(25)
+
+
+def store_costs(texts) -> None:
+    from diffview import storefiles
+    from diffview.model import Version
+
+    def best(fn) -> float:
+        ts = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+        return statistics.median(ts) * 1000
+
+    print("store-plan renderers, ms per document (median of 5):")
+    for doc, text in texts:
+        st = parse_text(doc, text)
+        version = Version(doc.round, doc.round, (doc,), "t")
+        topics = sorted({t.topic for s in st for t in s.topics})
+        j = best(lambda: storefiles.statements_json(doc, st))
+        m = best(lambda: storefiles.document_markdown(doc, st, doc.round))
+        t = best(lambda: [storefiles.topic_markdown(tp, version, [s for s in st if any(x.topic == tp for x in s.topics)]) for tp in topics])
+        print(f"  {doc.id}: statements_json {j:.1f}, document_markdown {m:.1f}, "
+              f"topic_markdown (its {len(topics)} topics) {t:.1f}")
+
+
+if __name__ == "__main__":
+    main()
