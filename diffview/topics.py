@@ -380,10 +380,16 @@ class _Text:
         return cls(text, folded if len(folded) == len(text) else None)
 
     def search(self, pattern: Pattern) -> tuple[int, int] | None:
-        if self.folded is not None and pattern.folded is not None:
-            if pattern.needs is not None and not any(n in self.folded for n in pattern.needs):
-                return None
-            match = pattern.folded.search(self.folded, timeout=TIMEOUT)
+        folded = self.folded
+        if folded is not None and pattern.folded is not None:
+            needs = pattern.needs
+            if needs is not None:
+                for literal in needs:
+                    if literal in folded:
+                        break
+                else:  # none of the literals every match holds: no match
+                    return None
+            match = pattern.folded.search(folded, timeout=TIMEOUT)
         else:
             match = pattern.compiled.search(self.text, timeout=TIMEOUT)
         return match.span() if match else None

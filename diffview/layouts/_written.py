@@ -7,6 +7,7 @@ A questions-only verslag has the same layout without any marker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -50,6 +51,7 @@ class Counts:
     fracties: int
 
 
+@lru_cache(maxsize=4)  # both written layouts' `detect` count the same text
 def counts(text: str) -> Counts:
     return Counts(
         len(INLINE_MARKER.findall(text, timeout=TIMEOUT)),
@@ -70,12 +72,19 @@ class _Block:
         return normalize_lines(self.lines).text
 
 
+@lru_cache(maxsize=4096)  # a line is asked up to three times; pure in its arguments
 def _line_kind(s: str, inline: bool) -> str:
-    if inline and INLINE_MARKER.match(s, timeout=TIMEOUT) or LINE_MARKER.match(s):
+    # Each pattern starts with a fixed word after optional spaces (`str.isspace` covers the
+    # pattern's `\s`), so a line not starting with that word is not matched at all.
+    head = s.lstrip()
+    if head.startswith("Antwoord") and (
+        inline and INLINE_MARKER.match(s, timeout=TIMEOUT) or LINE_MARKER.match(s)
+    ):
         return "marker"
-    if FRACTIE.match(s, timeout=TIMEOUT):
+    if head.startswith("Vragen en opmerkingen van ") and FRACTIE.match(s, timeout=TIMEOUT):
         return "fractie"
-    if _PART.match(s.strip(), timeout=TIMEOUT):
+    part = s.strip()
+    if (part[:1] in "IV" or part[:1].isdigit()) and _PART.match(part, timeout=TIMEOUT):
         return "part"
     return "text"
 

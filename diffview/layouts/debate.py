@@ -102,4 +102,4 @@ def _speaker(m: regex.Match[str], preamble: str) -> tuple[str, str | None, str]:
     return normalize_inline(m.group("name")), normalize_inline(m.group("party")), "parliament"
 
 
-LAYOUT = Layout("debate", "a debate report", detect, split)
+LAYOUT = Layout("debate", "a debate report", detect, split, top=1.5)

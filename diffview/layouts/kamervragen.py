@@ -209,4 +209,4 @@ def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     return build.finish()
 
 
-LAYOUT = Layout("kamervragen", "a Kamervragen answer", detect, split)
+LAYOUT = Layout("kamervragen", "a Kamervragen answer", detect, split, top=4.0)
