@@ -122,7 +122,8 @@ class Scan:
 
 def clean_line(raw: str) -> str:
     """One source line with bullets, invisible chars, quotes and whitespace unified."""
-    s = unicodedata.normalize("NFC", raw.translate(_CHAR_MAP))
+    # Every character the map changes is non-ASCII, and NFC leaves ASCII as it is.
+    s = raw if raw.isascii() else unicodedata.normalize("NFC", raw.translate(_CHAR_MAP))
     if not s.isprintable():  # fast path: most lines hold no control or odd space at all
         s = sanitize(s)
     return " ".join(s.split())  # every Unicode space (NBSP, thin space, tab) → one space
@@ -410,13 +411,14 @@ def paragraphs(scan: Scan) -> list[list[tuple[int, str]]]:
     for n, raw in scan.text_lines():
         if current:
             gap = scan.kinds[prev_line : n - 1]
-            ended = bool(_SENTENCE_END.search(current[-1][1].rstrip(), timeout=TIMEOUT))
-            pure = "furniture" not in gap and "footnote" not in gap
-            heading_like = len(current) <= 2 and raw.strip()[:1].isupper()
-            heading_like = heading_like or bool(_PARAGRAPH_OPENER.match(raw.strip()))
-            if "blank" in gap and (ended or (pure and heading_like)):
-                result.append(current)
-                current = []
+            if "blank" in gap:  # only a gap with a blank line can end a paragraph
+                ended = bool(_SENTENCE_END.search(current[-1][1].rstrip(), timeout=TIMEOUT))
+                pure = "furniture" not in gap and "footnote" not in gap
+                heading_like = len(current) <= 2 and raw.strip()[:1].isupper()
+                heading_like = heading_like or bool(_PARAGRAPH_OPENER.match(raw.strip()))
+                if ended or (pure and heading_like):
+                    result.append(current)
+                    current = []
         current.append((n, raw))
         prev_line = n
     if current:

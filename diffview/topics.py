@@ -411,14 +411,21 @@ class _Text:
                 gap = " " * (end - start)
                 text = text[:start] + gap + text[end:]
                 folded = folded if folded is None else folded[:start] + gap + folded[end:]
-        return _Text(text, folded)
+        return self if text is self.text else _Text(text, folded)
 
 
 def _score(text: _Text, rule: TopicRule) -> _Score:
     text = text.blank(rule.exclude)
     score = 0
     triggers: list[str] = []
+    folded = text.folded
     for pattern in rule.patterns:
+        if folded is not None and pattern.needs is not None and pattern.folded is not None:
+            for literal in pattern.needs:  # `_Text.search`'s own test, without the call
+                if literal in folded:
+                    break
+            else:
+                continue
         span = text.search(pattern)
         if span:
             score += pattern.weight
@@ -507,6 +514,7 @@ def _context_of(
     own: dict[str, tuple[TopicLabel, ...]],
     csam_doc: bool,
     rules: TopicRules,
+    sections: dict[str, bool] | None = None,
 ) -> Context:
     """What a statement is about besides its own words.
 
@@ -519,11 +527,16 @@ def _context_of(
     questions often mention the regulation while asking about something else. A short deferral
     ("dat antwoord moet ik u schuldig blijven") takes no subject from its surroundings.
     """
+    sections = {} if sections is None else sections
     asked = [by_id[i] for i in stmt.answers if i in by_id]
     if not asked and stmt.role == "cabinet" and recent and recent[-1].role == "parliament":
         asked = [recent[-1]]
     topics = frozenset(label.topic for q in asked for label in own[q.id]) & set(rules.names)
-    csam = bool(stmt.section and _csam_triggers(_Text.of(_clean(stmt.section)), rules))
+    csam = False
+    if stmt.section:  # asked for every statement under a heading: answered once per heading
+        if stmt.section not in sections:
+            sections[stmt.section] = bool(_csam_triggers(_Text.of(_clean(stmt.section)), rules))
+        csam = sections[stmt.section]
     if not _defers(stmt, rules):
         csam = csam or csam_doc
         if not stmt.answers:
@@ -609,6 +622,7 @@ def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list
     own = {i: analysis.labels() for i, analysis in found.items()}
     csam_docs = _csam_documents(statements, own, rules)
     labelled: list[Statement] = []
+    sections: dict[str, bool] = {}  # section heading → does it name the regulation
     # The flow of a document: its last two turns, and in a debate the whole exchange since the
     # chair last gave the floor (an interruption, its answer, a follow-up question and its answer
     # stay on the subject the interruption opened).
@@ -620,7 +634,7 @@ def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list
             doc, turns, exchange = stmt.doc, [], None
         window = max(2, exchange or 0)
         recent = turns[-window:]
-        context = _context_of(stmt, by_id, recent, own, stmt.doc in csam_docs, rules)
+        context = _context_of(stmt, by_id, recent, own, stmt.doc in csam_docs, rules, sections)
         labelled.append(dataclasses.replace(stmt, topics=found[stmt.id].labels(context)))
         if stmt.role == "chair":
             exchange = 0

@@ -69,15 +69,18 @@ def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
 
     for n, raw in scan.text_lines():
         s = raw.strip()
-        m = TURN.match(s, timeout=TIMEOUT)
-        m_inline = INLINE_TURN.match(s, timeout=TIMEOUT) if inline and not m else None
+        # A header starts `De heer`, `Mevrouw`, `De voorzitter`, `Minister` or
+        # `Staatssecretaris`, the closing line `Sluiting`: other lines are not matched.
+        head = s[:1] in "DMS"
+        m = TURN.match(s, timeout=TIMEOUT) if head else None
+        m_inline = INLINE_TURN.match(s, timeout=TIMEOUT) if head and inline and not m else None
         if m:
             close()
             turn = (m, [])
         elif m_inline:
             close()
             turn = (m_inline, [(n, m_inline.group("rest"))])
-        elif _CLOSING.match(s, timeout=TIMEOUT):
+        elif head and _CLOSING.match(s, timeout=TIMEOUT):
             close()
             turn = None
         elif turn is None:
