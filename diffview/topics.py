@@ -564,6 +564,9 @@ def _csam_documents(
     return {doc for doc, (hits, n) in totals.items() if n and hits / n >= share}
 
 
+_LEADING_NUMBER = regex.compile(r"\s*(\d{1,3})\b")
+
+
 def _question_numbers(stmts: Sequence[Statement]) -> dict[tuple[str, int], Statement]:
     """Map (doc, question number) to the question: its leading number, else its position."""
     numbered: dict[tuple[str, int], Statement] = {}
@@ -572,13 +575,18 @@ def _question_numbers(stmts: Sequence[Statement]) -> dict[tuple[str, int], State
         if s.kind != "question":
             continue
         position[s.doc] = position.get(s.doc, 0) + 1
-        m = regex.match(r"\s*(\d{1,3})\b", s.text, timeout=TIMEOUT)
+        m = _LEADING_NUMBER.match(s.text, timeout=TIMEOUT)
         numbered[(s.doc, int(m.group(1)) if m else position[s.doc])] = s
     return numbered
 
 
+def _short(text: str, max_words: int) -> bool:
+    """At most `max_words` words (the words past one more are not split off)."""
+    return max_words >= 0 and len(text.split(None, max_words)) <= max_words
+
+
 def _defers(stmt: Statement, rules: TopicRules) -> bool:
-    short = len(stmt.text.split()) <= rules.refer_back_max_words
+    short = _short(stmt.text, rules.refer_back_max_words)
     return (
         short
         and rules.deferral is not None
@@ -587,7 +595,7 @@ def _defers(stmt: Statement, rules: TopicRules) -> bool:
 
 
 def _refers_back(stmt: Statement, rules: TopicRules) -> bool:
-    short = len(stmt.text.split()) <= rules.refer_back_max_words
+    short = _short(stmt.text, rules.refer_back_max_words)
     return short and any(p.search(stmt.text, timeout=TIMEOUT) for p in rules.refer_back)
 
 

@@ -40,6 +40,7 @@ _LEDEN_ASK = regex.compile(
     r"|fractie-\p{Lu}+|De \p{Lu}{2,} verzoekt|(?:^|[.?!]\s)Deze leden)\s+" + _ASKING_VERBS + r"\b"
 )
 _ASKS = regex.compile(r"\?|\bvra(?:gen|agt|ag)\b|\bverzoek")
+_LEDEN = regex.compile(r"\bleden\b")
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def _is_question(text: str) -> bool:
         _LEDEN_START.match(text, timeout=TIMEOUT)
         or _QUESTION_END.search(text, timeout=TIMEOUT)
         or _LEDEN_ASK.search(text, timeout=TIMEOUT)
-        or ("?" in text and regex.search(r"\bleden\b", text, timeout=TIMEOUT))
+        or ("?" in text and _LEDEN.search(text, timeout=TIMEOUT))
     )
 
 

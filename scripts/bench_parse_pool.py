@@ -1,0 +1,91 @@
+"""The parse stage on synthetic corpora, serial against the process pool (not a test).
+
+    .venv/bin/python scripts/bench_parse_pool.py [--sizes 2,4,8,16,100] [--runs 3] [--seed 13]
+
+Each corpus copies the five bundled documents in turn under new ids and dates (one a day
+from 2020-01-01), every copy with a few words changed (seeded), into a temporary versions/
+with its manifest. For each size it times `load_corpus(workers=1)` (in process) and
+`load_corpus(workers=N)` (the pool, N = available cores, pool start included), checks they
+give the same corpus, and prints the medians and the speed-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from diffview import corpus as corpus_module
+from diffview.corpus import BUNDLED_VERSIONS, available_cores, load_corpus
+from diffview.manifest import load_manifest_with_rounds
+
+
+def make_corpus(root: Path, n: int, seed: int) -> Path:
+    rng = random.Random(seed)
+    documents, _labels = load_manifest_with_rounds(BUNDLED_VERSIONS)
+    versions = root / f"versions-{n}"
+    versions.mkdir()
+    entries, rounds = [], {}
+    for k in range(n):
+        template = documents[k % len(documents)]
+        text = (BUNDLED_VERSIONS / template.source).read_text(encoding="utf-8")
+        words = text.split(" ")
+        for _ in range(5):  # a few words changed, so no two copies are the same text
+            i = rng.randrange(len(words))
+            if words[i].isalpha() and words[i].islower():
+                words[i] = words[i][::-1]
+        day = date(2020, 1, 1) + timedelta(days=k)
+        doc_id = f"{k:03d}"
+        source = f"{doc_id}_{rng.getrandbits(64):016x}.txt"
+        (versions / source).write_text(" ".join(words), encoding="utf-8")
+        rounds[day.strftime("%Y-%m")] = day.strftime("%b %Y")
+        entries.append(
+            f'[[document]]\nid = "{doc_id}"\nsource = "{source}"\n'
+            f'title = "{template.title}"\nshort_title = "{template.short_title} {doc_id}"\n'
+            f'kind = "{template.kind}"\ndate = "{day.isoformat()}"\ndate_precision = "day"\n'
+            f'round = "{day.strftime("%Y-%m")}"\n'
+        )
+    head = "[rounds]\n" + "".join(f'"{r}" = "{label}"\n' for r, label in rounds.items())
+    (versions / "manifest.toml").write_text(head + "\n" + "\n".join(entries), encoding="utf-8")
+    return versions
+
+
+def timed(versions: Path, workers: int) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = load_corpus(versions, workers=workers)
+    return time.perf_counter() - started, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2,4,8,16,100")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    cores = available_cores()
+    corpus_module.POOL_MIN_DOCUMENTS = 2  # measure the pool at every size
+    load_corpus()  # warm this process: imports, compiled rules
+    print(f"{cores} cores; serial = in process, pool = {cores} workers (pool start included)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in [int(x) for x in args.sizes.split(",")]:
+            versions = make_corpus(Path(tmp), n, args.seed)
+            serial, pooled = [], []
+            for _ in range(args.runs):
+                t, a = timed(versions, 1)
+                serial.append(t)
+                t, b = timed(versions, cores)
+                pooled.append(t)
+                assert a == b, "the pool changed the corpus"
+            s, p = statistics.median(serial), statistics.median(pooled)
+            print(
+                f"{n:>5} documents: serial {s:7.2f} s ({s / n * 1000:5.1f} ms/doc)   "
+                f"pool {p:7.2f} s ({p / n * 1000:5.1f} ms/doc)   speed-up {s / p:4.2f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()
