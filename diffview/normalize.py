@@ -191,7 +191,23 @@ def _sub_mapped(
     return "".join(out), new_map
 
 
+# Both reference patterns need `\d{2}\s\d{3}`. Unicode `\d` scans slowly (and a regex time
+# budget slows any scan), so the test is on ASCII digits, fixed-width and so linear without
+# a budget; it is exact for a text whose every digit is ASCII, and the others take the full
+# path.
+_ASCII_GROUPS = regex.compile(r"[0-9]{2}\s[0-9]{3}")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+
+
+def _may_hold_refs(text: str) -> bool:
+    if _ASCII_GROUPS.search(text):
+        return True
+    return not text.isascii() and any(c.isdigit() for c in _NON_ASCII.findall(text))
+
+
 def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    if not _may_hold_refs(text):
+        return text, line_map
     text, line_map = _sub_mapped(_KAMERSTUK_BEFORE, r"\1\2", text, line_map)
     return _sub_mapped(_KAMERSTUK_AFTER, r"\1\2", text, line_map)
 
@@ -260,6 +276,7 @@ def normalize_text(raw: str) -> Normalized:
     return Normalized("".join(parts), tuple(line_map))
 
 
+@lru_cache(maxsize=2048)  # pure; names, headings and preambles are asked again and again
 def normalize_inline(s: str) -> str:
     """A short string (title, query, sentence) under the same token rules as statements."""
     return normalize_lines([(1, part) for part in s.splitlines() or [""]]).text

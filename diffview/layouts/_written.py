@@ -54,10 +54,13 @@ class Counts:
 
 @lru_cache(maxsize=4)  # both written layouts' `detect` count the same text
 def counts(text: str) -> Counts:
+    # The markers hold the word `Antwoord`, the headings their opening words: a text
+    # without them is not scanned.
+    answers = "Antwoord" in text
     return Counts(
-        len(INLINE_MARKER.findall(text, timeout=TIMEOUT)),
-        len(LINE_MARKER.findall(text, timeout=TIMEOUT)),
-        len(FRACTIE.findall(text, timeout=TIMEOUT)),
+        len(INLINE_MARKER.findall(text, timeout=TIMEOUT)) if answers else 0,
+        len(LINE_MARKER.findall(text, timeout=TIMEOUT)) if answers else 0,
+        len(FRACTIE.findall(text, timeout=TIMEOUT)) if "Vragen en opmerkingen van " in text else 0,
     )
 
 
