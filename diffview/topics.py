@@ -9,6 +9,8 @@ substantive mention counts" without a model a reader cannot check.
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 import re._constants as _sre
 import re._parser as _sre_parse
 import tomllib
@@ -47,7 +49,7 @@ class Pattern:
     folded: regex.Pattern | None = None  # the same rule for lower-cased text, when it has one
     # Literals one of which every match of `folded` contains (see `required_literals`): a
     # lower-cased text holding none of them cannot match, and is not searched at all.
-    needs: tuple[str, ...] | None = None
+    needs: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,9 @@ class TopicRules:
     other: str = "csam-other"
     non_csam: str = "non-csam"
     lexicon: Lexicon | None = None  # how positions are worded; None: no positions
+    # Every literal a topic, exclusion or csam pattern requires (`Pattern.needs`): a text
+    # notes once which it holds, and a pattern needing none of those is not searched.
+    literals: frozenset[str] = frozenset()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -204,7 +209,7 @@ def _pattern(source: Any, where: str, weight: int = 1) -> Pattern:
         except regex.error:  # then the slower case-insensitive search does
             folded = None
     needs = required_literals(_fold(source)) if folded is not None else None
-    return Pattern(source, compiled, weight, folded, needs)
+    return Pattern(source, compiled, weight, folded, frozenset(needs) if needs else None)
 
 
 # The `regex` syntax that Python's own parser reads differently or not at all: nested and
@@ -248,6 +253,7 @@ def required_literals(source: str) -> tuple[str, ...] | None:
         return None
     found = _requirement(list(parsed))
     return tuple(sorted(found)) if found else None
+
 
 
 def _requirement(items: list[Any]) -> frozenset[str] | None:
@@ -327,10 +333,14 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
     if unknown:
         raise ValueError(f"settings.topics names unknown topics {unknown}")
     refer = data.get("refer_back", {})
+    topics = tuple(_topic(n, topics_table[n]) for n in order)
+    csam = tuple(_pattern(p, "csam") for p in data["csam"]["patterns"])
+    every = [*csam, *(p for t in topics for p in (*t.patterns, *t.exclude))]
     return TopicRules(
         path=path,
-        topics=tuple(_topic(n, topics_table[n]) for n in order),
-        csam=tuple(_pattern(p, "csam") for p in data["csam"]["patterns"]),
+        topics=topics,
+        csam=csam,
+        literals=frozenset(x for p in every if p.needs for x in p.needs),
         refer_back=tuple(_compile(p, "refer_back") for p in refer.get("patterns", [])),
         question_number=_compile(refer.get("question_number", r"\bvraag (\d+)\b"), "refer_back"),
         question_reference=(
@@ -373,22 +383,33 @@ class _Text:
 
     text: str
     folded: str | None
+    # Which of `universe` (literals patterns require) the folded text holds, noted at once.
+    universe: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, text: str) -> _Text:
+    def of(cls, text: str, literals: frozenset[str] = frozenset()) -> _Text:
         folded = text.lower()
-        return cls(text, folded if len(folded) == len(text) else None)
+        if len(folded) != len(text):
+            return cls(text, None)
+        return cls(text, folded, literals, frozenset(x for x in literals if x in folded))
+
+    def lacks(self, pattern: Pattern) -> bool:
+        """True when the folded text holds no literal that every match of `pattern` holds,
+        so that its folded search cannot match."""
+        needs = pattern.needs
+        if needs is None or self.folded is None or pattern.folded is None:
+            return False
+        if needs <= self.universe:
+            return self.present.isdisjoint(needs)
+        folded = self.folded
+        return not any(x in folded for x in needs)
 
     def search(self, pattern: Pattern) -> tuple[int, int] | None:
         folded = self.folded
         if folded is not None and pattern.folded is not None:
-            needs = pattern.needs
-            if needs is not None:
-                for literal in needs:
-                    if literal in folded:
-                        break
-                else:  # none of the literals every match holds: no match
-                    return None
+            if self.lacks(pattern):
+                return None
             match = pattern.folded.search(folded, timeout=TIMEOUT)
         else:
             match = pattern.compiled.search(self.text, timeout=TIMEOUT)
@@ -399,33 +420,32 @@ class _Text:
 
     def blank(self, patterns: Sequence[Pattern]) -> _Text:
         """The text with every match of `patterns` (applied in turn) replaced by spaces."""
-        text, folded = self.text, self.folded
+        current = self
         for pattern in patterns:
+            text, folded = current.text, current.folded
             if folded is not None and pattern.folded is not None:
-                if pattern.needs is not None and not any(n in folded for n in pattern.needs):
+                if current.lacks(pattern):
                     continue
                 found = pattern.folded.finditer(folded, timeout=TIMEOUT)
             else:
                 found = pattern.compiled.finditer(text, timeout=TIMEOUT)
-            for start, end in [m.span() for m in found]:
+            spans = [m.span() for m in found]
+            for start, end in spans:
                 gap = " " * (end - start)
                 text = text[:start] + gap + text[end:]
                 folded = folded if folded is None else folded[:start] + gap + folded[end:]
-        return self if text is self.text else _Text(text, folded)
+            if spans:  # a blanked text notes no literals: `lacks` tests it directly
+                current = _Text(text, folded)
+        return current
 
 
 def _score(text: _Text, rule: TopicRule) -> _Score:
     text = text.blank(rule.exclude)
     score = 0
     triggers: list[str] = []
-    folded = text.folded
     for pattern in rule.patterns:
-        if folded is not None and pattern.needs is not None and pattern.folded is not None:
-            for literal in pattern.needs:  # `_Text.search`'s own test, without the call
-                if literal in folded:
-                    break
-            else:
-                continue
+        if text.lacks(pattern):  # `_Text.search`'s own test, without the call
+            continue
         span = text.search(pattern)
         if span:
             score += pattern.weight
@@ -444,7 +464,7 @@ class _Analysis:
     """What the rules find in one text, computed once and reused for every context."""
 
     def __init__(self, text: str, rules: TopicRules) -> None:
-        self.text = _Text.of(_clean(text))
+        self.text = _Text.of(_clean(text), rules.literals)
         self.rules = rules
         self.scores = tuple(_score(self.text, rule) for rule in rules.topics)
         self._csam: tuple[str, ...] | None = None
@@ -477,6 +497,36 @@ class _Analysis:
         if context.csam:
             return (TopicLabel(rules.other, ("(context)",)),)
         return (TopicLabel(rules.non_csam, ()),)
+
+
+# What the rules find in a text, by text: revisions and renderings of a document repeat most
+# of its statements. Bounded by the characters held (a text and its lower-cased twin each);
+# keyed by the rules object's identity (its hash would walk every compiled pattern), which
+# the entry keeps alive so that the identity cannot be reused. Pure, so a hit is exact.
+_ANALYSES: OrderedDict[tuple[int, str], tuple[TopicRules, _Analysis]] = OrderedDict()
+_ANALYSES_CHARS = 4_000_000
+_analyses_held = 0
+_analyses_lock = threading.Lock()
+
+
+def _analysis(text: str, rules: TopicRules) -> _Analysis:
+    global _analyses_held
+    key = (id(rules), text)
+    with _analyses_lock:
+        hit = _ANALYSES.get(key)
+        if hit is not None and hit[0] is rules:
+            _ANALYSES.move_to_end(key)
+            return hit[1]
+    found = _Analysis(text, rules)
+    if len(text) <= _ANALYSES_CHARS // 8:
+        with _analyses_lock:
+            if key not in _ANALYSES:
+                _ANALYSES[key] = (rules, found)
+                _analyses_held += len(text)
+            while _analyses_held > _ANALYSES_CHARS:
+                (_, old), _entry = _ANALYSES.popitem(last=False)
+                _analyses_held -= len(old)
+    return found
 
 
 def label_text(
@@ -626,7 +676,7 @@ def _inherit(
 def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list[Statement]:
     """New statements with `topics` set, using questions, sections and debate flow as context."""
     by_id = {s.id: s for s in statements}
-    found = {s.id: _Analysis(s.text, rules) for s in statements}
+    found = {s.id: _analysis(s.text, rules) for s in statements}
     own = {i: analysis.labels() for i, analysis in found.items()}
     csam_docs = _csam_documents(statements, own, rules)
     labelled: list[Statement] = []
