@@ -31,10 +31,14 @@ BUNDLED_VERSIONS = (Path(__file__).resolve().parent / "versions").resolve()
 # and rules are covered without it).
 PARSER_VERSION = 1
 
-# A process pool pays for itself from this many documents on (its start, each worker's
-# imports and compiled rules: ~0.3 s on the 2-core reference machine, against ~25 ms a
-# document; see scripts/profile_parse.py --pool). Smaller corpora are parsed in process.
+# A process pool pays for itself from this many documents on; smaller corpora are parsed in
+# process (scripts/bench_parse_pool.py measures both). Forked workers start in ~20 ms with
+# the parser loaded; each document then costs the pool ~5 ms of pickling against ~25 ms of
+# parsing, half of it saved on two cores. Where workers cannot be forked (a threaded
+# process: the app) they start from the fork server, ~0.6 s the first time: many more
+# documents are needed to win that back.
 POOL_MIN_DOCUMENTS = 8
+POOL_MIN_DOCUMENTS_UNFORKED = 64
 _CHUNK = 4  # documents per task: few round trips, yet an even spread over the workers
 
 
@@ -100,7 +104,10 @@ def parse_documents(
     n = available_cores() if workers is None else max(1, workers)
     if n < 2 or len(documents) < POOL_MIN_DOCUMENTS:
         return [parse_source(versions_dir, doc) for doc in documents]
-    return _parse_in_pool(Path(versions_dir), list(documents), n)
+    context = _pool_context()
+    if context.get_start_method() != "fork" and len(documents) < POOL_MIN_DOCUMENTS_UNFORKED:
+        return [parse_source(versions_dir, doc) for doc in documents]
+    return _parse_in_pool(Path(versions_dir), list(documents), n, context)
 
 
 def available_cores() -> int:
@@ -127,7 +134,7 @@ def _parse_chunk(
 
 
 def _parse_in_pool(
-    versions_dir: Path, documents: list[Document], workers: int
+    versions_dir: Path, documents: list[Document], workers: int, context=None
 ) -> list[tuple[bytes, list[Statement]]]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -135,7 +142,9 @@ def _parse_in_pool(
     chunks = [documents[i : i + _CHUNK] for i in range(0, len(documents), _CHUNK)]
     results: list[tuple[bytes, list[Statement]]] = []
     try:
-        pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=_pool_context())
+        pool = ProcessPoolExecutor(
+            min(workers, len(chunks)), mp_context=context or _pool_context()
+        )
     except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): in process
         return [parse_source(versions_dir, doc) for doc in documents]
     with pool:

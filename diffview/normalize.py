@@ -276,10 +276,18 @@ def normalize_text(raw: str) -> Normalized:
     return Normalized("".join(parts), tuple(line_map))
 
 
-@lru_cache(maxsize=2048)  # pure; names, headings and preambles are asked again and again
 def normalize_inline(s: str) -> str:
     """A short string (title, query, sentence) under the same token rules as statements."""
+    if len(s) <= 2000:  # names, headings and preambles are asked again and again
+        return _normalize_short(s)
+    return _normalize_inline(s)
+
+
+def _normalize_inline(s: str) -> str:
     return normalize_lines([(1, part) for part in s.splitlines() or [""]]).text
+
+
+_normalize_short = lru_cache(maxsize=2048)(_normalize_inline)  # pure, and at most ~8 MB
 
 
 _COMPOUND_JOINERS = regex.compile(r"[\s\-‐‑–]+")

@@ -12,7 +12,9 @@ give the same corpus, and prints the medians and the speed-up.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import statistics
 import tempfile
 import time
@@ -54,10 +56,32 @@ def make_corpus(root: Path, n: int, seed: int) -> Path:
     return versions
 
 
-def timed(versions: Path, workers: int) -> tuple[float, object]:
-    started = time.perf_counter()
+def cold() -> None:
+    """Forget what earlier runs memoised (per-text topic analyses, line and name caches), so
+    that every run parses from scratch, as a new process would."""
+    from diffview import normalize, topics
+    from diffview.layouts import _written
+
+    topics._ANALYSES.clear()
+    topics._analyses_held = 0
+    normalize._normalize_short.cache_clear()
+    _written._line_kind.cache_clear()
+    _written.counts.cache_clear()
+
+
+def cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(versions: Path, workers: int) -> tuple[float, float, object]:
+    """Wall time and CPU time (this process and its reaped workers) of one cold parse."""
+    cold()
+    started, used = time.perf_counter(), cpu()
     result = load_corpus(versions, workers=workers)
-    return time.perf_counter() - started, result
+    return time.perf_counter() - started, cpu() - used, result
 
 
 def main() -> None:
@@ -65,25 +89,43 @@ def main() -> None:
     parser.add_argument("--sizes", default="2,4,8,16,100")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--threaded", action="store_true", help="as in a threaded process: the fork server"
+    )
+    parser.add_argument(
+        "--no-memo", action="store_true", help="turn off the per-text topic memo (copies share text)"
+    )
     args = parser.parse_args()
+    if args.no_memo:
+        from diffview import topics
+
+        topics._ANALYSES_CHARS = 0
     cores = available_cores()
     corpus_module.POOL_MIN_DOCUMENTS = 2  # measure the pool at every size
+    corpus_module.POOL_MIN_DOCUMENTS_UNFORKED = 2
+    if args.threaded:
+        corpus_module._one_thread = lambda: False
     load_corpus()  # warm this process: imports, compiled rules
-    print(f"{cores} cores; serial = in process, pool = {cores} workers (pool start included)")
+    method = corpus_module._pool_context().get_start_method()
+    print(f"{cores} cores; serial = in process, pool = {cores} workers by {method} (start included)")
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(x) for x in args.sizes.split(",")]:
             versions = make_corpus(Path(tmp), n, args.seed)
-            serial, pooled = [], []
+            serial, pooled, serial_cpu, pooled_cpu = [], [], [], []
             for _ in range(args.runs):
-                t, a = timed(versions, 1)
+                t, c, a = timed(versions, 1)
                 serial.append(t)
-                t, b = timed(versions, cores)
+                serial_cpu.append(c)
+                t, c, b = timed(versions, cores)
                 pooled.append(t)
+                pooled_cpu.append(c)
                 assert a == b, "the pool changed the corpus"
             s, p = statistics.median(serial), statistics.median(pooled)
+            sc, pc = statistics.median(serial_cpu), statistics.median(pooled_cpu)
             print(
-                f"{n:>5} documents: serial {s:7.2f} s ({s / n * 1000:5.1f} ms/doc)   "
-                f"pool {p:7.2f} s ({p / n * 1000:5.1f} ms/doc)   speed-up {s / p:4.2f}x"
+                f"{n:>5} documents: serial {s:6.2f} s wall {sc:6.2f} s CPU   "
+                f"pool {p:6.2f} s wall {pc:6.2f} s CPU   speed-up {s / p:4.2f}x   "
+                f"load {os.getloadavg()[0]:.1f}"
             )
 
 

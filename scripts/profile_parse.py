@@ -61,13 +61,13 @@ def store_costs(texts) -> None:
 
     def best(fn) -> float:
         ts = []
-        for _ in range(5):
-            t0 = time.perf_counter()
+        for _ in range(7):
+            t0 = time.process_time()
             fn()
-            ts.append(time.perf_counter() - t0)
-        return statistics.median(ts) * 1000
+            ts.append(time.process_time() - t0)
+        return min(ts) * 1000
 
-    print("store-plan renderers, ms per document (median of 5):")
+    print("store-plan renderers, ms CPU per document (least of 7):")
     for doc, text in texts:
         st = parse_text(doc, text)
         version = Version(doc.round, doc.round, (doc,), "t")
