@@ -90,7 +90,9 @@ def load_corpus(versions_dir: Path = BUNDLED_VERSIONS, *, workers: int | None = 
     documents, labels = load_manifest_with_rounds(versions_dir)
     sources: dict[str, bytes] = {}
     statements: list[Statement] = []
-    for doc, (data, parsed) in zip(documents, parse_documents(versions_dir, documents, workers)):
+    for doc, (data, parsed) in zip(
+        documents, parse_documents(versions_dir, documents, workers), strict=True
+    ):
         sources[doc.source] = data
         statements.extend(parsed)
     return Corpus(tuple(documents), tuple(statements), sources, labels)
@@ -142,15 +144,13 @@ def _parse_in_pool(
     chunks = [documents[i : i + _CHUNK] for i in range(0, len(documents), _CHUNK)]
     results: list[tuple[bytes, list[Statement]]] = []
     try:
-        pool = ProcessPoolExecutor(
-            min(workers, len(chunks)), mp_context=context or _pool_context()
-        )
+        pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context or _pool_context())
     except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): in process
         return [parse_source(versions_dir, doc) for doc in documents]
     with pool:
         futures = [pool.submit(_parse_chunk, versions_dir, chunk) for chunk in chunks]
         try:
-            for future, chunk in zip(futures, chunks, strict=True):
+            for future in futures:
                 done, error = future.result()
                 results.extend(done)
                 if error is not None:

@@ -23,7 +23,7 @@ class InputError(DiffviewError):
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
 
-    def __reduce__(self):  # type: ignore[override]
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None]]:
         # Rebuilt from its parts, so that it crosses a process boundary (a parse pool) intact.
         return (type(self), (self.path, self.message, self.line))
 

@@ -9,11 +9,10 @@ substantive mention counts" without a model a reader cannot check.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import threading
-from collections import OrderedDict
-import re._constants as _sre
-import re._parser as _sre_parse
 import tomllib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +26,9 @@ from diffview.issue_rules import Issue, Lexicon, build_issues, build_lexicon
 from diffview.model import Statement, TopicLabel
 
 BUNDLED_RULES = Path(__file__).with_name("topics.toml")
+# Python's own regular-expression parser, for `required_literals` (no type stubs: Any).
+_sre: Any = importlib.import_module("re._constants")
+_sre_parse: Any = importlib.import_module("re._parser")
 TIMEOUT = 2.0  # seconds per regex call on document text
 _FLAGS = regex.IGNORECASE | regex.UNICODE | regex.VERSION1 | regex.DOTALL
 _SENTENCE_BREAK = r"[^.?!;]"
@@ -255,7 +257,6 @@ def required_literals(source: str) -> tuple[str, ...] | None:
     return tuple(sorted(found)) if found else None
 
 
-
 def _requirement(items: list[Any]) -> frozenset[str] | None:
     candidates: list[frozenset[str]] = []
     run: list[str] = []
@@ -276,7 +277,7 @@ def _requirement(items: list[Any]) -> frozenset[str] | None:
         elif op is _sre.BRANCH:
             branches = [_requirement(list(b)) for b in av[1]]
             if branches and all(b for b in branches):
-                need = frozenset().union(*branches)
+                need = frozenset().union(*(b for b in branches if b))
         if need:
             candidates.append(need)
     if not candidates:

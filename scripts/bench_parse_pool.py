@@ -70,8 +70,9 @@ def cold() -> None:
 
 
 def cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
-        resource.RUSAGE_CHILDREN
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
     )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
@@ -93,7 +94,9 @@ def main() -> None:
         "--threaded", action="store_true", help="as in a threaded process: the fork server"
     )
     parser.add_argument(
-        "--no-memo", action="store_true", help="turn off the per-text topic memo (copies share text)"
+        "--no-memo",
+        action="store_true",
+        help="turn off the per-text topic memo (copies share text)",
     )
     args = parser.parse_args()
     if args.no_memo:
@@ -107,7 +110,9 @@ def main() -> None:
         corpus_module._one_thread = lambda: False
     load_corpus()  # warm this process: imports, compiled rules
     method = corpus_module._pool_context().get_start_method()
-    print(f"{cores} cores; serial = in process, pool = {cores} workers by {method} (start included)")
+    print(
+        f"{cores} cores; serial = in process, pool = {cores} workers by {method} (start included)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(x) for x in args.sizes.split(",")]:
             versions = make_corpus(Path(tmp), n, args.seed)

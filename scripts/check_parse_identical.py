@@ -29,10 +29,32 @@ from diffview.sources import load_source
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (
-    "detectiebevel", "encryptie", "end-to-end", "CSAM", "kindermisbruik", "scannen", "grooming",
-    "Antwoord", "Vraag 3", "?", "De leden van de VVD-fractie vragen", "artikel 7", "client-side",
-    "derogatie", "ePrivacy", "hashes", "bekend materiaal", "1", "Minister", "De voorzitter:",
-    "Geachte voorzitter,", "Hoogachtend,", "verordening", "kabinet", "\u00ad", "32 317, nr. 5",
+    "detectiebevel",
+    "encryptie",
+    "end-to-end",
+    "CSAM",
+    "kindermisbruik",
+    "scannen",
+    "grooming",
+    "Antwoord",
+    "Vraag 3",
+    "?",
+    "De leden van de VVD-fractie vragen",
+    "artikel 7",
+    "client-side",
+    "derogatie",
+    "ePrivacy",
+    "hashes",
+    "bekend materiaal",
+    "1",
+    "Minister",
+    "De voorzitter:",
+    "Geachte voorzitter,",
+    "Hoogachtend,",
+    "verordening",
+    "kabinet",
+    "\u00ad",
+    "32 317, nr. 5",
 )
 
 
@@ -106,8 +128,12 @@ def main() -> None:
             dump[f"input/{name}/{seed}-{v}"] = outcome(doc, perturb(text, rng))
     data = json.dumps(dump, ensure_ascii=False, indent=0, sort_keys=True).encode()
     out.write_bytes(data)
-    errors = sum(isinstance(v, str) and not k.startswith(("bundled", "topic")) for k, v in dump.items())
-    print(f"{len(dump)} entries ({errors} refusals), sha256 {hashlib.sha256(data).hexdigest()[:16]}")
+    errors = sum(
+        isinstance(v, str) and not k.startswith(("bundled", "topic")) for k, v in dump.items()
+    )
+    print(
+        f"{len(dump)} entries ({errors} refusals), sha256 {hashlib.sha256(data).hexdigest()[:16]}"
+    )
 
 
 if __name__ == "__main__":

@@ -71,12 +71,17 @@ def store_costs(texts) -> None:
     for doc, text in texts:
         st = parse_text(doc, text)
         version = Version(doc.round, doc.round, (doc,), "t")
-        topics = sorted({t.topic for s in st for t in s.topics})
-        j = best(lambda: storefiles.statements_json(doc, st))
-        m = best(lambda: storefiles.document_markdown(doc, st, doc.round))
-        t = best(lambda: [storefiles.topic_markdown(tp, version, [s for s in st if any(x.topic == tp for x in s.topics)]) for tp in topics])
-        print(f"  {doc.id}: statements_json {j:.1f}, document_markdown {m:.1f}, "
-              f"topic_markdown (its {len(topics)} topics) {t:.1f}")
+        names = sorted({t.topic for s in st for t in s.topics})
+        chosen = {n: [s for s in st if n in s.topic_names] for n in names}
+        j = best(lambda: storefiles.statements_json(doc, st))  # noqa: B023 - called at once
+        m = best(lambda: storefiles.document_markdown(doc, st, doc.round))  # noqa: B023
+        t = best(
+            lambda: [storefiles.topic_markdown(n, version, chosen[n]) for n in names]  # noqa: B023
+        )
+        print(
+            f"  {doc.id}: statements_json {j:.1f}, document_markdown {m:.1f}, "
+            f"topic_markdown (its {len(names)} topics) {t:.1f}"
+        )
 
 
 if __name__ == "__main__":

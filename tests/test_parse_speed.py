@@ -55,9 +55,7 @@ def test_the_pool_raises_the_first_error_in_manifest_order(
     assert str(pooled.value).startswith(path.name)
 
 
-def test_a_missing_source_is_the_same_error_from_the_pool(
-    versions_copy: Path, monkeypatch
-) -> None:
+def test_a_missing_source_is_the_same_error_from_the_pool(versions_copy: Path, monkeypatch) -> None:
     documents, _ = load_manifest_with_rounds(versions_copy)
     (versions_copy / documents[2].source).unlink()
     with pytest.raises(InputError) as serial:
