@@ -372,7 +372,8 @@ def _clean(text: str) -> str:
     A hyphen at a line end is either hyphenation ("detectie-|bevel") or a real one
     ("end-to-|endencryptie"); when there is one, both readings are matched.
     """
-    joined = _LINE_HYPHEN.sub(r"\1\2", text, timeout=TIMEOUT) if "-" in text else text
+    hyphen = "-" in text and "\n" in text  # the pattern needs both
+    joined = _LINE_HYPHEN.sub(r"\1\2", text, timeout=TIMEOUT) if hyphen else text
     if joined != text:  # the hyphen-kept reading first, so "end-to-endencryptie" is reported
         joined = _LINE_HYPHEN.sub(r"\1-\2", text, timeout=TIMEOUT) + " \u00b6 " + joined
     return " ".join(joined.split())

@@ -102,9 +102,10 @@ def _split_paragraph(para: Lines, inline: bool) -> list[_Block]:
         s = raw.strip()
         kind = _line_kind(s, inline)
         page_start = raw[:1].isspace() and _LEDEN_START.match(s, timeout=TIMEOUT)
-        prev_ended = bool(current) and bool(_SENTENCE_END.search(current[-1][1].rstrip()))
         if current and (
-            kind != "text" or (page_start and prev_ended) or _after_marker(current, inline)
+            kind != "text"
+            or (page_start and _SENTENCE_END.search(current[-1][1].rstrip()))
+            or _after_marker(current, inline)
         ):
             blocks.append(_Block(current, _line_kind(current[0][1].strip(), inline)))
             current = []

@@ -8,6 +8,7 @@ line of this exact shape does not occur in the other layouts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import regex
 
@@ -91,6 +92,15 @@ def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
     return build.finish()
 
 
+@lru_cache(maxsize=8)  # one preamble for every minister's turn of a report
+def _offices(preamble: str) -> tuple[tuple[str, str], ...]:
+    """(name casefolded, office) of each minister the preamble introduces, in order."""
+    return tuple(
+        (om.group(1).casefold(), f"{om.group(2).capitalize()} {om.group(3)} {om.group(4)}")
+        for om in _MINISTER_OFFICE.finditer(normalize_inline(preamble), timeout=TIMEOUT)
+    )
+
+
 def _speaker(m: regex.Match[str], preamble: str) -> tuple[str, str | None, str]:
     """(speaker, party or office, role) of a turn header."""
     if m.group("chair"):
@@ -98,9 +108,9 @@ def _speaker(m: regex.Match[str], preamble: str) -> tuple[str, str | None, str]:
     if m.group("office"):
         name = normalize_inline(m.group("minister"))
         office = m.group("office")
-        for om in _MINISTER_OFFICE.finditer(normalize_inline(preamble), timeout=TIMEOUT):
-            if om.group(1).casefold() == name.casefold():
-                office = f"{om.group(2).capitalize()} {om.group(3)} {om.group(4)}"
+        for who, named in _offices(preamble):
+            if who == name.casefold():
+                office = named
         return f"{m.group('office')} {name}", office, "cabinet"
     return normalize_inline(m.group("name")), normalize_inline(m.group("party")), "parliament"
 
