@@ -182,14 +182,14 @@ def _pool_context():  # -> multiprocessing.context.BaseContext
 
 
 def _one_thread() -> bool:
-    """True when this process runs a single thread, native ones included (Linux: the kernel's
-    count; elsewhere Python's, which cannot see threads a C library started)."""
+    """True when this process runs no thread but the main one: the hazard is a thread of
+    ours (the app's build worker, Textual's own) holding a lock at the fork. Python's count,
+    not the kernel's: a native helper thread appears there now and then on this machine
+    (no diffview dependency starts one during a build) and would only cost the fork server's
+    start."""
     import threading
 
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        return threading.active_count() == 1
+    return threading.active_count() == 1
 
 
 # ------------------------------------------------------------------------------ rules digest
