@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import inspect
 import os
@@ -143,10 +144,14 @@ def _parse_in_pool(
 
     chunks = [documents[i : i + _CHUNK] for i in range(0, len(documents), _CHUNK)]
     results: list[tuple[bytes, list[Statement]]] = []
+    context = context or _pool_context()
     try:
-        pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context or _pool_context())
+        pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context)
     except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): in process
         return [parse_source(versions_dir, doc) for doc in documents]
+    frozen = context.get_start_method() == "fork"
+    if frozen:  # forked workers then never walk (and so copy) the heap they inherit
+        gc.freeze()
     with pool:
         futures = [pool.submit(_parse_chunk, versions_dir, chunk) for chunk in chunks]
         try:
@@ -160,6 +165,8 @@ def _parse_in_pool(
         finally:
             for future in futures:
                 future.cancel()
+            if frozen:
+                gc.unfreeze()
     return results
 
 

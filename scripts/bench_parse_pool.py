@@ -12,6 +12,7 @@ give the same corpus, and prints the medians and the speed-up.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import resource
@@ -24,6 +25,7 @@ from pathlib import Path
 from diffview import corpus as corpus_module
 from diffview.corpus import BUNDLED_VERSIONS, available_cores, load_corpus
 from diffview.manifest import load_manifest_with_rounds
+from diffview.storefiles import statements_json
 
 
 def make_corpus(root: Path, n: int, seed: int) -> Path:
@@ -77,12 +79,18 @@ def cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def timed(versions: Path, workers: int) -> tuple[float, float, object]:
-    """Wall time and CPU time (this process and its reaped workers) of one cold parse."""
+def timed(versions: Path, workers: int) -> tuple[float, float, str]:
+    """Wall time and CPU time (this process and its reaped workers) of one cold parse, and
+    a digest of the corpus (the corpus itself is dropped: a big heap slows forked workers)."""
     cold()
     started, used = time.perf_counter(), cpu()
     result = load_corpus(versions, workers=workers)
-    return time.perf_counter() - started, cpu() - used, result
+    wall, spent = time.perf_counter() - started, cpu() - used
+    digest = hashlib.sha256()
+    for doc in result.documents:
+        digest.update(result.sources[doc.source])
+        digest.update(statements_json(doc, result.of(doc.id)))
+    return wall, spent, digest.hexdigest()
 
 
 def main() -> None:
