@@ -20,6 +20,8 @@ def _visible(match: regex.Match[str]) -> str:
 
 def sanitize(text: str) -> str:
     """Replace every control/format/private character (but newline and tab) by `<U+XXXX>`."""
+    if text.isprintable():  # no C* (nor Zl/Zp) character at all: nothing to replace
+        return text
     return _UNSAFE.sub(_visible, text, timeout=5)
 
 

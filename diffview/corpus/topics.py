@@ -9,7 +9,10 @@ substantive mention counts" without a model a reader cannot check.
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import threading
 import tomllib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +26,9 @@ from diffview.errors import InputError
 from diffview.model import Statement, TopicLabel
 
 BUNDLED_RULES = Path(__file__).with_name("topics.toml")
+# Python's own regular-expression parser, for `required_literals` (no type stubs: Any).
+_sre: Any = importlib.import_module("re._constants")
+_sre_parse: Any = importlib.import_module("re._parser")
 TIMEOUT = 2.0  # seconds per regex call on document text
 _FLAGS = regex.IGNORECASE | regex.UNICODE | regex.VERSION1 | regex.DOTALL
 _SENTENCE_BREAK = r"[^.?!;]"
@@ -43,6 +49,9 @@ class Pattern:
     compiled: regex.Pattern
     weight: int
     folded: regex.Pattern | None = None  # the same rule for lower-cased text, when it has one
+    # Literals one of which every match of `folded` contains (see `required_literals`): a
+    # lower-cased text holding none of them cannot match, and is not searched at all.
+    needs: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,9 @@ class TopicRules:
     other: str = "csam-other"
     non_csam: str = "non-csam"
     lexicon: Lexicon | None = None  # how positions are worded; None: no positions
+    # Every literal a topic, exclusion or csam pattern requires (`Pattern.needs`): a text
+    # notes once which it holds, and a pattern needing none of those is not searched.
+    literals: frozenset[str] = frozenset()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -198,7 +210,79 @@ def _pattern(source: Any, where: str, weight: int = 1) -> Pattern:
             folded = regex.compile(_fold(source), _FOLDED_FLAGS)
         except regex.error:  # then the slower case-insensitive search does
             folded = None
-    return Pattern(source, compiled, weight, folded)
+    needs = required_literals(_fold(source)) if folded is not None else None
+    return Pattern(source, compiled, weight, folded, frozenset(needs) if needs else None)
+
+
+# The `regex` syntax that Python's own parser reads differently or not at all: nested and
+# operator sets (`[[`, `--`, `&&`, `||`, `~~`), and any `{...}` that is not a `{m,n}` count
+# (fuzzy matching `{e<=1}`; `\p{..}`/`\N{..}` are replaced before parsing).
+_FOREIGN_SYNTAX = regex.compile(r"\[\[|--|&&|\|\||~~|\{(?!\d*(?:,\d*)?\})")
+_PROPERTY = regex.compile(r"\\[pPN]\{[^}]*\}|\\p\w|\\.|\[|\]")
+
+
+def required_literals(source: str) -> tuple[str, ...] | None:
+    """Literals of a case-sensitive `regex` pattern one of which occurs in any text it
+    matches, or None when that cannot be told. Sound, not complete: read with Python's
+    regular-expression parser (`regex` V1 syntax it reads differently is refused), a run
+    of plain characters is required when its sequence is, a group or a repeat of at least
+    one when its content is, an alternation when each of its branches has a requirement
+    (their union); classes, lookarounds, scoped flags and everything else require nothing.
+    """
+    # \p{L} and friends are classes to us: outside a set a class that is never a literal,
+    # inside a set nothing (one more member can only widen it, never make it a literal).
+    out, depth, pos = [], 0, 0
+    for m in _PROPERTY.finditer(source):
+        out.append(source[pos : m.start()])
+        token = m.group()
+        if token == "[":
+            depth += 1
+        elif token == "]" and depth:
+            depth -= 1
+        elif token[:2] in ("\\p", "\\P", "\\N") and (len(token) == 3 or token[2] == "{"):
+            token = "\\w\\W" if depth else "[\\w\\W]"
+        out.append(token)
+        pos = m.end()
+    out.append(source[pos:])
+    plain = "".join(out)
+    if _FOREIGN_SYNTAX.search(plain):
+        return None
+    try:
+        parsed = _sre_parse.parse(plain, 0)
+    except (_sre.error, RecursionError, OverflowError, ValueError):
+        return None
+    if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_VERBOSE):
+        return None
+    found = _requirement(list(parsed))
+    return tuple(sorted(found)) if found else None
+
+
+def _requirement(items: list[Any]) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run = []
+        need = None
+        if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # (group, add, del, p)
+            need = _requirement(list(av[3]))
+        elif op is _sre.ATOMIC_GROUP:
+            need = _requirement(list(av))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            need = _requirement(list(av[2]))
+        elif op is _sre.BRANCH:
+            branches = [_requirement(list(b)) for b in av[1]]
+            if branches and all(b for b in branches):
+                need = frozenset().union(*(b for b in branches if b))
+        if need:
+            candidates.append(need)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
 
 def _int(value: Any, where: str) -> int:
@@ -250,10 +334,14 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
     if unknown:
         raise ValueError(f"settings.topics names unknown topics {unknown}")
     refer = data.get("refer_back", {})
+    topics = tuple(_topic(n, topics_table[n]) for n in order)
+    csam = tuple(_pattern(p, "csam") for p in data["csam"]["patterns"])
+    every = [*csam, *(p for t in topics for p in (*t.patterns, *t.exclude))]
     return TopicRules(
         path=path,
-        topics=tuple(_topic(n, topics_table[n]) for n in order),
-        csam=tuple(_pattern(p, "csam") for p in data["csam"]["patterns"]),
+        topics=topics,
+        csam=csam,
+        literals=frozenset(x for p in every if p.needs for x in p.needs),
         refer_back=tuple(_compile(p, "refer_back") for p in refer.get("patterns", [])),
         question_number=_compile(refer.get("question_number", r"\bvraag (\d+)\b"), "refer_back"),
         question_reference=(
@@ -284,7 +372,8 @@ def _clean(text: str) -> str:
     A hyphen at a line end is either hyphenation ("detectie-|bevel") or a real one
     ("end-to-|endencryptie"); when there is one, both readings are matched.
     """
-    joined = _LINE_HYPHEN.sub(r"\1\2", text, timeout=TIMEOUT) if "-" in text else text
+    hyphen = "-" in text and "\n" in text  # the pattern needs both
+    joined = _LINE_HYPHEN.sub(r"\1\2", text, timeout=TIMEOUT) if hyphen else text
     if joined != text:  # the hyphen-kept reading first, so "end-to-endencryptie" is reported
         joined = _LINE_HYPHEN.sub(r"\1-\2", text, timeout=TIMEOUT) + " \u00b6 " + joined
     return " ".join(joined.split())
@@ -296,15 +385,34 @@ class _Text:
 
     text: str
     folded: str | None
+    # Which of `universe` (literals patterns require) the folded text holds, noted at once.
+    universe: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, text: str) -> _Text:
+    def of(cls, text: str, literals: frozenset[str] = frozenset()) -> _Text:
         folded = text.lower()
-        return cls(text, folded if len(folded) == len(text) else None)
+        if len(folded) != len(text):
+            return cls(text, None)
+        return cls(text, folded, literals, frozenset(x for x in literals if x in folded))
+
+    def lacks(self, pattern: Pattern) -> bool:
+        """True when the folded text holds no literal that every match of `pattern` holds,
+        so that its folded search cannot match."""
+        needs = pattern.needs
+        if needs is None or self.folded is None or pattern.folded is None:
+            return False
+        if needs <= self.universe:
+            return self.present.isdisjoint(needs)
+        folded = self.folded
+        return not any(x in folded for x in needs)
 
     def search(self, pattern: Pattern) -> tuple[int, int] | None:
-        if self.folded is not None and pattern.folded is not None:
-            match = pattern.folded.search(self.folded, timeout=TIMEOUT)
+        folded = self.folded
+        if folded is not None and pattern.folded is not None:
+            if self.lacks(pattern):
+                return None
+            match = pattern.folded.search(folded, timeout=TIMEOUT)
         else:
             match = pattern.compiled.search(self.text, timeout=TIMEOUT)
         return match.span() if match else None
@@ -314,17 +422,23 @@ class _Text:
 
     def blank(self, patterns: Sequence[Pattern]) -> _Text:
         """The text with every match of `patterns` (applied in turn) replaced by spaces."""
-        text, folded = self.text, self.folded
+        current = self
         for pattern in patterns:
+            text, folded = current.text, current.folded
             if folded is not None and pattern.folded is not None:
+                if current.lacks(pattern):
+                    continue
                 found = pattern.folded.finditer(folded, timeout=TIMEOUT)
             else:
                 found = pattern.compiled.finditer(text, timeout=TIMEOUT)
-            for start, end in [m.span() for m in found]:
+            spans = [m.span() for m in found]
+            for start, end in spans:
                 gap = " " * (end - start)
                 text = text[:start] + gap + text[end:]
                 folded = folded if folded is None else folded[:start] + gap + folded[end:]
-        return _Text(text, folded)
+            if spans:  # a blanked text notes no literals: `lacks` tests it directly
+                current = _Text(text, folded)
+        return current
 
 
 def _score(text: _Text, rule: TopicRule) -> _Score:
@@ -332,6 +446,8 @@ def _score(text: _Text, rule: TopicRule) -> _Score:
     score = 0
     triggers: list[str] = []
     for pattern in rule.patterns:
+        if text.lacks(pattern):  # `_Text.search`'s own test, without the call
+            continue
         span = text.search(pattern)
         if span:
             score += pattern.weight
@@ -350,7 +466,7 @@ class _Analysis:
     """What the rules find in one text, computed once and reused for every context."""
 
     def __init__(self, text: str, rules: TopicRules) -> None:
-        self.text = _Text.of(_clean(text))
+        self.text = _Text.of(_clean(text), rules.literals)
         self.rules = rules
         self.scores = tuple(_score(self.text, rule) for rule in rules.topics)
         self._csam: tuple[str, ...] | None = None
@@ -383,6 +499,36 @@ class _Analysis:
         if context.csam:
             return (TopicLabel(rules.other, ("(context)",)),)
         return (TopicLabel(rules.non_csam, ()),)
+
+
+# What the rules find in a text, by text: revisions and renderings of a document repeat most
+# of its statements. Bounded by the characters held (a text and its lower-cased twin each);
+# keyed by the rules object's identity (its hash would walk every compiled pattern), which
+# the entry keeps alive so that the identity cannot be reused. Pure, so a hit is exact.
+_ANALYSES: OrderedDict[tuple[int, str], tuple[TopicRules, _Analysis]] = OrderedDict()
+_ANALYSES_CHARS = 4_000_000
+_analyses_held = 0
+_analyses_lock = threading.Lock()
+
+
+def _analysis(text: str, rules: TopicRules) -> _Analysis:
+    global _analyses_held
+    key = (id(rules), text)
+    with _analyses_lock:
+        hit = _ANALYSES.get(key)
+        if hit is not None and hit[0] is rules:
+            _ANALYSES.move_to_end(key)
+            return hit[1]
+    found = _Analysis(text, rules)
+    if len(text) <= _ANALYSES_CHARS // 8:
+        with _analyses_lock:
+            if key not in _ANALYSES:
+                _ANALYSES[key] = (rules, found)
+                _analyses_held += len(text)
+            while _analyses_held > _ANALYSES_CHARS:
+                (_, old), _entry = _ANALYSES.popitem(last=False)
+                _analyses_held -= len(old)
+    return found
 
 
 def label_text(
@@ -420,6 +566,7 @@ def _context_of(
     own: dict[str, tuple[TopicLabel, ...]],
     csam_doc: bool,
     rules: TopicRules,
+    sections: dict[str, bool] | None = None,
 ) -> Context:
     """What a statement is about besides its own words.
 
@@ -432,11 +579,16 @@ def _context_of(
     questions often mention the regulation while asking about something else. A short deferral
     ("dat antwoord moet ik u schuldig blijven") takes no subject from its surroundings.
     """
+    sections = {} if sections is None else sections
     asked = [by_id[i] for i in stmt.answers if i in by_id]
     if not asked and stmt.role == "cabinet" and recent and recent[-1].role == "parliament":
         asked = [recent[-1]]
     topics = frozenset(label.topic for q in asked for label in own[q.id]) & set(rules.names)
-    csam = bool(stmt.section and _csam_triggers(_Text.of(_clean(stmt.section)), rules))
+    csam = False
+    if stmt.section:  # asked for every statement under a heading: answered once per heading
+        if stmt.section not in sections:
+            sections[stmt.section] = bool(_csam_triggers(_Text.of(_clean(stmt.section)), rules))
+        csam = sections[stmt.section]
     if not _defers(stmt, rules):
         csam = csam or csam_doc
         if not stmt.answers:
@@ -464,6 +616,9 @@ def _csam_documents(
     return {doc for doc, (hits, n) in totals.items() if n and hits / n >= share}
 
 
+_LEADING_NUMBER = regex.compile(r"\s*(\d{1,3})\b")
+
+
 def _question_numbers(stmts: Sequence[Statement]) -> dict[tuple[str, int], Statement]:
     """Map (doc, question number) to the question: its leading number, else its position."""
     numbered: dict[tuple[str, int], Statement] = {}
@@ -472,13 +627,18 @@ def _question_numbers(stmts: Sequence[Statement]) -> dict[tuple[str, int], State
         if s.kind != "question":
             continue
         position[s.doc] = position.get(s.doc, 0) + 1
-        m = regex.match(r"\s*(\d{1,3})\b", s.text, timeout=TIMEOUT)
+        m = _LEADING_NUMBER.match(s.text, timeout=TIMEOUT)
         numbered[(s.doc, int(m.group(1)) if m else position[s.doc])] = s
     return numbered
 
 
+def _short(text: str, max_words: int) -> bool:
+    """At most `max_words` words (the words past one more are not split off)."""
+    return max_words >= 0 and len(text.split(None, max_words)) <= max_words
+
+
 def _defers(stmt: Statement, rules: TopicRules) -> bool:
-    short = len(stmt.text.split()) <= rules.refer_back_max_words
+    short = _short(stmt.text, rules.refer_back_max_words)
     return (
         short
         and rules.deferral is not None
@@ -487,7 +647,7 @@ def _defers(stmt: Statement, rules: TopicRules) -> bool:
 
 
 def _refers_back(stmt: Statement, rules: TopicRules) -> bool:
-    short = len(stmt.text.split()) <= rules.refer_back_max_words
+    short = _short(stmt.text, rules.refer_back_max_words)
     return short and any(p.search(stmt.text, timeout=TIMEOUT) for p in rules.refer_back)
 
 
@@ -518,10 +678,11 @@ def _inherit(
 def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list[Statement]:
     """New statements with `topics` set, using questions, sections and debate flow as context."""
     by_id = {s.id: s for s in statements}
-    found = {s.id: _Analysis(s.text, rules) for s in statements}
+    found = {s.id: _analysis(s.text, rules) for s in statements}
     own = {i: analysis.labels() for i, analysis in found.items()}
     csam_docs = _csam_documents(statements, own, rules)
     labelled: list[Statement] = []
+    sections: dict[str, bool] = {}  # section heading → does it name the regulation
     # The flow of a document: its last two turns, and in a debate the whole exchange since the
     # chair last gave the floor (an interruption, its answer, a follow-up question and its answer
     # stay on the subject the interruption opened).
@@ -533,7 +694,7 @@ def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list
             doc, turns, exchange = stmt.doc, [], None
         window = max(2, exchange or 0)
         recent = turns[-window:]
-        context = _context_of(stmt, by_id, recent, own, stmt.doc in csam_docs, rules)
+        context = _context_of(stmt, by_id, recent, own, stmt.doc in csam_docs, rules, sections)
         labelled.append(dataclasses.replace(stmt, topics=found[stmt.id].labels(context)))
         if stmt.role == "chair":
             exchange = 0

@@ -122,7 +122,8 @@ class Scan:
 
 def clean_line(raw: str) -> str:
     """One source line with bullets, invisible chars, quotes and whitespace unified."""
-    s = unicodedata.normalize("NFC", raw.translate(_CHAR_MAP))
+    # Every character the map changes is non-ASCII, and NFC leaves ASCII as it is.
+    s = raw if raw.isascii() else unicodedata.normalize("NFC", raw.translate(_CHAR_MAP))
     if not s.isprintable():  # fast path: most lines hold no control or odd space at all
         s = sanitize(s)
     return " ".join(s.split())  # every Unicode space (NBSP, thin space, tab) → one space
@@ -190,7 +191,23 @@ def _sub_mapped(
     return "".join(out), new_map
 
 
+# Both reference patterns need `\d{2}\s\d{3}`. Unicode `\d` scans slowly (and a regex time
+# budget slows any scan), so the test is on ASCII digits, fixed-width and so linear without
+# a budget; it is exact for a text whose every digit is ASCII, and the others take the full
+# path.
+_ASCII_GROUPS = regex.compile(r"[0-9]{2}\s[0-9]{3}")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+
+
+def _may_hold_refs(text: str) -> bool:
+    if _ASCII_GROUPS.search(text):
+        return True
+    return not text.isascii() and any(c.isdigit() for c in _NON_ASCII.findall(text))
+
+
 def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    if not _may_hold_refs(text):
+        return text, line_map
     text, line_map = _sub_mapped(_KAMERSTUK_BEFORE, r"\1\2", text, line_map)
     return _sub_mapped(_KAMERSTUK_AFTER, r"\1\2", text, line_map)
 
@@ -289,7 +306,16 @@ def normalize_text(raw: str) -> Normalized:
 
 def normalize_inline(s: str) -> str:
     """A short string (title, query, sentence) under the same token rules as statements."""
+    if len(s) <= 2000:  # names, headings and preambles are asked again and again
+        return _normalize_short(s)
+    return _normalize_inline(s)
+
+
+def _normalize_inline(s: str) -> str:
     return normalize_lines([(1, part) for part in s.splitlines() or [""]]).text
+
+
+_normalize_short = lru_cache(maxsize=2048)(_normalize_inline)  # pure, and at most ~8 MB
 
 
 _COMPOUND_JOINERS = regex.compile(r"[\s\-‐‑–]+")
@@ -438,13 +464,14 @@ def paragraphs(scan: Scan) -> list[list[tuple[int, str]]]:
     for n, raw in scan.text_lines():
         if current:
             gap = scan.kinds[prev_line : n - 1]
-            ended = bool(_SENTENCE_END.search(current[-1][1].rstrip(), timeout=TIMEOUT))
-            pure = "furniture" not in gap and "footnote" not in gap
-            heading_like = len(current) <= 2 and raw.strip()[:1].isupper()
-            heading_like = heading_like or bool(_PARAGRAPH_OPENER.match(raw.strip()))
-            if "blank" in gap and (ended or (pure and heading_like)):
-                result.append(current)
-                current = []
+            if "blank" in gap:  # only a gap with a blank line can end a paragraph
+                ended = bool(_SENTENCE_END.search(current[-1][1].rstrip(), timeout=TIMEOUT))
+                pure = "furniture" not in gap and "footnote" not in gap
+                heading_like = len(current) <= 2 and raw.strip()[:1].isupper()
+                heading_like = heading_like or bool(_PARAGRAPH_OPENER.match(raw.strip()))
+                if ended or (pure and heading_like):
+                    result.append(current)
+                    current = []
         current.append((n, raw))
         prev_line = n
     if current:

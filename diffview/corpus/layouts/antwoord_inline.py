@@ -33,4 +33,4 @@ def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
     return parse_written(doc, scan_source("\n".join(lines)), inline=True)
 
 
-LAYOUT = Layout("antwoord-inline", "a written consultation", detect, split)
+LAYOUT = Layout("antwoord-inline", "a written consultation", detect, split, top=3.0)

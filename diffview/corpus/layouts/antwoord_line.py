@@ -31,4 +31,4 @@ def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
     return parse_written(doc, scan_source("\n".join(lines)), inline=False)
 
 
-LAYOUT = Layout("antwoord-line", "a written consultation", detect, split)
+LAYOUT = Layout("antwoord-line", "a written consultation", detect, split, top=2.0)

@@ -90,4 +90,4 @@ def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     return build.finish()
 
 
-LAYOUT = Layout("fiche", "a BNC-fiche", detect, split)
+LAYOUT = Layout("fiche", "a BNC-fiche", detect, split, top=1.8)
