@@ -61,12 +61,12 @@ def make_corpus(root: Path, n: int, seed: int) -> Path:
 def cold() -> None:
     """Forget what earlier runs memoised (per-text topic analyses, line and name caches), so
     that every run parses from scratch, as a new process would."""
-    from diffview.corpus import topics
+    from diffview.corpus import labels
     from diffview.corpus.layouts import _written
     from diffview.text import normalize
 
-    topics._ANALYSES.clear()
-    topics._analyses_held = 0
+    labels._ANALYSES.clear()
+    labels._analyses_held = 0
     normalize._normalize_short.cache_clear()
     _written._line_kind.cache_clear()
     _written.counts.cache_clear()
@@ -109,9 +109,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.no_memo:
-        from diffview.corpus import topics
+        from diffview.corpus import labels
 
-        topics._ANALYSES_CHARS = 0
+        labels._ANALYSES_CHARS = 0
     cores = available_cores()
     corpus_module.POOL_MIN_DOCUMENTS = 2  # measure the pool at every size
     corpus_module.POOL_MIN_DOCUMENTS_UNFORKED = 2

@@ -61,14 +61,14 @@ def main() -> None:
 
 def cold() -> None:
     """Forget what earlier parses memoised (absent in an older checkout: nothing to do)."""
-    from diffview.corpus import topics
+    from diffview.corpus import labels
     from diffview.text import normalize
 
     try:
         from diffview.corpus.layouts import _written
 
-        topics._ANALYSES.clear()
-        topics._analyses_held = 0
+        labels._ANALYSES.clear()
+        labels._analyses_held = 0
         normalize._normalize_short.cache_clear()
         _written._line_kind.cache_clear()
         _written.counts.cache_clear()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import regex
 
+from diffview.corpus import labels
 from diffview.corpus import load as corpus_module
-from diffview.corpus import topics
 from diffview.corpus.layouts import REGISTRY, choose
 from diffview.corpus.load import load_corpus, parse_source, rules_digest
 from diffview.corpus.manifest import load_manifest_with_rounds
@@ -169,21 +169,21 @@ def test_the_topic_memo_is_exact_and_bounded(versions_dir: Path, monkeypatch) ->
     rules = load_rules()
     corpus = load_corpus(versions_dir)
     texts = [s.text for s in corpus.statements]
-    monkeypatch.setattr(topics, "_ANALYSES_CHARS", 20_000)
-    topics._ANALYSES.clear()
-    monkeypatch.setattr(topics, "_analyses_held", 0)
+    monkeypatch.setattr(labels, "_ANALYSES_CHARS", 20_000)
+    labels._ANALYSES.clear()
+    monkeypatch.setattr(labels, "_analyses_held", 0)
     for text in texts:
-        assert topics._analysis(text, rules).labels() == topics._Analysis(text, rules).labels()
-        assert topics._analysis(text, rules) is topics._analysis(text, rules) or len(text) > 2500
-    assert topics._analyses_held <= 20_000
-    assert topics._analyses_held == sum(len(t) for _, t in topics._ANALYSES)
-    topics._ANALYSES.clear()
+        assert labels._analysis(text, rules).labels() == labels._Analysis(text, rules).labels()
+        assert labels._analysis(text, rules) is labels._analysis(text, rules) or len(text) > 2500
+    assert labels._analyses_held <= 20_000
+    assert labels._analyses_held == sum(len(t) for _, t in labels._ANALYSES)
+    labels._ANALYSES.clear()
 
 
 def test_a_copy_of_the_corpus_parses_the_same_twice(tmp_path: Path, versions_dir: Path) -> None:
     """Memoised analyses (a warm process) give what fresh ones give."""
     shutil.copytree(versions_dir, tmp_path / "v")
-    topics._ANALYSES.clear()
+    labels._ANALYSES.clear()
     cold = load_corpus(tmp_path / "v", workers=1)
     assert load_corpus(tmp_path / "v", workers=1) == cold
 

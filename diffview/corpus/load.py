@@ -15,11 +15,12 @@ from types import ModuleType
 
 import regex
 
+from diffview.corpus.labels import label_statements
 from diffview.corpus.layouts import REGISTRY
 from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus.parse import parse_document
 from diffview.corpus.sources import load_source
-from diffview.corpus.topics import BUNDLED_RULES, label_statements, load_rules
+from diffview.corpus.topics import BUNDLED_RULES, load_rules
 from diffview.errors import regex_timeout
 from diffview.model import Document, Statement
 
