@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import statement
 
-from diffview.text.normalize import normalize_text
+from diffview.text.scan import normalize_text
 from diffview.text.sentences import sentences_of, split_sentences
 
 

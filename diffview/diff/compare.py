@@ -46,7 +46,7 @@ from diffview.model import (
     WordOp,
     count_classes,
 )
-from diffview.text.normalize import normalize_text
+from diffview.text.scan import normalize_text
 from diffview.text.sentences import sentences_of
 
 

@@ -14,7 +14,8 @@ from functools import lru_cache
 import regex
 
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, Footnote, Scan, normalize_lines, scan_source
+from diffview.text.normalize import TIMEOUT, normalize_lines
+from diffview.text.scan import Footnote, Scan, scan_source
 
 Lines = list[tuple[int, str]]  # (1-based source line, raw text)
 

@@ -13,7 +13,8 @@ import regex
 
 from diffview.corpus.layouts._common import Builder, Lines, answerer
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, Scan, normalize_inline, normalize_lines, paragraphs
+from diffview.text.normalize import TIMEOUT, normalize_inline, normalize_lines
+from diffview.text.scan import Scan, paragraphs
 
 _M = regex.MULTILINE
 INLINE_MARKER = regex.compile(r"^\s*Antwoord\s*:\s*", _M)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from diffview.corpus.layouts import Detection, Layout
 from diffview.corpus.layouts._written import counts, parse_written
 from diffview.model import Document, Statement
-from diffview.text.normalize import scan_source
+from diffview.text.scan import scan_source
 
 
 def detect(text: str) -> Detection:

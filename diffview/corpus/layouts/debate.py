@@ -15,7 +15,8 @@ import regex
 from diffview.corpus.layouts import Detection, Layout
 from diffview.corpus.layouts._common import Builder, Lines
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, normalize_inline, scan_source
+from diffview.text.normalize import TIMEOUT, normalize_inline
+from diffview.text.scan import scan_source
 
 _M = regex.MULTILINE
 TURN = regex.compile(

@@ -31,7 +31,8 @@ from diffview.corpus.layouts._common import (
     signatories,
 )
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, normalize_inline, paragraphs, scan_source
+from diffview.text.normalize import TIMEOUT, normalize_inline
+from diffview.text.scan import paragraphs, scan_source
 
 _ADDRESSEE = regex.compile(
     r"^\s*Aan de (?:[Vv]oorzitter|[Vv]oorzitster) van de (?:Tweede|Eerste) Kamer\b"

@@ -10,7 +10,8 @@ import regex
 from diffview.corpus.layouts import Detection, Layout
 from diffview.corpus.layouts._common import Builder, answerer
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, normalize_inline, scan_source
+from diffview.text.normalize import TIMEOUT, normalize_inline
+from diffview.text.scan import scan_source
 
 _NUMBERED = regex.compile(r"^\s*(\d{1,3})(?:\s+(\S.*?))?\s*$")
 _QUESTION_END = regex.compile(r"\?['\")]*$")
