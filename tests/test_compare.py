@@ -18,7 +18,7 @@ from diffview.diff.compare import (
 )
 from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.errors import DiffviewError, InputError
-from diffview.model import CHANGE_CLASSES, Document, Sentence, Statement, Version
+from diffview.model import CHANGE_CLASSES, AlignedUnit, Document, Sentence, Statement, Version
 from diffview.text.sentences import sentences_of
 
 # -- helpers -------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def test_compare_versions_errors() -> None:
 # -- real seed text -----------------------------------------------------------------------------
 
 
-def _flags(unit, kind: str) -> list:
+def _flags(unit: AlignedUnit, kind: str) -> list:
     return [f for f in unit.stance if f.kind == kind]
 
 

@@ -49,7 +49,7 @@ def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def setup(tmp_path: Path, versions_copy: Path):
+def setup(tmp_path: Path, versions_copy: Path) -> tuple[Path, Path, Path]:
     from diffview.pipeline import build_store
 
     store = tmp_path / "store"
@@ -59,7 +59,7 @@ def setup(tmp_path: Path, versions_copy: Path):
     return versions_copy, store, new
 
 
-def test_ingest_appends_document_source_manifest_and_commit(setup) -> None:
+def test_ingest_appends_document_source_manifest_and_commit(setup: tuple[Path, Path, Path]) -> None:
     from diffview.ingest import ingest
 
     versions, store, new = setup
@@ -81,7 +81,9 @@ def test_ingest_appends_document_source_manifest_and_commit(setup) -> None:
         ingest(new, versions, store, date="2026-04-02", kind="answers")
 
 
-def test_ingest_of_an_earlier_document_rebuilds_in_date_order(setup) -> None:
+def test_ingest_of_an_earlier_document_rebuilds_in_date_order(
+    setup: tuple[Path, Path, Path],
+) -> None:
     from diffview.ingest import ingest
 
     versions, store, new = setup
@@ -91,7 +93,9 @@ def test_ingest_of_an_earlier_document_rebuilds_in_date_order(setup) -> None:
     assert dates == sorted(dates, reverse=True) and "2024-01-01" in dates
 
 
-def test_failed_store_update_rolls_everything_back(setup, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_store_update_rolls_everything_back(
+    setup: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from diffview.ingest import ingest
 
     versions, store, new = setup
@@ -107,7 +111,7 @@ def test_failed_store_update_rolls_everything_back(setup, monkeypatch: pytest.Mo
     assert not lock_path(store).exists()
 
 
-def test_layout_error_changes_nothing(setup, tmp_path: Path) -> None:
+def test_layout_error_changes_nothing(setup: tuple[Path, Path, Path], tmp_path: Path) -> None:
     from diffview.ingest import ingest
 
     versions, store, _ = setup
@@ -119,7 +123,9 @@ def test_layout_error_changes_nothing(setup, tmp_path: Path) -> None:
     assert (tree_hash(versions), tree_hash(store)) == before
 
 
-def test_kind_and_title_are_guessed_or_refused(setup, tmp_path: Path) -> None:
+def test_kind_and_title_are_guessed_or_refused(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     from diffview.ingest import ingest
 
     versions, store, new = setup
@@ -138,7 +144,7 @@ def _ingest_worker(file: str, versions: str, store: str, day: str) -> str:
     return ingest(Path(file), Path(versions), Path(store), date=day, kind="answers").id
 
 
-def test_concurrent_ingests_lose_nothing(setup, tmp_path: Path) -> None:
+def test_concurrent_ingests_lose_nothing(setup: tuple[Path, Path, Path], tmp_path: Path) -> None:
     versions, store, _ = setup
     files = []
     for i in range(2):
@@ -154,7 +160,9 @@ def test_concurrent_ingests_lose_nothing(setup, tmp_path: Path) -> None:
     assert {"doc-005", "doc-006"} <= set(git(store, "tag").split())
 
 
-def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) -> None:
+def test_real_parser_ingest(
+    versions_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from diffview.corpus import parse
     from diffview.ingest import ingest
 
@@ -221,7 +229,10 @@ def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("build_first", [True, False], ids=["build-reads-first", "ingest-first"])
 def test_concurrent_build_never_undoes_an_ingest(
-    setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, build_first: bool
+    setup: tuple[Path, Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    build_first: bool,
 ) -> None:
     """Build and ingest raced in N rounds, each interleaving forced: the build reads the
     corpus, then an ingest runs (or an ingest is half-way when a build starts). Every
@@ -307,7 +318,9 @@ def _ingest_killed_at(step: int | None, file: str, versions: str, store: str) ->
     Path(store + ".steps").write_text(str(count))
 
 
-def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(setup, tmp_path: Path) -> None:
+def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     """An ingest killed at spread-out lines of the writing code: after the next writer's
     recovery, versions/ and the store agree (both without or both with the document),
     `git fsck` finds no error and nothing is left behind."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from diffview.corpus.topics import Context, label_statements, label_text, load_rules
+from diffview.corpus.topics import Context, TopicRules, label_statements, label_text, load_rules
 from diffview.errors import InputError
 from diffview.model import Statement
 
@@ -194,11 +194,11 @@ def _score(stmts: list[Statement], marked: list[dict], topic: str) -> tuple[int,
 
 
 @pytest.fixture(scope="module")
-def rules():
+def rules() -> TopicRules:
     return load_rules()
 
 
-def test_scores_against_annotations(versions_dir: Path, rules) -> None:
+def test_scores_against_annotations(versions_dir: Path, rules: TopicRules) -> None:
     marked = _annotations()
     rows, failures = [], []
     for doc in ("002", "004", "001", "003"):
@@ -223,11 +223,13 @@ def test_scores_against_annotations(versions_dir: Path, rules) -> None:
 # ------------------------------------------------------------------ hand-checked labels
 
 
-def _topics(text: str, rules, context: Context | None = None) -> dict[str, tuple[str, ...]]:
+def _topics(
+    text: str, rules: TopicRules, context: Context | None = None
+) -> dict[str, tuple[str, ...]]:
     return {label.topic: label.triggers for label in label_text(text, rules, context)}
 
 
-def test_end_to_end_encryption_split_over_a_line_break(rules) -> None:
+def test_end_to_end_encryption_split_over_a_line_break(rules: TopicRules) -> None:
     text = (
         "De tweede rode lijn die het vorige kabinet heeft gehanteerd, was end-to-\n"
         "endencryptie, conform de motie-Van Raan."
@@ -243,13 +245,13 @@ def test_end_to_end_encryption_split_over_a_line_break(rules) -> None:
     ["end-to-end encryptie", "end-to-endencryptie", "end-to-end-encryptie", "E2EE",
      "end to end versleuteling", "End-to-End-Encryptie"],
 )  # fmt: skip
-def test_spelling_variants_of_e2ee(rules, phrase: str) -> None:
+def test_spelling_variants_of_e2ee(rules: TopicRules, phrase: str) -> None:
     topics = _topics(f"Het kabinet wil {phrase} niet onmogelijk maken.", rules)
     assert "encryption" in topics
     assert any(phrase.lower() in t.lower() for t in topics["encryption"])
 
 
-def test_detection_order_and_derogation_with_triggers(rules) -> None:
+def test_detection_order_and_derogation_with_triggers(rules: TopicRules) -> None:
     text = (
         "Nederland heeft de zorgen geuit over de (vrijwillige) inzet van detectie op grooming en "
         "onbekend materiaal bij haar steunpositie voor de tijdelijke derogatie."
@@ -260,29 +262,29 @@ def test_detection_order_and_derogation_with_triggers(rules) -> None:
     assert any("grooming" in t for t in topics["detection-order"])
 
 
-def test_voluntary_detection_alone_is_derogation_only(rules) -> None:
+def test_voluntary_detection_alone_is_derogation_only(rules: TopicRules) -> None:
     text = "Vrijwillige detectie speelt een essentiële rol in de aanpak van kindermisbruik."
     assert set(_topics(text, rules)) == {"derogation"}
 
 
-def test_regulation_number_written_short(rules) -> None:
+def test_regulation_number_written_short(rules: TopicRules) -> None:
     text = "Verordening (EU) 21/1232 maakt dit mogelijk."
     assert _topics(text, rules)["derogation"] == ("21/1232",)
 
 
-def test_client_side_scanning_claim_is_encryption(rules) -> None:
+def test_client_side_scanning_claim_is_encryption(rules: TopicRules) -> None:
     text = "De foutmarge van client-side scanning op bekend materiaal is buitengewoon laag."
     assert {"encryption", "detection-order"} <= set(_topics(text, rules))
 
 
-def test_weak_hit_needs_second_hit_or_question(rules) -> None:
+def test_weak_hit_needs_second_hit_or_question(rules: TopicRules) -> None:
     text = "Ik noemde al de foutmarge van 1 op de miljard."
     assert "encryption" not in _topics(text, rules)
     context = Context(topics=frozenset({"encryption"}), csam=True)
     assert "encryption" in _topics(text, rules, context)
 
 
-def test_passing_motion_reference_is_not_encryption(rules) -> None:
+def test_passing_motion_reference_is_not_encryption(rules: TopicRules) -> None:
     text = "Nederland blijft zich inzetten binnen de kaders van de motie Kathmann 32 317, nr. 981."
     assert set(_topics(text, rules)) == {"csam-other"}
 
@@ -297,7 +299,7 @@ def test_passing_motion_reference_is_not_encryption(rules) -> None:
         "Nederland draagt uit dat een effectieve drugsaanpak vraagt om preventie en handhaving.",
     ],
 )
-def test_other_agenda_items_are_non_csam(rules, text: str) -> None:
+def test_other_agenda_items_are_non_csam(rules: TopicRules, text: str) -> None:
     assert set(_topics(text, rules)) == {"non-csam"}
 
 
@@ -313,7 +315,9 @@ def test_other_agenda_items_are_non_csam(rules, text: str) -> None:
         "tegen kindermisbruik.",
     ],
 )
-def test_background_mention_of_the_detection_order_does_not_count(rules, text: str) -> None:
+def test_background_mention_of_the_detection_order_does_not_count(
+    rules: TopicRules, text: str
+) -> None:
     assert set(_topics(text, rules)) == {"csam-other"}
 
 
@@ -326,20 +330,20 @@ def test_background_mention_of_the_detection_order_does_not_count(rules, text: s
         "Er komt een verordening zonder detectiebevel, en het detectiebevel is dus geschrapt.",
     ],
 )
-def test_claim_about_the_detection_order_counts(rules, text: str) -> None:
+def test_claim_about_the_detection_order_counts(rules: TopicRules, text: str) -> None:
     topics = _topics(text, rules)
     assert set(topics) == {"detection-order"}
     assert topics["detection-order"][0].lower().startswith("detectiebevel")
 
 
-def test_article_7_is_the_detection_order_article(rules) -> None:
+def test_article_7_is_the_detection_order_article(rules: TopicRules) -> None:
     question = "Wat is de rationale achter artikel 7(8)(d) over de detectie op accounts?"
     assert set(_topics(question, rules)) == {"detection-order"}
     assert "detection-order" not in _topics("Voorts gelden artikel 8 EVRM en artikel 7 "
                                             "EU-Handvest voor de detectie.", rules)  # fmt: skip
 
 
-def test_question_on_two_topics_settles_weak_hits_on_both(rules) -> None:
+def test_question_on_two_topics_settles_weak_hits_on_both(rules: TopicRules) -> None:
     common = dict(doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=())
     question = Statement(
         id="q", kind="turn", speaker="X", role="parliament", lines=(1, 1), **common,
@@ -355,7 +359,7 @@ def test_question_on_two_topics_settles_weak_hits_on_both(rules) -> None:
     assert set(labelled[1].topic_names) == {"detection-order", "encryption"}
 
 
-def test_debate_exchange_keeps_its_subject(rules) -> None:
+def test_debate_exchange_keeps_its_subject(rules: TopicRules) -> None:
     """An interruption, its answer, a follow-up and its answer: the last answer, which names
     nothing, is still about the regulation the interruption opened."""
     common = dict(doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=())
@@ -380,7 +384,7 @@ def test_debate_exchange_keeps_its_subject(rules) -> None:
 
 
 def test_case_folded_search_matches_case_insensitive_search(
-    rules, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+    rules: TopicRules, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fast path (lower-cased text, case-sensitive patterns) gives the same labels."""
     from diffview.corpus import topics
@@ -395,7 +399,7 @@ def test_case_folded_search_matches_case_insensitive_search(
     )
 
 
-def test_answer_referring_back_inherits(rules) -> None:
+def test_answer_referring_back_inherits(rules: TopicRules) -> None:
     common = dict(doc="003", source="x.txt", date=date(2024, 10, 8), party=None, line_map=())
     q1 = Statement(
         id="q24",
@@ -433,7 +437,7 @@ def test_answer_referring_back_inherits(rules) -> None:
     assert labelled["a25"].topics[0].triggers[0] == "refers to answer 24"
 
 
-def test_answer_opening_on_its_question_takes_its_topic(rules) -> None:
+def test_answer_opening_on_its_question_takes_its_topic(rules: TopicRules) -> None:
     common = dict(doc="005", source="x.txt", date=date(2025, 3, 1), party=None, line_map=())
     question = Statement(
         id="q1", kind="question", speaker="x", role="parliament", lines=(1, 1),
@@ -457,7 +461,7 @@ def test_answer_opening_on_its_question_takes_its_topic(rules) -> None:
 @pytest.mark.parametrize(
     "phrase", ["chatcontrol", "het chatcontrolvoorstel", "de CSAM verordening"]
 )
-def test_spelling_variants_of_the_regulation(rules, phrase: str) -> None:
+def test_spelling_variants_of_the_regulation(rules: TopicRules, phrase: str) -> None:
     assert label_text(f"Wij bespreken {phrase} in de Raad.", rules)[0].topic == "csam-other"
 
 
