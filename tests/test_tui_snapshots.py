@@ -45,10 +45,10 @@ def app(monkeypatch: pytest.MonkeyPatch) -> DiffviewApp:
     return DiffviewApp(store=FakeStore())
 
 
-def keys(*pressed: str) -> Callable[[Pilot], Awaitable[None]]:
+def keys(*pressed: str) -> Callable[[Pilot[int]], Awaitable[None]]:
     """Wait for the first screen, press keys, wait for the workers they start."""
 
-    async def run_before(pilot: Pilot) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         for key in pressed:
