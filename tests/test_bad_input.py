@@ -107,7 +107,7 @@ def snapshot(versions_copy: Path, tmp_path: Path) -> _Snapshot:
 
 
 def _refused(
-    file: Path, versions: Path, store: Path, take: _Take, message: str, **kw
+    file: Path, versions: Path, store: Path, take: _Take, message: str, **kw: str
 ) -> InputError:
     before = take()
     with pytest.raises(InputError) as exc:
@@ -183,7 +183,7 @@ def test_ingest_refuses_titles_that_are_not_one_printable_line(
     ],
 )
 def test_ingest_refuses_bad_metadata(
-    tmp_path: Path, versions_copy: Path, snapshot: _Snapshot, kw: dict, message: str
+    tmp_path: Path, versions_copy: Path, snapshot: _Snapshot, kw: dict[str, str], message: str
 ) -> None:
     store, take = snapshot
     file = write(tmp_path, "new.txt", TEXT.encode())

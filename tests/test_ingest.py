@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from helpers import git, tree_hash
@@ -19,6 +22,9 @@ from diffview.errors import InputError, LayoutError, StoreError
 from diffview.model import Document, Statement
 from diffview.store import write as store_write
 from diffview.store.lock import lock_path
+
+if TYPE_CHECKING:
+    from _typeshed import TraceFunction
 
 NEW = "Vraag 1 Steunt het kabinet het detectiebevel?\nAntwoord: Nee, het kabinet steunt het niet.\n"
 
@@ -31,7 +37,7 @@ def fake_parse_document(doc: Document, raw: str) -> list[Statement]:
         raise LayoutError(doc.source, "no recognisable layout")
     rest = " ".join(lines[q + 1 :]).strip() or "-"
     digest = hashlib.sha1(raw.encode()).hexdigest()[:8]
-    common = {"doc": doc.id, "source": doc.source, "date": doc.date, "party": None}
+    common: dict[str, Any] = {"doc": doc.id, "source": doc.source, "date": doc.date, "party": None}
     return [
         Statement(id=f"{doc.id}-q-{digest}", kind="question", speaker="VVD", role="parliament",
                   text=lines[q], lines=(q + 1, q + 1), line_map=((0, q + 1),), **common),
@@ -176,7 +182,13 @@ def test_real_parser_ingest(
     assert doc.id == "005" and doc.round == "2026-03"
 
 
-def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _race(
+    first: Callable[[], None],
+    second: Callable[[], None],
+    *,
+    hook: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Run `first` in a thread until it reaches `hook` (a function of diffview.corpus.load or
     diffview.ingest), then run `second`, and let `first` go on only once `second` has either
     finished or is waiting for the store lock: a forced interleaving, no sleeps."""
@@ -191,7 +203,7 @@ def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
     original = getattr(target, name)
     still_waiting = lock_mod._waiting
 
-    def hooked(*args, **kwargs):
+    def hooked(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
         if threading.current_thread() is not owner and not reached.is_set():
             reached.set()
@@ -298,7 +310,7 @@ def _ingest_killed_at(step: int | None, file: str, versions: str, store: str) ->
 
     count = 0
 
-    def tracer(frame, event, arg):  # the sys.settrace protocol
+    def tracer(frame: FrameType, event: str, arg: Any) -> TraceFunction | None:  # sys.settrace
         nonlocal count
         if not frame.f_code.co_filename.endswith(_TRACED):
             return None

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import signal
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,7 @@ def test_tags_per_document_and_round(built: Path) -> None:
         "round-2024-10",
         "round-2026-03",
     ]
-    rev = lambda r: git(built, "rev-parse", f"{r}^{{commit}}").strip()  # noqa: E731
+    rev: Callable[[str], str] = lambda r: git(built, "rev-parse", f"{r}^{{commit}}").strip()  # noqa: E731
     assert rev("round-2023-10") == rev("doc-002")
     assert rev("round-2024-10") == rev("doc-001")
     assert rev("round-2026-03") == rev("HEAD")
@@ -304,6 +305,7 @@ def test_a_lock_left_by_a_writer_killed_with_sigkill_is_taken_over(
     mine, theirs = ctx.Pipe()
     holder = ctx.Process(target=_hold_lock_forever, args=(str(path), theirs))
     holder.start()
+    assert holder.pid is not None
     assert mine.recv() == "locked"
     held = rf"store is locked \(lock file .*pid {holder.pid} "
     with pytest.raises(StoreError, match=held), store_lock(path, wait=0):
