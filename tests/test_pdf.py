@@ -96,7 +96,9 @@ def encrypted(text: str) -> bytes:
     return out.getvalue()
 
 
-def _shape(stmts: list[Statement]) -> list[tuple]:
+def _shape(
+    stmts: list[Statement],
+) -> list[tuple[str, str, str | None, str, str, tuple[int, ...]]]:
     index = {s.id: k for k, s in enumerate(stmts)}
     return [
         (s.kind, s.speaker, s.party, s.role, s.text, tuple(index[a] for a in s.answers))

@@ -25,7 +25,7 @@ def rendered(name: str) -> str:
     return xml_to_text(path, path.read_bytes())
 
 
-def pairs(stmts: list[Statement]) -> list[tuple]:
+def pairs(stmts: list[Statement]) -> list[tuple[str, str | None, str, tuple[tuple[str, str], ...]]]:
     by_id = {s.id: s for s in stmts}
     return [
         (s.speaker, s.party, s.text, tuple((by_id[q].speaker, by_id[q].text) for q in s.answers))
