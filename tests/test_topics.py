@@ -14,6 +14,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, cast
 
 import pytest
 
@@ -32,12 +33,33 @@ SOURCES = {
 MIN_RECALL, MIN_PRECISION = 0.95, 0.90  # the floor; the set scores 1.00 everywhere today
 
 
-def _annotations() -> list[dict]:
+class _Marked(TypedDict):
+    """A hand-marked statement of the annotation files (tests/annotations-README.md)."""
+
+    doc: str
+    source: str
+    start: int
+    end: int
+    first_words: str
+    topics: list[str]
+
+
+class _Common(TypedDict):
+    """The fields that the statements of one test share."""
+
+    doc: str
+    source: str
+    date: date
+    party: str | None
+    line_map: tuple[tuple[int, int], ...]
+
+
+def _annotations() -> list[_Marked]:
     dev = json.loads((TESTS / "cabinet-statements-dev.json").read_text(encoding="utf-8"))
     more = json.loads(
         (TESTS / "annotations" / "cabinet-statements-more.json").read_text(encoding="utf-8")
     )
-    return dev["statements"] + more["statements"]
+    return cast(list[_Marked], dev["statements"] + more["statements"])
 
 
 # ------------------------------------------------------------------ raw statements (fallback)
@@ -61,7 +83,7 @@ def _is_heading(lines: list[str], j: int) -> bool:
     )
 
 
-def _letter_spans(lines: list[str], marker: re.Pattern) -> list[tuple[int, int]]:
+def _letter_spans(lines: list[str], marker: re.Pattern[str]) -> list[tuple[int, int]]:
     """Answers of a letter: from the answer marker to the next question or heading."""
     spans, i, n = [], 0, len(lines)
     while i < n:
@@ -148,7 +170,9 @@ def _raw_statements(doc: str, versions_dir: Path) -> list[Statement]:
     prev_end = 0
     for k, (s, e) in enumerate(spans):
         qs = max(prev_end + 1, s - 40)
-        common = dict(doc=doc, source=SOURCES[doc], date=date(2024, 1, 1), party=None, line_map=())
+        common: _Common = dict(
+            doc=doc, source=SOURCES[doc], date=date(2024, 1, 1), party=None, line_map=()
+        )
         question = Statement(
             id=f"{doc}-q{k}", kind="question", speaker="x", role="parliament",
             text="\n".join(lines[qs - 1 : s - 1]), lines=(qs, max(qs, s - 1)), **common,
@@ -180,10 +204,10 @@ def _statements(doc: str, versions_dir: Path) -> tuple[str, list[Statement]]:
     return "raw", _raw_statements(doc, versions_dir)
 
 
-def _score(stmts: list[Statement], marked: list[dict], topic: str) -> tuple[int, int, int, int]:
+def _score(stmts: list[Statement], marked: list[_Marked], topic: str) -> tuple[int, int, int, int]:
     ours = [s for s in stmts if s.role == "cabinet"]
 
-    def overlaps(s: Statement, a: dict) -> bool:
+    def overlaps(s: Statement, a: _Marked) -> bool:
         return s.source == a["source"] and s.lines[0] <= a["end"] and a["start"] <= s.lines[1]
 
     want = [a for a in marked if topic in a["topics"]]
@@ -344,7 +368,9 @@ def test_article_7_is_the_detection_order_article(rules: TopicRules) -> None:
 
 
 def test_question_on_two_topics_settles_weak_hits_on_both(rules: TopicRules) -> None:
-    common = dict(doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=())
+    common: _Common = dict(
+        doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=()
+    )
     question = Statement(
         id="q", kind="turn", speaker="X", role="parliament", lines=(1, 1), **common,
         text="Waarom dan zo'n ultimum remedium als detectie via het inbouwen van een backdoor?",
@@ -362,7 +388,9 @@ def test_question_on_two_topics_settles_weak_hits_on_both(rules: TopicRules) -> 
 def test_debate_exchange_keeps_its_subject(rules: TopicRules) -> None:
     """An interruption, its answer, a follow-up and its answer: the last answer, which names
     nothing, is still about the regulation the interruption opened."""
-    common = dict(doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=())
+    common: _Common = dict(
+        doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=()
+    )
     texts = [
         ("chair", "Er is een interruptie van mevrouw Van der Werf."),
         ("parliament", "Gaat u met Offlimits en de zedenrecherche in gesprek?"),
@@ -400,7 +428,9 @@ def test_case_folded_search_matches_case_insensitive_search(
 
 
 def test_answer_referring_back_inherits(rules: TopicRules) -> None:
-    common = dict(doc="003", source="x.txt", date=date(2024, 10, 8), party=None, line_map=())
+    common: _Common = dict(
+        doc="003", source="x.txt", date=date(2024, 10, 8), party=None, line_map=()
+    )
     q1 = Statement(
         id="q24",
         kind="question",
@@ -438,7 +468,9 @@ def test_answer_referring_back_inherits(rules: TopicRules) -> None:
 
 
 def test_answer_opening_on_its_question_takes_its_topic(rules: TopicRules) -> None:
-    common = dict(doc="005", source="x.txt", date=date(2025, 3, 1), party=None, line_map=())
+    common: _Common = dict(
+        doc="005", source="x.txt", date=date(2025, 3, 1), party=None, line_map=()
+    )
     question = Statement(
         id="q1", kind="question", speaker="x", role="parliament", lines=(1, 1),
         text="Is er in de Raad al gesproken over de verlenging van de interim-derogatie?",
