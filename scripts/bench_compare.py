@@ -27,7 +27,9 @@ import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import TypeVar, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,10 +43,12 @@ from diffview.views.render import summary_line as comparison_summary  # noqa: E4
 
 VERSIONS = ROOT / "versions"
 KB = 1024
+T = TypeVar("T")
 
 
-def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
+def measure(fn: Callable[[], T], repeat: int) -> tuple[float, float, T]:
     """Best wall time of `repeat` runs (s) and peak traced memory of one more run (MB)."""
+    result: T | None
     best, result = math.inf, None
     for _ in range(repeat):
         t = time.perf_counter()
@@ -54,7 +58,7 @@ def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float, object
     fn()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return best, peak / 1e6, result
+    return best, peak / 1e6, cast(T, result)  # None only for repeat < 1
 
 
 def report(name: str, seconds: float, peak_mb: float, extra: str = "") -> None:
@@ -154,7 +158,7 @@ def bench_store(repeat: int) -> None:
             return
         for topic in ("detection-order", "encryption", "derogation"):
             try:
-                t, m, c = measure(lambda topic=topic: compare_versions(store, topic), repeat)
+                t, m, c = measure(partial(compare_versions, store, topic), repeat)
             except Exception as exc:  # noqa: BLE001
                 print(f"compare_versions {topic}: failed ({type(exc).__name__}: {exc})")
                 continue
@@ -179,7 +183,7 @@ def bench_synthetic(repeat: int, quick: bool) -> None:
     for size in (25, 50, 100, 200, 400):
         x = synthetic(size * KB, 10 + size, vocab)
         y = mutate(x, 0.01, 20 + size, vocab)
-        t, m, c = measure(lambda x=x, y=y: compare_texts(x, y), repeat)
+        t, m, c = measure(partial(compare_texts, x, y), repeat)
         n = sum(len(u.right) or len(u.left) for u in c.units)
         per = t / (n * math.log2(n)) * 1e6
         report(f"  {size:>3} KB ({n} sentences)", t, m, f"{per:.2f} µs per n·log2 n")

@@ -55,6 +55,7 @@ PERTURB_RATE = 0.03  # share of eligible words replaced or swapped in each copy
 WORD = re.compile(r"[a-zë]{4,}\Z")  # lowercase words only: headings, names, numbers stay
 QUESTION_BASE = "000"  # the bundled questions; a copy of 002 answers the latest copy of it
 MB = 1024 * 1024
+Args = list[str | Path]  # a command line of diffview
 
 
 @dataclass(frozen=True)
@@ -428,14 +429,14 @@ def one_run(corpus: Corpus, work: Path, env: dict[str, str], stream: Path | None
     versions = work / "versions"
     shutil.copytree(corpus.path, versions)
     store = work / "store"
-    on = ["--versions", versions, "--store", store]
+    on: Args = ["--versions", versions, "--store", store]
     r: dict[str, Any] = {}
     m = diffview(["build", *on], env)
     r["build_s"], r["build_mb"] = m.seconds, m.peak_mb
     if stream is not None and not stream.exists():
         r["_refs"] = write_fast_import_stream(store, stream, env)
     first, second = corpus.pair
-    compare = ["compare", TOPIC, first, second, "--format", "json", *on]
+    compare: Args = ["compare", TOPIC, first, second, "--format", "json", *on]
     drop_cache(store)
     m = diffview(compare, env, ok=(0, 1), stdout=work / "compare-cold.json")
     r["compare_cold_s"], r["compare_cold_mb"] = m.seconds, m.peak_mb
@@ -447,7 +448,7 @@ def one_run(corpus: Corpus, work: Path, env: dict[str, str], stream: Path | None
     r["open_s"], r["open_mb"] = m.seconds, m.peak_mb
     r["log_s"] = diffview(["log", TOPIC, "--format", "json", *on], env).seconds
     drop_cache(store)
-    pair = ["--topic", TOPIC, "--from", first, "--to", second, "-o", work / "changelog.md"]
+    pair: Args = ["--topic", TOPIC, "--from", first, "--to", second, "-o", work / "changelog.md"]
     m = diffview(["changelog", *pair, *on], env)
     r["changelog_pair_s"], r["changelog_pair_mb"] = m.seconds, m.peak_mb
     r.update(ingest_one(corpus, versions, store, env))
@@ -457,7 +458,7 @@ def one_run(corpus: Corpus, work: Path, env: dict[str, str], stream: Path | None
 def ingest_one(corpus: Corpus, versions: Path, store: Path, env: dict[str, str]) -> dict[str, Any]:
     day = min(INGEST_DAY, dt.date.today())
     base = corpus.ingest_doc
-    args = ["ingest", corpus.ingest_file, "--versions", versions, "--store", store]
+    args: Args = ["ingest", corpus.ingest_file, "--versions", versions, "--store", store]
     args += ["--date", day.isoformat(), "--kind", base["kind"], "--title", "Synthetic ingest"]
     for number in base.get("kamerstukken", []):
         args += ["--kamerstuk", number]
@@ -507,7 +508,7 @@ def measure_size(
 def bundled_compare(runs: int, tmp: Path, env: dict[str, str]) -> dict[str, float]:
     store = tmp / "bundled-store"
     diffview(["build", "--store", store, "--versions", BUNDLED], env)
-    args = ["compare", TOPIC, "2023-10", "2024-10", "--format", "json", "--store", store]
+    args: Args = ["compare", TOPIC, "2023-10", "2024-10", "--format", "json", "--store", store]
     diffview([*args, "--versions", BUNDLED], env, ok=(0, 1))  # caches warm, as a user's
     times = [
         diffview([*args, "--versions", BUNDLED], env, ok=(0, 1)).seconds

@@ -25,6 +25,7 @@ from diffview.corpus.load import BUNDLED_VERSIONS, load_corpus, parse_text
 from diffview.corpus.manifest import rounds
 from diffview.corpus.sources import load_source
 from diffview.errors import DiffviewError
+from diffview.model import Document
 from diffview.store import files as storefiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +92,7 @@ def perturb(text: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def outcome(doc, text: str) -> object:
+def outcome(doc: Document, text: str) -> object:
     try:
         return json.loads(storefiles.statements_json(doc, parse_text(doc, text)))
     except (DiffviewError, TimeoutError) as exc:

@@ -16,10 +16,12 @@ import pstats
 import statistics
 import sys
 import time
+from collections.abc import Callable
 
 from diffview.corpus.load import BUNDLED_VERSIONS, parse_text
 from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus.sources import load_source
+from diffview.model import Document
 
 
 def main() -> None:
@@ -76,11 +78,11 @@ def cold() -> None:
         pass
 
 
-def store_costs(texts) -> None:
+def store_costs(texts: list[tuple[Document, str]]) -> None:
     from diffview.model import Version
     from diffview.store import files as storefiles
 
-    def best(fn) -> float:
+    def best(fn: Callable[[], object]) -> float:
         ts = []
         for _ in range(7):
             t0 = time.process_time()

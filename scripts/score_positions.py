@@ -13,8 +13,10 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, TypedDict
 
 from diffview.corpus.load import BUNDLED_VERSIONS
+from diffview.model import Position
 from diffview.pipeline import build_store
 from diffview.positions.table import topic_positions
 from diffview.store.read import Store
@@ -31,10 +33,21 @@ def overlaps(a: str, b: str) -> bool:
     return da == db and fa <= lb and fb <= la
 
 
-def score(annotation: dict, store: Store) -> dict[str, object]:
+Cell = tuple[str, str, str]  # topic, round, issue
+
+
+class Score(TypedDict):
+    recall: float
+    precision: float
+    false_in_silent: list[Cell]
+    misses: list[tuple[Cell, str, str | None]]  # cell, annotated, diffview
+    wrong: list[tuple[Cell, str | None, str]]  # cell, diffview, annotated
+
+
+def score(annotation: dict[str, Any], store: Store) -> Score:
     want = {(c["topic"], c["round"], c["issue"]): c for c in annotation["cells"]}
     silent = {(s["topic"], s["round"], s["issue"]) for s in annotation.get("silent", [])}
-    got = {}
+    got: dict[Cell, Position] = {}
     for topic in sorted({k[0] for k in want} | {k[0] for k in silent}):
         for p in topic_positions(store, topic).positions:
             if not p.silent:
@@ -49,12 +62,12 @@ def score(annotation: dict, store: Store) -> dict[str, object]:
             and any(overlaps(e.cite, c) for e in p.evidence for c in cell["evidence"])
         )
 
-    misses = [
+    misses: list[tuple[Cell, str, str | None]] = [
         (k, c["stance"], got[k].stance if k in got else "silent")
         for k, c in want.items()
         if not agrees(k)
     ]
-    wrong = [
+    wrong: list[tuple[Cell, str | None, str]] = [
         (k, p.stance, want[k]["stance"] if k in want else "not annotated")
         for k, p in got.items()
         if not agrees(k)
@@ -78,9 +91,9 @@ def main() -> None:
             result = score(annotation, store)
     print(f"recall {result['recall']:.2f}  precision {result['precision']:.2f}")
     print("reported in a silent cell:", result["false_in_silent"] or "none")
-    for key, expected, saw in result["misses"]:  # type: ignore[misc]
+    for key, expected, saw in result["misses"]:
         print(f"  missed {'/'.join(key)}: annotated {expected}, diffview {saw}")
-    for key, saw, expected in result["wrong"]:  # type: ignore[misc]
+    for key, saw, expected in result["wrong"]:
         print(f"  wrong  {'/'.join(key)}: diffview {saw}, annotated {expected}")
 
 

@@ -17,12 +17,13 @@ import multiprocessing as mp
 import shutil
 import sys
 import tempfile
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _writer(stop, a: str, b: str, store: str) -> None:  # stop: a multiprocessing Event
+def _writer(stop: EventType, a: str, b: str, store: str) -> None:  # stop: a multiprocessing Event
     from diffview.pipeline import build_store
 
     n = 0

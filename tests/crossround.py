@@ -30,6 +30,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -90,8 +91,8 @@ def cite_key(cite: str) -> str:
     return f"{doc}:{first}" if last in ("", first) else cite
 
 
-def load_set() -> dict:
-    data = json.loads(SET.read_text(encoding="utf-8"))
+def load_set() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SET.read_text(encoding="utf-8"))
     for p in (*data["pairs"], *data["negatives"]):
         p["from"], p["to"] = cite_key(p["from"]), cite_key(p["to"])
         if "also_to" in p:
@@ -99,7 +100,7 @@ def load_set() -> dict:
     return data
 
 
-def _cites(sentences: Iterable) -> list[list[str]]:
+def _cites(sentences: Iterable[Sentence]) -> list[list[str]]:
     return [[s.cite, *s.also] for s in sentences]
 
 
@@ -192,7 +193,7 @@ def _rank(row: list[float], at: int) -> int:
     return 1 + sum(1 for x in row if x > row[at]) if row[at] > 0 else len(row) + 1
 
 
-def _where(sentences: list) -> dict[str, int]:
+def _where(sentences: Sequence[Sentence]) -> dict[str, int]:
     return {c: k for k, s in enumerate(sentences) for c in (s.cite, *s.also)}
 
 

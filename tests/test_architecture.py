@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWS = "diffview.views"
@@ -37,7 +38,7 @@ def test_core_imports_without_textual_or_rich() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _contracts() -> dict[str, dict]:
+def _contracts() -> dict[str, dict[str, Any]]:
     with (ROOT / "pyproject.toml").open("rb") as fh:
         config = tomllib.load(fh)["tool"]["importlinter"]
     return {c["id"]: c for c in config["contracts"]}
@@ -86,7 +87,7 @@ def _modules_named_in_architecture() -> set[str]:
     """Paths (`tui/app.py`, `tests/...`), bare names of the data-flow diagram (`diffview/`)
     and the modules of the public API table."""
     text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    named = set()
+    named: set[str] = set()
     for name in re.findall(r"(?<![\w/.])((?:tui/|diffview/)?(?:\w+/)*\w+\.py)\b", text):
         named |= {name} if "/" in name else _in_diffview(name)
     for module in re.findall(r"^\| `([\w.]+)` \|", text, flags=re.MULTILINE):

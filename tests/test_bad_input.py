@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,8 +89,12 @@ def test_not_a_regular_file(tmp_path: Path) -> None:
 # --- ingest refuses before writing anything --------------------------------------------------
 
 
+_Take = Callable[[], tuple[str, str, list[str]]]
+_Snapshot = tuple[Path, _Take]
+
+
 @pytest.fixture
-def snapshot(versions_copy: Path, tmp_path: Path):
+def snapshot(versions_copy: Path, tmp_path: Path) -> _Snapshot:
     """Hashes of versions/ and of the store's parent directory, to compare after a refusal."""
     store = tmp_path / "stores" / "store"
 
@@ -101,7 +106,9 @@ def snapshot(versions_copy: Path, tmp_path: Path):
     return store, take
 
 
-def _refused(file: Path, versions: Path, store: Path, take, message: str, **kw) -> InputError:
+def _refused(
+    file: Path, versions: Path, store: Path, take: _Take, message: str, **kw: str
+) -> InputError:
     before = take()
     with pytest.raises(InputError) as exc:
         ingest(file, versions, store, **{"date": "2026-04-01", "kind": "answers", **kw})
@@ -120,7 +127,7 @@ def _refused(file: Path, versions: Path, store: Path, take, message: str, **kw) 
     ],
 )
 def test_ingest_refuses_unreadable_files(
-    tmp_path: Path, versions_copy: Path, snapshot, data: bytes, message: str
+    tmp_path: Path, versions_copy: Path, snapshot: _Snapshot, data: bytes, message: str
 ) -> None:
     store, take = snapshot
     file = write(tmp_path, "new.txt", data)
@@ -128,7 +135,7 @@ def test_ingest_refuses_unreadable_files(
     assert err.path == str(file)
 
 
-def test_ingest_refuses_huge_file(tmp_path: Path, versions_copy: Path, snapshot) -> None:
+def test_ingest_refuses_huge_file(tmp_path: Path, versions_copy: Path, snapshot: _Snapshot) -> None:
     store, take = snapshot
     file = tmp_path / "huge.txt"
     with open(file, "wb") as fh:
@@ -136,14 +143,18 @@ def test_ingest_refuses_huge_file(tmp_path: Path, versions_copy: Path, snapshot)
     _refused(file, versions_copy, store, take, "file too large")
 
 
-def test_ingest_refuses_duplicate_content(tmp_path: Path, versions_copy: Path, snapshot) -> None:
+def test_ingest_refuses_duplicate_content(
+    tmp_path: Path, versions_copy: Path, snapshot: _Snapshot
+) -> None:
     store, take = snapshot
     file = write(tmp_path, "copy.txt", (versions_copy / "003_4a688004c2e20cff.txt").read_bytes())
     _refused(file, versions_copy, store, take, "same content as document 003")
 
 
 @pytest.mark.parametrize("date", ["5 maart 2026", "2026/04/01", "2026-4-1", "2026-02-30", ""])
-def test_ingest_refuses_bad_dates(tmp_path: Path, versions_copy: Path, snapshot, date: str) -> None:
+def test_ingest_refuses_bad_dates(
+    tmp_path: Path, versions_copy: Path, snapshot: _Snapshot, date: str
+) -> None:
     store, take = snapshot
     file = write(tmp_path, "new.txt", TEXT.encode())
     _refused(file, versions_copy, store, take, "date must be YYYY-MM-DD or YYYY-MM", date=date)
@@ -153,7 +164,7 @@ def test_ingest_refuses_bad_dates(tmp_path: Path, versions_copy: Path, snapshot,
     "title", ["twee\nregels", "kleur \x1b[31mrood", "bell\x07", "bidi \u202e", "  "]
 )
 def test_ingest_refuses_titles_that_are_not_one_printable_line(
-    tmp_path: Path, versions_copy: Path, snapshot, title: str
+    tmp_path: Path, versions_copy: Path, snapshot: _Snapshot, title: str
 ) -> None:
     store, take = snapshot
     file = write(tmp_path, "new.txt", TEXT.encode())
@@ -172,14 +183,16 @@ def test_ingest_refuses_titles_that_are_not_one_printable_line(
     ],
 )
 def test_ingest_refuses_bad_metadata(
-    tmp_path: Path, versions_copy: Path, snapshot, kw: dict, message: str
+    tmp_path: Path, versions_copy: Path, snapshot: _Snapshot, kw: dict[str, str], message: str
 ) -> None:
     store, take = snapshot
     file = write(tmp_path, "new.txt", TEXT.encode())
     _refused(file, versions_copy, store, take, message, **kw)
 
 
-def test_ingest_refuses_unrecognised_layout(tmp_path: Path, versions_copy: Path, snapshot) -> None:
+def test_ingest_refuses_unrecognised_layout(
+    tmp_path: Path, versions_copy: Path, snapshot: _Snapshot
+) -> None:
     store, take = snapshot
     file = write(tmp_path, "prose.txt", b"Dit is gewoon een verhaal.\nZonder vragen.\n")
     before = take()
@@ -223,7 +236,10 @@ def _timing_out(*args: object, **kwargs: object) -> None:
 
 
 def test_regex_time_out_names_the_file(
-    tmp_path: Path, versions_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    tmp_path: Path,
+    versions_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A regex budget exceeded on untrusted text is an input error naming the file, for
     ingest (the incoming file, nothing written) and for compare --files."""
@@ -248,7 +264,9 @@ def test_regex_time_out_names_the_file(
 
 
 @pytest.mark.parametrize("where", ["/", "/."])
-def test_store_at_the_file_system_root_is_one_line(capsys, where: str) -> None:
+def test_store_at_the_file_system_root_is_one_line(
+    capsys: pytest.CaptureFixture[str], where: str
+) -> None:
     from diffview.views.cli import main
 
     assert main(["build", "--store", where]) == 2
@@ -259,7 +277,7 @@ def test_store_at_the_file_system_root_is_one_line(capsys, where: str) -> None:
 
 
 def test_store_dot_in_an_empty_folder_is_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from diffview.views.cli import main
 

@@ -19,13 +19,15 @@ from markdown_it.token import Token
 
 from diffview.corpus.load import BUNDLED_VERSIONS
 from diffview.diff import compare
-from diffview.errors import DiffviewError
+from diffview.errors import DiffviewError, StoreError
 from diffview.model import (
     AlignedUnit,
     Comparison,
     Document,
     Sentence,
     StanceFlag,
+    Statement,
+    TopicLogEntry,
     Version,
     WordOp,
 )
@@ -355,22 +357,55 @@ def test_html_page_is_standalone_and_styled() -> None:
 
 
 class FakeStore:
-    """The store's reading API, as far as the changelog uses it."""
+    """The store's reading API (`model.StoreReader`): rounds of one document each, no
+    statements (the changelog's comparisons are faked below)."""
+
+    head = "f" * 40
 
     def __init__(self) -> None:
         self.rounds = [Version(d.round, d.round, (d,), f"doc-{d.id}") for d in DOCS]
 
-    def documents(self) -> tuple[Document, ...]:
-        return DOCS
+    def close(self) -> None:
+        return None
+
+    def documents(self) -> list[Document]:
+        return list(DOCS)
 
     def topics(self) -> list[str]:
         return ["detectiebevel", "encryptie"]
 
-    def versions(self, topic: str) -> list[Version]:
+    def versions(self, topic: str | None = None) -> list[Version]:
         return list(self.rounds)
 
-    def resolve_version(self, spec: str) -> Version:
-        return next(v for v in self.rounds if spec in (v.round, v.label, v.tag))
+    def resolve_version(self, spec: str | Version) -> Version:
+        if isinstance(spec, Version):
+            return spec
+        name = spec.removeprefix("round-")  # a round, or a document (`doc-004`: its round)
+        found = [v for v in self.rounds if name == v.round or v.tag == f"doc-{name}"]
+        found += [v for v in self.rounds if v.tag == spec]
+        if not found:
+            raise StoreError(f"unknown version {spec!r}")
+        return found[0]
+
+    def statements(
+        self, doc: str | None = None, at: str | Version | None = None
+    ) -> list[Statement]:
+        return []
+
+    def topic_statements(self, topic: str, version: str | Version) -> list[Statement]:
+        return []
+
+    def statement(self, statement_id: str) -> Statement:
+        raise StoreError(f"unknown statement {statement_id!r}")
+
+    def source_lines(self, doc_id: str, first: int, last: int) -> list[str]:
+        return []
+
+    def topic_counts(self) -> dict[str, dict[str, int]]:
+        return {}
+
+    def topic_log(self, topic: str) -> list[TopicLogEntry]:
+        return []
 
 
 @pytest.fixture

@@ -34,7 +34,9 @@ def run_on(store: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple
     return run(capsys, *argv, "--store", str(store))
 
 
-def test_build_reports_one_commit_per_document(store: Path, capsys) -> None:
+def test_build_reports_one_commit_per_document(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_on(store, capsys, "build")
     assert code == 0
     assert out.splitlines()[-1].startswith(f"unchanged {store}: 5 documents")
@@ -57,7 +59,9 @@ def test_build_reports_one_commit_per_document(store: Path, capsys) -> None:
     ]
 
 
-def test_statements_json_has_the_documented_fields(store: Path, capsys) -> None:
+def test_statements_json_has_the_documented_fields(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_on(store, capsys, "statements", "--doc", "002", "--format", "json")
     assert code == 0
     rows = json.loads(out)
@@ -74,7 +78,9 @@ def test_statements_json_has_the_documented_fields(store: Path, capsys) -> None:
     assert any(r["lines"] == [113, 128] and "detection-order" in r["topics"] for r in answers)
 
 
-def test_statements_filters_by_topic_and_role(store: Path, capsys) -> None:
+def test_statements_filters_by_topic_and_role(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_on(
         store,
         capsys,
@@ -92,7 +98,7 @@ def test_statements_filters_by_topic_and_role(store: Path, capsys) -> None:
     assert {r["doc"] for r in rows} >= {"004"}
 
 
-def test_topics_counts_cabinet_statements(store: Path, capsys) -> None:
+def test_topics_counts_cabinet_statements(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_on(store, capsys, "topics", "--format", "json")
     assert code == 0
     data = json.loads(out)
@@ -104,7 +110,9 @@ def test_topics_counts_cabinet_statements(store: Path, capsys) -> None:
     assert table["encryption"]["aliases"] == ["versleuteling", "encryptie"]
 
 
-def test_topics_table_is_labelled_by_document_and_in_rules_order(store: Path, capsys) -> None:
+def test_topics_table_is_labelled_by_document_and_in_rules_order(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_on(store, capsys, "topics")
     assert code == 0
     assert "SO JBZ-Raad" in out and "Debate" in out and "(questions)" in out  # not bare ids
@@ -115,7 +123,9 @@ def test_topics_table_is_labelled_by_document_and_in_rules_order(store: Path, ca
     assert rows == ["detection-order", "encryption", "derogation", "csam-other", "non-csam"]
 
 
-def test_log_lists_the_versions_the_app_shows_newest_first(store: Path, capsys) -> None:
+def test_log_lists_the_versions_the_app_shows_newest_first(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from diffview.store.read import Store
     from tui import backend
 
@@ -134,7 +144,7 @@ def test_log_lists_the_versions_the_app_shows_newest_first(store: Path, capsys) 
     assert "Oct 2023" in err
 
 
-def test_log_json_and_a_dutch_topic_name(store: Path, capsys) -> None:
+def test_log_json_and_a_dutch_topic_name(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_on(store, capsys, "log", "derogatie", "--format", "json")
     assert code == 0
     entries = json.loads(out)
@@ -144,7 +154,7 @@ def test_log_json_and_a_dutch_topic_name(store: Path, capsys) -> None:
 
 
 def test_statements_table_has_a_header_whole_speakers_and_a_topics_column(
-    store: Path, capsys
+    store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run_on(store, capsys, "statements", "--doc", "004", "--width", "120")
     assert code == 0 and err.strip().endswith("statements")
@@ -160,7 +170,9 @@ def test_statements_table_has_a_header_whole_speakers_and_a_topics_column(
     assert all(len(line) <= 120 for line in lines)
 
 
-def test_statements_table_on_80_columns_keeps_the_text_readable(store: Path, capsys) -> None:
+def test_statements_table_on_80_columns_keeps_the_text_readable(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_on(store, capsys, "statements", "--doc", "004", "--width", "80")
     lines = out.splitlines()
     header = next(line for line in lines if "speaker" in line)
@@ -170,7 +182,9 @@ def test_statements_table_on_80_columns_keeps_the_text_readable(store: Path, cap
     assert all(len(line) <= 80 for line in lines)
 
 
-def test_statements_tsv_keeps_one_line_per_statement(store: Path, capsys) -> None:
+def test_statements_tsv_keeps_one_line_per_statement(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_on(
         store, capsys, "statements", "--topic", "versleuteling", "--format", "tsv"
     )
@@ -186,7 +200,9 @@ def test_statements_tsv_keeps_one_line_per_statement(store: Path, capsys) -> Non
     [("detectiebevel", "detection-order"), ("versleuteling", "encryption"),
      ("encryptie", "encryption"), ("derogatie", "derogation"), ("Encryption", "encryption")],
 )  # fmt: skip
-def test_dutch_topic_names_mean_the_topic(store: Path, capsys, alias: str, topic: str) -> None:
+def test_dutch_topic_names_mean_the_topic(
+    store: Path, capsys: pytest.CaptureFixture[str], alias: str, topic: str
+) -> None:
     assert run_on(store, capsys, "log", alias) == run_on(store, capsys, "log", topic)
     code, out, _ = run_on(store, capsys, "compare", alias, "--format", "json")
     assert code == 1 and json.loads(out)["topic"] == topic
@@ -211,7 +227,7 @@ def test_every_command_and_option_explains_itself() -> None:
         assert "FROM_" not in text and "from_" not in text, name
 
 
-def test_help_lists_the_topics_and_their_dutch_names(capsys) -> None:
+def test_help_lists_the_topics_and_their_dutch_names(capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["--help"], ["compare", "--help"], ["statements", "--help"], ["log", "--help"]):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
@@ -226,7 +242,10 @@ def test_help_lists_the_topics_and_their_dutch_names(capsys) -> None:
 
 @pytest.mark.parametrize("argv", [["topics"], ["statements", "--doc", "004"]])
 def test_tables_honour_no_color_on_a_terminal(
-    store: Path, capsys, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+    store: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
 ) -> None:
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.delenv("NO_COLOR")
@@ -237,7 +256,9 @@ def test_tables_honour_no_color_on_a_terminal(
     assert "\x1b" not in out
 
 
-def test_compare_summary_comes_first_and_one_sided_rows_have_no_score(store: Path, capsys) -> None:
+def test_compare_summary_comes_first_and_one_sided_rows_have_no_score(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_on(
         store, capsys, "compare", "detection-order", "2023-10", "2024-10", "--color", "never"
     )
@@ -253,13 +274,15 @@ def test_compare_summary_comes_first_and_one_sided_rows_have_no_score(store: Pat
     assert not any(line.split()[:1] in (["added"], ["removed"]) for line in lines)
 
 
-def test_unknown_topic_is_one_line_and_exit_2(store: Path, capsys) -> None:
+def test_unknown_topic_is_one_line_and_exit_2(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run_on(store, capsys, "log", "no-such-topic")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "no-such-topic" in err and "detection-order" in err
 
 
-def test_not_a_store_is_refused(tmp_path: Path, capsys) -> None:
+def test_not_a_store_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     other = tmp_path / "other"
     subprocess.run(["git", "init", "-q", str(other)], check=True)
     code, _, err = run(capsys, "topics", "--store", str(other))
@@ -278,7 +301,7 @@ def test_help_does_not_import_the_ui() -> None:
 # --- compare ---------------------------------------------------------------------------
 
 
-def test_compare_topic_json_and_exit_1(store: Path, capsys) -> None:
+def test_compare_topic_json_and_exit_1(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_on(
         store, capsys, "compare", "detection-order", "2023-10", "2024-10", "--format", "json"
     )
@@ -289,7 +312,9 @@ def test_compare_topic_json_and_exit_1(store: Path, capsys) -> None:
     assert "onthouden" in stance_words  # the Oct 2024 abstention
 
 
-def test_compare_files_identical_is_exit_0(tmp_path: Path, capsys) -> None:
+def test_compare_files_identical_is_exit_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     a = tmp_path / "a.txt"
     a.write_text("Het kabinet steunt het voorstel. Dat is al zo.\n", encoding="utf-8")
     code, out, _ = run(capsys, "compare", "--files", str(a), str(a), "--format", "inline")
@@ -297,7 +322,9 @@ def test_compare_files_identical_is_exit_0(tmp_path: Path, capsys) -> None:
     assert "2 unchanged" in out
 
 
-def test_compare_files_stance_change_inline_without_color(tmp_path: Path, capsys) -> None:
+def test_compare_files_stance_change_inline_without_color(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("Het kabinet steunt het voorstel.\n", encoding="utf-8")
     b.write_text("Het kabinet steunt het voorstel niet.\n", encoding="utf-8")
@@ -309,7 +336,9 @@ def test_compare_files_stance_change_inline_without_color(tmp_path: Path, capsys
     assert "a.txt:1" in out and "b.txt:1" in out
 
 
-def test_compare_color_always_and_no_color(tmp_path: Path, capsys, monkeypatch) -> None:
+def test_compare_color_always_and_no_color(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("Nederland stemt in.\n", encoding="utf-8")
     b.write_text("Nederland onthoudt zich.\n", encoding="utf-8")
@@ -320,7 +349,9 @@ def test_compare_color_always_and_no_color(tmp_path: Path, capsys, monkeypatch) 
     assert "\x1b" not in out
 
 
-def test_compare_side_by_side_fits_the_width(store: Path, capsys) -> None:
+def test_compare_side_by_side_fits_the_width(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_on(
         store, capsys, "compare", "encryption", "--format", "side-by-side", "--width", "90"
     )
@@ -328,7 +359,9 @@ def test_compare_side_by_side_fits_the_width(store: Path, capsys) -> None:
     assert max(len(line) for line in out.splitlines()) <= 90
 
 
-def test_compare_escapes_never_reach_the_terminal(tmp_path: Path, capsys) -> None:
+def test_compare_escapes_never_reach_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("Het kabinet steunt \x1b]52;c;ZXZpbA==\x07 het voorstel.\n", encoding="utf-8")
     b.write_text("Het kabinet \u202esteunt\u202c [bold red]niet[/] het voorstel.\n", "utf-8")
@@ -348,13 +381,15 @@ def test_compare_escapes_never_reach_the_terminal(tmp_path: Path, capsys) -> Non
         (["compare"], "TOPIC"),
     ],
 )
-def test_compare_trouble_is_exit_2(store: Path, capsys, args: list[str], message: str) -> None:
+def test_compare_trouble_is_exit_2(
+    store: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     code, out, err = run_on(store, capsys, *args)
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1
 
 
-def test_compare_missing_file_names_it(tmp_path: Path, capsys) -> None:
+def test_compare_missing_file_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a = tmp_path / "a.txt"
     a.write_text("Tekst.\n", encoding="utf-8")
     code, _, err = run(capsys, "compare", "--files", str(a), str(tmp_path / "nope.txt"))
@@ -364,7 +399,9 @@ def test_compare_missing_file_names_it(tmp_path: Path, capsys) -> None:
 # --- changelog -------------------------------------------------------------------------
 
 
-def test_changelog_writes_markdown_and_html(store: Path, tmp_path: Path, capsys) -> None:
+def test_changelog_writes_markdown_and_html(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     md, html = tmp_path / "c.md", tmp_path / "c.html"
     code, _, err = run_on(store, capsys, "changelog", "-o", str(md), "--html", str(html))
     assert code == 0 and str(md) in err and str(html) in err
@@ -376,7 +413,9 @@ def test_changelog_writes_markdown_and_html(store: Path, tmp_path: Path, capsys)
     assert md.read_text(encoding="utf-8") == text  # byte-identical on a second run
 
 
-def test_bundled_changelog_example_is_current(store: Path, tmp_path: Path, capsys) -> None:
+def test_bundled_changelog_example_is_current(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """versions/CHANGELOG.md is what `./run changelog -o versions/CHANGELOG.md` writes."""
     out = tmp_path / "CHANGELOG.md"
     assert run_on(store, capsys, "changelog", "-o", str(out))[0] == 0
@@ -390,7 +429,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def test_ingest_adds_a_round_and_bad_input_changes_nothing(
-    versions_copy: Path, tmp_path: Path, capsys
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A one-answer document in the `Antwoord:` layout becomes round 2026-06; a wrong date
     afterwards is refused on one line and leaves versions/ and the store as they were."""
@@ -421,7 +460,7 @@ def test_ingest_adds_a_round_and_bad_input_changes_nothing(
 
 
 def test_ingest_refuses_a_store_built_from_another_corpus(
-    versions_copy: Path, tmp_path: Path, capsys
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Extending it would rebuild it from this corpus and silently replace its history."""
     other = tmp_path / "other-versions"
@@ -450,7 +489,12 @@ def test_ingest_refuses_a_store_built_from_another_corpus(
     ],
 )  # fmt: skip
 def test_ingest_errors_name_the_users_file(
-    versions_copy: Path, tmp_path: Path, capsys, text: str, date: str, message: str
+    versions_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    date: str,
+    message: str,
 ) -> None:
     source = tmp_path / "mine.txt"
     source.write_text(text, encoding="utf-8")
@@ -461,7 +505,9 @@ def test_ingest_errors_name_the_users_file(
     assert err.count("\n") == 1 and not list(versions_copy.glob("005_*"))
 
 
-def test_compare_refuses_a_width_it_cannot_honour(tmp_path: Path, capsys) -> None:
+def test_compare_refuses_a_width_it_cannot_honour(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     a = tmp_path / "a.txt"
     a.write_text("Tekst.\n", encoding="utf-8")
     with pytest.raises(SystemExit) as exit_info:
@@ -483,7 +529,7 @@ def test_a_closed_pipe_is_not_trouble(store: Path) -> None:
 
 
 def test_ingest_refuses_a_crlf_copy_of_a_document(
-    versions_copy: Path, tmp_path: Path, capsys
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = tmp_path / "copy.txt"
     raw = (versions_copy / "004_a860574c1c53ee3c.txt").read_bytes()
@@ -493,7 +539,9 @@ def test_ingest_refuses_a_crlf_copy_of_a_document(
     assert code == 2 and "same content as document 004" in err
 
 
-def test_changelog_between_two_documents_of_one_round(store: Path, capsys) -> None:
+def test_changelog_between_two_documents_of_one_round(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(
         capsys, "changelog", "--store", str(store), "--topic", "detection-order",
         "--from", "003", "--to", "001",
@@ -503,7 +551,7 @@ def test_changelog_between_two_documents_of_one_round(store: Path, capsys) -> No
 
 
 def test_ingest_takes_the_kamerstuk_its_head_states(
-    versions_copy: Path, tmp_path: Path, capsys
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from diffview.corpus.manifest import load_manifest
 
@@ -530,7 +578,7 @@ def test_ingest_takes_the_kamerstuk_its_head_states(
 
 
 def test_an_unexpected_error_is_one_line_and_exit_2(
-    store: Path, capsys, monkeypatch: pytest.MonkeyPatch
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A library error (here: a simulated one from the comparison) must not exit 1, which
     for compare means "differences", nor print a traceback."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import pytest
 from helpers import seed_statement
@@ -18,7 +19,15 @@ from diffview.diff.compare import (
 )
 from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.errors import DiffviewError, InputError
-from diffview.model import CHANGE_CLASSES, Document, Sentence, Statement, Version
+from diffview.model import (
+    CHANGE_CLASSES,
+    AlignedUnit,
+    Document,
+    Sentence,
+    StanceFlag,
+    Statement,
+    Version,
+)
 from diffview.text.sentences import sentences_of
 
 # -- helpers -------------------------------------------------------------------------------
@@ -213,7 +222,7 @@ def test_compare_versions_errors() -> None:
 # -- real seed text -----------------------------------------------------------------------------
 
 
-def _flags(unit, kind: str) -> list:
+def _flags(unit: AlignedUnit, kind: str) -> list[StanceFlag]:
     return [f for f in unit.stance if f.kind == kind]
 
 
@@ -379,7 +388,7 @@ def test_corpus_weights_count_a_window_of_documents_up_to_the_round(
         Version("2020-02", "Feb", (docs[2],), "round-2020-02"),
         Version("2020-03", "Mar", (docs[3],), "round-2020-03"),
     ]
-    store = _Rounds(versions)
+    store = cast("compare.CorpusReader", _Rounds(versions))  # only its versions are read
     assert compare._idf_documents(store, versions[1]) == ["000", "001", "002"]
     monkeypatch.setattr(compare, "IDF_WINDOW", 2)
     assert compare._idf_documents(store, versions[1]) == ["001", "002"]

@@ -16,8 +16,11 @@ from diffview.views.cli import main
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+_Corpus = tuple[Path, Path, list[str]]  # versions, store, the common CLI arguments
+
+
 @pytest.fixture
-def corpus(versions_copy: Path, tmp_path: Path, capsys) -> tuple[Path, Path, list[str]]:
+def corpus(versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> _Corpus:
     store = tmp_path / "store"
     common = ["--versions", str(versions_copy), "--store", str(store)]
     assert main(["build", *common]) == 0
@@ -29,13 +32,15 @@ def new_doc(versions: Path) -> Document:
     return next(d for d in load_manifest(versions) if d.id == "005")
 
 
-def ingest(capsys, file: Path, *args: str) -> tuple[int, str, str]:
+def ingest(capsys: pytest.CaptureFixture[str], file: Path, *args: str) -> tuple[int, str, str]:
     code = main(["ingest", str(file), *args])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_kamervragen_date_kind_and_numbers_come_from_the_text(corpus, capsys) -> None:
+def test_kamervragen_date_kind_and_numbers_come_from_the_text(
+    corpus: _Corpus, capsys: pytest.CaptureFixture[str]
+) -> None:
     versions, store, common = corpus
     code, out, err = ingest(capsys, FIXTURES / "kamervragen-ah-2025.txt", *common)
     assert code == 0, err
@@ -59,7 +64,7 @@ def test_kamervragen_date_kind_and_numbers_come_from_the_text(corpus, capsys) ->
     assert all(r["answers"] == [rows[i - 1]["id"]] for i, r in enumerate(rows) if i % 2)
 
 
-def test_an_explicit_date_wins(corpus, capsys) -> None:
+def test_an_explicit_date_wins(corpus: _Corpus, capsys: pytest.CaptureFixture[str]) -> None:
     versions, _, common = corpus
     code, _, err = ingest(
         capsys, FIXTURES / "debat-fragment-2025.txt", "--date", "2025-12-03", *common
@@ -81,7 +86,14 @@ def test_an_explicit_date_wins(corpus, capsys) -> None:
         ("kamervragen-ministerie-2025.txt", "kamervragen", "2025-12-12", ()),
     ],
 )
-def test_each_new_kind_ingests(corpus, capsys, name, kind, date, kamerstukken) -> None:
+def test_each_new_kind_ingests(
+    corpus: _Corpus,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    kind: str,
+    date: str,
+    kamerstukken: tuple[str, ...],
+) -> None:
     versions, _, common = corpus
     code, _, err = ingest(capsys, FIXTURES / name, *common)
     assert code == 0, err
@@ -90,7 +102,9 @@ def test_each_new_kind_ingests(corpus, capsys, name, kind, date, kamerstukken) -
     assert doc.minister is not None and doc.minister.startswith("Minister ")
 
 
-def test_a_letter_without_signatory_is_refused(corpus, capsys, tmp_path: Path) -> None:
+def test_a_letter_without_signatory_is_refused(
+    corpus: _Corpus, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     versions, store, common = corpus
     text = (FIXTURES / "kamerbrief-ministerie-2025.txt").read_text("utf-8")
     unsigned = tmp_path / "brief.txt"
@@ -102,7 +116,9 @@ def test_a_letter_without_signatory_is_refused(corpus, capsys, tmp_path: Path) -
     assert (tree_hash(versions), tree_hash(store)) == before
 
 
-def test_no_date_anywhere_is_refused(corpus, capsys, tmp_path: Path) -> None:
+def test_no_date_anywhere_is_refused(
+    corpus: _Corpus, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     versions, store, common = corpus
     text = (FIXTURES / "debat-fragment-2025.txt").read_text("utf-8")
     undated = tmp_path / "debat.txt"

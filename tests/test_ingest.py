@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from helpers import git, tree_hash
@@ -19,6 +22,9 @@ from diffview.errors import InputError, LayoutError, StoreError
 from diffview.model import Document, Statement
 from diffview.store import write as store_write
 from diffview.store.lock import lock_path
+
+if TYPE_CHECKING:
+    from _typeshed import TraceFunction
 
 NEW = "Vraag 1 Steunt het kabinet het detectiebevel?\nAntwoord: Nee, het kabinet steunt het niet.\n"
 
@@ -31,7 +37,7 @@ def fake_parse_document(doc: Document, raw: str) -> list[Statement]:
         raise LayoutError(doc.source, "no recognisable layout")
     rest = " ".join(lines[q + 1 :]).strip() or "-"
     digest = hashlib.sha1(raw.encode()).hexdigest()[:8]
-    common = {"doc": doc.id, "source": doc.source, "date": doc.date, "party": None}
+    common: dict[str, Any] = {"doc": doc.id, "source": doc.source, "date": doc.date, "party": None}
     return [
         Statement(id=f"{doc.id}-q-{digest}", kind="question", speaker="VVD", role="parliament",
                   text=lines[q], lines=(q + 1, q + 1), line_map=((0, q + 1),), **common),
@@ -49,7 +55,7 @@ def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def setup(tmp_path: Path, versions_copy: Path):
+def setup(tmp_path: Path, versions_copy: Path) -> tuple[Path, Path, Path]:
     from diffview.pipeline import build_store
 
     store = tmp_path / "store"
@@ -59,7 +65,7 @@ def setup(tmp_path: Path, versions_copy: Path):
     return versions_copy, store, new
 
 
-def test_ingest_appends_document_source_manifest_and_commit(setup) -> None:
+def test_ingest_appends_document_source_manifest_and_commit(setup: tuple[Path, Path, Path]) -> None:
     from diffview.ingest import ingest
 
     versions, store, new = setup
@@ -81,7 +87,9 @@ def test_ingest_appends_document_source_manifest_and_commit(setup) -> None:
         ingest(new, versions, store, date="2026-04-02", kind="answers")
 
 
-def test_ingest_of_an_earlier_document_rebuilds_in_date_order(setup) -> None:
+def test_ingest_of_an_earlier_document_rebuilds_in_date_order(
+    setup: tuple[Path, Path, Path],
+) -> None:
     from diffview.ingest import ingest
 
     versions, store, new = setup
@@ -91,7 +99,9 @@ def test_ingest_of_an_earlier_document_rebuilds_in_date_order(setup) -> None:
     assert dates == sorted(dates, reverse=True) and "2024-01-01" in dates
 
 
-def test_failed_store_update_rolls_everything_back(setup, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_store_update_rolls_everything_back(
+    setup: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from diffview.ingest import ingest
 
     versions, store, new = setup
@@ -107,7 +117,7 @@ def test_failed_store_update_rolls_everything_back(setup, monkeypatch: pytest.Mo
     assert not lock_path(store).exists()
 
 
-def test_layout_error_changes_nothing(setup, tmp_path: Path) -> None:
+def test_layout_error_changes_nothing(setup: tuple[Path, Path, Path], tmp_path: Path) -> None:
     from diffview.ingest import ingest
 
     versions, store, _ = setup
@@ -119,7 +129,9 @@ def test_layout_error_changes_nothing(setup, tmp_path: Path) -> None:
     assert (tree_hash(versions), tree_hash(store)) == before
 
 
-def test_kind_and_title_are_guessed_or_refused(setup, tmp_path: Path) -> None:
+def test_kind_and_title_are_guessed_or_refused(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     from diffview.ingest import ingest
 
     versions, store, new = setup
@@ -138,7 +150,7 @@ def _ingest_worker(file: str, versions: str, store: str, day: str) -> str:
     return ingest(Path(file), Path(versions), Path(store), date=day, kind="answers").id
 
 
-def test_concurrent_ingests_lose_nothing(setup, tmp_path: Path) -> None:
+def test_concurrent_ingests_lose_nothing(setup: tuple[Path, Path, Path], tmp_path: Path) -> None:
     versions, store, _ = setup
     files = []
     for i in range(2):
@@ -154,7 +166,9 @@ def test_concurrent_ingests_lose_nothing(setup, tmp_path: Path) -> None:
     assert {"doc-005", "doc-006"} <= set(git(store, "tag").split())
 
 
-def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) -> None:
+def test_real_parser_ingest(
+    versions_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from diffview.corpus import parse
     from diffview.ingest import ingest
 
@@ -168,7 +182,13 @@ def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) ->
     assert doc.id == "005" and doc.round == "2026-03"
 
 
-def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _race(
+    first: Callable[[], None],
+    second: Callable[[], None],
+    *,
+    hook: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Run `first` in a thread until it reaches `hook` (a function of diffview.corpus.load or
     diffview.ingest), then run `second`, and let `first` go on only once `second` has either
     finished or is waiting for the store lock: a forced interleaving, no sleeps."""
@@ -183,7 +203,7 @@ def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
     original = getattr(target, name)
     still_waiting = lock_mod._waiting
 
-    def hooked(*args, **kwargs):
+    def hooked(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
         if threading.current_thread() is not owner and not reached.is_set():
             reached.set()
@@ -221,7 +241,10 @@ def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("build_first", [True, False], ids=["build-reads-first", "ingest-first"])
 def test_concurrent_build_never_undoes_an_ingest(
-    setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, build_first: bool
+    setup: tuple[Path, Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    build_first: bool,
 ) -> None:
     """Build and ingest raced in N rounds, each interleaving forced: the build reads the
     corpus, then an ingest runs (or an ingest is half-way when a build starts). Every
@@ -287,7 +310,7 @@ def _ingest_killed_at(step: int | None, file: str, versions: str, store: str) ->
 
     count = 0
 
-    def tracer(frame, event, arg):  # the sys.settrace protocol
+    def tracer(frame: FrameType, event: str, arg: Any) -> TraceFunction | None:  # sys.settrace
         nonlocal count
         if not frame.f_code.co_filename.endswith(_TRACED):
             return None
@@ -307,7 +330,9 @@ def _ingest_killed_at(step: int | None, file: str, versions: str, store: str) ->
     Path(store + ".steps").write_text(str(count))
 
 
-def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(setup, tmp_path: Path) -> None:
+def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     """An ingest killed at spread-out lines of the writing code: after the next writer's
     recovery, versions/ and the store agree (both without or both with the document),
     `git fsck` finds no error and nothing is left behind."""

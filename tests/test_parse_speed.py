@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import regex
 
 from diffview.corpus import labels
 from diffview.corpus import load as corpus_module
-from diffview.corpus.layouts import REGISTRY, choose
+from diffview.corpus.layouts import REGISTRY, Layout, choose
 from diffview.corpus.load import load_corpus, parse_source, rules_digest
 from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus.sources import load_source
@@ -27,7 +28,9 @@ def _pooled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(corpus_module, "_CHUNK", 1)  # a task per document: order is tested
 
 
-def test_the_pool_gives_the_serial_corpus(versions_dir: Path, monkeypatch) -> None:
+def test_the_pool_gives_the_serial_corpus(
+    versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     serial = load_corpus(versions_dir, workers=1)
     _pooled(monkeypatch)
     assert load_corpus(versions_dir, workers=2) == serial
@@ -40,7 +43,7 @@ def _break(versions: Path, prefix: str) -> Path:
 
 
 def test_the_pool_raises_the_first_error_in_manifest_order(
-    versions_copy: Path, monkeypatch
+    versions_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     documents, _ = load_manifest_with_rounds(versions_copy)
     first, later = documents[1].id, documents[3].id  # manifest order, not id order
@@ -55,7 +58,9 @@ def test_the_pool_raises_the_first_error_in_manifest_order(
     assert str(pooled.value).startswith(path.name)
 
 
-def test_a_missing_source_is_the_same_error_from_the_pool(versions_copy: Path, monkeypatch) -> None:
+def test_a_missing_source_is_the_same_error_from_the_pool(
+    versions_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     documents, _ = load_manifest_with_rounds(versions_copy)
     (versions_copy / documents[2].source).unlink()
     with pytest.raises(InputError) as serial:
@@ -67,10 +72,12 @@ def test_a_missing_source_is_the_same_error_from_the_pool(versions_copy: Path, m
     assert str(pooled.value) == str(serial.value)
 
 
-def test_parse_source_names_the_file_on_a_regex_time_out(versions_dir: Path, monkeypatch):
+def test_parse_source_names_the_file_on_a_regex_time_out(
+    versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     documents, _ = load_manifest_with_rounds(versions_dir)
 
-    def timing_out(*_args, **_kwargs):
+    def timing_out(*_args: object, **_kwargs: object) -> NoReturn:
         raise TimeoutError("regex timed out")
 
     monkeypatch.setattr("diffview.corpus.load.parse_document", timing_out)
@@ -87,7 +94,7 @@ def test_parse_source_is_the_bytes_and_the_corpus_statements(versions_dir: Path)
         assert tuple(statements) == corpus.of(doc.id)
 
 
-def test_rules_digest_is_stable_and_follows_the_parser(monkeypatch) -> None:
+def test_rules_digest_is_stable_and_follows_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     digest = rules_digest()
     assert regex.fullmatch(r"[0-9a-f]{64}", digest) and rules_digest() == digest
     names = {m.__name__.rsplit(".", 1)[-1] for m in corpus_module._parser_modules()}
@@ -104,7 +111,7 @@ def _texts(versions_dir: Path) -> list[tuple[str, str]]:
     return [(p.name, load_source(p)[1]) for p in paths]
 
 
-def _choose_all(text: str, source: str):
+def _choose_all(text: str, source: str) -> Layout | None:
     """`choose` as it was: every layout asked, the best fit (first of ties)."""
     found = [(layout, layout.detect(text)) for layout in REGISTRY]
     fits = [(layout, d) for layout, d in found if d.fits]
@@ -145,7 +152,7 @@ def test_no_layout_scores_above_its_declared_top(versions_dir: Path) -> None:
         (r"\w", None),
     ],
 )
-def test_required_literals(source: str, expected) -> None:
+def test_required_literals(source: str, expected: tuple[str, ...] | None) -> None:
     assert required_literals(source) == expected
 
 
@@ -165,7 +172,9 @@ def test_every_match_holds_a_required_literal(versions_dir: Path) -> None:
     assert checked > 100
 
 
-def test_the_topic_memo_is_exact_and_bounded(versions_dir: Path, monkeypatch) -> None:
+def test_the_topic_memo_is_exact_and_bounded(
+    versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rules = load_rules()
     corpus = load_corpus(versions_dir)
     texts = [s.text for s in corpus.statements]
@@ -188,7 +197,9 @@ def test_a_copy_of_the_corpus_parses_the_same_twice(tmp_path: Path, versions_dir
     assert load_corpus(tmp_path / "v", workers=1) == cold
 
 
-def test_a_threaded_process_uses_the_fork_server(versions_dir: Path, monkeypatch) -> None:
+def test_a_threaded_process_uses_the_fork_server(
+    versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The app builds from a worker thread: no fork there, the same corpus all the same."""
     monkeypatch.setattr(corpus_module, "_one_thread", lambda: False)
     assert corpus_module._pool_context().get_start_method() in ("forkserver", "spawn")

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import zlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from diffview.corpus.manifest import load_manifest
 from diffview.corpus.parse import parse_document
 from diffview.corpus.pdftext import extract_pdf_text
 from diffview.errors import InputError
-from diffview.model import Document
+from diffview.model import Document, Statement
 from diffview.views.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -95,7 +96,9 @@ def encrypted(text: str) -> bytes:
     return out.getvalue()
 
 
-def _shape(stmts) -> list[tuple]:
+def _shape(
+    stmts: list[Statement],
+) -> list[tuple[str, str, str | None, str, str, tuple[int, ...]]]:
     index = {s.id: k for k, s in enumerate(stmts)}
     return [
         (s.kind, s.speaker, s.party, s.role, s.text, tuple(index[a] for a in s.answers))
@@ -117,7 +120,7 @@ def test_a_pdf_of_a_text_gives_the_statements_of_the_text(tmp_path: Path, name: 
 
 
 def test_ingest_stores_and_cites_the_extracted_text(
-    versions_copy: Path, tmp_path: Path, capsys
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = tmp_path / "store"
     common = ["--versions", str(versions_copy), "--store", str(store)]
@@ -152,7 +155,11 @@ def test_ingest_stores_and_cites_the_extracted_text(
     ids=["encrypted", "broken", "pages", "nesting", "decompression", "empty"],
 )
 def test_bad_pdfs_are_refused_with_nothing_changed(
-    versions_copy: Path, tmp_path: Path, capsys, make, message: str
+    versions_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make: Callable[[], bytes],
+    message: str,
 ) -> None:
     store = tmp_path / "store"
     common = ["--versions", str(versions_copy), "--store", str(store)]
@@ -175,7 +182,9 @@ def test_the_memory_limit_holds(tmp_path: Path) -> None:
         extract_pdf_text(pdf, pdf.read_bytes(), memory_limit=8 * 2**20)
 
 
-def test_the_same_pdf_twice_is_refused(versions_copy: Path, tmp_path: Path, capsys) -> None:
+def test_the_same_pdf_twice_is_refused(
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = tmp_path / "store"
     common = ["--versions", str(versions_copy), "--store", str(store)]
     pdf = tmp_path / "brief.pdf"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from helpers import statement
@@ -193,7 +194,7 @@ def test_holder_keeps_its_case_and_a_first_person_is_the_speaker() -> None:
     assert reading[0].holder == "Minister X" and reading[0].stance == "abstains"
 
 
-def _no() -> object:
+def _no() -> NoReturn:
     raise AssertionError("the bundled rules have a [positions] table")
 
 

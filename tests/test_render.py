@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 from rich.cells import cell_len
@@ -106,14 +107,14 @@ def sample() -> Comparison:
 
 
 @pytest.mark.parametrize("render", [render_side_by_side, render_inline])
-def test_no_escape_codes_without_colour(render) -> None:
+def test_no_escape_codes_without_colour(render: Callable[..., str]) -> None:
     out = render(sample(), width=100, color=False)
     assert "\x1b" not in out
     assert "[-steunt-]" in out and "{+onthoudt" in out
 
 
 @pytest.mark.parametrize("render", [render_side_by_side, render_inline])
-def test_escape_codes_with_colour(render) -> None:
+def test_escape_codes_with_colour(render: Callable[..., str]) -> None:
     out = render(sample(), width=100, color=True)
     assert ANSI.search(out)
     assert "\x1b[9" in out or ";9" in out  # strike-through on deleted words
@@ -131,7 +132,7 @@ def test_colour_ignores_no_color_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("width", [20, 40, 80, 120, 200])
 @pytest.mark.parametrize("render", [render_side_by_side, render_inline])
-def test_lines_fit_the_width(render, width: int) -> None:
+def test_lines_fit_the_width(render: Callable[..., str], width: int) -> None:
     out = render(sample(), width=width, color=False)
     for line in out.splitlines():
         assert cell_len(line) <= width, line
@@ -151,7 +152,7 @@ def test_wide_terminal_uses_the_width() -> None:
 
 @pytest.mark.parametrize("width", [30, 40, 80])
 @pytest.mark.parametrize("render", [render_side_by_side, render_inline])
-def test_long_sentence_wrapped_not_cut(render, width: int) -> None:
+def test_long_sentence_wrapped_not_cut(render: Callable[..., str], width: int) -> None:
     out = render(comparison(added()), width=width, color=False)
     words = " ".join(out.split())
     for word in LONG.split():
@@ -203,7 +204,9 @@ def test_summary_line_takes_the_counts() -> None:
 
 @pytest.mark.parametrize("color", [False, True])
 @pytest.mark.parametrize("render", [render_side_by_side, render_inline])
-def test_control_characters_never_reach_the_terminal(render, color: bool) -> None:
+def test_control_characters_never_reach_the_terminal(
+    render: Callable[..., str], color: bool
+) -> None:
     evil = AlignedUnit(
         "reworded",
         (sent(EVIL),),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from helpers import statement
 
@@ -36,7 +38,7 @@ def test_empty_query_and_document_filter() -> None:
     assert [h.statement.id for h in INDEX.search("kabinet", doc="004")] == ["c"]
 
 
-def test_a_word_hyphenated_across_a_line_break_is_found_whole(versions_dir) -> None:
+def test_a_word_hyphenated_across_a_line_break_is_found_whole(versions_dir: Path) -> None:
     """000 breaks `onderhandelingspo-` / `sitie` over two lines (000:20-21)."""
     index = SearchIndex(load_corpus(versions_dir).statements)
     hits = index.search("onderhandelingspositie in Europa")

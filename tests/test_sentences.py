@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from helpers import statement
 
@@ -115,7 +117,7 @@ def test_sentences_are_sanitised() -> None:
     assert sents[0].text == "Gevaar <U+001B>[31mrood<U+202E> hier."
 
 
-def test_seed_answer_sentences(versions_dir) -> None:
+def test_seed_answer_sentences(versions_dir: Path) -> None:
     """002 lines 113-128, the Oct 2023 answer on the detection order, cut as a reader would."""
     lines = (versions_dir / "002_d229cc705638e600.txt").read_text("utf-8").splitlines()
     text, line_map = "", []

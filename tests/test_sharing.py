@@ -38,7 +38,7 @@ def sh_git(where: Path, *args: str) -> str:
     return proc.stdout.decode()
 
 
-def ingest_new_round(capsys, versions: Path, store: Path) -> None:
+def ingest_new_round(capsys: pytest.CaptureFixture[str], versions: Path, store: Path) -> None:
     code, out, err = run(
         capsys, "ingest", str(NEW_ROUND), "--date", "2026-06-12", "--title", "SO juni 2026",
         "--versions", str(versions), "--store", str(store),
@@ -53,7 +53,9 @@ def head(store: Path) -> str:
 
 
 @pytest.fixture
-def mine_and_theirs(tmp_path: Path, versions_copy: Path, capsys) -> tuple[Path, Path, Path]:
+def mine_and_theirs(
+    tmp_path: Path, versions_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, Path, Path]:
     """My versions/ (the five seeds), a teammate's versions/ with 005 ingested, and a store
     that holds 005 (theirs, as pulled): (mine, theirs, store)."""
     theirs = tmp_path / "theirs"
@@ -64,7 +66,9 @@ def mine_and_theirs(tmp_path: Path, versions_copy: Path, capsys) -> tuple[Path, 
     return versions_copy, theirs, store
 
 
-def test_build_refuses_to_drop_a_document_versions_lacks(mine_and_theirs, capsys) -> None:
+def test_build_refuses_to_drop_a_document_versions_lacks(
+    mine_and_theirs: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """One line naming the document and both fixes, exit 2, nothing written; --force drops."""
     mine, _, store = mine_and_theirs
     before = (tree_hash(mine), tree_hash(store))
@@ -81,7 +85,9 @@ def test_build_refuses_to_drop_a_document_versions_lacks(mine_and_theirs, capsys
     assert [d.id for d in Store.open(store).documents()] == ["000", "002", "003", "001", "004"]
 
 
-def test_build_says_a_store_of_another_corpus_is_one(tmp_path: Path, versions_copy, capsys):
+def test_build_says_a_store_of_another_corpus_is_one(
+    tmp_path: Path, versions_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """No document in common: said so, with the commands that fix it."""
     one, rest = tmp_path / "one", tmp_path / "rest"
     for where, keep in ((one, ("003",)), (rest, ("000", "002", "001"))):
@@ -100,7 +106,9 @@ def test_build_says_a_store_of_another_corpus_is_one(tmp_path: Path, versions_co
     assert tree_hash(store) == before
 
 
-def test_export_corpus_rebuilds_the_same_store(mine_and_theirs, tmp_path: Path, capsys) -> None:
+def test_export_corpus_rebuilds_the_same_store(
+    mine_and_theirs: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The exported corpus is the teammate's, byte for byte where it counts (sources, the
     documents' entries, the round labels), and builds the same commits."""
     mine, theirs, store = mine_and_theirs
@@ -120,7 +128,9 @@ def test_export_corpus_rebuilds_the_same_store(mine_and_theirs, tmp_path: Path, 
     assert head(fresh) == head(store)
 
 
-def test_export_corpus_refuses_a_directory_with_files(mine_and_theirs, tmp_path, capsys):
+def test_export_corpus_refuses_a_directory_with_files(
+    mine_and_theirs: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     mine, _, store = mine_and_theirs
     before = tree_hash(mine)
     code, out, err = run(capsys, "export-corpus", str(mine), "--store", str(store))
@@ -136,7 +146,9 @@ def test_export_corpus_refuses_a_directory_with_files(mine_and_theirs, tmp_path,
     assert empty.stat().st_mode & 0o777 == (tmp_path / "theirs").stat().st_mode & 0o777
 
 
-def test_a_pulled_document_is_kept_and_exported(tmp_path: Path, versions_copy: Path, capsys):
+def test_a_pulled_document_is_kept_and_exported(
+    tmp_path: Path, versions_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Two people with a store each; one ingests and the other pulls the store with git.
     The puller's build (from versions/ without it) refuses to drop it, and the exported
     corpus builds the same store: nothing the team shared is lost."""
@@ -167,7 +179,9 @@ def test_a_pulled_document_is_kept_and_exported(tmp_path: Path, versions_copy: P
     reason="the store marker lives in .git/config, which git clone does not copy (H4 moves "
     "it into a committed file; then flip this)",
 )
-def test_two_clones_of_a_shared_store_lose_nothing(tmp_path: Path, versions_copy: Path, capsys):
+def test_two_clones_of_a_shared_store_lose_nothing(
+    tmp_path: Path, versions_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """clone → compare → ingest → push → pull → build, as a team would, through a bare
     remote: the document one teammate ingested survives the other's build."""
     from diffview.diff.compare import compare_versions

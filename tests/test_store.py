@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import signal
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,15 +63,18 @@ def make_statements(docs: list[Document]) -> list[Statement]:
     return out
 
 
+_Corpus = tuple[list[Document], list[Statement], dict[str, bytes], dict[str, str]]
+
+
 @pytest.fixture
-def corpus(versions_dir: Path):
+def corpus(versions_dir: Path) -> _Corpus:
     docs, labels = load_manifest_with_rounds(versions_dir)
     sources = {d.source: (versions_dir / d.source).read_bytes() for d in docs}
     return docs, make_statements(docs), sources, labels
 
 
 @pytest.fixture
-def built(tmp_path: Path, corpus) -> Path:
+def built(tmp_path: Path, corpus: _Corpus) -> Path:
     path = tmp_path / "store"
     write_store(*corpus[:2], path, corpus[2], corpus[3])
     return path
@@ -79,14 +83,14 @@ def built(tmp_path: Path, corpus) -> Path:
 # --- determinism and history -----------------------------------------------------------------
 
 
-def test_same_sources_same_commit_ids_in_two_places(tmp_path: Path, corpus) -> None:
+def test_same_sources_same_commit_ids_in_two_places(tmp_path: Path, corpus: _Corpus) -> None:
     a = write_store(corpus[0], corpus[1], tmp_path / "a", corpus[2], corpus[3])
     b = write_store(corpus[0], corpus[1], tmp_path / "b", corpus[2], corpus[3])
     assert a.commits == b.commits and a.action == b.action == "created"
     assert git(tmp_path / "a", "show-ref") == git(tmp_path / "b", "show-ref")
 
 
-def test_building_twice_in_place_adds_nothing(built: Path, corpus) -> None:
+def test_building_twice_in_place_adds_nothing(built: Path, corpus: _Corpus) -> None:
     before = (git(built, "show-ref"), tree_hash(built / ".git" / "objects"))
     again = write_store(corpus[0], corpus[1], built, corpus[2], corpus[3])
     assert again.action == "unchanged" and not again.changed
@@ -123,7 +127,7 @@ def test_tags_per_document_and_round(built: Path) -> None:
         "round-2024-10",
         "round-2026-03",
     ]
-    rev = lambda r: git(built, "rev-parse", f"{r}^{{commit}}").strip()  # noqa: E731
+    rev: Callable[[str], str] = lambda r: git(built, "rev-parse", f"{r}^{{commit}}").strip()  # noqa: E731
     assert rev("round-2023-10") == rev("doc-002")
     assert rev("round-2024-10") == rev("doc-001")
     assert rev("round-2026-03") == rev("HEAD")
@@ -135,7 +139,7 @@ def test_round_diff_of_a_topic_is_readable(built: Path) -> None:
     assert "+## 003 · 8 Oct 2024 · kabinet" in diff
 
 
-def test_markdown_has_one_sentence_per_line(tmp_path: Path, corpus) -> None:
+def test_markdown_has_one_sentence_per_line(tmp_path: Path, corpus: _Corpus) -> None:
     docs, stmts, sources, labels = corpus
     text = (
         "Het kabinet steunt dit niet. Zie Kamerstuk 26 643, nr. 885 en art. 13 Grondwet. "
@@ -162,7 +166,7 @@ def test_markdown_has_one_sentence_per_line(tmp_path: Path, corpus) -> None:
     )
 
 
-def test_tree_layout_and_worktree(built: Path, corpus) -> None:
+def test_tree_layout_and_worktree(built: Path, corpus: _Corpus) -> None:
     files = set(git(built, "ls-tree", "-r", "--name-only", "HEAD").split())
     docs = corpus[0]
     assert {f"sources/{d.source}" for d in docs} <= files
@@ -176,7 +180,7 @@ def test_tree_layout_and_worktree(built: Path, corpus) -> None:
     assert "topics/derogation.md" not in git(built, "ls-tree", "-r", "--name-only", "doc-001")
 
 
-def test_statements_json_round_trips_every_field(built: Path, corpus) -> None:
+def test_statements_json_round_trips_every_field(built: Path, corpus: _Corpus) -> None:
     data = json.loads((built / "statements" / "004.json").read_text())
     assert list(data["statements"][0]) == [
         "id",
@@ -213,7 +217,7 @@ def test_markdown_escapes_and_sanitises_document_text(built: Path) -> None:
 
 
 def test_failed_build_leaves_previous_store_byte_identical(
-    built: Path, corpus, monkeypatch: pytest.MonkeyPatch
+    built: Path, corpus: _Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = tree_hash(built)
     bad = [*corpus[1], Statement(**{**corpus[1][0].__dict__, "doc": "999"})]
@@ -231,14 +235,14 @@ def test_failed_build_leaves_previous_store_byte_identical(
     assert sorted(p.name for p in built.parent.iterdir()) == ["store"]  # no temp dirs, no lock
 
 
-def test_changed_statements_rebuild_by_swap(built: Path, corpus) -> None:
+def test_changed_statements_rebuild_by_swap(built: Path, corpus: _Corpus) -> None:
     changed = [*corpus[1][:-1], Statement(**{**corpus[1][-1].__dict__, "text": "other"})]
     report = write_store(corpus[0], changed, built, corpus[2], corpus[3])
     assert report.action == "rebuilt"
     assert git(built, "rev-parse", "HEAD").strip() == report.head
 
 
-def test_append_moves_refs_by_compare_and_swap(tmp_path: Path, corpus) -> None:
+def test_append_moves_refs_by_compare_and_swap(tmp_path: Path, corpus: _Corpus) -> None:
     docs, stmts, sources, labels = corpus
     path = tmp_path / "store"
     first = write_store(docs[:4], [s for s in stmts if s.doc != "004"], path, sources, labels)
@@ -256,7 +260,7 @@ def test_append_moves_refs_by_compare_and_swap(tmp_path: Path, corpus) -> None:
 
 
 def test_append_after_git_gc_writes_only_new_objects(
-    tmp_path: Path, corpus, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, corpus: _Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     docs, stmts, sources, labels = corpus
     path = tmp_path / "store"
@@ -301,6 +305,7 @@ def test_a_lock_left_by_a_writer_killed_with_sigkill_is_taken_over(
     mine, theirs = ctx.Pipe()
     holder = ctx.Process(target=_hold_lock_forever, args=(str(path), theirs))
     holder.start()
+    assert holder.pid is not None
     assert mine.recv() == "locked"
     held = rf"store is locked \(lock file .*pid {holder.pid} "
     with pytest.raises(StoreError, match=held), store_lock(path, wait=0):
@@ -346,7 +351,7 @@ def test_concurrent_writers_serialise(tmp_path: Path, versions_dir: Path) -> Non
 
 
 def test_hooks_never_run_even_with_global_hooks_path(
-    tmp_path: Path, corpus, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, corpus: _Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hooks = tmp_path / "hooks"
     hooks.mkdir()
@@ -392,7 +397,7 @@ def test_unsafe_ref_names_are_refused() -> None:
             check_ref_name(bad)
 
 
-def test_unsafe_document_ids_and_topics_never_reach_git(tmp_path: Path, corpus) -> None:
+def test_unsafe_document_ids_and_topics_never_reach_git(tmp_path: Path, corpus: _Corpus) -> None:
     docs, stmts, sources, labels = corpus
     evil = Document(**{**docs[0].__dict__, "id": "--x"})
     with pytest.raises(StoreError, match="invalid"):
@@ -415,7 +420,7 @@ def test_open_refuses_missing_and_foreign_repositories(tmp_path: Path) -> None:
         Store.open(other)
 
 
-def test_build_refuses_to_replace_a_foreign_directory(tmp_path: Path, corpus) -> None:
+def test_build_refuses_to_replace_a_foreign_directory(tmp_path: Path, corpus: _Corpus) -> None:
     other = tmp_path / "other"
     subprocess.run(["git", "init", "-q", str(other)], check=True)
     before = tree_hash(other)
@@ -471,7 +476,7 @@ def test_default_store_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert default_store_path() == tmp_path / "home" / ".local" / "share" / "diffview" / "store"
 
 
-def test_handmade_build_writes_one_commit_per_document(tmp_path: Path, corpus) -> None:
+def test_handmade_build_writes_one_commit_per_document(tmp_path: Path, corpus: _Corpus) -> None:
     report = write_store(corpus[0], corpus[1], tmp_path / "s", corpus[2], corpus[3])
     assert [doc for doc, _ in report.commits] == [d.id for d in corpus[0]]
 
@@ -502,7 +507,7 @@ def test_build_bundled_corpus(tmp_path: Path, versions_dir: Path) -> None:
 
 
 def test_hostile_store_config_runs_nothing_and_writes_only_inside(
-    tmp_path: Path, corpus, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, corpus: _Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A store whose own .git/config names programs (filters, fsmonitor, pager, ssh, diff,
     hooks) and another work tree, plus a symlink planted in its work tree: appending to it,
@@ -556,7 +561,7 @@ def test_hostile_store_config_runs_nothing_and_writes_only_inside(
         write_store(docs, stmts, path, sources, labels)
 
 
-def test_reader_survives_a_rebuild_swapping_the_store(built: Path, corpus) -> None:
+def test_reader_survives_a_rebuild_swapping_the_store(built: Path, corpus: _Corpus) -> None:
     """A reader opened before a rebuild whose history has other commit ids (the old
     objects are gone with the old directory): its next read re-opens the store once and
     answers from the new snapshot, whole; it never raises a library error."""
@@ -588,7 +593,9 @@ def test_a_damaged_store_is_one_line_store_error(built: Path) -> None:
         assert "\n" not in str(exc.value) and str(built) in str(exc.value)
 
 
-def test_a_store_behind_a_symlink_is_rebuilt_in_place_of_its_target(tmp_path: Path, corpus) -> None:
+def test_a_store_behind_a_symlink_is_rebuilt_in_place_of_its_target(
+    tmp_path: Path, corpus: _Corpus
+) -> None:
     docs, stmts, sources, labels = corpus
     real, link = tmp_path / "data" / "store", tmp_path / "link"
     real.parent.mkdir()
@@ -615,7 +622,9 @@ def test_swap_exchanges_directories_atomically(tmp_path: Path) -> None:
     assert (b / "x").read_text() == "new" and (a / "x").read_text() == "old"
 
 
-def test_leftovers_of_killed_builds_are_removed_by_the_next_build(built: Path, corpus) -> None:
+def test_leftovers_of_killed_builds_are_removed_by_the_next_build(
+    built: Path, corpus: _Corpus
+) -> None:
     """kill -9 during a build leaves `.store.build-*`; the next lock holder removes it."""
     for name in (".store.build-abc", ".store.old-def"):
         (built.parent / name / ".git").mkdir(parents=True)

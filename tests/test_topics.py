@@ -14,11 +14,12 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, cast
 
 import pytest
 
 from diffview.corpus.labels import label_statements, label_text
-from diffview.corpus.topics import Context, load_rules
+from diffview.corpus.topics import Context, TopicRules, load_rules
 from diffview.errors import InputError
 from diffview.model import Statement
 
@@ -33,12 +34,33 @@ SOURCES = {
 MIN_RECALL, MIN_PRECISION = 0.95, 0.90  # the floor; the set scores 1.00 everywhere today
 
 
-def _annotations() -> list[dict]:
+class _Marked(TypedDict):
+    """A hand-marked statement of the annotation files (tests/annotations-README.md)."""
+
+    doc: str
+    source: str
+    start: int
+    end: int
+    first_words: str
+    topics: list[str]
+
+
+class _Common(TypedDict):
+    """The fields that the statements of one test share."""
+
+    doc: str
+    source: str
+    date: date
+    party: str | None
+    line_map: tuple[tuple[int, int], ...]
+
+
+def _annotations() -> list[_Marked]:
     dev = json.loads((TESTS / "cabinet-statements-dev.json").read_text(encoding="utf-8"))
     more = json.loads(
         (TESTS / "annotations" / "cabinet-statements-more.json").read_text(encoding="utf-8")
     )
-    return dev["statements"] + more["statements"]
+    return cast(list[_Marked], dev["statements"] + more["statements"])
 
 
 # ------------------------------------------------------------------ raw statements (fallback)
@@ -62,7 +84,7 @@ def _is_heading(lines: list[str], j: int) -> bool:
     )
 
 
-def _letter_spans(lines: list[str], marker: re.Pattern) -> list[tuple[int, int]]:
+def _letter_spans(lines: list[str], marker: re.Pattern[str]) -> list[tuple[int, int]]:
     """Answers of a letter: from the answer marker to the next question or heading."""
     spans, i, n = [], 0, len(lines)
     while i < n:
@@ -149,7 +171,9 @@ def _raw_statements(doc: str, versions_dir: Path) -> list[Statement]:
     prev_end = 0
     for k, (s, e) in enumerate(spans):
         qs = max(prev_end + 1, s - 40)
-        common = dict(doc=doc, source=SOURCES[doc], date=date(2024, 1, 1), party=None, line_map=())
+        common: _Common = dict(
+            doc=doc, source=SOURCES[doc], date=date(2024, 1, 1), party=None, line_map=()
+        )
         question = Statement(
             id=f"{doc}-q{k}", kind="question", speaker="x", role="parliament",
             text="\n".join(lines[qs - 1 : s - 1]), lines=(qs, max(qs, s - 1)), **common,
@@ -181,10 +205,10 @@ def _statements(doc: str, versions_dir: Path) -> tuple[str, list[Statement]]:
     return "raw", _raw_statements(doc, versions_dir)
 
 
-def _score(stmts: list[Statement], marked: list[dict], topic: str) -> tuple[int, int, int, int]:
+def _score(stmts: list[Statement], marked: list[_Marked], topic: str) -> tuple[int, int, int, int]:
     ours = [s for s in stmts if s.role == "cabinet"]
 
-    def overlaps(s: Statement, a: dict) -> bool:
+    def overlaps(s: Statement, a: _Marked) -> bool:
         return s.source == a["source"] and s.lines[0] <= a["end"] and a["start"] <= s.lines[1]
 
     want = [a for a in marked if topic in a["topics"]]
@@ -195,11 +219,11 @@ def _score(stmts: list[Statement], marked: list[dict], topic: str) -> tuple[int,
 
 
 @pytest.fixture(scope="module")
-def rules():
+def rules() -> TopicRules:
     return load_rules()
 
 
-def test_scores_against_annotations(versions_dir: Path, rules) -> None:
+def test_scores_against_annotations(versions_dir: Path, rules: TopicRules) -> None:
     marked = _annotations()
     rows, failures = [], []
     for doc in ("002", "004", "001", "003"):
@@ -224,11 +248,13 @@ def test_scores_against_annotations(versions_dir: Path, rules) -> None:
 # ------------------------------------------------------------------ hand-checked labels
 
 
-def _topics(text: str, rules, context: Context | None = None) -> dict[str, tuple[str, ...]]:
+def _topics(
+    text: str, rules: TopicRules, context: Context | None = None
+) -> dict[str, tuple[str, ...]]:
     return {label.topic: label.triggers for label in label_text(text, rules, context)}
 
 
-def test_end_to_end_encryption_split_over_a_line_break(rules) -> None:
+def test_end_to_end_encryption_split_over_a_line_break(rules: TopicRules) -> None:
     text = (
         "De tweede rode lijn die het vorige kabinet heeft gehanteerd, was end-to-\n"
         "endencryptie, conform de motie-Van Raan."
@@ -244,13 +270,13 @@ def test_end_to_end_encryption_split_over_a_line_break(rules) -> None:
     ["end-to-end encryptie", "end-to-endencryptie", "end-to-end-encryptie", "E2EE",
      "end to end versleuteling", "End-to-End-Encryptie"],
 )  # fmt: skip
-def test_spelling_variants_of_e2ee(rules, phrase: str) -> None:
+def test_spelling_variants_of_e2ee(rules: TopicRules, phrase: str) -> None:
     topics = _topics(f"Het kabinet wil {phrase} niet onmogelijk maken.", rules)
     assert "encryption" in topics
     assert any(phrase.lower() in t.lower() for t in topics["encryption"])
 
 
-def test_detection_order_and_derogation_with_triggers(rules) -> None:
+def test_detection_order_and_derogation_with_triggers(rules: TopicRules) -> None:
     text = (
         "Nederland heeft de zorgen geuit over de (vrijwillige) inzet van detectie op grooming en "
         "onbekend materiaal bij haar steunpositie voor de tijdelijke derogatie."
@@ -261,29 +287,29 @@ def test_detection_order_and_derogation_with_triggers(rules) -> None:
     assert any("grooming" in t for t in topics["detection-order"])
 
 
-def test_voluntary_detection_alone_is_derogation_only(rules) -> None:
+def test_voluntary_detection_alone_is_derogation_only(rules: TopicRules) -> None:
     text = "Vrijwillige detectie speelt een essentiële rol in de aanpak van kindermisbruik."
     assert set(_topics(text, rules)) == {"derogation"}
 
 
-def test_regulation_number_written_short(rules) -> None:
+def test_regulation_number_written_short(rules: TopicRules) -> None:
     text = "Verordening (EU) 21/1232 maakt dit mogelijk."
     assert _topics(text, rules)["derogation"] == ("21/1232",)
 
 
-def test_client_side_scanning_claim_is_encryption(rules) -> None:
+def test_client_side_scanning_claim_is_encryption(rules: TopicRules) -> None:
     text = "De foutmarge van client-side scanning op bekend materiaal is buitengewoon laag."
     assert {"encryption", "detection-order"} <= set(_topics(text, rules))
 
 
-def test_weak_hit_needs_second_hit_or_question(rules) -> None:
+def test_weak_hit_needs_second_hit_or_question(rules: TopicRules) -> None:
     text = "Ik noemde al de foutmarge van 1 op de miljard."
     assert "encryption" not in _topics(text, rules)
     context = Context(topics=frozenset({"encryption"}), csam=True)
     assert "encryption" in _topics(text, rules, context)
 
 
-def test_passing_motion_reference_is_not_encryption(rules) -> None:
+def test_passing_motion_reference_is_not_encryption(rules: TopicRules) -> None:
     text = "Nederland blijft zich inzetten binnen de kaders van de motie Kathmann 32 317, nr. 981."
     assert set(_topics(text, rules)) == {"csam-other"}
 
@@ -298,7 +324,7 @@ def test_passing_motion_reference_is_not_encryption(rules) -> None:
         "Nederland draagt uit dat een effectieve drugsaanpak vraagt om preventie en handhaving.",
     ],
 )
-def test_other_agenda_items_are_non_csam(rules, text: str) -> None:
+def test_other_agenda_items_are_non_csam(rules: TopicRules, text: str) -> None:
     assert set(_topics(text, rules)) == {"non-csam"}
 
 
@@ -314,7 +340,9 @@ def test_other_agenda_items_are_non_csam(rules, text: str) -> None:
         "tegen kindermisbruik.",
     ],
 )
-def test_background_mention_of_the_detection_order_does_not_count(rules, text: str) -> None:
+def test_background_mention_of_the_detection_order_does_not_count(
+    rules: TopicRules, text: str
+) -> None:
     assert set(_topics(text, rules)) == {"csam-other"}
 
 
@@ -327,21 +355,23 @@ def test_background_mention_of_the_detection_order_does_not_count(rules, text: s
         "Er komt een verordening zonder detectiebevel, en het detectiebevel is dus geschrapt.",
     ],
 )
-def test_claim_about_the_detection_order_counts(rules, text: str) -> None:
+def test_claim_about_the_detection_order_counts(rules: TopicRules, text: str) -> None:
     topics = _topics(text, rules)
     assert set(topics) == {"detection-order"}
     assert topics["detection-order"][0].lower().startswith("detectiebevel")
 
 
-def test_article_7_is_the_detection_order_article(rules) -> None:
+def test_article_7_is_the_detection_order_article(rules: TopicRules) -> None:
     question = "Wat is de rationale achter artikel 7(8)(d) over de detectie op accounts?"
     assert set(_topics(question, rules)) == {"detection-order"}
     assert "detection-order" not in _topics("Voorts gelden artikel 8 EVRM en artikel 7 "
                                             "EU-Handvest voor de detectie.", rules)  # fmt: skip
 
 
-def test_question_on_two_topics_settles_weak_hits_on_both(rules) -> None:
-    common = dict(doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=())
+def test_question_on_two_topics_settles_weak_hits_on_both(rules: TopicRules) -> None:
+    common: _Common = dict(
+        doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=()
+    )
     question = Statement(
         id="q", kind="turn", speaker="X", role="parliament", lines=(1, 1), **common,
         text="Waarom dan zo'n ultimum remedium als detectie via het inbouwen van een backdoor?",
@@ -356,10 +386,12 @@ def test_question_on_two_topics_settles_weak_hits_on_both(rules) -> None:
     assert set(labelled[1].topic_names) == {"detection-order", "encryption"}
 
 
-def test_debate_exchange_keeps_its_subject(rules) -> None:
+def test_debate_exchange_keeps_its_subject(rules: TopicRules) -> None:
     """An interruption, its answer, a follow-up and its answer: the last answer, which names
     nothing, is still about the regulation the interruption opened."""
-    common = dict(doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=())
+    common: _Common = dict(
+        doc="001", source="x.txt", date=date(2024, 10, 9), party=None, line_map=()
+    )
     texts = [
         ("chair", "Er is een interruptie van mevrouw Van der Werf."),
         ("parliament", "Gaat u met Offlimits en de zedenrecherche in gesprek?"),
@@ -381,7 +413,7 @@ def test_debate_exchange_keeps_its_subject(rules) -> None:
 
 
 def test_case_folded_search_matches_case_insensitive_search(
-    rules, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+    rules: TopicRules, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fast path (lower-cased text, case-sensitive patterns) gives the same labels."""
     from diffview.corpus import labels, topics
@@ -396,8 +428,10 @@ def test_case_folded_search_matches_case_insensitive_search(
     )
 
 
-def test_answer_referring_back_inherits(rules) -> None:
-    common = dict(doc="003", source="x.txt", date=date(2024, 10, 8), party=None, line_map=())
+def test_answer_referring_back_inherits(rules: TopicRules) -> None:
+    common: _Common = dict(
+        doc="003", source="x.txt", date=date(2024, 10, 8), party=None, line_map=()
+    )
     q1 = Statement(
         id="q24",
         kind="question",
@@ -434,8 +468,10 @@ def test_answer_referring_back_inherits(rules) -> None:
     assert labelled["a25"].topics[0].triggers[0] == "refers to answer 24"
 
 
-def test_answer_opening_on_its_question_takes_its_topic(rules) -> None:
-    common = dict(doc="005", source="x.txt", date=date(2025, 3, 1), party=None, line_map=())
+def test_answer_opening_on_its_question_takes_its_topic(rules: TopicRules) -> None:
+    common: _Common = dict(
+        doc="005", source="x.txt", date=date(2025, 3, 1), party=None, line_map=()
+    )
     question = Statement(
         id="q1", kind="question", speaker="x", role="parliament", lines=(1, 1),
         text="Is er in de Raad al gesproken over de verlenging van de interim-derogatie?",
@@ -458,7 +494,7 @@ def test_answer_opening_on_its_question_takes_its_topic(rules) -> None:
 @pytest.mark.parametrize(
     "phrase", ["chatcontrol", "het chatcontrolvoorstel", "de CSAM verordening"]
 )
-def test_spelling_variants_of_the_regulation(rules, phrase: str) -> None:
+def test_spelling_variants_of_the_regulation(rules: TopicRules, phrase: str) -> None:
     assert label_text(f"Wij bespreken {phrase} in de Raad.", rules)[0].topic == "csam-other"
 
 

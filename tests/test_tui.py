@@ -7,11 +7,13 @@ import dataclasses
 import functools
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from rich.text import Text
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 from tui_fakes import MALICIOUS, FakeStore, fake_changelog, fake_compare, fake_positions
 
@@ -55,7 +57,7 @@ def fake_core(monkeypatch: pytest.MonkeyPatch) -> FakeStore:
     return FakeStore()
 
 
-async def settle(pilot: Pilot) -> None:
+async def settle(pilot: Pilot[int]) -> None:
     """Let workers finish and the screen repaint."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
@@ -73,7 +75,8 @@ def message_of(app: DiffviewApp) -> str:
     return "\n".join(str(part) for part in parts)
 
 
-def main_of(app: DiffviewApp) -> MainScreen:
+def main_of(app: App[int]) -> MainScreen:
+    assert isinstance(app, DiffviewApp)
     assert app.main_screen is not None
     return app.main_screen
 
@@ -84,7 +87,7 @@ def chosen(app: DiffviewApp) -> tuple[str, str | None, str | None]:
     return event.topic, event.from_spec, event.to_spec
 
 
-async def to_diff(pilot: Pilot) -> DiffView:
+async def to_diff(pilot: Pilot[int]) -> DiffView:
     """From the position grid (the first screen) to the sentence diff of the chosen pair."""
     await pilot.press("g")
     await settle(pilot)
@@ -97,12 +100,17 @@ def claimed(app: DiffviewApp, topic: str = "detection-order") -> frozenset[str]:
     return main_of(app).tables[topic].claimed
 
 
-async def focus_version(pilot: Pilot, topic: str, spec: str) -> None:
+async def focus_version(pilot: Pilot[int], topic: str, spec: str) -> None:
     timeline = pilot.app.screen.query_one(Timeline)
     timeline.focus()
     for topic_node in timeline.root.children:
         for node in topic_node.children:
-            if node.data and node.data.topic == topic and node.data.row.spec == spec:
+            if (
+                node.data
+                and node.data.topic == topic
+                and node.data.row is not None
+                and node.data.row.spec == spec
+            ):
                 timeline.move_cursor(node)
     await pilot.pause()
 
@@ -339,7 +347,7 @@ async def test_jump_between_changes_and_stance(fake_core: FakeStore) -> None:
         assert diff.cursor == 2
 
 
-async def open_mixed(pilot: Pilot) -> DiffView:
+async def open_mixed(pilot: Pilot[int]) -> DiffView:
     """2023-10 → 2026-03 of the fakes: nine rows, three of them story rows: a paired
     rewording (2), a split (5), a position sentence not repeated (8)."""
     main_of(pilot.app).timeline.choose("detection-order", "2023-10", "2026-03")
@@ -680,8 +688,8 @@ async def test_one_version_topic_is_explained(fake_core: FakeStore) -> None:
         await settle(pilot)
         main_of(app).select_topic("derogation")
         await settle(pilot)
-        assert main_of(app).grid.table is not None
-        assert main_of(app).grid.table.topic == "derogation"
+        assert (table := main_of(app).grid.table) is not None
+        assert table.topic == "derogation"
         await to_diff(pilot)
         assert "one version only" in screen_text(app)
         await pilot.press("n", "enter", "t", "e")  # nothing to do, nothing breaks
@@ -856,6 +864,7 @@ async def test_real_detection_order_story(real_store: Path, tmp_path: Path) -> N
         unit = diff.current_unit()
         assert unit is not None and unit.stance
         cited = (unit.right or unit.left)[0]
+        assert app.store is not None
         first, last = app.store.statement(cited.statement_id).lines
         assert f"lines {first}-{last}" in screen_text(app)
         await pilot.press("escape")  # a long comparison opens on its story (focus)
@@ -902,6 +911,7 @@ async def test_real_app_opens_on_the_position_grid(real_store: Path) -> None:
         body = str(app.screen.query_one("#provenance-body", Static).content)
         first = cell.evidence[0]
         assert first.cite in body
+        assert app.store is not None
         assert app.store.source_lines(first.doc, first.lines[0], first.lines[0])[0].strip() in body
         await pilot.press("d")
         await settle(pilot)
@@ -997,7 +1007,7 @@ async def test_view_keys_work_while_the_timeline_has_focus(fake_core: FakeStore)
 # -- export: a save dialog in a terminal, a download in a browser -------------------------
 
 
-async def open_export(pilot: Pilot) -> ExportScreen:
+async def open_export(pilot: Pilot[int]) -> ExportScreen:
     await pilot.press("e")
     await settle(pilot)
     screen = pilot.app.screen
@@ -1112,7 +1122,7 @@ async def test_real_timeline_titles_fit_at_200_columns(real_store: Path) -> None
         timeline = main_of(app).timeline
         assert timeline.virtual_size.width <= timeline.scrollable_content_region.width
         labels = [
-            node.label.plain
+            cast(Text, node.label).plain
             for topic in timeline.root.children
             for node in topic.children
             if node.data and node.data.row
@@ -1148,7 +1158,7 @@ async def test_a_search_hit_jumps_to_its_diff_row_and_the_list_survives_provenan
         assert "002-a001" in {s.statement_id for s in (*unit.left, *unit.right)}
         await pilot.press("escape")  # provenance closes: the search list is still there
         await pilot.pause()
-        assert app.screen is search and hits.option_count > 0
+        assert cast(Screen[Any], app.screen) is search and hits.option_count > 0  # escape moved it
         assert search.query_one(Input).value == "bekend materiaal"
         await pilot.press("escape")
         await pilot.pause()
@@ -1183,7 +1193,7 @@ async def test_c_copies_a_citation_from_a_grid_cell_and_a_diff_row(fake_core: Fa
 NEW_ROUND = Path(__file__).resolve().parent / "fixtures" / "so-2026-06-single-answer.txt"
 
 
-async def _until(pilot: Pilot, ready: Callable[[], bool]) -> None:
+async def _until(pilot: Pilot[int], ready: Callable[[], bool]) -> None:
     """Settle until `ready()` (a reload is a worker, a screen switch, then the timeline's
     worker); a bounded number of rounds, no clock."""
     for _ in range(20):
@@ -1256,7 +1266,9 @@ async def test_real_app_says_when_the_store_and_the_corpus_differ(
     ):
         app = DiffviewApp(store_path=store, versions_dir=versions)
         async with app.run_test(size=WIDE) as pilot:
-            await _until(pilot, lambda app=app: bool(_rounds_of(app, "encryption")))
+            await _until(
+                pilot, cast(Callable[[], bool], lambda app=app: bool(_rounds_of(app, "encryption")))
+            )
             if said:
                 assert len(notes(app)) == 1 and all(s in notes(app)[0] for s in said)
             else:

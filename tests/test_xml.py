@@ -25,7 +25,7 @@ def rendered(name: str) -> str:
     return xml_to_text(path, path.read_bytes())
 
 
-def pairs(stmts: list[Statement]) -> list[tuple]:
+def pairs(stmts: list[Statement]) -> list[tuple[str, str | None, str, tuple[tuple[str, str], ...]]]:
     by_id = {s.id: s for s in stmts}
     return [
         (s.speaker, s.party, s.text, tuple((by_id[q].speaker, by_id[q].text) for q in s.answers))
@@ -55,7 +55,9 @@ def test_xml_kamerstuk_letter() -> None:
     assert stmts[3].text.startswith("– geen detectie")
 
 
-def test_ingest_xml_records_the_original(versions_copy: Path, tmp_path: Path, capsys) -> None:
+def test_ingest_xml_records_the_original(
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = tmp_path / "store"
     common = ["--versions", str(versions_copy), "--store", str(store)]
     assert main(["build", *common]) == 0
@@ -92,7 +94,11 @@ FOREIGN = b"""<?xml version="1.0"?>
     ids=["billion-laughs", "external-entity", "other-vocabulary", "broken", "encoding"],
 )
 def test_bad_xml_is_refused_with_nothing_changed(
-    versions_copy: Path, tmp_path: Path, capsys, data: bytes, message: str
+    versions_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    data: bytes,
+    message: str,
 ) -> None:
     store = tmp_path / "store"
     common = ["--versions", str(versions_copy), "--store", str(store)]
@@ -125,7 +131,7 @@ METADATA = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_metadata_xml_beside_fills_in_what_the_text_does_not_say(
-    versions_copy: Path, tmp_path: Path, capsys
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = tmp_path / "store"
     common = ["--versions", str(versions_copy), "--store", str(store)]

@@ -10,6 +10,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from types import ModuleType
 
@@ -171,7 +172,7 @@ def _parse_in_pool(
     return results
 
 
-def _pool_context():  # -> multiprocessing.context.BaseContext
+def _pool_context() -> BaseContext:
     """How workers start. `fork` (~20 ms for two workers, which inherit the compiled rules)
     only on Linux in a process with one thread: a forked child of a threaded process (the
     app builds from a worker thread) can inherit a lock another thread held. Otherwise the

@@ -401,7 +401,14 @@ class _Aligner:
         else:
             self._add(Link("split", (one,), (a, b), score))
 
-    def _free_parts(self, pair, current, other_of, other_stems, flip: bool) -> bool:
+    def _free_parts(
+        self,
+        pair: tuple[int, int],
+        current: Link | None,
+        other_of: dict[int, int],
+        other_stems: dict[int, frozenset[str]],
+        flip: bool,
+    ) -> bool:
         """Both parts exist and are free, or matched to the very link being replaced."""
         for k in pair:
             if k not in other_stems:

@@ -101,7 +101,7 @@ def stem(word: str) -> str:
     Snowball leaves the third-person -t on; alignment and stance both want the verb forms of
     one lemma to meet.
     """
-    s = _STEMMER.stemWord(word.lower())
+    s: str = _STEMMER.stemWord(word.lower())
     if len(s) >= 5 and s.endswith("t"):
         s = s[:-1]
     return s

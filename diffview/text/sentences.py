@@ -119,7 +119,9 @@ def _next_char(text: str, pos: int) -> str:
     return m.group() if m else ""
 
 
-def _is_boundary(text: str, m: regex.Match[str], sentence_start: int, protected) -> bool:
+def _is_boundary(
+    text: str, m: regex.Match[str], sentence_start: int, protected: tuple[list[int], list[int]]
+) -> bool:
     """Decide whether the terminator `m` really ends a sentence (see module docstring)."""
     nxt = _next_char(text, m.end())
     if nxt == "":
