@@ -22,7 +22,6 @@ from pathlib import Path
 
 from diffview.corpus.extract import Loaded, load_document
 from diffview.corpus.manifest import (
-    DOC_KINDS,
     KAMERSTUK_RE,
     check_answers,
     check_id,
@@ -40,7 +39,7 @@ from diffview.corpus.metadata import text_facts, with_metadata
 from diffview.corpus.sources import load_source
 from diffview.errors import InputError, LayoutError, regex_timeout
 from diffview.journal import journal_path, recover, write_durably
-from diffview.model import Document, Statement
+from diffview.model import DOC_KINDS, Document, Statement
 from diffview.pipeline import build_store, check_nothing_dropped
 from diffview.store.lock import store_lock
 from diffview.store.paths import default_store_path

@@ -338,7 +338,7 @@ def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(
     `git fsck` finds no error and nothing is left behind."""
     import shutil
 
-    from diffview.ingest import recover
+    from diffview.journal import recover
     from diffview.store.lock import store_lock
 
     versions0, store0, new = setup

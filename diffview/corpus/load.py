@@ -139,7 +139,10 @@ def _parse_chunk(
 
 
 def _parse_in_pool(
-    versions_dir: Path, documents: list[Document], workers: int, context=None
+    versions_dir: Path,
+    documents: list[Document],
+    workers: int,
+    context: BaseContext | None = None,
 ) -> list[tuple[bytes, list[Statement]]]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool

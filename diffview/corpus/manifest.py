@@ -225,7 +225,7 @@ def _check_name(value: Any, name: str) -> str | None:
 def _check_original(value: Any) -> str | None:
     if value is not None and value not in ORIGINALS:
         raise ValueError(f"original must be one of {', '.join(ORIGINALS)}, got {value!r}")
-    return value
+    return None if value is None else str(value)
 
 
 def _check_sha(value: Any) -> str | None:
@@ -262,7 +262,9 @@ def parse_user_date(value: str) -> tuple[date, str]:
     return parse_date(value), "day"
 
 
-def _check_consistency(path: Path, versions_dir: Path, docs: list[Document], lines: list[int]):
+def _check_consistency(
+    path: Path, versions_dir: Path, docs: list[Document], lines: list[int]
+) -> None:
     seen: dict[str, int] = {}
     sources: set[str] = set()
     for i, doc in enumerate(docs):

@@ -39,9 +39,9 @@ class Pattern:
     """One weighted phrase rule; `source` is kept for error messages and docs."""
 
     source: str
-    compiled: regex.Pattern
+    compiled: regex.Pattern[str]
     weight: int
-    folded: regex.Pattern | None = None  # the same rule for lower-cased text, when it has one
+    folded: regex.Pattern[str] | None = None  # the same rule for lower-cased text, when it has one
     # Literals one of which every match of `folded` contains (see `required_literals`): a
     # lower-cased text holding none of them cannot match, and is not searched at all.
     needs: frozenset[str] | None = None
@@ -66,10 +66,10 @@ class TopicRules:
     path: Path
     topics: tuple[TopicRule, ...]
     csam: tuple[Pattern, ...]
-    refer_back: tuple[regex.Pattern, ...]
-    question_number: regex.Pattern
-    question_reference: regex.Pattern | None = None  # an answer opening on its question
-    deferral: regex.Pattern | None = None
+    refer_back: tuple[regex.Pattern[str], ...]
+    question_number: regex.Pattern[str]
+    question_reference: regex.Pattern[str] | None = None  # an answer opening on its question
+    deferral: regex.Pattern[str] | None = None
     refer_back_max_words: int = 40
     other: str = "csam-other"
     non_csam: str = "non-csam"
@@ -150,7 +150,7 @@ def _describe(exc: Exception) -> str:
     return str(exc)
 
 
-def _compile(source: Any, where: str) -> regex.Pattern:
+def _compile(source: Any, where: str) -> regex.Pattern[str]:
     if not isinstance(source, str) or not source:
         raise ValueError(f"{where}: a pattern must be a non-empty string")
     try:
@@ -159,7 +159,7 @@ def _compile(source: Any, where: str) -> regex.Pattern:
         raise ValueError(f"{where}: bad pattern {source!r}: {exc}") from None
 
 
-def compile_folded(source: Any, where: str) -> regex.Pattern:
+def compile_folded(source: Any, where: str) -> regex.Pattern[str]:
     """A rule for text lowered with `lower_text`: about twice as fast as IGNORECASE."""
     checked = _compile(source, where)
     if _NAMES_A_CASE.search(source):
