@@ -275,6 +275,46 @@ def test_help_does_not_import_the_ui() -> None:
     assert out.strip() == "[]"
 
 
+def test_the_parser_names_the_bundled_corpus_without_importing_it() -> None:
+    from diffview.corpus.load import BUNDLED_VERSIONS
+    from diffview.views import cli
+
+    assert cli.BUNDLED_VERSIONS == BUNDLED_VERSIONS
+
+
+# What a read prints to a pipe needs no app, no Rich and no parser: the modules it must not load.
+HEAVY = ("textual", "tui", "rich", "markdown_it", "diffview.corpus.parse", "diffview.corpus.load")
+HEAVY += (
+    "diffview.corpus.layouts",
+    "diffview.pipeline",
+    "diffview.ingest",
+    "diffview.views.render",
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("compare", "detection-order", "--format", "json"),
+        ("compare", "detection-order", "--format", "json", "--focus"),
+        ("positions", "detection-order", "--format", "json"),
+        ("statements", "--doc", "002", "--format", "json"),
+        ("statements", "--topic", "encryption", "--format", "tsv"),
+        ("log", "detection-order"),
+        ("log", "detection-order", "--format", "json"),
+    ],
+)
+def test_reads_into_a_pipe_import_no_ui_rich_or_parser(store: Path, argv: tuple[str, ...]) -> None:
+    code = (
+        "import sys, io; from diffview.views.cli import main; "
+        "out, sys.stdout = sys.stdout, io.StringIO(); "
+        f"main({[*argv, '--store', str(store)]!r}); sys.stdout = out; "
+        f"print(sorted(m for m in sys.modules if m.startswith({HEAVY!r})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 # --- compare ---------------------------------------------------------------------------
 
 

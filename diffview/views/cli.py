@@ -27,15 +27,18 @@ if TYPE_CHECKING:
 
     from diffview.model import Statement
     from diffview.store.read import Store
-    from diffview.views.render import View
+    from diffview.views.plain import View
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
 FORMATS = ("side-by-side", "inline", "json")
 
 
-def _bundled_versions() -> Path:
-    from diffview.corpus.load import BUNDLED_VERSIONS
+# The bundled corpus, `diffview.corpus.load.BUNDLED_VERSIONS` (a test checks they agree),
+# named here so that building the parser does not import the corpus and its parser.
+BUNDLED_VERSIONS = (Path(__file__).resolve().parent.parent / "versions").resolve()
 
+
+def _bundled_versions() -> Path:
     return Path(os.environ.get("DIFFVIEW_VERSIONS", BUNDLED_VERSIONS))
 
 
@@ -47,11 +50,12 @@ def _store_path(args: argparse.Namespace) -> Path:
 
 def _open_store(args: argparse.Namespace):  # -> Store (imported lazily)
     """Open the store, building it from the bundled corpus on first use."""
-    from diffview.pipeline import build_store
     from diffview.store.read import Store
 
     path = _store_path(args)
     if not path.exists():
+        from diffview.pipeline import build_store
+
         print(f"diffview: building the store at {path} ...", file=sys.stderr)
         build_store(Path(args.versions), path)
     return Store.open(path)
@@ -324,30 +328,36 @@ def _want_color(choice: str) -> bool:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from diffview.diff import compare
-    from diffview.positions import table as positions
-    from diffview.views import render
+    from diffview.views import plain
 
     if args.files and args.topic:
         raise DiffviewError("compare takes a TOPIC or --files A B, not both")
-    view = render.View()
+    view = plain.View()
     if args.files:
+        from diffview.diff import compare
+
         comparison = compare.compare_files(Path(args.files[0]), Path(args.files[1]))
     else:
         if not args.topic:
             raise DiffviewError("compare needs a TOPIC, or --files A B")
+        from diffview.positions import table as positions
+
         store = _open_store(args)
         comparison = positions.compare_with_evidence(store, args.topic, args.from_, args.to)
-        view = _positions_view(store, args.topic, args.from_, args.to, args.focus)
     fmt = args.format or ("side-by-side" if sys.stdout.isatty() else "inline")
+    if not args.files and fmt != "json":  # JSON carries no lead and no focus
+        view = _positions_view(store, args.topic, args.from_, args.to, args.focus)
     color = _want_color(args.color)
     width = args.width or shutil.get_terminal_size((120, 24)).columns
     if fmt == "json":
-        out = render.comparison_to_json(comparison)
-    elif fmt == "inline":
-        out = render.render_inline(comparison, width=width, color=color, view=view)
+        out = plain.comparison_to_json(comparison)
     else:
-        out = render.render_side_by_side(comparison, width=width, color=color, view=view)
+        from diffview.views import render  # Rich: only for the terminal layouts
+
+        if fmt == "inline":
+            out = render.render_inline(comparison, width=width, color=color, view=view)
+        else:
+            out = render.render_side_by_side(comparison, width=width, color=color, view=view)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return EXIT_DIFFERENT if comparison.has_changes else EXIT_SAME
 
@@ -358,10 +368,10 @@ def _positions_view(
     """The positions a topic comparison leads with, and its focus (render.View)."""
     from diffview import present
     from diffview.positions import table as positions
-    from diffview.views import render
+    from diffview.views.plain import View
 
     if not positions.has_positions(topic):
-        return render.View()
+        return View()
     table = positions.topic_positions(store, topic)
     versions = store.versions(topic)
     old = store.resolve_version(from_) if from_ else versions[0]
@@ -369,7 +379,7 @@ def _positions_view(
     lead = (
         tuple(present.pair_summary(table, old.round, new.round)) if old.round != new.round else ()
     )
-    return render.View(lead=lead, claimed=table.claimed if focus else None)
+    return View(lead=lead, claimed=table.claimed if focus else None)
 
 
 def cmd_positions(args: argparse.Namespace) -> int:
@@ -660,7 +670,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         help="side-by-side (default on a terminal), inline (redline; default in a pipe) or json "
-        "(schema at the top of diffview/render.py)",
+        "(schema at the top of diffview/views/plain.py)",
     )
     p.add_argument(
         "--color",

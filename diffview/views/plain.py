@@ -1,0 +1,142 @@
+"""What the CLI shows without Rich: the comparison as JSON, and the plain data the views share.
+
+Imported by `diffview compare --format json` and by `render.py` (which re-exports it), so a
+read whose output is not a terminal never loads Rich.
+
+JSON schema (`JSON_SCHEMA_VERSION = 1`), produced by `comparison_to_json`; keys sorted,
+UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
+
+    {
+      "schema": 1,
+      "topic": str,
+      "from": {"label": str, "docs": [doc id, ...]},
+      "to":   {"label": str, "docs": [doc id, ...]},
+      "summary": {<change class>: int for every class in model.CHANGE_CLASSES,
+                  "stance": int (units carrying at least one stance flag)},
+      "units": [
+        {
+          "change": one of model.CHANGE_CLASSES,
+          "score": float rounded to 4 decimals,
+          "moved": bool,
+          "stance": [{"kind": "negation"|"modality"|"position",
+                      "removed": [str, ...], "added": [str, ...]}],
+          "left":  [{"text": str, "doc": str, "source": str, "statement": str,
+                     "lines": [first, last],          # FROM side, source lines 1-based
+                     "also": ["doc:line" | "doc:first-last", ...]}],  # same sentence in
+                                                      # other places of its version
+          "right": [...same shape...],                # TO side
+          "ops":   [{"op": "equal"|"delete"|"insert", "text": str}],  # word diff left→right
+          "related": ["doc:first-last", ...],  # one-sided row: possibly related sentence(s)
+                                               # of the other side (score: that match's)
+          "note": str  # "" or why an unchanged pair differs: "punctuation only",
+        }              # "footnote marker only"
+      ]
+    }
+
+All strings taken from documents are sanitised (control/bidi/private characters appear as
+`<U+XXXX>`). `summary` counts come from `Comparison.counts` (derived from the units when a
+hand-made comparison has none).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from diffview.model import CHANGE_CLASSES, AlignedUnit, Comparison, Sentence, StanceFlag, WordOp
+from diffview.present import class_counts, stance_count
+from diffview.sanitize import sanitize, sanitize_line
+
+JSON_SCHEMA_VERSION = 1
+
+_OP_NAMES = {-1: "delete", 0: "equal", 1: "insert"}
+
+
+def summary_line(comparison: Comparison) -> str:
+    """One line: non-zero counts per change class, then the number of stance changes."""
+    return " · ".join([*(class_counts(comparison) or ["no sentences"]), stance_count(comparison)])
+
+
+def stance_label(flags: Sequence[StanceFlag]) -> str:
+    """`niet→ ; steunt→onthoudt`: what each flag removed and added, sanitised."""
+    return " ; ".join(
+        f"{sanitize_line(','.join(f.removed))}→{sanitize_line(','.join(f.added))}" for f in flags
+    )
+
+
+@dataclass(frozen=True)
+class View:
+    """What a comparison is shown with: lines to lead with (the positions), and with `claimed`
+    set only the rows in focus (sentences stating a position, pairs across the sides)."""
+
+    lead: tuple[str, ...] = ()
+    claimed: frozenset[str] | None = None
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _sentence_json(sentence: Sentence) -> dict[str, object]:
+    return {
+        "text": sanitize(sentence.text),
+        "doc": sanitize_line(sentence.doc),
+        "source": sanitize_line(sentence.source),
+        "statement": sanitize_line(sentence.statement_id),
+        "lines": [sentence.lines[0], sentence.lines[1]],
+        "also": [sanitize_line(c) for c in sentence.also],
+    }
+
+
+def _flag_json(flag: StanceFlag) -> dict[str, object]:
+    return {
+        "kind": flag.kind,
+        "removed": [sanitize_line(w) for w in flag.removed],
+        "added": [sanitize_line(w) for w in flag.added],
+    }
+
+
+def _op_json(op: WordOp) -> dict[str, str]:
+    return {"op": _OP_NAMES[op.op], "text": sanitize(op.text)}
+
+
+def _unit_json(unit: AlignedUnit) -> dict[str, object]:
+    return {
+        "change": unit.change,
+        "score": round(float(unit.score), 4),
+        "moved": bool(unit.moved),
+        "stance": [_flag_json(f) for f in unit.stance],
+        "left": [_sentence_json(s) for s in unit.left],
+        "right": [_sentence_json(s) for s in unit.right],
+        "ops": [_op_json(op) for op in unit.ops],
+        "related": [sanitize_line(c) for c in unit.related],
+        "note": unit.note,
+    }
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, object]:
+    """The JSON document as plain data (schema in the module docstring)."""
+    counts = comparison.class_counts
+    extra = sorted(k for k in counts if k not in CHANGE_CLASSES)  # a hand-made comparison's
+    summary: dict[str, int] = {c: int(counts.get(c, 0)) for c in (*CHANGE_CLASSES, *extra)}
+    summary["stance"] = len(comparison.stance_units)
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "topic": sanitize_line(comparison.topic),
+        "from": {
+            "label": sanitize_line(comparison.from_label),
+            "docs": [sanitize_line(d) for d in comparison.from_docs],
+        },
+        "to": {
+            "label": sanitize_line(comparison.to_label),
+            "docs": [sanitize_line(d) for d in comparison.to_docs],
+        },
+        "summary": summary,
+        "units": [_unit_json(u) for u in comparison.units],
+    }
+
+
+def comparison_to_json(comparison: Comparison) -> str:
+    """Stable JSON (schema 1): sorted keys, UTF-8, indent 2, newline-terminated."""
+    data = comparison_to_dict(comparison)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
