@@ -416,6 +416,31 @@ def test_changelog_writes_markdown_and_html(store: Path, tmp_path: Path, capsys)
     assert md.read_text(encoding="utf-8") == text  # byte-identical on a second run
 
 
+def test_changelog_streams_the_same_bytes_as_one_render(
+    store: Path, tmp_path: Path, capsys
+) -> None:
+    """Written pair by pair, the markdown and the HTML page are the ones rendered at once, for
+    the whole history of every topic, on stdout as in files; a bad range writes nothing."""
+    from diffview.store.read import Store
+    from diffview.views.changelog import changelog_markdown, markdown_to_html
+
+    topics = ["detection-order", "encryption", "derogation", "csam-other", "non-csam"]
+    whole = changelog_markdown(Store.open(store), topics, full=True)
+    md, html = tmp_path / "c.md", tmp_path / "c.html"
+    argv = [a for t in topics for a in ("--topic", t)] + ["--full"]
+    assert run_on(store, capsys, "changelog", *argv, "-o", str(md), "--html", str(html))[0] == 0
+    assert md.read_text(encoding="utf-8") == whole
+    title = "diffview changelog: " + ", ".join(topics)
+    assert html.read_text(encoding="utf-8") == markdown_to_html(whole, title)
+    code, out, _ = run_on(store, capsys, "changelog", *argv)
+    assert code == 0 and out == whole
+    bad = tmp_path / "bad.md"
+    code, out, err = run_on(store, capsys, "changelog", "--from", "2026-03", "--to", "2023-10")
+    assert code == 2 and out == "" and "later than" in err
+    code, _, _ = run_on(store, capsys, "changelog", "--from", "1999-01", "-o", str(bad))
+    assert code == 2 and not bad.exists()
+
+
 def test_bundled_changelog_example_is_current(store: Path, tmp_path: Path, capsys) -> None:
     """versions/CHANGELOG.md is what `./run changelog -o versions/CHANGELOG.md` writes."""
     out = tmp_path / "CHANGELOG.md"

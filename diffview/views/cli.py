@@ -9,12 +9,14 @@ markdown-it) are imported only by the commands that need them, so `--help` stays
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -400,6 +402,7 @@ def cmd_positions(args: argparse.Namespace) -> int:
 
 
 def cmd_changelog(args: argparse.Namespace) -> int:
+    """Streams: each pair of rounds is compared, written and dropped before the next."""
     from diffview.corpus.topicnames import followed_topics
     from diffview.views import changelog
 
@@ -407,15 +410,29 @@ def cmd_changelog(args: argparse.Namespace) -> int:
         raise DiffviewError(f"{args.output}: -o and --html name the same file")
     store = _open_store(args)
     topics = args.topic or followed_topics()
-    md = changelog.changelog_markdown(store, topics, args.from_, args.to, full=args.full)
-    if args.output:
-        Path(args.output).write_text(md, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
-    elif not args.html:
-        sys.stdout.write(md)
-    if args.html:
+    chunks = changelog.changelog_chunks(store, topics, args.from_, args.to, full=args.full)
+    first = next(chunks)  # the topics and the range are checked before anything is written
+    with ExitStack() as files:
+        md_out = sys.stdout if not args.html else None
+        if args.output:
+            md_out = files.enter_context(open(args.output, "w", encoding="utf-8"))
+        html_out = None
+        if args.html:
+            html_out = files.enter_context(open(args.html, "w", encoding="utf-8"))
+
+        def markdown() -> Iterator[str]:
+            for chunk in itertools.chain([first], chunks):
+                if md_out is not None:
+                    md_out.write(chunk)
+                yield chunk
+
         title = "diffview changelog: " + ", ".join(topics)
-        Path(args.html).write_text(changelog.markdown_to_html(md, title), encoding="utf-8")
+        for piece in changelog.html_chunks(markdown(), title) if html_out else markdown():
+            if html_out is not None:
+                html_out.write(piece)
+    if args.output:
+        print(f"wrote {args.output}", file=sys.stderr)
+    if args.html:
         print(f"wrote {args.html}", file=sys.stderr)
     return 0
 
