@@ -66,7 +66,7 @@ import regex
 
 from diffview.diff.stance import stem as _stem
 from diffview.diff.stance import word_list
-from diffview.diff.worddiff import squash
+from diffview.diff.worddiff import regex_timeout_for, squash
 
 MATCH_THRESHOLD = 0.45  # below: not the same sentence
 REWRITE_THRESHOLD = 0.70  # below (and above MATCH_THRESHOLD): same subject, rewritten
@@ -126,7 +126,7 @@ def _term(word: str) -> tuple[str, bool]:
 
 def content_stems(text: str) -> frozenset[str]:
     """The stem set used for similarity; all stems if the sentence is only stopwords."""
-    terms = [_term(w.lower()) for w in _WORD.findall(text, timeout=5.0 + len(text) / 100_000)]
+    terms = [_term(w.lower()) for w in _WORD.findall(text, timeout=regex_timeout_for(text))]
     content = frozenset(s for s, keep in terms if keep)
     return content or frozenset(s for s, _ in terms) or frozenset({squash(text)})
 
@@ -151,6 +151,7 @@ class _Weights:
     def __init__(
         self, sets: Sequence[frozenset[str]], background: Mapping[str, float] | None = None
     ) -> None:
+        self._totals: dict[int, tuple[frozenset[str], float]] = {}  # by identity: same sum
         if background is not None:
             self.w = dict(background)
             self.unseen = max(self.w.values(), default=1.0)
@@ -167,6 +168,16 @@ class _Weights:
         w, unseen = self.w, self.unseen
         return sum(w.get(t, unseen) for t in s)
 
+    def side_total(self, s: frozenset[str]) -> float:
+        """`total` of a sentence's own stem set, summed once per set object (candidate
+        scoring asks for each sentence's total once per candidate)."""
+        hit = self._totals.get(id(s))
+        if hit is not None and hit[0] is s:
+            return hit[1]
+        value = self.total(s)
+        self._totals[id(s)] = (s, value)
+        return value
+
     def distinct(self, s: frozenset[str]) -> float:
         """Weight of the stems rare enough to tell sentences apart: below DISTINCT_IDF's
         share of the corpus, and always a stem in at most two sentences (a small corpus)."""
@@ -182,7 +193,7 @@ def similarity(a: frozenset[str], b: frozenset[str], weights: _Weights | None = 
     if weights is None:
         shared, wa, wb = float(len(a & b)), float(len(a)), float(len(b))
     else:
-        shared, wa, wb = weights.total(a & b), weights.total(a), weights.total(b)
+        shared, wa, wb = weights.total(a & b), weights.side_total(a), weights.side_total(b)
     if shared == 0:
         return 0.0
     return 0.75 * (2 * shared / (wa + wb)) + 0.25 * (shared / min(wa, wb))
@@ -236,8 +247,9 @@ class _Aligner:
         """Variant-equal sentences: first in-order runs (`_in_order_pairs`, so a text
         repeating a passage pairs copy with copy), then what is left by order of occurrence
         (those become moves)."""
-        left = [squash(t) for t in self.left]
-        right = [squash(t) for t in self.right]
+        keys: dict[str, str] = {}  # a revision repeats most sentences word for word
+        left = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.left]
+        right = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.right]
         for i, j in _in_order_pairs(left, right):
             self._add(Link("pair", (i,), (j,), 1.0, exact=True))
         by_key: dict[str, deque[int]] = defaultdict(deque)
@@ -452,12 +464,12 @@ _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
 
 
 def _punct_key(text: str) -> str:
-    return _NOT_WORD.sub("", squash(text), timeout=5.0 + len(text) / 100_000)
+    return _NOT_WORD.sub("", squash(text), timeout=regex_timeout_for(text))
 
 
 def quiet_key(text: str) -> str:
     """`squash` without punctuation and without footnote markers glued to a word or mark."""
-    bare = _FOOTNOTE_MARK.sub("", text, timeout=5.0 + len(text) / 100_000)
+    bare = _FOOTNOTE_MARK.sub("", text, timeout=regex_timeout_for(text))
     return _punct_key(bare) or squash(text)
 
 
