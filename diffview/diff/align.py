@@ -283,6 +283,24 @@ class _Aligner:
                 self._add(Link("pair", (i,), (j,), 1.0, quiet=note))
 
     # -- 2. candidates -----------------------------------------------------------------------
+    def in_place(self) -> None:
+        """Revisions only: a lone changed sentence between the same two in-order pairs on
+        both sides is paired there when it matches (diffview/diff/anchor.py says why)."""
+        from diffview.diff.anchor import in_order, lone_gaps
+
+        exact = [(lk.left[0], lk.right[0]) for lk in self.links.values()]
+        anchors = in_order(exact, _lis)
+        gaps = lone_gaps(anchors, len(self.left), len(self.right), self.l_of, self.r_of)
+        ls, rs = self.stems
+        for i, j in list(gaps):
+            score = similarity(ls[i], rs[j], self.weights)
+            if score >= MATCH_THRESHOLD:
+                self._add(Link("pair", (i,), (j,), score))
+        for i in [i for i in ls if i in self.l_of]:
+            del ls[i]  # paired: no candidate search, no split or merge
+        for j in [j for j in rs if j in self.r_of]:
+            del rs[j]
+
     def features(self) -> None:
         ls, rs = self.stems
         tl, tr = self.tags or ((), ())
@@ -654,8 +672,12 @@ def align(
     across: bool = False,
     background: Mapping[str, float] | None = None,
     tags: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
+    revision: bool = False,
 ) -> list[Link]:
     """Align sentence texts of FROM (`left`) with TO (`right`); units in B's reading order.
+
+    `revision`: two versions of one text, where a sentence edited in place is paired in
+    place (diffview/diff/anchor.py) before the candidate search.
 
     `across`: the two sides come from different documents (rounds of a dossier), so order
     proves nothing: pairs need ACROSS_MATCH and distinctive shared content, nothing is moved,
@@ -667,6 +689,8 @@ def align(
     a.exact()
     a.quiet()
     a.features()
+    if revision and not across:
+        a.in_place()
     a.candidates()
     a.greedy()
     a.split_merge()

@@ -140,7 +140,12 @@ def compare_sentences(
     `tags` as in `align.align` (rounds built from different documents); `revision`: two
     versions of one text, whose one-sided sentences are added / removed."""
     links = align(
-        [s.text for s in a], [s.text for s in b], across=across, background=background, tags=tags
+        [s.text for s in a],
+        [s.text for s in b],
+        across=across,
+        background=background,
+        tags=tags,
+        revision=revision,
     )
     units = tuple(_unit(lk, a, b) for lk in links)
     return Comparison(
