@@ -41,6 +41,7 @@ hand-made comparison has none).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -138,5 +139,60 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, object]:
 
 def comparison_to_json(comparison: Comparison) -> str:
     """Stable JSON (schema 1): sorted keys, UTF-8, indent 2, newline-terminated."""
-    data = comparison_to_dict(comparison)
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    return dumps_indented(comparison_to_dict(comparison)) + "\n"
+
+
+def dumps_indented(data: object) -> str:
+    """`json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2)`, byte for byte, for
+    plain data (dicts with string keys, lists, strings, numbers, booleans, None), without the
+    pure-Python encoder `indent` falls back to (a 1 MB comparison: seconds; a test checks
+    the two agree)."""
+    out: list[str] = []
+    _write(data, "\n", out)
+    return "".join(out)
+
+
+_quote = json.encoder.encode_basestring  # ensure_ascii=False: C, where available
+
+
+def _write(value: object, newline: str, out: list[str]) -> None:
+    """`newline` is the line break plus the indent of the value's own line."""
+    if isinstance(value, str):
+        out.append(_quote(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        # json writes a float's repr, and NaN / Infinity / -Infinity by those names
+        out.append(float.__repr__(value) if math.isfinite(value) else json.dumps(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        out.append("{")
+        for k, key in enumerate(sorted(value)):
+            if not isinstance(key, str):
+                raise TypeError(f"keys must be str, not {type(key).__name__}")
+            out.append(inner if k == 0 else "," + inner)
+            out.append(_quote(key))
+            out.append(": ")
+            _write(value[key], inner, out)
+        out.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        out.append("[")
+        for k, item in enumerate(value):
+            out.append(inner if k == 0 else "," + inner)
+            _write(item, inner, out)
+        out.append(newline + "]")
+    else:
+        raise TypeError(f"{type(value).__name__} is not plain data")
