@@ -297,6 +297,8 @@ HEAVY += (
     [
         ("compare", "detection-order", "--format", "json"),
         ("compare", "detection-order", "--format", "json", "--focus"),
+        ("compare", "detection-order"),  # a pipe's default: inline, no colour
+        ("compare", "encryption", "--format", "inline", "--focus", "--width", "60"),
         ("positions", "detection-order", "--format", "json"),
         ("statements", "--doc", "002", "--format", "json"),
         ("statements", "--topic", "encryption", "--format", "tsv"),
@@ -316,6 +318,23 @@ def test_reads_into_a_pipe_import_no_ui_rich_or_parser(store: Path, argv: tuple[
 
 
 # --- compare ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("topic", ["detection-order", "encryption", "derogation", "non-csam"])
+def test_compare_inline_in_a_pipe_is_richs_layout(store: Path, capsys, topic: str) -> None:
+    """Written without Rich, the pipe's layout is the one Rich lays out, byte for byte."""
+    from diffview.positions.table import compare_with_evidence
+    from diffview.store.read import Store
+    from diffview.views import cli, render
+
+    opened = Store.open(store)
+    comparison = compare_with_evidence(opened, topic, None, None)
+    for width, focus in ((120, False), (120, True), (47, False)):
+        extra = ("--width", str(width), *(("--focus",) if focus else ()))
+        code, out, _ = run_on(store, capsys, "compare", topic, "--format", "inline", *extra)
+        view = cli._positions_view(opened, topic, None, None, focus)
+        expected = render.render_inline(comparison, width=width, color=False, view=view)
+        assert code == 1 and out == expected
 
 
 def test_compare_topic_json_and_exit_1(store: Path, capsys) -> None:

@@ -353,8 +353,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     width = args.width or shutil.get_terminal_size((120, 24)).columns
     if fmt == "json":
         out = plain.comparison_to_json(comparison)
+    elif (
+        fmt == "inline"
+        and not color
+        and (text := plain.render_inline_plain(comparison, width=width, view=view))
+    ):
+        out = text  # a pipe's layout, written without Rich (the same bytes)
     else:
-        from diffview.views import render  # Rich: only for the terminal layouts
+        from diffview.views import render  # Rich: the terminal layouts
 
         if fmt == "inline":
             out = render.render_inline(comparison, width=width, color=color, view=view)

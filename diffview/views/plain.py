@@ -42,11 +42,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from diffview.model import CHANGE_CLASSES, AlignedUnit, Comparison, Sentence, StanceFlag, WordOp
-from diffview.present import class_counts, stance_count
+from diffview.present import change_label, class_counts, in_focus, stance_count
 from diffview.sanitize import sanitize, sanitize_line
 
 JSON_SCHEMA_VERSION = 1
@@ -64,6 +65,36 @@ def stance_label(flags: Sequence[StanceFlag]) -> str:
     return " ; ".join(
         f"{sanitize_line(','.join(f.removed))}→{sanitize_line(','.join(f.added))}" for f in flags
     )
+
+
+def _side_ops(unit: AlignedUnit, side: str) -> list[tuple[int, str]]:
+    """The ops that spell one side: equal+delete for FROM, equal+insert for TO.
+
+    Units without ops (unchanged, or hand-made) are spelled from the sentences: the whole
+    side is deleted for `removed`, inserted for `added`, equal otherwise.
+    """
+    wanted = -1 if side == "left" else 1
+    if unit.ops:
+        return [(op.op, sanitize(op.text)) for op in unit.ops if op.op in (0, wanted)]
+    sentences = unit.left if side == "left" else unit.right
+    text = " ".join(sanitize(s.text) for s in sentences)
+    if unit.change in ("added", "removed"):
+        return [(wanted, text)]
+    return [(0, text)]
+
+
+def inline_ops(unit: AlignedUnit) -> list[tuple[int, str]]:
+    """The redline of one unit as ops: FROM text with TO's changes applied in place."""
+    if unit.ops:
+        return [(op.op, sanitize(op.text)) for op in unit.ops]
+    if unit.change == "removed" or not unit.right:
+        return _side_ops(unit, "left")
+    if unit.change in ("added", "unchanged", "moved") or not unit.left:
+        return _side_ops(unit, "right")
+    # a changed pair without word ops: whole FROM deleted, whole TO inserted
+    left = " ".join(sanitize(s.text) for s in unit.left)
+    right = " ".join(sanitize(s.text) for s in unit.right)
+    return [(-1, left), (0, " "), (1, right)]
 
 
 @dataclass(frozen=True)
@@ -196,3 +227,119 @@ def _write(value: object, newline: str, out: list[str]) -> None:
         out.append(newline + "]")
     else:
         raise TypeError(f"{type(value).__name__} is not plain data")
+
+
+# --------------------------------------------------------------------------- plain inline
+
+MIN_WIDTH = 10  # below this no layout is readable; we still never exceed the given width
+
+# Characters one terminal cell wide whatever the terminal (Rich's single-cell ranges, and the
+# marks the layouts print): text made only of them wraps the same by counting characters.
+_ONE_CELL = frozenset(
+    chr(c)
+    for lo, hi in ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x2500, 0x25FC))
+    for c in range(lo, hi + 1)
+) | frozenset("‐‑‒–—―‘’‚‛“”„‟•…′″→↕⚑")
+_TRAILING_SPACE = re.compile(r"\s+$")
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`rich.text.Text(text, overflow="fold")` wrapped to `width` cells, as Console.print
+    lays it out (Rich's `divide_line`, then each line's trailing space beyond the width cut,
+    then the line cropped): for one-line text of one-cell characters only."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group()
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:  # folded across lines
+            pieces = [word[k : k + width] for k in range(0, len(word), width)]
+            for k, piece in enumerate(pieces):
+                if start:
+                    breaks.append(start)
+                if k == len(pieces) - 1:
+                    offset = len(piece)
+                else:
+                    start += len(piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    lines = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
+    out = []
+    for line in lines:
+        if len(line) > width:
+            space = _TRAILING_SPACE.search(line)
+            if space is not None:
+                line = line[: len(line) - min(len(space.group()), len(line) - width)]
+        out.append(line[:width])
+    return out
+
+
+def _redline(ops: Iterable[tuple[int, str]]) -> str:
+    """Word changes as `[-deleted-]` and `{+inserted+}`, whitespace outside the marks."""
+    parts = []
+    for op, chunk in ops:
+        core = chunk.strip()
+        if op == 0 or not core:
+            parts.append(chunk)
+            continue
+        lead = chunk[: len(chunk) - len(chunk.lstrip())]
+        trail = chunk[len(chunk.rstrip()) :]
+        parts.append(lead + (f"[-{core}-]" if op < 0 else f"{{+{core}+}}") + trail)
+    return "".join(parts)
+
+
+def _meta(unit: AlignedUnit, comparison: Comparison) -> str:
+    meta = change_label(unit, comparison)
+    if unit.left and unit.right:
+        meta += f" {unit.score:.2f}"
+    if unit.change == "moved":
+        meta += " ↕"
+    elif unit.moved:
+        meta += " ↕ moved"
+    if unit.stance:
+        meta += f" ⚑ stance: {stance_label(unit.stance)}"
+    return meta
+
+
+def _cites(sentences: Sequence[Sentence]) -> str:
+    return ", ".join(sanitize_line(s.cites) for s in sentences) or "—"
+
+
+def render_inline_plain(
+    comparison: Comparison, *, width: int, view: View | None = None
+) -> str | None:
+    """`render.render_inline(..., color=False)` byte for byte, without Rich (a pipe's default
+    layout); None when a text holds a character whose width a terminal decides (wide,
+    combining), a tab or a line break: Rich lays those out."""
+    view = view or View()
+    width = max(width, MIN_WIDTH)
+    shown = [u for u in comparison.units if view.claimed is None or in_focus(u, view.claimed)]
+    docs = [
+        ", ".join(sanitize_line(d) for d in ds) or "—"
+        for ds in (comparison.from_docs, comparison.to_docs)
+    ]
+    texts = [
+        f"Topic: {sanitize_line(comparison.topic)}",
+        f"FROM {sanitize_line(comparison.from_label)}  (docs {docs[0]})",
+        f"TO   {sanitize_line(comparison.to_label)}  (docs {docs[1]})",
+        *(sanitize_line(lead) for lead in view.lead),
+        summary_line(comparison),
+        "─" * width,
+    ]
+    for unit in shown:
+        texts.append(_meta(unit, comparison))
+        texts.append(_redline(inline_ops(unit)))
+        texts.append(f"{_cites(unit.left)} → {_cites(unit.right)}")
+        texts.append("")
+    hidden = len(comparison.units) - len(shown)
+    if hidden:
+        note = f"focus: {len(shown)} of {len(comparison.units)} rows; {hidden} hidden"
+        texts.append(note + " (drop --focus to see them)")
+    if not _ONE_CELL.issuperset("".join(texts)):
+        return None
+    lines = [line.rstrip() for text in texts for line in (_wrapped(text, width) or [""])]
+    return "\n".join(lines) + "\n"

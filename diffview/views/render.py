@@ -29,9 +29,12 @@ from diffview.present import change_label, change_line, in_focus, round_label, s
 from diffview.sanitize import sanitize, sanitize_line
 from diffview.views.plain import (  # re-exported: the JSON and the plain data of the views
     JSON_SCHEMA_VERSION,
+    MIN_WIDTH,
     View,
+    _side_ops,
     comparison_to_dict,
     comparison_to_json,
+    inline_ops,
     stance_label,
     summary_line,
 )
@@ -62,26 +65,10 @@ _CLASS_STYLE = {
 }
 _DELETE_STYLE = "red strike"
 _INSERT_STYLE = "green underline"
-_MIN_WIDTH = 10  # below this no layout is readable; we still never exceed the given width
+_MIN_WIDTH = MIN_WIDTH
 
 
 # --------------------------------------------------------------------------- word ops
-
-
-def _side_ops(unit: AlignedUnit, side: str) -> list[tuple[int, str]]:
-    """The ops that spell one side: equal+delete for FROM, equal+insert for TO.
-
-    Units without ops (unchanged, or hand-made) are spelled from the sentences: the whole
-    side is deleted for `removed`, inserted for `added`, equal otherwise.
-    """
-    wanted = -1 if side == "left" else 1
-    if unit.ops:
-        return [(op.op, sanitize(op.text)) for op in unit.ops if op.op in (0, wanted)]
-    sentences = unit.left if side == "left" else unit.right
-    text = " ".join(sanitize(s.text) for s in sentences)
-    if unit.change in ("added", "removed"):
-        return [(wanted, text)]
-    return [(0, text)]
 
 
 def _styled(ops: Iterable[tuple[int, str]], color: bool) -> Text:
@@ -339,17 +326,7 @@ def render_side_by_side(
 
 def _inline_text(unit: AlignedUnit, color: bool) -> Text:
     """The redline of one unit: FROM text with TO's changes applied in place."""
-    if unit.ops:
-        ops = [(op.op, sanitize(op.text)) for op in unit.ops]
-    elif unit.change == "removed" or not unit.right:
-        ops = _side_ops(unit, "left")
-    elif unit.change in ("added", "unchanged", "moved") or not unit.left:
-        ops = _side_ops(unit, "right")
-    else:  # a changed pair without word ops: whole FROM deleted, whole TO inserted
-        left = " ".join(sanitize(s.text) for s in unit.left)
-        right = " ".join(sanitize(s.text) for s in unit.right)
-        ops = [(-1, left), (0, " "), (1, right)]
-    return _styled(ops, color)
+    return _styled(inline_ops(unit), color)
 
 
 def render_inline(
