@@ -19,8 +19,12 @@ def _visible(match: regex.Match[str]) -> str:
 
 
 def sanitize(text: str) -> str:
-    """Replace every control/format/private character (but newline and tab) by `<U+XXXX>`."""
-    if text.isprintable():  # no C* (nor Zl/Zp) character at all: nothing to replace
+    """Replace every control/format/private character (but newline and tab) by `<U+XXXX>`.
+
+    Printable text (`str.isprintable`: no Cc, Cf, Cs, Co, Cn, Zl or Zp character) has none
+    and is returned as it is, without a regex call (the diff's JSON sanitises every string
+    it writes, most of them already sanitised)."""
+    if text.isprintable():
         return text
     return _UNSAFE.sub(_visible, text, timeout=5)
 

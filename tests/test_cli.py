@@ -298,7 +298,69 @@ def test_help_does_not_import_the_ui() -> None:
     assert out.strip() == "[]"
 
 
+def test_the_parser_names_the_bundled_corpus_without_importing_it() -> None:
+    from diffview.corpus.load import BUNDLED_VERSIONS
+    from diffview.views import cli
+
+    assert cli.BUNDLED_VERSIONS == BUNDLED_VERSIONS
+
+
+# What a read prints to a pipe needs no app, no Rich and no parser: the modules it must not load.
+HEAVY: tuple[str, ...] = ("textual", "tui", "rich", "markdown_it", "diffview.corpus.parse")
+HEAVY += (
+    "diffview.corpus.load",
+    "diffview.corpus.layouts",
+    "diffview.pipeline",
+    "diffview.ingest",
+    "diffview.views.render",
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("compare", "detection-order", "--format", "json"),
+        ("compare", "detection-order", "--format", "json", "--focus"),
+        ("compare", "detection-order"),  # a pipe's default: inline, no colour
+        ("compare", "encryption", "--format", "inline", "--focus", "--width", "60"),
+        ("positions", "detection-order", "--format", "json"),
+        ("statements", "--doc", "002", "--format", "json"),
+        ("statements", "--topic", "encryption", "--format", "tsv"),
+        ("log", "detection-order"),
+        ("log", "detection-order", "--format", "json"),
+    ],
+)
+def test_reads_into_a_pipe_import_no_ui_rich_or_parser(store: Path, argv: tuple[str, ...]) -> None:
+    code = (
+        "import sys, io; from diffview.views.cli import main; "
+        "out, sys.stdout = sys.stdout, io.StringIO(); "
+        f"main({[*argv, '--store', str(store)]!r}); sys.stdout = out; "
+        f"print(sorted(m for m in sys.modules if m.startswith({HEAVY!r})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 # --- compare ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("topic", ["detection-order", "encryption", "derogation", "non-csam"])
+def test_compare_inline_in_a_pipe_is_richs_layout(
+    store: Path, capsys: pytest.CaptureFixture[str], topic: str
+) -> None:
+    """Written without Rich, the pipe's layout is the one Rich lays out, byte for byte."""
+    from diffview.positions.table import compare_with_evidence
+    from diffview.store.read import Store
+    from diffview.views import cli, render
+
+    opened = Store.open(store)
+    comparison = compare_with_evidence(opened, topic, None, None)
+    for width, focus in ((120, False), (120, True), (47, False)):
+        extra = ("--width", str(width), *(("--focus",) if focus else ()))
+        code, out, _ = run_on(store, capsys, "compare", topic, "--format", "inline", *extra)
+        view = cli._positions_view(opened, topic, None, None, focus)
+        expected = render.render_inline(comparison, width=width, color=False, view=view)
+        assert code == 1 and out == expected
 
 
 def test_compare_topic_json_and_exit_1(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -411,6 +473,31 @@ def test_changelog_writes_markdown_and_html(
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert run_on(store, capsys, "changelog", "-o", str(md))[0] == 0
     assert md.read_text(encoding="utf-8") == text  # byte-identical on a second run
+
+
+def test_changelog_streams_the_same_bytes_as_one_render(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Written pair by pair, the markdown and the HTML page are the ones rendered at once, for
+    the whole history of every topic, on stdout as in files; a bad range writes nothing."""
+    from diffview.store.read import Store
+    from diffview.views.changelog import changelog_markdown, markdown_to_html
+
+    topics = ["detection-order", "encryption", "derogation", "csam-other", "non-csam"]
+    whole = changelog_markdown(Store.open(store), topics, full=True)
+    md, html = tmp_path / "c.md", tmp_path / "c.html"
+    argv = [a for t in topics for a in ("--topic", t)] + ["--full"]
+    assert run_on(store, capsys, "changelog", *argv, "-o", str(md), "--html", str(html))[0] == 0
+    assert md.read_text(encoding="utf-8") == whole
+    title = "diffview changelog: " + ", ".join(topics)
+    assert html.read_text(encoding="utf-8") == markdown_to_html(whole, title)
+    code, out, _ = run_on(store, capsys, "changelog", *argv)
+    assert code == 0 and out == whole
+    bad = tmp_path / "bad.md"
+    code, out, err = run_on(store, capsys, "changelog", "--from", "2026-03", "--to", "2023-10")
+    assert code == 2 and out == "" and "later than" in err
+    code, _, _ = run_on(store, capsys, "changelog", "--from", "1999-01", "-o", str(bad))
+    assert code == 2 and not bad.exists()
 
 
 def test_bundled_changelog_example_is_current(

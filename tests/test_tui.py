@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import threading
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, cast
@@ -25,6 +26,7 @@ from tui.rows import side_texts
 from tui.screens.evidence import EvidenceScreen
 from tui.screens.export import ExportScreen
 from tui.screens.help import HelpScreen
+from tui.screens.loading import LoadingScreen
 from tui.screens.main import MainScreen
 from tui.screens.message import MessageScreen
 from tui.screens.provenance import ProvenanceScreen
@@ -795,6 +797,65 @@ async def test_missing_store_is_built_with_progress(
         await settle(pilot)
         assert built == [(versions, tmp_path / "store")]
         assert isinstance(app.screen, MainScreen)
+
+
+@aio
+async def test_quitting_while_the_store_builds_does_not_wait_for_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`q` on the loading screen exits although the build never ends (its Event is never set):
+    the opening thread is not one the app or the event loop joins, and the worker's
+    cancellation reaches the build (`backend.cancel_builds`, which ends a real build's child)."""
+    started, never = threading.Event(), threading.Event()
+    cancelled: list[bool] = []
+
+    def endless_build(versions: Path, path: Path, progress: backend.ProgressCallback) -> None:
+        progress("parsing doc 000")
+        started.set()
+        never.wait()
+
+    monkeypatch.setattr(backend, "build_store", endless_build)
+    monkeypatch.setattr(backend, "cancel_builds", lambda: cancelled.append(True))
+    versions = Path(__file__).resolve().parent.parent / "versions"
+    app = DiffviewApp(store_path=tmp_path / "store", versions_dir=versions)
+    async with app.run_test(size=SMALL) as pilot:
+        await asyncio.to_thread(started.wait)
+        await pilot.pause()
+        assert isinstance(app.screen, LoadingScreen)
+        await pilot.press("q")
+    assert not app.is_running and cancelled == [True]
+    assert not never.is_set() and not (tmp_path / "store").exists()
+
+
+def test_a_cancelled_build_leaves_a_whole_store_or_none(tmp_path: Path) -> None:
+    """The real build runs in a child; cancelled at its first step, it unwinds: no store, no
+    lock, no build directory beside it; or, had it already finished, a whole store."""
+    path = tmp_path / "store"
+    steps: list[str] = []
+    outcome: list[BaseException | None] = []
+
+    def cancel_at_first_step(message: str) -> None:
+        steps.append(message)
+        if len(steps) == 1:
+            backend.cancel_builds()
+
+    def build() -> None:
+        try:
+            backend.build_store(VERSIONS, path, cancel_at_first_step)
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - the test looks at it
+            outcome.append(exc)
+
+    worker = threading.Thread(target=build)
+    worker.start()
+    worker.join()
+    assert steps and steps[0].startswith("parsing")
+    if isinstance(outcome[0], backend.BuildCancelled):  # raised once the child has exited
+        assert sorted(p.name for p in tmp_path.iterdir()) == []
+    else:
+        assert outcome == [None] and backend.open_store(path).documents()
+    backend.build_store(VERSIONS, path, steps.append)  # the lock was released: builds again
+    assert backend.open_store(path).documents()
 
 
 @aio

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import threading
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from textual import events, work
 from textual.app import App
@@ -53,6 +57,7 @@ class DiffviewApp(App[int]):
         self.main_screen: MainScreen | None = None
         self.shown_head: str | None = None  # the store commit the main screen shows
         self._watch: Timer | None = None
+        self._quitting = threading.Event()  # set when the app quits while opening
 
     def on_mount(self) -> None:
         if self.store is not None:
@@ -75,18 +80,41 @@ class DiffviewApp(App[int]):
     def _versions(self) -> Path:
         return self.versions_dir or backend.default_versions_dir()
 
-    @work(thread=True, exclusive=True, group="open")
-    def _open_store(self) -> None:
+    @work(exclusive=True, group="open")
+    async def _open_store(self) -> None:
+        """Open (or build) the store in a thread of its own, not one the app joins: quitting
+        cancels this worker, which cancels the build (`backend.cancel_builds`), and the app
+        exits at once; the build unwinds by itself (a store is all-or-nothing)."""
+        loop = asyncio.get_running_loop()
+        outcome: asyncio.Future[tuple[bool, Any]] = loop.create_future()
+
+        def settle(ok: bool, value: Any) -> None:
+            if not outcome.done():
+                outcome.set_result((ok, value))
+
+        def open_in_thread() -> None:
+            try:
+                result: tuple[bool, Any] = (True, self._open_or_build())
+            except BaseException as exc:  # noqa: BLE001 - handed to the worker, shown there
+                result = (False, exc)
+            with suppress(RuntimeError):  # the app has quit: its loop is closed
+                loop.call_soon_threadsafe(settle, *result)
+
+        threading.Thread(target=open_in_thread, name="diffview-open", daemon=True).start()
         try:
-            store, mismatch = self._open_or_build()
-        except DiffviewError as exc:
-            self.call_from_thread(self._show_problem, "Cannot open the store", str(exc))
-        except Exception as exc:  # noqa: BLE001 - show it in the UI, never a traceback
-            self.call_from_thread(
-                self._show_problem, "Unexpected error", f"{type(exc).__name__}: {exc}"
-            )
-        else:
-            self.call_from_thread(self._show_opened, store, mismatch)
+            ok, value = await outcome
+        except asyncio.CancelledError:
+            self._quitting.set()
+            backend.cancel_builds()
+            raise
+        if ok:
+            self._show_opened(*value)
+        elif isinstance(value, backend.BuildCancelled):
+            return
+        elif isinstance(value, DiffviewError):
+            self._show_problem("Cannot open the store", str(value))
+        else:  # show it in the UI, never a traceback
+            self._show_problem("Unexpected error", f"{type(value).__name__}: {value}")
 
     def _open_or_build(self) -> tuple[StoreReader, str | None]:
         """The store, and how it disagrees with the corpus beside it (said, not fixed: the
@@ -105,8 +133,15 @@ class DiffviewApp(App[int]):
         return backend.open_store(path), None
 
     def _progress(self, message: str) -> None:
-        """Build progress from the worker thread (the core reports each step as a message)."""
-        self.call_from_thread(self._update_loading, message)
+        """Build progress from the opening thread (the core reports each step as a message);
+        once the app quits, the next step is not taken."""
+        if self._quitting.is_set():
+            raise backend.BuildCancelled("the app quit")
+        try:
+            self.call_from_thread(self._update_loading, message)
+        except RuntimeError:  # the app is no longer running
+            self._quitting.set()
+            raise backend.BuildCancelled("the app quit") from None
 
     def _update_loading(self, message: str) -> None:
         if isinstance(self.screen, LoadingScreen):

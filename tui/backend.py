@@ -6,14 +6,18 @@ before they load; tests replace these functions with fakes (`monkeypatch.setattr
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import weakref
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from diffview.diff.search import Hit, SearchIndex
+from diffview.errors import StoreError
 from diffview.model import Comparison, PositionTable, StoreReader, Version
 
 ProgressCallback = Callable[[str], None]
@@ -86,10 +90,79 @@ def corpus_mismatch(store: StoreReader, path: Path, versions_dir: Path) -> str |
     return _mismatch(store.documents(), path, versions_dir)
 
 
-def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback) -> None:
-    from diffview.pipeline import build_store as _build
+class BuildCancelled(Exception):
+    """The app quit (or gave up on the build) before the store was built: nothing written."""
 
-    _build(versions_dir, store_path, progress=progress)
+
+# The child that builds: SIGTERM first becomes SystemExit, so the build unwinds through its
+# `finally`s (temp directory removed, lock released); then one line per message on stdout.
+_BUILD_CHILD = """
+import signal, sys
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+from diffview.errors import DiffviewError
+from diffview.pipeline import build_store
+def say(kind, text):
+    print(kind, " ".join(str(text).split()), flush=True)
+try:
+    build_store(sys.argv[1], sys.argv[2], progress=lambda m: say("progress", m))
+except DiffviewError as exc:
+    say("error", exc)
+    sys.exit(2)
+except Exception as exc:
+    say("unexpected", f"{type(exc).__name__}: {exc}")
+    sys.exit(2)
+"""
+_BUILDS: set[subprocess.Popen[str]] = set()
+_BUILDS_LOCK = threading.Lock()
+
+
+def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback) -> None:
+    """Build the store in a child process, so that quitting the app never waits for it:
+    `cancel_builds` ends the child, whose build unwinds (the store is all-or-nothing: the new
+    one is built aside and swapped in at the end; the lock is released)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", _BUILD_CHILD, str(versions_dir), str(store_path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    with _BUILDS_LOCK:
+        _BUILDS.add(child)
+    problem: tuple[str, str] | None = None
+    try:
+        assert child.stdout is not None
+        for line in child.stdout:  # to the end: a cancelled child has unwound when it closes
+            kind, _, text = line.rstrip("\n").partition(" ")
+            if kind == "progress":
+                progress(text)
+            elif kind in ("error", "unexpected"):
+                problem = (kind, text)
+        status = child.wait()
+    finally:
+        with _BUILDS_LOCK:
+            cancelled = child not in _BUILDS
+            _BUILDS.discard(child)
+        if child.poll() is None:  # the progress callback raised: end the build too
+            child.terminate()
+    if cancelled:
+        raise BuildCancelled(f"the build of {store_path} was cancelled")
+    if problem is not None and problem[0] == "error":
+        raise StoreError(problem[1])
+    if problem is not None or status != 0:
+        raise RuntimeError(problem[1] if problem else f"the build exited with status {status}")
+
+
+def cancel_builds() -> None:
+    """End every build `build_store` started (SIGTERM; each unwinds by itself: no wait)."""
+    with _BUILDS_LOCK:
+        children = list(_BUILDS)
+        _BUILDS.clear()
+    for child in children:
+        with suppress(ProcessLookupError):
+            child.terminate()
 
 
 def compare(store: StoreReader, topic: str, from_spec: str, to_spec: str) -> Comparison:

@@ -85,7 +85,7 @@ import regex
 
 from diffview.diff.stance import stem as _stem
 from diffview.diff.stance import word_list
-from diffview.diff.worddiff import squash
+from diffview.diff.worddiff import regex_timeout_for, squash
 
 MATCH_THRESHOLD = 0.45  # below: not the same sentence
 REWRITE_THRESHOLD = 0.70  # below (and above MATCH_THRESHOLD): same subject, rewritten
@@ -145,7 +145,7 @@ def _term(word: str) -> tuple[str, bool]:
 
 def content_stems(text: str) -> frozenset[str]:
     """The stem set used for similarity; all stems if the sentence is only stopwords."""
-    terms = [_term(w.lower()) for w in _WORD.findall(text, timeout=5.0 + len(text) / 100_000)]
+    terms = [_term(w.lower()) for w in _WORD.findall(text, timeout=regex_timeout_for(text))]
     content = frozenset(s for s, keep in terms if keep)
     return content or frozenset(s for s, _ in terms) or frozenset({squash(text)})
 
@@ -170,6 +170,7 @@ class _Weights:
     def __init__(
         self, sets: Sequence[frozenset[str]], background: Mapping[str, float] | None = None
     ) -> None:
+        self._totals: dict[int, tuple[frozenset[str], float]] = {}  # by identity: same sum
         if background is not None:
             self.w = dict(background)
             self.unseen = max(self.w.values(), default=1.0)
@@ -186,6 +187,16 @@ class _Weights:
         w, unseen = self.w, self.unseen
         return sum(w.get(t, unseen) for t in s)
 
+    def side_total(self, s: frozenset[str]) -> float:
+        """`total` of a sentence's own stem set, summed once per set object (candidate
+        scoring asks for each sentence's total once per candidate)."""
+        hit = self._totals.get(id(s))
+        if hit is not None and hit[0] is s:
+            return hit[1]
+        value = self.total(s)
+        self._totals[id(s)] = (s, value)
+        return value
+
     def distinct(self, s: frozenset[str]) -> float:
         """Weight of the stems rare enough to tell sentences apart: below DISTINCT_IDF's
         share of the corpus, and always a stem in at most two sentences (a small corpus)."""
@@ -201,7 +212,7 @@ def similarity(a: frozenset[str], b: frozenset[str], weights: _Weights | None = 
     if weights is None:
         shared, wa, wb = float(len(a & b)), float(len(a)), float(len(b))
     else:
-        shared, wa, wb = weights.total(a & b), weights.total(a), weights.total(b)
+        shared, wa, wb = weights.total(a & b), weights.side_total(a), weights.side_total(b)
     if shared == 0:
         return 0.0
     return 0.75 * (2 * shared / (wa + wb)) + 0.25 * (shared / min(wa, wb))
@@ -255,8 +266,9 @@ class _Aligner:
         """Variant-equal sentences: first in-order runs (`_in_order_pairs`, so a text
         repeating a passage pairs copy with copy), then what is left by order of occurrence
         (those become moves)."""
-        left = [squash(t) for t in self.left]
-        right = [squash(t) for t in self.right]
+        keys: dict[str, str] = {}  # a revision repeats most sentences word for word
+        left = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.left]
+        right = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.right]
         for i, j in _in_order_pairs(left, right):
             self._add(Link("pair", (i,), (j,), 1.0, exact=True))
         by_key: dict[str, deque[int]] = defaultdict(deque)
@@ -290,6 +302,24 @@ class _Aligner:
                 self._add(Link("pair", (i,), (j,), 1.0, quiet=note))
 
     # -- 2. candidates -----------------------------------------------------------------------
+    def in_place(self) -> None:
+        """Revisions only: a lone changed sentence between the same two in-order pairs on
+        both sides is paired there when it matches (diffview/diff/anchor.py says why)."""
+        from diffview.diff.anchor import in_order, lone_gaps
+
+        exact = [(lk.left[0], lk.right[0]) for lk in self.links.values()]
+        anchors = in_order(exact, _lis)
+        gaps = lone_gaps(anchors, len(self.left), len(self.right), self.l_of, self.r_of)
+        ls, rs = self.stems
+        for i, j in list(gaps):
+            score = similarity(ls[i], rs[j], self.weights)
+            if score >= MATCH_THRESHOLD:
+                self._add(Link("pair", (i,), (j,), score))
+        for i in [i for i in ls if i in self.l_of]:
+            del ls[i]  # paired: no candidate search, no split or merge
+        for j in [j for j in rs if j in self.r_of]:
+            del rs[j]
+
     def features(self) -> None:
         ls, rs = self.stems
         tl, tr = self.tags or ((), ())
@@ -478,12 +508,12 @@ _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
 
 
 def _punct_key(text: str) -> str:
-    return _NOT_WORD.sub("", squash(text), timeout=5.0 + len(text) / 100_000)
+    return _NOT_WORD.sub("", squash(text), timeout=regex_timeout_for(text))
 
 
 def quiet_key(text: str) -> str:
     """`squash` without punctuation and without footnote markers glued to a word or mark."""
-    bare = _FOOTNOTE_MARK.sub("", text, timeout=5.0 + len(text) / 100_000)
+    bare = _FOOTNOTE_MARK.sub("", text, timeout=regex_timeout_for(text))
     return _punct_key(bare) or squash(text)
 
 
@@ -686,8 +716,12 @@ def align(
     across: bool = False,
     background: Mapping[str, float] | None = None,
     tags: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
+    revision: bool = False,
 ) -> list[Link]:
     """Align sentence texts of FROM (`left`) with TO (`right`); units in B's reading order.
+
+    `revision`: two versions of one text, where a sentence edited in place is paired in
+    place (diffview/diff/anchor.py) before the candidate search.
 
     `across`: the two sides come from different documents (rounds of a dossier), so order
     proves nothing: pairs need ACROSS_MATCH and distinctive shared content, nothing is moved,
@@ -699,6 +733,8 @@ def align(
     a.exact()
     a.quiet()
     a.features()
+    if revision and not across:
+        a.in_place()
     a.candidates()
     a.greedy()
     a.split_merge()

@@ -31,7 +31,6 @@ from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from diffview.corpus.labels import mentions_topic
-from diffview.corpus.sources import read_source
 from diffview.corpus.topics import TopicRules, load_rules
 from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align, corpus_weights
 from diffview.diff.stance import stance_flags, stance_of_one_side
@@ -46,7 +45,6 @@ from diffview.model import (
     WordOp,
     count_classes,
 )
-from diffview.text.scan import normalize_text
 from diffview.text.sentences import sentences_of
 
 
@@ -143,7 +141,12 @@ def compare_sentences(
     `tags` as in `align.align` (rounds built from different documents); `revision`: two
     versions of one text, whose one-sided sentences are added / removed."""
     links = align(
-        [s.text for s in a], [s.text for s in b], across=across, background=background, tags=tags
+        [s.text for s in a],
+        [s.text for s in b],
+        across=across,
+        background=background,
+        tags=tags,
+        revision=revision,
     )
     units = tuple(_unit(lk, a, b) for lk in links)
     return Comparison(
@@ -163,6 +166,8 @@ def compare_sentences(
 
 def _text_statement(text: str, name: str) -> Statement:
     """A whole text as one pseudo-statement so sentences can cite its lines."""
+    from diffview.text.scan import normalize_text  # files only: a topic compare needs none
+
     norm = normalize_text(text)  # sanitised there: the line map stays exact
     last = norm.line_map[-1][1] if norm.line_map else 1
     return Statement(
@@ -207,6 +212,8 @@ def _sentences_of_text(text: str, name: str) -> list[Sentence]:
 
 def compare_files(path_a: str | Path, path_b: str | Path) -> Comparison:
     """Compare two text files; sentences cite `file name:line`."""
+    from diffview.corpus.sources import read_source
+
     pa, pb = Path(path_a), Path(path_b)
     name_a, name_b = pa.name, pb.name
     if name_a == name_b:

@@ -25,6 +25,7 @@ from functools import lru_cache
 import regex
 import snowballstemmer
 
+from diffview.diff.worddiff import regex_timeout_for
 from diffview.model import StanceFlag
 
 
@@ -137,10 +138,14 @@ def _listed_stem(word: str) -> str:
     return stem(word) if word[:_PREFIX] in _PREFIXES else ""
 
 
-def _category_words(text: str) -> dict[str, list[tuple[str, str]]]:
+def _words(text: str) -> list[str]:
+    """The words of a text, lower-cased, in reading order."""
+    return [w.lower() for w in _WORD.findall(text, timeout=regex_timeout_for(text))]
+
+
+def _category_words(words: list[str]) -> dict[str, list[tuple[str, str]]]:
     """(key, word) per category in reading order; the key is the stem (the word for
     negation), so inflections of one verb ("steunt"/"steunen") cancel out."""
-    words = [w.lower() for w in _WORD.findall(text, timeout=5.0 + len(text) / 100_000)]
     stems = [_listed_stem(w) for w in words]
     found: dict[str, list[tuple[str, str]]] = {c: [] for c in CATEGORIES}
     for i, (w, s) in enumerate(zip(words, stems, strict=True)):
@@ -198,8 +203,10 @@ def _antonym(a: str, b: str) -> bool:
 
 def reversals(left: str, right: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Words of `left` and `right` that reverse each other (one side only has each)."""
-    lw = [w.lower() for w in _WORD.findall(left, timeout=5.0 + len(left) / 100_000)]
-    rw = [w.lower() for w in _WORD.findall(right, timeout=5.0 + len(right) / 100_000)]
+    return _reversals(_words(left), _words(right))
+
+
+def _reversals(lw: list[str], rw: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     ls = {stem(w): w for w in lw if len(w) > 2}
     rs = {stem(w): w for w in rw if len(w) > 2}
     only_l = {s: w for s, w in ls.items() if s not in rs}
@@ -219,12 +226,13 @@ def stance_flags(
 ) -> tuple[StanceFlag, ...]:
     """Flags for each category whose words differ between `left` and `right`; a reversal by
     antonym ("voldoende" → "onvoldoende") is a negation flag."""
-    lw, rw = _category_words(left), _category_words(right)
+    left_words, right_words = _words(left), _words(right)
+    lw, rw = _category_words(left_words), _category_words(right_words)
     flags = []
     for cat in categories:
         removed, added = _minus(lw[cat], rw[cat]), _minus(rw[cat], lw[cat])
         if cat == "negation" and left and right:
-            rev_removed, rev_added = reversals(left, right)
+            rev_removed, rev_added = _reversals(left_words, right_words)
             removed, added = removed + rev_removed, added + rev_added
         if removed or added:
             flags.append(StanceFlag(cat, removed, added))

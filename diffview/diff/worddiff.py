@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 import regex
 from diff_match_patch import diff_match_patch
@@ -48,19 +49,37 @@ _SQUASH_DROP = regex.compile(r"[\s\-‐‑‒–—―\p{Mn}]+")
 _HYPHENS = regex.compile(r"[\-‐‑]")
 
 
+# A sentence-sized text is matched without a regex time-out: the diff's patterns are linear
+# (character classes, delimited repeats), so on this many characters they end in microseconds,
+# while the `regex` module's time-out bookkeeping triples the cost of every call. Longer texts
+# (a whole file compared as one sentence) keep a time-out that grows with their length.
+SHORT_TEXT = 4_096
+
+
+def regex_timeout_for(text: str) -> float | None:
+    """The time-out for one linear-pattern call on `text`: none when it is short."""
+    return None if len(text) <= SHORT_TEXT else 5.0 + len(text) / 100_000
+
+
 def tokenize(text: str) -> list[str]:
     """Words (hyphenated compounds and numbers like `1.000` whole), whitespace runs, marks.
 
     `"".join(tokenize(t)) == t` for every string.
     """
-    return _TOKEN.findall(text, timeout=5.0 + len(text) / 100_000)
+    return _TOKEN.findall(text, timeout=regex_timeout_for(text))
 
 
+@lru_cache(maxsize=65_536)
 def token_key(token: str) -> str:
-    """What two tokens must share to be 'the same word': case, quote style, hyphens ignored."""
+    """What two tokens must share to be 'the same word': case, quote style, hyphens ignored.
+
+    Cached: a text repeats its words, and a revision pair repeats whole sentences."""
     if token.isspace():
         return " "
-    return _HYPHENS.sub("", token.casefold().translate(_QUOTES)) or token
+    folded = token.casefold().translate(_QUOTES)
+    if "-" in folded or "‐" in folded or "‑" in folded:
+        folded = _HYPHENS.sub("", folded)
+    return folded or token
 
 
 def squash(text: str) -> str:
@@ -79,9 +98,10 @@ def squash(text: str) -> str:
     if folded.isascii():  # the common case, at C speed (a regex call costs ~20 µs)
         folded = folded.replace('"', "'").replace("`", "'").replace("-", "")
         return "".join(folded.split())
-    folded = _STRESSED.sub(_protect_stress, folded.translate(_QUOTES), timeout=_timeout(text))
+    timeout = regex_timeout_for(text)
+    folded = _STRESSED.sub(_protect_stress, folded.translate(_QUOTES), timeout=timeout)
     folded = unicodedata.normalize("NFD", folded)
-    folded = _SQUASH_DROP.sub("", folded, timeout=_timeout(text))
+    folded = _SQUASH_DROP.sub("", folded, timeout=timeout)
     return unicodedata.normalize("NFC", folded.translate(_UNPROTECT))
 
 
@@ -112,10 +132,6 @@ _UNPROTECT = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(_STRESS_MAR
 def _protect_stress(m: regex.Match[str]) -> str:
     """Stressed letters become private-use stand-ins that NFD does not decompose."""
     return m.group(0).translate(_PROTECT)
-
-
-def _timeout(text: str) -> float:
-    return 5.0 + len(text) / 100_000
 
 
 def _code_point(i: int) -> str:

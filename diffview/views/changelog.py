@@ -26,8 +26,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from diffview.errors import DiffviewError
 from diffview.model import (
@@ -51,6 +51,9 @@ from diffview.present import (
     stance_count,
 )
 from diffview.sanitize import sanitize, sanitize_line
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 LEGEND = (
     "Legend: positions come first, per sub-issue and round (*silent*: the round's documents "
@@ -287,7 +290,7 @@ def _heading(comparison: Comparison, documents: Mapping[str, Document]) -> str:
 
 
 _ONE_SIDED = ("added", "removed", "unchanged")
-GROUPS = (
+GROUPS: tuple[tuple[str, Callable[[AlignedUnit], bool]], ...] = (
     ("Stance changes", lambda u: bool(u.stance)),
     ("Reworded, rewritten, moved, split or merged", lambda u: u.change not in _ONE_SIDED),
     ("Added", lambda u: u.change == "added"),
@@ -421,29 +424,31 @@ def _versions_in_range(
     return chosen
 
 
-def _topic_section(
+def _topic_blocks(
     store: StoreReader,
     topic: str,
-    span: tuple[str | None, str | None],
+    versions: Sequence[tuple[str, Version]],
     documents: Mapping[str, Document],
     full: bool,
-) -> str:
+    ranged: bool = False,
+) -> Iterator[str]:
+    """The topic's section, block by block: each pair of rounds is compared, rendered and
+    handed on before the next is read, so a whole history never sits in memory."""
     from diffview.positions.table import compare_with_evidence, has_positions, topic_positions
 
-    versions = _versions_in_range(store, topic, *span)
     table = None
     if has_positions(topic):  # the grid over the range's rounds (all of them by default)
-        in_range = {v.round for _, v in versions} if span != (None, None) else None
-        table = topic_positions(store, topic, rounds=in_range)
-    blocks = [f"## Topic: {escape_md(topic)}\n"]
+        table = topic_positions(
+            store, topic, rounds={v.round for _, v in versions} if ranged else None
+        )
+    yield f"## Topic: {escape_md(topic)}\n"
     if table is not None:
-        blocks.append(positions_md(table))
+        yield positions_md(table)
     if len(versions) < 2:
-        blocks.append("Fewer than two versions in the range: nothing to compare.\n")
+        yield "Fewer than two versions in the range: nothing to compare.\n"
     for (older, _), (newer, _) in zip(versions, versions[1:], strict=False):
         comparison = compare_with_evidence(store, topic, older, newer)
-        blocks.append(comparison_section(comparison, documents, full=full, table=table))
-    return "\n".join(blocks)
+        yield comparison_section(comparison, documents, full=full, table=table)
 
 
 def _check_topics(store: StoreReader, topics: Sequence[str]) -> None:
@@ -456,6 +461,29 @@ def _check_topics(store: StoreReader, topics: Sequence[str]) -> None:
         )
 
 
+def changelog_chunks(
+    store: StoreReader,
+    topics: Sequence[str],
+    from_spec: str | None = None,
+    to_spec: str | None = None,
+    *,
+    full: bool = False,
+) -> Iterator[str]:
+    """`changelog_markdown` piece by piece, one pair of rounds at a time (their join is the
+    whole changelog). Everything a user can get wrong (a topic, a range) is checked before
+    the first piece, so an error never follows half a changelog."""
+    _check_topics(store, topics)
+    spans = [(t, _versions_in_range(store, t, from_spec, to_spec)) for t in topics]
+    documents = {d.id: d for d in store.documents()}
+    names = ", ".join(escape_md(t) for t in topics)
+    yield f"# How the cabinet's wording changed: {names}\n"
+    yield "\n" + LEGEND + "\n"
+    for topic, versions in spans:
+        ranged = (from_spec, to_spec) != (None, None)
+        for block in _topic_blocks(store, topic, versions, documents, full, ranged):
+            yield "\n" + block
+
+
 def changelog_markdown(
     store: StoreReader,
     topics: Sequence[str],
@@ -465,12 +493,7 @@ def changelog_markdown(
     full: bool = False,
 ) -> str:
     """The whole changelog: title, legend once, then one section per topic and round pair."""
-    _check_topics(store, topics)
-    documents = {d.id: d for d in store.documents()}
-    names = ", ".join(escape_md(t) for t in topics)
-    parts = [f"# How the cabinet's wording changed: {names}\n", LEGEND + "\n"]
-    parts.extend(_topic_section(store, t, (from_spec, to_spec), documents, full) for t in topics)
-    return "\n".join(parts)
+    return "".join(changelog_chunks(store, topics, from_spec, to_spec, full=full))
 
 
 # --------------------------------------------------------------------------- HTML
@@ -496,19 +519,37 @@ code { font-size: .9em; }
 """.strip()
 
 
-def _markdown_it() -> Any:
+def _markdown_it() -> MarkdownIt:
     from markdown_it import MarkdownIt  # 89 ms to import: only when HTML is asked for
 
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
-def markdown_to_html(md: str, title: str) -> str:
-    """A standalone HTML page (raw HTML in the markdown is disabled, not passed through)."""
-    body = _markdown_it().render(md)
+def _page_head(title: str) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(sanitize_line(title))}</title>\n"
-        f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
     )
+
+
+_PAGE_TAIL = "</body>\n</html>\n"
+
+
+def markdown_to_html(md: str, title: str) -> str:
+    """A standalone HTML page (raw HTML in the markdown is disabled, not passed through)."""
+    body: str = _markdown_it().render(md)
+    return _page_head(title) + body + _PAGE_TAIL
+
+
+def html_chunks(chunks: Iterable[str], title: str) -> Iterator[str]:
+    """`markdown_to_html` of the joined `changelog_chunks`, rendered chunk by chunk: each
+    chunk is whole blocks and a blank line separates it from the next (a test checks that the
+    page is byte for byte the one rendered at once)."""
+    engine = _markdown_it()
+    yield _page_head(title)
+    for chunk in chunks:
+        yield engine.render(chunk)
+    yield _PAGE_TAIL

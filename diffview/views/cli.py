@@ -9,14 +9,16 @@ markdown-it) are imported only by the commands that need them, so `--help` stays
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from diffview.errors import DiffviewError
 from diffview.sanitize import sanitize_line
@@ -27,15 +29,18 @@ if TYPE_CHECKING:
 
     from diffview.model import Statement
     from diffview.store.read import Store
-    from diffview.views.render import View
+    from diffview.views.plain import View
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
 FORMATS = ("side-by-side", "inline", "json")
 
 
-def _bundled_versions() -> Path:
-    from diffview.corpus.load import BUNDLED_VERSIONS
+# The bundled corpus, `diffview.corpus.load.BUNDLED_VERSIONS` (a test checks they agree),
+# named here so that building the parser does not import the corpus and its parser.
+BUNDLED_VERSIONS = (Path(__file__).resolve().parent.parent / "versions").resolve()
 
+
+def _bundled_versions() -> Path:
     return Path(os.environ.get("DIFFVIEW_VERSIONS", BUNDLED_VERSIONS))
 
 
@@ -45,13 +50,14 @@ def _store_path(args: argparse.Namespace) -> Path:
     return Path(args.store) if args.store else default_store_path()
 
 
-def _open_store(args: argparse.Namespace):  # -> Store (imported lazily)
+def _open_store(args: argparse.Namespace) -> Store:
     """Open the store, building it from the bundled corpus on first use."""
-    from diffview.pipeline import build_store
     from diffview.store.read import Store
 
     path = _store_path(args)
     if not path.exists():
+        from diffview.pipeline import build_store
+
         print(f"diffview: building the store at {path} ...", file=sys.stderr)
         build_store(Path(args.versions), path)
     return Store.open(path)
@@ -134,7 +140,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _statement_json(s: Statement) -> dict:
+def _statement_json(s: Statement) -> dict[str, Any]:
     """The store's record of a statement, with the topic names flat (`jq '.[].topics[]'`) and
     their trigger phrases beside them; the line map (offsets into parser text) is left out."""
     from diffview.store.files import statement_to_dict
@@ -146,7 +152,7 @@ def _statement_json(s: Statement) -> dict:
     return data
 
 
-def _check_known(store, *, topic: str | None = None, doc: str | None = None) -> None:
+def _check_known(store: Store, *, topic: str | None = None, doc: str | None = None) -> None:
     """Unknown names are an error, not an empty answer (a typo must not read as "none")."""
     from diffview.corpus.topicnames import ordered
 
@@ -335,30 +341,42 @@ def _want_color(choice: str) -> bool:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from diffview.diff import compare
-    from diffview.positions import table as positions
-    from diffview.views import render
+    from diffview.views import plain
 
     if args.files and args.topic:
         raise DiffviewError("compare takes a TOPIC or --files A B, not both")
-    view = render.View()
+    view = plain.View()
     if args.files:
+        from diffview.diff import compare
+
         comparison = compare.compare_files(Path(args.files[0]), Path(args.files[1]))
     else:
         if not args.topic:
             raise DiffviewError("compare needs a TOPIC, or --files A B")
+        from diffview.positions import table as positions
+
         store = _open_store(args)
         comparison = positions.compare_with_evidence(store, args.topic, args.from_, args.to)
-        view = _positions_view(store, args.topic, args.from_, args.to, args.focus)
     fmt = args.format or ("side-by-side" if sys.stdout.isatty() else "inline")
+    if not args.files and fmt != "json":  # JSON carries no lead and no focus
+        view = _positions_view(store, args.topic, args.from_, args.to, args.focus)
     color = _want_color(args.color)
     width = args.width or shutil.get_terminal_size((120, 24)).columns
     if fmt == "json":
-        out = render.comparison_to_json(comparison)
-    elif fmt == "inline":
-        out = render.render_inline(comparison, width=width, color=color, view=view)
+        out = plain.comparison_to_json(comparison)
+    elif (
+        fmt == "inline"
+        and not color
+        and (text := plain.render_inline_plain(comparison, width=width, view=view))
+    ):
+        out = text  # a pipe's layout, written without Rich (the same bytes)
     else:
-        out = render.render_side_by_side(comparison, width=width, color=color, view=view)
+        from diffview.views import render  # Rich: the terminal layouts
+
+        if fmt == "inline":
+            out = render.render_inline(comparison, width=width, color=color, view=view)
+        else:
+            out = render.render_side_by_side(comparison, width=width, color=color, view=view)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return EXIT_DIFFERENT if comparison.has_changes else EXIT_SAME
 
@@ -369,10 +387,10 @@ def _positions_view(
     """The positions a topic comparison leads with, and its focus (render.View)."""
     from diffview import present
     from diffview.positions import table as positions
-    from diffview.views import render
+    from diffview.views.plain import View
 
     if not positions.has_positions(topic):
-        return render.View()
+        return View()
     versions = store.versions(topic)
     old = store.resolve_version(from_) if from_ else versions[0]
     new = store.resolve_version(to) if to else versions[-1]
@@ -380,7 +398,7 @@ def _positions_view(
     lead = (
         tuple(present.pair_summary(table, old.round, new.round)) if old.round != new.round else ()
     )
-    return render.View(lead=lead, claimed=table.claimed if focus else None)
+    return View(lead=lead, claimed=table.claimed if focus else None)
 
 
 def cmd_positions(args: argparse.Namespace) -> int:
@@ -401,6 +419,7 @@ def cmd_positions(args: argparse.Namespace) -> int:
 
 
 def cmd_changelog(args: argparse.Namespace) -> int:
+    """Streams: each pair of rounds is compared, written and dropped before the next."""
     from diffview.corpus.topicnames import followed_topics
     from diffview.views import changelog
 
@@ -408,15 +427,29 @@ def cmd_changelog(args: argparse.Namespace) -> int:
         raise DiffviewError(f"{args.output}: -o and --html name the same file")
     store = _open_store(args)
     topics = args.topic or followed_topics()
-    md = changelog.changelog_markdown(store, topics, args.from_, args.to, full=args.full)
-    if args.output:
-        Path(args.output).write_text(md, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
-    elif not args.html:
-        sys.stdout.write(md)
-    if args.html:
+    chunks = changelog.changelog_chunks(store, topics, args.from_, args.to, full=args.full)
+    first = next(chunks)  # the topics and the range are checked before anything is written
+    with ExitStack() as files:
+        md_out = sys.stdout if not args.html else None
+        if args.output:
+            md_out = files.enter_context(open(args.output, "w", encoding="utf-8"))
+        html_out = None
+        if args.html:
+            html_out = files.enter_context(open(args.html, "w", encoding="utf-8"))
+
+        def markdown() -> Iterator[str]:
+            for chunk in itertools.chain([first], chunks):
+                if md_out is not None:
+                    md_out.write(chunk)
+                yield chunk
+
         title = "diffview changelog: " + ", ".join(topics)
-        Path(args.html).write_text(changelog.markdown_to_html(md, title), encoding="utf-8")
+        for piece in changelog.html_chunks(markdown(), title) if html_out else markdown():
+            if html_out is not None:
+                html_out.write(piece)
+    if args.output:
+        print(f"wrote {args.output}", file=sys.stderr)
+    if args.html:
         print(f"wrote {args.html}", file=sys.stderr)
     return 0
 
@@ -475,7 +508,7 @@ def _topic(value: str) -> str:
 
 
 def _command(
-    sub: argparse._SubParsersAction,
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     summary: str,
     func: Callable[[argparse.Namespace], int],
@@ -694,7 +727,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         help="side-by-side (default on a terminal), inline (redline; default in a pipe) or json "
-        "(schema at the top of diffview/render.py)",
+        "(schema at the top of diffview/views/plain.py)",
     )
     p.add_argument(
         "--color",

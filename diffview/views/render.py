@@ -9,46 +9,14 @@ terminal raw.
 Without colour the output carries no escape codes at all, and word changes are shown with
 the classic word-diff markers instead: `[-deleted-]` and `{+inserted+}`.
 
-JSON schema (`JSON_SCHEMA_VERSION = 1`), produced by `comparison_to_json`; keys sorted,
-UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
-
-    {
-      "schema": 1,
-      "topic": str,
-      "from": {"label": str, "docs": [doc id, ...]},
-      "to":   {"label": str, "docs": [doc id, ...]},
-      "summary": {<change class>: int for every class in model.CHANGE_CLASSES,
-                  "stance": int (units carrying at least one stance flag)},
-      "units": [
-        {
-          "change": one of model.CHANGE_CLASSES,
-          "score": float rounded to 4 decimals,
-          "moved": bool,
-          "stance": [{"kind": "negation"|"modality"|"position",
-                      "removed": [str, ...], "added": [str, ...]}],
-          "left":  [{"text": str, "doc": str, "source": str, "statement": str,
-                     "lines": [first, last],          # FROM side, source lines 1-based
-                     "also": ["doc:line" | "doc:first-last", ...]}],  # same sentence in
-                                                      # other places of its version
-          "right": [...same shape...],                # TO side
-          "ops":   [{"op": "equal"|"delete"|"insert", "text": str}],  # word diff left→right
-          "related": ["doc:first-last", ...],  # one-sided row: possibly related sentence(s)
-                                               # of the other side (score: that match's)
-          "note": str  # "" or why an unchanged pair differs: "punctuation only",
-        }              # "footnote marker only"
-      ]
-    }
-
-All strings taken from documents are sanitised (control/bidi/private characters appear as
-`<U+XXXX>`). `summary` counts come from `Comparison.counts` (derived from the units when a
-hand-made comparison has none).
+The JSON output (`comparison_to_json`, schema in `diffview/views/plain.py`) and the
+plain data this module shares with it live in `plain.py`, which imports no Rich: `--format
+json` and other non-terminal paths never load it.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from io import StringIO
 
 from rich import box
@@ -56,29 +24,33 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from diffview.model import (
-    CHANGE_CLASSES,
-    AlignedUnit,
-    Comparison,
-    PositionTable,
-    Sentence,
-    StanceFlag,
-    WordOp,
-)
-from diffview.present import (
-    change_label,
-    change_line,
-    class_counts,
-    in_focus,
-    round_label,
-    stance_count,
-    stance_text,
-)
+from diffview.model import AlignedUnit, Comparison, PositionTable, Sentence
+from diffview.present import change_label, change_line, in_focus, round_label, stance_text
 from diffview.sanitize import sanitize, sanitize_line
+from diffview.views.plain import (  # re-exported: the JSON and the plain data of the views
+    JSON_SCHEMA_VERSION,
+    MIN_WIDTH,
+    View,
+    _side_ops,
+    comparison_to_dict,
+    comparison_to_json,
+    inline_ops,
+    stance_label,
+    summary_line,
+)
 
-JSON_SCHEMA_VERSION = 1
-
-_OP_NAMES = {-1: "delete", 0: "equal", 1: "insert"}
+__all__ = [
+    "JSON_SCHEMA_VERSION",
+    "View",
+    "comparison_to_dict",
+    "comparison_to_json",
+    "render_inline",
+    "render_positions",
+    "render_side_by_side",
+    "render_table",
+    "stance_label",
+    "summary_line",
+]
 
 # Styles per change class: the class label is the first thing the eye looks for in a row.
 _CLASS_STYLE = {
@@ -93,41 +65,10 @@ _CLASS_STYLE = {
 }
 _DELETE_STYLE = "red strike"
 _INSERT_STYLE = "green underline"
-_MIN_WIDTH = 10  # below this no layout is readable; we still never exceed the given width
-
-
-# --------------------------------------------------------------------------- summary
-
-
-def summary_line(comparison: Comparison) -> str:
-    """One line: non-zero counts per change class, then the number of stance changes."""
-    return " · ".join([*(class_counts(comparison) or ["no sentences"]), stance_count(comparison)])
-
-
-def stance_label(flags: Sequence[StanceFlag]) -> str:
-    """`niet→ ; steunt→onthoudt`: what each flag removed and added, sanitised."""
-    return " ; ".join(
-        f"{sanitize_line(','.join(f.removed))}→{sanitize_line(','.join(f.added))}" for f in flags
-    )
+_MIN_WIDTH = MIN_WIDTH
 
 
 # --------------------------------------------------------------------------- word ops
-
-
-def _side_ops(unit: AlignedUnit, side: str) -> list[tuple[int, str]]:
-    """The ops that spell one side: equal+delete for FROM, equal+insert for TO.
-
-    Units without ops (unchanged, or hand-made) are spelled from the sentences: the whole
-    side is deleted for `removed`, inserted for `added`, equal otherwise.
-    """
-    wanted = -1 if side == "left" else 1
-    if unit.ops:
-        return [(op.op, sanitize(op.text)) for op in unit.ops if op.op in (0, wanted)]
-    sentences = unit.left if side == "left" else unit.right
-    text = " ".join(sanitize(s.text) for s in sentences)
-    if unit.change in ("added", "removed"):
-        return [(wanted, text)]
-    return [(0, text)]
 
 
 def _styled(ops: Iterable[tuple[int, str]], color: bool) -> Text:
@@ -327,15 +268,6 @@ def _render(
     return _finish(buffer, color)
 
 
-@dataclass(frozen=True)
-class View:
-    """What a comparison is shown with: lines to lead with (the positions), and with `claimed`
-    set only the rows in focus (sentences stating a position, pairs across the sides)."""
-
-    lead: tuple[str, ...] = ()
-    claimed: frozenset[str] | None = None
-
-
 def render_positions(table: PositionTable, *, width: int, color: bool) -> str:
     """Per sub-issue one line per round: stance, citations and the sentences that state it."""
     console, buffer = _console(width, color)
@@ -394,17 +326,7 @@ def render_side_by_side(
 
 def _inline_text(unit: AlignedUnit, color: bool) -> Text:
     """The redline of one unit: FROM text with TO's changes applied in place."""
-    if unit.ops:
-        ops = [(op.op, sanitize(op.text)) for op in unit.ops]
-    elif unit.change == "removed" or not unit.right:
-        ops = _side_ops(unit, "left")
-    elif unit.change in ("added", "unchanged", "moved") or not unit.left:
-        ops = _side_ops(unit, "right")
-    else:  # a changed pair without word ops: whole FROM deleted, whole TO inserted
-        left = " ".join(sanitize(s.text) for s in unit.left)
-        right = " ".join(sanitize(s.text) for s in unit.right)
-        ops = [(-1, left), (0, " "), (1, right)]
-    return _styled(ops, color)
+    return _styled(inline_ops(unit), color)
 
 
 def render_inline(
@@ -420,71 +342,3 @@ def render_inline(
         return [_inline_text(unit, color), cites]
 
     return _render(comparison, width, color, redline, view or View())
-
-
-# --------------------------------------------------------------------------- JSON
-
-
-def _sentence_json(sentence: Sentence) -> dict[str, object]:
-    return {
-        "text": sanitize(sentence.text),
-        "doc": sanitize_line(sentence.doc),
-        "source": sanitize_line(sentence.source),
-        "statement": sanitize_line(sentence.statement_id),
-        "lines": [sentence.lines[0], sentence.lines[1]],
-        "also": [sanitize_line(c) for c in sentence.also],
-    }
-
-
-def _flag_json(flag: StanceFlag) -> dict[str, object]:
-    return {
-        "kind": flag.kind,
-        "removed": [sanitize_line(w) for w in flag.removed],
-        "added": [sanitize_line(w) for w in flag.added],
-    }
-
-
-def _op_json(op: WordOp) -> dict[str, str]:
-    return {"op": _OP_NAMES[op.op], "text": sanitize(op.text)}
-
-
-def _unit_json(unit: AlignedUnit) -> dict[str, object]:
-    return {
-        "change": unit.change,
-        "score": round(float(unit.score), 4),
-        "moved": bool(unit.moved),
-        "stance": [_flag_json(f) for f in unit.stance],
-        "left": [_sentence_json(s) for s in unit.left],
-        "right": [_sentence_json(s) for s in unit.right],
-        "ops": [_op_json(op) for op in unit.ops],
-        "related": [sanitize_line(c) for c in unit.related],
-        "note": unit.note,
-    }
-
-
-def comparison_to_dict(comparison: Comparison) -> dict[str, object]:
-    """The JSON document as plain data (schema in the module docstring)."""
-    counts = comparison.class_counts
-    extra = sorted(k for k in counts if k not in CHANGE_CLASSES)  # a hand-made comparison's
-    summary: dict[str, int] = {c: int(counts.get(c, 0)) for c in (*CHANGE_CLASSES, *extra)}
-    summary["stance"] = len(comparison.stance_units)
-    return {
-        "schema": JSON_SCHEMA_VERSION,
-        "topic": sanitize_line(comparison.topic),
-        "from": {
-            "label": sanitize_line(comparison.from_label),
-            "docs": [sanitize_line(d) for d in comparison.from_docs],
-        },
-        "to": {
-            "label": sanitize_line(comparison.to_label),
-            "docs": [sanitize_line(d) for d in comparison.to_docs],
-        },
-        "summary": summary,
-        "units": [_unit_json(u) for u in comparison.units],
-    }
-
-
-def comparison_to_json(comparison: Comparison) -> str:
-    """Stable JSON (schema 1): sorted keys, UTF-8, indent 2, newline-terminated."""
-    data = comparison_to_dict(comparison)
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,345 @@
+"""What the CLI shows without Rich: the comparison as JSON, and the plain data the views share.
+
+Imported by `diffview compare --format json` and by `render.py` (which re-exports it), so a
+read whose output is not a terminal never loads Rich.
+
+JSON schema (`JSON_SCHEMA_VERSION = 1`), produced by `comparison_to_json`; keys sorted,
+UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
+
+    {
+      "schema": 1,
+      "topic": str,
+      "from": {"label": str, "docs": [doc id, ...]},
+      "to":   {"label": str, "docs": [doc id, ...]},
+      "summary": {<change class>: int for every class in model.CHANGE_CLASSES,
+                  "stance": int (units carrying at least one stance flag)},
+      "units": [
+        {
+          "change": one of model.CHANGE_CLASSES,
+          "score": float rounded to 4 decimals,
+          "moved": bool,
+          "stance": [{"kind": "negation"|"modality"|"position",
+                      "removed": [str, ...], "added": [str, ...]}],
+          "left":  [{"text": str, "doc": str, "source": str, "statement": str,
+                     "lines": [first, last],          # FROM side, source lines 1-based
+                     "also": ["doc:line" | "doc:first-last", ...]}],  # same sentence in
+                                                      # other places of its version
+          "right": [...same shape...],                # TO side
+          "ops":   [{"op": "equal"|"delete"|"insert", "text": str}],  # word diff left→right
+          "related": ["doc:first-last", ...],  # one-sided row: possibly related sentence(s)
+                                               # of the other side (score: that match's)
+          "note": str  # "" or why an unchanged pair differs: "punctuation only",
+        }              # "footnote marker only"
+      ]
+    }
+
+All strings taken from documents are sanitised (control/bidi/private characters appear as
+`<U+XXXX>`). `summary` counts come from `Comparison.counts` (derived from the units when a
+hand-made comparison has none).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from diffview.model import CHANGE_CLASSES, AlignedUnit, Comparison, Sentence, StanceFlag, WordOp
+from diffview.present import change_label, class_counts, in_focus, stance_count
+from diffview.sanitize import sanitize, sanitize_line
+
+JSON_SCHEMA_VERSION = 1
+
+_OP_NAMES = {-1: "delete", 0: "equal", 1: "insert"}
+
+
+def summary_line(comparison: Comparison) -> str:
+    """One line: non-zero counts per change class, then the number of stance changes."""
+    return " · ".join([*(class_counts(comparison) or ["no sentences"]), stance_count(comparison)])
+
+
+def stance_label(flags: Sequence[StanceFlag]) -> str:
+    """`niet→ ; steunt→onthoudt`: what each flag removed and added, sanitised."""
+    return " ; ".join(
+        f"{sanitize_line(','.join(f.removed))}→{sanitize_line(','.join(f.added))}" for f in flags
+    )
+
+
+def _side_ops(unit: AlignedUnit, side: str) -> list[tuple[int, str]]:
+    """The ops that spell one side: equal+delete for FROM, equal+insert for TO.
+
+    Units without ops (unchanged, or hand-made) are spelled from the sentences: the whole
+    side is deleted for `removed`, inserted for `added`, equal otherwise.
+    """
+    wanted = -1 if side == "left" else 1
+    if unit.ops:
+        return [(op.op, sanitize(op.text)) for op in unit.ops if op.op in (0, wanted)]
+    sentences = unit.left if side == "left" else unit.right
+    text = " ".join(sanitize(s.text) for s in sentences)
+    if unit.change in ("added", "removed"):
+        return [(wanted, text)]
+    return [(0, text)]
+
+
+def inline_ops(unit: AlignedUnit) -> list[tuple[int, str]]:
+    """The redline of one unit as ops: FROM text with TO's changes applied in place."""
+    if unit.ops:
+        return [(op.op, sanitize(op.text)) for op in unit.ops]
+    if unit.change == "removed" or not unit.right:
+        return _side_ops(unit, "left")
+    if unit.change in ("added", "unchanged", "moved") or not unit.left:
+        return _side_ops(unit, "right")
+    # a changed pair without word ops: whole FROM deleted, whole TO inserted
+    left = " ".join(sanitize(s.text) for s in unit.left)
+    right = " ".join(sanitize(s.text) for s in unit.right)
+    return [(-1, left), (0, " "), (1, right)]
+
+
+@dataclass(frozen=True)
+class View:
+    """What a comparison is shown with: lines to lead with (the positions), and with `claimed`
+    set only the rows in focus (sentences stating a position, pairs across the sides)."""
+
+    lead: tuple[str, ...] = ()
+    claimed: frozenset[str] | None = None
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _sentence_json(sentence: Sentence) -> dict[str, object]:
+    return {
+        "text": sanitize(sentence.text),
+        "doc": sanitize_line(sentence.doc),
+        "source": sanitize_line(sentence.source),
+        "statement": sanitize_line(sentence.statement_id),
+        "lines": [sentence.lines[0], sentence.lines[1]],
+        "also": [sanitize_line(c) for c in sentence.also],
+    }
+
+
+def _flag_json(flag: StanceFlag) -> dict[str, object]:
+    return {
+        "kind": flag.kind,
+        "removed": [sanitize_line(w) for w in flag.removed],
+        "added": [sanitize_line(w) for w in flag.added],
+    }
+
+
+def _op_json(op: WordOp) -> dict[str, str]:
+    return {"op": _OP_NAMES[op.op], "text": sanitize(op.text)}
+
+
+def _unit_json(unit: AlignedUnit) -> dict[str, object]:
+    return {
+        "change": unit.change,
+        "score": round(float(unit.score), 4),
+        "moved": bool(unit.moved),
+        "stance": [_flag_json(f) for f in unit.stance],
+        "left": [_sentence_json(s) for s in unit.left],
+        "right": [_sentence_json(s) for s in unit.right],
+        "ops": [_op_json(op) for op in unit.ops],
+        "related": [sanitize_line(c) for c in unit.related],
+        "note": unit.note,
+    }
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, object]:
+    """The JSON document as plain data (schema in the module docstring)."""
+    counts = comparison.class_counts
+    extra = sorted(k for k in counts if k not in CHANGE_CLASSES)  # a hand-made comparison's
+    summary: dict[str, int] = {c: int(counts.get(c, 0)) for c in (*CHANGE_CLASSES, *extra)}
+    summary["stance"] = len(comparison.stance_units)
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "topic": sanitize_line(comparison.topic),
+        "from": {
+            "label": sanitize_line(comparison.from_label),
+            "docs": [sanitize_line(d) for d in comparison.from_docs],
+        },
+        "to": {
+            "label": sanitize_line(comparison.to_label),
+            "docs": [sanitize_line(d) for d in comparison.to_docs],
+        },
+        "summary": summary,
+        "units": [_unit_json(u) for u in comparison.units],
+    }
+
+
+def comparison_to_json(comparison: Comparison) -> str:
+    """Stable JSON (schema 1): sorted keys, UTF-8, indent 2, newline-terminated."""
+    return dumps_indented(comparison_to_dict(comparison)) + "\n"
+
+
+def dumps_indented(data: object) -> str:
+    """`json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2)`, byte for byte, for
+    plain data (dicts with string keys, lists, strings, numbers, booleans, None), without the
+    pure-Python encoder `indent` falls back to (a 1 MB comparison: seconds; a test checks
+    the two agree)."""
+    out: list[str] = []
+    _write(data, "\n", out)
+    return "".join(out)
+
+
+_quote = json.encoder.encode_basestring  # ensure_ascii=False: C, where available
+
+
+def _write(value: object, newline: str, out: list[str]) -> None:
+    """`newline` is the line break plus the indent of the value's own line."""
+    if isinstance(value, str):
+        out.append(_quote(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        # json writes a float's repr, and NaN / Infinity / -Infinity by those names
+        out.append(float.__repr__(value) if math.isfinite(value) else json.dumps(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        out.append("{")
+        for k, key in enumerate(sorted(value)):
+            if not isinstance(key, str):
+                raise TypeError(f"keys must be str, not {type(key).__name__}")
+            out.append(inner if k == 0 else "," + inner)
+            out.append(_quote(key))
+            out.append(": ")
+            _write(value[key], inner, out)
+        out.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        out.append("[")
+        for k, item in enumerate(value):
+            out.append(inner if k == 0 else "," + inner)
+            _write(item, inner, out)
+        out.append(newline + "]")
+    else:
+        raise TypeError(f"{type(value).__name__} is not plain data")
+
+
+# --------------------------------------------------------------------------- plain inline
+
+MIN_WIDTH = 10  # below this no layout is readable; we still never exceed the given width
+
+# Characters one terminal cell wide whatever the terminal (Rich's single-cell ranges, and the
+# marks the layouts print): text made only of them wraps the same by counting characters.
+_ONE_CELL = frozenset(
+    chr(c)
+    for lo, hi in ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x2500, 0x25FC))
+    for c in range(lo, hi + 1)
+) | frozenset("‐‑‒–—―‘’‚‛“”„‟•…′″→↕⚑")
+_TRAILING_SPACE = re.compile(r"\s+$")
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`rich.text.Text(text, overflow="fold")` wrapped to `width` cells, as Console.print
+    lays it out (Rich's `divide_line`, then each line's trailing space beyond the width cut,
+    then the line cropped): for one-line text of one-cell characters only."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group()
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:  # folded across lines
+            pieces = [word[k : k + width] for k in range(0, len(word), width)]
+            for k, piece in enumerate(pieces):
+                if start:
+                    breaks.append(start)
+                if k == len(pieces) - 1:
+                    offset = len(piece)
+                else:
+                    start += len(piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    lines = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
+    out = []
+    for line in lines:
+        if len(line) > width:
+            space = _TRAILING_SPACE.search(line)
+            if space is not None:
+                line = line[: len(line) - min(len(space.group()), len(line) - width)]
+        out.append(line[:width])
+    return out
+
+
+def _redline(ops: Iterable[tuple[int, str]]) -> str:
+    """Word changes as `[-deleted-]` and `{+inserted+}`, whitespace outside the marks."""
+    parts = []
+    for op, chunk in ops:
+        core = chunk.strip()
+        if op == 0 or not core:
+            parts.append(chunk)
+            continue
+        lead = chunk[: len(chunk) - len(chunk.lstrip())]
+        trail = chunk[len(chunk.rstrip()) :]
+        parts.append(lead + (f"[-{core}-]" if op < 0 else f"{{+{core}+}}") + trail)
+    return "".join(parts)
+
+
+def _meta(unit: AlignedUnit, comparison: Comparison) -> str:
+    meta = change_label(unit, comparison)
+    if unit.left and unit.right:
+        meta += f" {unit.score:.2f}"
+    if unit.change == "moved":
+        meta += " ↕"
+    elif unit.moved:
+        meta += " ↕ moved"
+    if unit.stance:
+        meta += f" ⚑ stance: {stance_label(unit.stance)}"
+    return meta
+
+
+def _cites(sentences: Sequence[Sentence]) -> str:
+    return ", ".join(sanitize_line(s.cites) for s in sentences) or "—"
+
+
+def render_inline_plain(
+    comparison: Comparison, *, width: int, view: View | None = None
+) -> str | None:
+    """`render.render_inline(..., color=False)` byte for byte, without Rich (a pipe's default
+    layout); None when a text holds a character whose width a terminal decides (wide,
+    combining), a tab or a line break: Rich lays those out."""
+    view = view or View()
+    width = max(width, MIN_WIDTH)
+    shown = [u for u in comparison.units if view.claimed is None or in_focus(u, view.claimed)]
+    docs = [
+        ", ".join(sanitize_line(d) for d in ds) or "—"
+        for ds in (comparison.from_docs, comparison.to_docs)
+    ]
+    texts = [
+        f"Topic: {sanitize_line(comparison.topic)}",
+        f"FROM {sanitize_line(comparison.from_label)}  (docs {docs[0]})",
+        f"TO   {sanitize_line(comparison.to_label)}  (docs {docs[1]})",
+        *(sanitize_line(lead) for lead in view.lead),
+        summary_line(comparison),
+        "─" * width,
+    ]
+    for unit in shown:
+        texts.append(_meta(unit, comparison))
+        texts.append(_redline(inline_ops(unit)))
+        texts.append(f"{_cites(unit.left)} → {_cites(unit.right)}")
+        texts.append("")
+    hidden = len(comparison.units) - len(shown)
+    if hidden:
+        note = f"focus: {len(shown)} of {len(comparison.units)} rows; {hidden} hidden"
+        texts.append(note + " (drop --focus to see them)")
+    if not _ONE_CELL.issuperset("".join(texts)):
+        return None
+    lines = [line.rstrip() for text in texts for line in (_wrapped(text, width) or [""])]
+    return "\n".join(lines) + "\n"

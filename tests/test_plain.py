@@ -1,0 +1,97 @@
+"""The views' plain output: the JSON writer agrees with `json.dumps` byte for byte."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diffview.diff.compare import compare_texts
+from diffview.model import WordOp
+from diffview.sanitize import _UNSAFE, sanitize
+from diffview.views.plain import View, dumps_indented, render_inline_plain
+from diffview.views.render import render_inline
+
+PLAIN = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(st.characters(codec="utf-8", exclude_categories=["Cs"])),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(PLAIN)
+def test_dumps_indented_is_json_dumps(data: object) -> None:
+    assert dumps_indented(data) == json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2)
+
+
+def test_dumps_indented_takes_tuples_as_lists_and_refuses_the_rest() -> None:
+    expected = '{\n  "a": [],\n  "b": [\n    1,\n    2.5\n  ]\n}'
+    assert dumps_indented({"b": (1, 2.5), "a": []}) == expected
+    for bad in ({1: "x"}, {"x": object()}):
+        with pytest.raises(TypeError):
+            dumps_indented(bad)
+
+
+def test_no_printable_character_is_one_sanitize_replaces() -> None:
+    """`sanitize` returns printable text as it is: over every code point, its pattern finds
+    nothing among the printable ones (Python's and the regex module's Unicode agree)."""
+    printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable())
+    assert _UNSAFE.search(printable) is None
+    assert sanitize("a\u202eb\x1b") == "a<U+202E>b<U+001B>"
+
+
+# --------------------------------------------------------------------------- plain inline
+
+WORDS = st.sampled_from(
+    [
+        "kabinet",
+        "steunt",
+        "niet",
+        "het",
+        "voorstel",
+        "end-to-end",
+        "(EU)",
+        "“nieuw”",
+        "—",
+        "Brussel1.",
+        "a" * 37,
+        "x",
+        "vals-positieve",
+        "→",
+        "…",
+        "•",
+        "é",
+        "Één",
+    ]
+)
+SENTENCE = st.lists(WORDS, min_size=1, max_size=14).map(lambda w: " ".join(w) + ".")
+TEXT = st.lists(SENTENCE, min_size=1, max_size=5).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TEXT, TEXT, st.integers(min_value=1, max_value=130), st.booleans())
+def test_plain_inline_is_richs_inline_without_colour(
+    a: str, b: str, width: int, lead: bool
+) -> None:
+    comparison = compare_texts(a, b)
+    view = View(lead=("detection order: supports → abstains (002:1-2)",) if lead else ())
+    plain = render_inline_plain(comparison, width=width, view=view)
+    assert plain == render_inline(comparison, width=width, color=False, view=view)
+
+
+def test_plain_inline_leaves_wide_characters_to_rich() -> None:
+    comparison = compare_texts("Het kabinet steunt 日本 niet.", "Het kabinet steunt 日本 wel.")
+    assert render_inline_plain(comparison, width=80) is None
+    comparison = compare_texts("Een zin.", "Een zin, twee.")
+    unit = dataclasses.replace(comparison.units[0], ops=(WordOp(0, "een\tregel\nverder"),))
+    hand_made = dataclasses.replace(comparison, units=(unit,))
+    assert render_inline_plain(hand_made, width=80) is None
