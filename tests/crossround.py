@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from diffview.corpus.topics import load_rules  # noqa: E402
-from diffview.diff.align import ACROSS_MATCH, DISTINCT_IDF, _Weights, content_stems  # noqa: E402
+from diffview.diff.align import ACROSS_MATCH  # noqa: E402
 from diffview.diff.compare import _background, pair_scores, topic_sides  # noqa: E402
+from diffview.diff.similarity import DISTINCT_IDF, Weights, content_stems  # noqa: E402
 from diffview.model import AlignedUnit, Sentence, Version  # noqa: E402
 from diffview.positions.claims import issues_in  # noqa: E402
 from diffview.positions.table import compare_with_evidence, evidence_hooks, round_claims  # noqa: E402
@@ -314,7 +315,7 @@ def within_issue_pairs(store: Store, tagger: Tagger) -> list[ToolPair]:
             used = {s.cite for u in units if confident(u) for s in (*u.left, *u.right)}
             old, new, left, right = topic_sides(store, topic, a, b, also=also)
             scores = pair_scores(store, topic, a, b, also=also)[2]
-            weights = _Weights((), _background(store, new, left, right))
+            weights = Weights((), _background(store, new, left, right))
             floor = min(DISTINCT_IDF, weights.unseen - math.log(2))
             rows: dict[str, list[int]] = {}
             cols: dict[str, list[int]] = {}

@@ -9,10 +9,8 @@ from diffview.diff.align import (
     REWRITE_THRESHOLD,
     Link,
     align,
-    content_stems,
-    corpus_weights,
-    similarity,
 )
+from diffview.diff.similarity import content_stems, corpus_weights, similarity
 
 A = [
     "Het kabinet steunt het voorstel voor een detectiebevel op bekend materiaal.",

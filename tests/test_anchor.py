@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from diffview.diff.align import _lis, align
+from diffview.diff.align import align
 from diffview.diff.anchor import in_order, lone_gaps
+from diffview.diff.order import longest_increasing
 from diffview.text.scan import normalize_text
 from diffview.text.sentences import split_sentences
 
@@ -22,7 +23,11 @@ def test_lone_gaps_are_one_free_sentence_on_each_side_between_anchors() -> None:
 
 
 def test_in_order_keeps_the_longest_run_and_drops_moves() -> None:
-    assert in_order([(0, 0), (3, 1), (1, 2), (2, 3)], _lis) == [(0, 0), (1, 2), (2, 3)]
+    assert in_order([(0, 0), (3, 1), (1, 2), (2, 3)], longest_increasing) == [
+        (0, 0),
+        (1, 2),
+        (2, 3),
+    ]
 
 
 def _seed_sentences() -> list[str]:

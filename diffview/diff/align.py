@@ -76,16 +76,18 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
-from functools import lru_cache
 
-import regex
-
-from diffview.diff.stance import stem as _stem
-from diffview.diff.stance import word_list
-from diffview.diff.worddiff import regex_timeout_for, squash
+from diffview.diff.order import anchor_gap, in_order_pairs, longest_increasing
+from diffview.diff.similarity import (
+    Weights,
+    content_stems,
+    punct_key,
+    quiet_key,
+    similarity,
+)
+from diffview.diff.worddiff import squash
 
 MATCH_THRESHOLD = 0.45  # below: not the same sentence
 REWRITE_THRESHOLD = 0.70  # below (and above MATCH_THRESHOLD): same subject, rewritten
@@ -101,25 +103,9 @@ TOP_CANDIDATES = 8  # candidates scored exactly per sentence
 # no evidence: no gap pairing, no moves; a pair needs a score and distinctive shared content.
 ACROSS_MATCH = 0.28  # at or above, with distinctive shared content: the same claim
 ACROSS_POSSIBLE = 0.24  # a mutual best candidate at or above: shown as possibly related
-DISTINCT_IDF = 3.5  # a stem in fewer than 1 in e^3.5 (3%) of the corpus's sentences tells
 # distinctive shared weight needed, in units of a stem seen once in the corpus (ln N): about
 # one rare stem, or a shared sub-issue
 ACROSS_MIN_DISTINCT = 0.7
-
-STOPWORDS = frozenset(
-    word_list("""
-    de het een en of van in op te ter ten dat die dit deze der des is zijn was waren wordt
-    worden werd werden word ben bent heeft hebben had hadden heb hebt aan bij met voor door
-    over naar uit om tot als dan ook er hier daar waar wat wie welke welk zo maar nog al wel
-    dus toch reeds zich zij ze hij wij we u uw ik je jij hun haar hem ons onze mijn zijn
-    men na onder tegen tussen binnen zonder sinds vanaf tijdens omdat doordat zodat indien
-    wanneer terwijl hoe daarom daarmee daarbij daarvan daarin daarop hierbij hiervan hierin
-    hierop waarbij waarvan waarin waarop worden geworden zal mede nu even eens steeds
-    niet geen
-    """)
-)
-
-_WORD = regex.compile(r"[\p{L}\p{N}]+(?:[-‐'’][\p{L}\p{N}]+)*")
 
 
 @dataclass(frozen=True)
@@ -134,88 +120,6 @@ class Link:
     moved: bool = False
     related: tuple[int, ...] = ()  # one-sided link: the other side's possible counterpart
     quiet: str = ""  # a pair differing only in punctuation or footnote markers: which
-
-
-@lru_cache(maxsize=262_144)
-def _term(word: str) -> tuple[str, bool]:
-    """Stem of one lower-cased word and whether it counts for similarity."""
-    bare = regex.sub(r"[-‐'’]", "", word)
-    return _stem(bare), word not in STOPWORDS and len(bare) > 1
-
-
-def content_stems(text: str) -> frozenset[str]:
-    """The stem set used for similarity; all stems if the sentence is only stopwords."""
-    terms = [_term(w.lower()) for w in _WORD.findall(text, timeout=regex_timeout_for(text))]
-    content = frozenset(s for s, keep in terms if keep)
-    return content or frozenset(s for s, _ in terms) or frozenset({squash(text)})
-
-
-def corpus_weights(texts: Iterable[str]) -> dict[str, float]:
-    """Inverse document frequency `ln(N/df)` of every stem over a corpus's sentences: the
-    dossier's everyday words (detectie, materiaal, kindermisbruik) weigh next to nothing,
-    so only distinctive shared words make two sentences of different rounds alike."""
-    df: dict[str, int] = defaultdict(int)
-    n = 0
-    for text in texts:
-        n += 1
-        for t in content_stems(text):
-            df[t] += 1
-    return {t: math.log(max(n, 1) / c) for t, c in df.items()}
-
-
-class _Weights:
-    """Stem weights: `1 + ln(N/df)` over the sentences being aligned, or a corpus's IDF
-    (`corpus_weights`), where a stem the corpus never saw weighs as its rarest."""
-
-    def __init__(
-        self, sets: Sequence[frozenset[str]], background: Mapping[str, float] | None = None
-    ) -> None:
-        self._totals: dict[int, tuple[frozenset[str], float]] = {}  # by identity: same sum
-        if background is not None:
-            self.w = dict(background)
-            self.unseen = max(self.w.values(), default=1.0)
-            return
-        df: dict[str, int] = defaultdict(int)
-        for s in sets:
-            for t in s:
-                df[t] += 1
-        n = max(len(sets), 1)
-        self.w = {t: 1.0 + math.log(n / c) for t, c in df.items()}
-        self.unseen = 1.0
-
-    def total(self, s: frozenset[str]) -> float:
-        w, unseen = self.w, self.unseen
-        return sum(w.get(t, unseen) for t in s)
-
-    def side_total(self, s: frozenset[str]) -> float:
-        """`total` of a sentence's own stem set, summed once per set object (candidate
-        scoring asks for each sentence's total once per candidate)."""
-        hit = self._totals.get(id(s))
-        if hit is not None and hit[0] is s:
-            return hit[1]
-        value = self.total(s)
-        self._totals[id(s)] = (s, value)
-        return value
-
-    def distinct(self, s: frozenset[str]) -> float:
-        """Weight of the stems rare enough to tell sentences apart: below DISTINCT_IDF's
-        share of the corpus, and always a stem in at most two sentences (a small corpus)."""
-        w, unseen = self.w, self.unseen
-        floor = min(DISTINCT_IDF, unseen - math.log(2))
-        return sum(x for x in (w.get(t, unseen) for t in s) if x >= floor)
-
-
-def similarity(a: frozenset[str], b: frozenset[str], weights: _Weights | None = None) -> float:
-    """Blend of weighted Dice and containment (module docstring), 0..1."""
-    if not a or not b:
-        return 0.0
-    if weights is None:
-        shared, wa, wb = float(len(a & b)), float(len(a)), float(len(b))
-    else:
-        shared, wa, wb = weights.total(a & b), weights.side_total(a), weights.side_total(b)
-    if shared == 0:
-        return 0.0
-    return 0.75 * (2 * shared / (wa + wb)) + 0.25 * (shared / min(wa, wb))
 
 
 def _cap(n: int) -> int:
@@ -241,7 +145,7 @@ class _Aligner:
         self.links: dict[int, Link] = {}
         self.stems: tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]] = ({}, {})
         self.cands: list[tuple[float, int, int]] = []
-        self.weights = _Weights(())
+        self.weights = Weights(())
         self._next = 0
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -263,13 +167,13 @@ class _Aligner:
 
     # -- 1. exact ----------------------------------------------------------------------------
     def exact(self) -> None:
-        """Variant-equal sentences: first in-order runs (`_in_order_pairs`, so a text
+        """Variant-equal sentences: first in-order runs (`in_order_pairs`, so a text
         repeating a passage pairs copy with copy), then what is left by order of occurrence
         (those become moves)."""
         keys: dict[str, str] = {}  # a revision repeats most sentences word for word
         left = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.left]
         right = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.right]
-        for i, j in _in_order_pairs(left, right):
+        for i, j in in_order_pairs(left, right):
             self._add(Link("pair", (i,), (j,), 1.0, exact=True))
         by_key: dict[str, deque[int]] = defaultdict(deque)
         for j, key in enumerate(right):
@@ -296,7 +200,7 @@ class _Aligner:
                 j = js.popleft()
                 note = (
                     "punctuation only"
-                    if _punct_key(text) == _punct_key(self.right[j])
+                    if punct_key(text) == punct_key(self.right[j])
                     else "footnote marker only"
                 )
                 self._add(Link("pair", (i,), (j,), 1.0, quiet=note))
@@ -308,7 +212,7 @@ class _Aligner:
         from diffview.diff.anchor import in_order, lone_gaps
 
         exact = [(lk.left[0], lk.right[0]) for lk in self.links.values()]
-        anchors = in_order(exact, _lis)
+        anchors = in_order(exact, longest_increasing)
         gaps = lone_gaps(anchors, len(self.left), len(self.right), self.l_of, self.r_of)
         ls, rs = self.stems
         for i, j in list(gaps):
@@ -329,7 +233,7 @@ class _Aligner:
         for j, text in enumerate(self.right):
             if j not in self.r_of:
                 rs[j] = content_stems(text) | (tr[j] if j < len(tr) else frozenset())
-        self.weights = _Weights(list(ls.values()) + list(rs.values()), self.background)
+        self.weights = Weights(list(ls.values()) + list(rs.values()), self.background)
 
     def candidates(self) -> None:
         ls, rs = self.stems
@@ -459,7 +363,7 @@ class _Aligner:
         matched = sorted(
             (lk for lk in self.links.values() if lk.left and lk.right), key=lambda lk: min(lk.left)
         )
-        keep = _lis([min(lk.right) for lk in matched])
+        keep = longest_increasing([min(lk.right) for lk in matched])
         al = [min(matched[p].left) for p in keep]
         ar = [min(matched[p].right) for p in keep]
         for score, i, j in sorted(self.cands, reverse=True):
@@ -470,8 +374,8 @@ class _Aligner:
             k = bisect_left(al, i)
             if k != bisect_left(ar, j):
                 continue
-            gap_l = _gap(al, k, len(self.left))
-            gap_r = _gap(ar, k, len(self.right))
+            gap_l = anchor_gap(al, k, len(self.left))
+            gap_r = anchor_gap(ar, k, len(self.right))
             shared = len(self.stems[0][i] & self.stems[1][j])
             if max(gap_l, gap_r) <= GAP_MAX or shared >= GAP_MIN_SHARED:
                 self._add(Link("pair", (i,), (j,), score))
@@ -482,7 +386,7 @@ class _Aligner:
             (lid for lid, lk in self.links.items() if lk.left and lk.right),
             key=lambda lid: min(self.links[lid].left),
         )
-        keep = set(_lis([min(self.links[lid].right) for lid in matched]))
+        keep = set(longest_increasing([min(self.links[lid].right) for lid in matched]))
         for pos, lid in enumerate(matched):
             if pos not in keep:
                 lk = self.links[lid]
@@ -501,170 +405,6 @@ class _Aligner:
             if j not in self.r_of:
                 self._add(Link("added", (), (j,), 0.0))
         return _reading_order(list(self.links.values()), len(self.left))
-
-
-_FOOTNOTE_MARK = regex.compile(r"(?<=[\p{L}.,;:)’'\"”])\d{1,2}(?=[\s.,;:)]|$)")
-_NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
-
-
-def _punct_key(text: str) -> str:
-    return _NOT_WORD.sub("", squash(text), timeout=regex_timeout_for(text))
-
-
-def quiet_key(text: str) -> str:
-    """`squash` without punctuation and without footnote markers glued to a word or mark."""
-    bare = _FOOTNOTE_MARK.sub("", text, timeout=regex_timeout_for(text))
-    return _punct_key(bare) or squash(text)
-
-
-def _in_order_pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[int, int]]:
-    """Equal keys paired in order, with bounded work on repetitive input.
-
-    The common head and tail are paired first: one edit among identical sentences then
-    stays at its place (difflib's longest-block-first would pair the edited sentence with
-    the last copy and report it moved). What is between goes to difflib's matching blocks
-    when that is cheap: its cost grows with the sum over keys of (copies in A) x (copies in
-    B), quadratic for 100,000 identical lines. Otherwise the span is cut at keys that occur
-    once on each side (patience diff: their longest increasing subsequence) and each piece
-    is handled the same way; a piece with no such key is left to the caller's pairing by
-    order of occurrence, and so is everything once the pieces examined add up to
-    `_SPLIT_WORK` times the input (adversarial nesting cannot make this quadratic).
-    """
-    pairs: list[tuple[int, int]] = []
-    stack = [(0, len(left), 0, len(right))]
-    work_left = _SPLIT_WORK * (len(left) + len(right) + 1)
-    while stack:
-        a0, a1, b0, b1 = stack.pop()
-        work_left -= (a1 - a0) + (b1 - b0)
-        if work_left < 0:
-            break
-        while a0 < a1 and b0 < b1 and left[a0] == right[b0]:
-            pairs.append((a0, b0))
-            a0, b0 = a0 + 1, b0 + 1
-        while a0 < a1 and b0 < b1 and left[a1 - 1] == right[b1 - 1]:
-            a1, b1 = a1 - 1, b1 - 1
-            pairs.append((a1, b1))
-        if a0 == a1 or b0 == b1:
-            continue
-        count_b: dict[str, int] = defaultdict(int)
-        for key in right[b0:b1]:
-            count_b[key] += 1
-        count_a: dict[str, int] = defaultdict(int)
-        for key in left[a0:a1]:
-            count_a[key] += 1
-        cost = sum(n * count_b.get(key, 0) for key, n in count_a.items())
-        if cost <= _DIFFLIB_BUDGET:
-            matcher = SequenceMatcher(None, left[a0:a1], right[b0:b1], autojunk=False)
-            for i, j, n in matcher.get_matching_blocks():
-                pairs.extend((a0 + i + k, b0 + j + k) for k in range(n))
-            continue
-        budget = min(work_left, _MYERS_STEPS)
-        found, used = _few_edits(left[a0:a1], right[b0:b1], budget)
-        work_left -= used
-        if found is not None:
-            pairs.extend((a0 + i, b0 + j) for i, j in found)
-            continue
-        where_b = {key: b0 + j for j, key in enumerate(right[b0:b1]) if count_b[key] == 1}
-        unique = [
-            (a0 + i, where_b[key])
-            for i, key in enumerate(left[a0:a1])
-            if count_a[key] == 1 and key in where_b
-        ]
-        anchors = [unique[p] for p in _lis([j for _, j in unique])]
-        if not anchors:
-            continue
-        pairs.extend(anchors)
-        bounds = [(a0 - 1, b0 - 1), *anchors, (a1, b1)]
-        for (i0, j0), (i1, j1) in zip(bounds, bounds[1:], strict=False):
-            stack.append((i0 + 1, i1, j0 + 1, j1))
-    return sorted(pairs)
-
-
-def _few_edits(
-    a: Sequence[str], b: Sequence[str], budget: int
-) -> tuple[list[tuple[int, int]] | None, int]:
-    """Myers' O((N+M)·D) diff: the pairs of a shortest edit script, or None when it would
-    take more than `budget` steps (many edits); also the steps spent. Cheap exactly where
-    difflib is not: long repetitive texts with few edits."""
-    n, m = len(a), len(b)
-    max_d = n + m
-    off = max_d + 1
-    v = [0] * (2 * max_d + 3)
-    trace: list[list[int]] = []
-    steps = 0
-    for d in range(max_d + 1):
-        trace.append(v[off - d - 1 : off + d + 2])  # the state before round d, k in -d-1..d+1
-        for k in range(-d, d + 1, 2):
-            if k == -d or (k != d and v[off + k - 1] < v[off + k + 1]):
-                x = v[off + k + 1]
-            else:
-                x = v[off + k - 1] + 1
-            y = x - k
-            start = x
-            while x < n and y < m and a[x] == b[y]:
-                x, y = x + 1, y + 1
-            steps += 1 + x - start
-            v[off + k] = x
-            if x >= n and y >= m:
-                return _myers_pairs(trace, n, m), steps
-        if steps > budget:
-            return None, steps
-    return None, steps
-
-
-def _myers_pairs(trace: list[list[int]], x: int, y: int) -> list[tuple[int, int]]:
-    """Walk the saved states back from the end: the diagonal runs are the equal pairs."""
-    pairs: list[tuple[int, int]] = []
-    for d in range(len(trace) - 1, -1, -1):
-        saved = trace[d]  # saved[k + d + 1] is v[k] before round d
-
-        def v(k: int, saved: list[int] = saved, d: int = d) -> int:
-            return saved[k + d + 1]
-
-        k = x - y
-        prev_k = k + 1 if k == -d or (k != d and v(k - 1) < v(k + 1)) else k - 1
-        prev_x = v(prev_k)
-        prev_y = prev_x - prev_k
-        while x > prev_x and y > prev_y:
-            x, y = x - 1, y - 1
-            pairs.append((x, y))
-        if d > 0:
-            x, y = prev_x, prev_y
-    return pairs
-
-
-# Above this estimated cost (pairs of equal keys compared), difflib is not asked.
-_DIFFLIB_BUDGET = 200_000
-_SPLIT_WORK = 16  # pieces examined, in multiples of the input's length
-_MYERS_STEPS = 1_000_000  # at most this many steps per piece for Myers' diff
-
-
-def _gap(anchors: Sequence[int], k: int, n: int) -> int:
-    """Number of sentences strictly between anchors k-1 and k (or the text's ends)."""
-    lo = anchors[k - 1] if k else -1
-    hi = anchors[k] if k < len(anchors) else n
-    return hi - lo - 1
-
-
-def _lis(seq: Sequence[int]) -> list[int]:
-    """Positions of one longest strictly increasing subsequence of `seq` (patience sorting)."""
-    tails: list[int] = []  # seq value at the end of each pile
-    tail_pos: list[int] = []
-    prev = [-1] * len(seq)
-    for pos, v in enumerate(seq):
-        k = bisect_left(tails, v)
-        if k == len(tails):
-            tails.append(v)
-            tail_pos.append(pos)
-        else:
-            tails[k], tail_pos[k] = v, pos
-        prev[pos] = tail_pos[k - 1] if k else -1
-    out: list[int] = []
-    pos = tail_pos[-1] if tail_pos else -1
-    while pos != -1:
-        out.append(pos)
-        pos = prev[pos]
-    return out[::-1]
 
 
 def _reading_order(links: list[Link], n_left: int) -> list[Link]:
@@ -705,7 +445,7 @@ def across_scores(
     tl, tr = tags or ((), ())
     ls = [content_stems(t) | (tl[i] if i < len(tl) else frozenset()) for i, t in enumerate(left)]
     rs = [content_stems(t) | (tr[j] if j < len(tr) else frozenset()) for j, t in enumerate(right)]
-    weights = _Weights((), background)
+    weights = Weights((), background)
     return [[similarity(a, b, weights) for b in rs] for a in ls]
 
 

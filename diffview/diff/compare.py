@@ -32,7 +32,8 @@ from typing import Protocol, runtime_checkable
 
 from diffview.corpus.labels import mentions_topic
 from diffview.corpus.topics import TopicRules, load_rules
-from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align, corpus_weights
+from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align
+from diffview.diff.similarity import corpus_weights
 from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.diff.worddiff import squash, word_diff
 from diffview.errors import DiffviewError, regex_timeout
