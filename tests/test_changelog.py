@@ -35,14 +35,8 @@ from diffview.pipeline import build_store
 from diffview.sanitize import sanitize
 from diffview.store.read import Store
 from diffview.store.write import write_store
-from diffview.views.changelog import (
-    LEGEND,
-    changelog_markdown,
-    comparison_section,
-    escape_md,
-    markdown_to_html,
-    redline_md,
-)
+from diffview.views.changelog import LEGEND, changelog_markdown, comparison_section
+from diffview.views.markdown import escape_md, markdown_to_html, redline_md
 
 MD = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 ADVERSARIAL = (

@@ -481,7 +481,8 @@ def test_changelog_streams_the_same_bytes_as_one_render(
     """Written pair by pair, the markdown and the HTML page are the ones rendered at once, for
     the whole history of every topic, on stdout as in files; a bad range writes nothing."""
     from diffview.store.read import Store
-    from diffview.views.changelog import changelog_markdown, markdown_to_html
+    from diffview.views.changelog import changelog_markdown
+    from diffview.views.markdown import markdown_to_html
 
     topics = ["detection-order", "encryption", "derogation", "csam-other", "non-csam"]
     whole = changelog_markdown(Store.open(store), topics, full=True)

@@ -422,6 +422,7 @@ def cmd_changelog(args: argparse.Namespace) -> int:
     """Streams: each pair of rounds is compared, written and dropped before the next."""
     from diffview.corpus.topicnames import followed_topics
     from diffview.views import changelog
+    from diffview.views.markdown import html_chunks
 
     if args.output and args.html and Path(args.output).resolve() == Path(args.html).resolve():
         raise DiffviewError(f"{args.output}: -o and --html name the same file")
@@ -437,14 +438,14 @@ def cmd_changelog(args: argparse.Namespace) -> int:
         if args.html:
             html_out = files.enter_context(open(args.html, "w", encoding="utf-8"))
 
-        def markdown() -> Iterator[str]:
+        def pieces() -> Iterator[str]:
             for chunk in itertools.chain([first], chunks):
                 if md_out is not None:
                     md_out.write(chunk)
                 yield chunk
 
         title = "diffview changelog: " + ", ".join(topics)
-        for piece in changelog.html_chunks(markdown(), title) if html_out else markdown():
+        for piece in html_chunks(pieces(), title) if html_out else pieces():
             if html_out is not None:
                 html_out.write(piece)
     if args.output:
