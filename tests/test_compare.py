@@ -26,6 +26,8 @@ from diffview.model import (
     Sentence,
     StanceFlag,
     Statement,
+    StoreReader,
+    TopicLogEntry,
     Version,
 )
 from diffview.text.sentences import sentences_of
@@ -168,18 +170,45 @@ class FakeStore:
     def topics(self) -> list[str]:
         return ["detection-order", "encryption"]
 
-    def versions(self, topic: str) -> list[Version]:
-        return self._versions() if topic == "detection-order" else []
+    def versions(self, topic: str | None = None) -> list[Version]:
+        return self._versions() if topic in (None, "detection-order") else []
 
-    def resolve_version(self, spec: str) -> Version:
+    def resolve_version(self, spec: str | Version) -> Version:
         for v in self._versions():
-            if v.round == spec:
+            if v.round == spec or v == spec:
                 return v
         raise DiffviewError(f"unknown version {spec!r}")
 
-    def topic_statements(self, topic: str, version: Version) -> list[Statement]:
+    def topic_statements(self, topic: str, version: str | Version) -> list[Statement]:
         """As the store does: the cabinet's statements only."""
-        return [s for s in self.rounds[version.round] if s.role == "cabinet"]
+        v = self.resolve_version(version)
+        return [s for s in self.rounds[v.round] if s.role == "cabinet"]
+
+    # The rest of `model.StoreReader`, which compare does not read.
+    head = "f" * 40
+
+    def close(self) -> None:
+        return None
+
+    def documents(self) -> list[Document]:
+        return [d for v in self._versions() for d in v.docs]
+
+    def statements(
+        self, doc: str | None = None, at: str | Version | None = None
+    ) -> list[Statement]:
+        return [s for ss in self.rounds.values() for s in ss if doc in (None, s.doc)]
+
+    def statement(self, statement_id: str) -> Statement:
+        return next(s for s in self.statements() if s.id == statement_id)
+
+    def source_lines(self, doc_id: str, first: int, last: int) -> list[str]:
+        return []
+
+    def topic_counts(self) -> dict[str, dict[str, int]]:
+        return {}
+
+    def topic_log(self, topic: str) -> list[TopicLogEntry]:
+        return []
 
 
 STORE = FakeStore(
@@ -388,7 +417,7 @@ def test_corpus_weights_count_a_window_of_documents_up_to_the_round(
         Version("2020-02", "Feb", (docs[2],), "round-2020-02"),
         Version("2020-03", "Mar", (docs[3],), "round-2020-03"),
     ]
-    store = cast("compare.CorpusReader", _Rounds(versions))  # only its versions are read
+    store = cast("StoreReader", _Rounds(versions))  # only its versions are read
     assert compare._idf_documents(store, versions[1]) == ["000", "001", "002"]
     monkeypatch.setattr(compare, "IDF_WINDOW", 2)
     assert compare._idf_documents(store, versions[1]) == ["001", "002"]

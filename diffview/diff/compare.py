@@ -28,7 +28,6 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol, runtime_checkable
 
 from diffview.corpus.labels import mentions_topic
 from diffview.corpus.topics import TopicRules, load_rules
@@ -40,26 +39,15 @@ from diffview.errors import DiffviewError, regex_timeout
 from diffview.model import (
     AlignedUnit,
     Comparison,
+    DerivedCache,
     Sentence,
     Statement,
+    StoreReader,
     Version,
     WordOp,
     count_classes,
 )
 from diffview.text.sentences import sentences_of
-
-
-class StoreReader(Protocol):
-    """The part of `store.Store` that compare needs (ARCHITECTURE.md, "reading API")."""
-
-    def topics(self) -> Sequence[str]: ...
-
-    def versions(self, topic: str) -> Sequence[Version]: ...
-
-    def resolve_version(self, spec: str) -> Version: ...
-
-    def topic_statements(self, topic: str, version: Version) -> Sequence[Statement]: ...
-
 
 NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
 
@@ -388,34 +376,9 @@ def _background(
 ) -> Mapping[str, float]:
     """Stem IDF over every cabinet sentence of the store up to `version` (the corpus), or,
     for a reader that cannot list all statements, over the two sides."""
-    if isinstance(store, CorpusReader):
+    if isinstance(store, StoreReader):
         return _corpus_idf(store, version)
     return corpus_weights(s.text for s in (*a, *b))
-
-
-@runtime_checkable
-class CorpusReader(Protocol):
-    """A store that lists every statement of a version (`store.Store` does)."""
-
-    def __hash__(self) -> int: ...
-
-    def versions(self, topic: str | None = None) -> Sequence[Version]: ...
-
-    def statements(
-        self, doc: str | None = None, at: str | Version | None = None
-    ) -> Sequence[Statement]: ...
-
-
-@runtime_checkable
-class DerivedCache(Protocol):
-    """A store that keeps data derived from a commit beside its objects (`store.Store` does):
-    the corpus IDF here, the claims in `positions`."""
-
-    def commit_of(self, version: Version) -> str: ...
-
-    def cache_get(self, name: str) -> bytes | None: ...
-
-    def cache_put(self, name: str, data: bytes) -> None: ...
 
 
 IDF_FORMAT = 2  # bump when content_stems, corpus_weights or the window change
@@ -425,7 +388,7 @@ IDF_FORMAT = 2  # bump when content_stems, corpus_weights or the window change
 IDF_WINDOW = 64
 
 
-def _idf_documents(store: CorpusReader, version: Version) -> list[str]:
+def _idf_documents(store: StoreReader, version: Version) -> list[str]:
     """The ids of the last `IDF_WINDOW` documents up to and including `version`."""
     ids = [d.id for v in store.versions() if v.round < version.round for d in v.docs]
     ids += [d.id for d in version.docs]
@@ -433,7 +396,7 @@ def _idf_documents(store: CorpusReader, version: Version) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _corpus_idf(store: CorpusReader, version: Version) -> Mapping[str, float]:
+def _corpus_idf(store: StoreReader, version: Version) -> Mapping[str, float]:
     """Over the latest `IDF_WINDOW` documents up to the round; computed once per open store
     and kept in the store's cache keyed by the round's commit (stemming 1,500 sentences costs
     half a second; reading them back, milliseconds).

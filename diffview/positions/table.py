@@ -19,13 +19,13 @@ from typing import Any
 
 from diffview.corpus import issue_rules as issue_rules_module
 from diffview.corpus.topics import TopicRules, load_rules
-from diffview.diff.compare import CorpusReader as PositionReader  # hashable, lists statements
-from diffview.diff.compare import DerivedCache, compare_versions
+from diffview.diff.compare import compare_versions
 from diffview.diff.worddiff import squash
 from diffview.errors import DiffviewError
 from diffview.model import (
     STANCES,
     Comparison,
+    DerivedCache,
     Evidence,
     IssueInfo,
     Position,
@@ -34,6 +34,7 @@ from diffview.model import (
     PositionTable,
     Sentence,
     Stance,
+    StoreReader,
     Version,
 )
 from diffview.positions import claims as claims_module
@@ -120,7 +121,7 @@ def _rules_digest(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _compute(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
+def _compute(store: StoreReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
     """The round's documents only, asked for one by one: a store that reads lazily then
     reads a round, not the corpus."""
     stmts = [s for d in version.docs for s in store.statements(doc=d.id, at=version)]
@@ -128,7 +129,7 @@ def _compute(store: PositionReader, version: Version, rules: TopicRules) -> tupl
 
 
 @lru_cache(maxsize=16)
-def round_claims(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
+def round_claims(store: StoreReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
     """Every claim of a round's documents, computed once per open store (all topics share it)
     and kept in the store keyed by the round's commit and the rules, so the next process
     reads them instead of re-reading every statement (same commit + same rules = same
@@ -146,7 +147,7 @@ def round_claims(store: PositionReader, version: Version, rules: TopicRules) -> 
 
 
 def evidence_sentences(
-    store: PositionReader, topic: str, version: Version, rules: TopicRules | None = None
+    store: StoreReader, topic: str, version: Version, rules: TopicRules | None = None
 ) -> list[Sentence]:
     """The round's sentences that state a position on `topic`, whatever their statement's
     label (the Oct 2024 abstention is a `csam-other` statement, and a detection-order claim)."""
@@ -186,7 +187,7 @@ ISSUE_TAG = "§"  # prefix of a sub-issue used as an alignment term (no word sta
 
 
 def issue_tags(
-    store: PositionReader, version: Version, sentences: Sequence[Sentence]
+    store: StoreReader, version: Version, sentences: Sequence[Sentence]
 ) -> list[frozenset[str]]:
     """The sub-issues each sentence states a position on: the same sub-issue on both sides
     of a comparison is evidence of the same claim (align.py weighs it)."""
@@ -228,7 +229,7 @@ def has_positions(topic: str, rules: TopicRules | None = None) -> bool:
 
 
 def topic_positions(
-    store: PositionReader,
+    store: StoreReader,
     topic: str,
     rules: TopicRules | None = None,
     rounds: Collection[str] | None = None,
