@@ -72,8 +72,14 @@ def _alternatives(
     if not items:
         raise ValueError(f"{where} must not be empty")
     for i, item in enumerate(items):
-        compile_(item, f"{where}[{i}]")
-    return compile_("|".join(f"(?:{item})" for item in items), where)
+        if not isinstance(item, str) or not item:
+            compile_(item, f"{where}[{i}]")  # says what is wrong with it
+    try:
+        return compile_("|".join(f"(?:{item})" for item in items), where)
+    except ValueError:  # name the phrase that is wrong
+        for i, item in enumerate(items):
+            compile_(item, f"{where}[{i}]")
+        raise
 
 
 def build_issues(
