@@ -45,7 +45,7 @@ def fake_parse_document(doc: Document, raw: str) -> list[Statement]:
 def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """The corpus parses with the fake above (patched where corpus looks it up, so nothing
     leaks into other test modules)."""
-    monkeypatch.setattr("diffview.corpus.load.parse_document", fake_parse_document)
+    monkeypatch.setattr("diffview.corpus.parse.parse_document", fake_parse_document)
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) ->
     from diffview.corpus import parse
     from diffview.ingest import ingest
 
-    monkeypatch.setattr("diffview.corpus.load.parse_document", parse.parse_document)
+    monkeypatch.setattr("diffview.corpus.parse.parse_document", parse.parse_document)
 
     src = (versions_copy / "004_a860574c1c53ee3c.txt").read_text()
     new = tmp_path / "later.txt"

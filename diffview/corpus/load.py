@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from diffview.corpus.manifest import load_manifest_with_rounds
-from diffview.corpus.parse import parse_document
+from diffview.corpus import parse as _parser
 from diffview.corpus.sources import load_source
-from diffview.corpus.topics import label_statements, load_rules
+from diffview.corpus.topics import BUNDLED_RULES, label_statements, load_rules
 from diffview.errors import regex_timeout
 from diffview.model import Document, Statement
 
@@ -37,7 +38,30 @@ class Corpus:
 
 def parse_text(doc: Document, text: str) -> list[Statement]:
     """Parse and label one document's decoded text."""
-    return label_statements(parse_document(doc, text), load_rules())
+    return label_statements(_parser.parse_document(doc, text), load_rules())
+
+
+# Bump when the parser changes what it makes of the same text: the store's cached
+# statements (`statements/<id>.json`) are reused while this and the rules are unchanged.
+PARSER_VERSION = "1"
+
+
+def rules_digest() -> str:
+    """The version of everything that turns a source into statements, as the store keys
+    its parse cache by (with the source's sha256)."""
+    h = hashlib.sha256(f"parser {PARSER_VERSION}\n".encode())
+    h.update(BUNDLED_RULES.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def parse_document(versions_dir: Path, doc: Document) -> tuple[bytes, list[Statement]]:
+    """One document of `versions_dir`: its source bytes and its labelled statements."""
+    path = Path(versions_dir) / doc.source
+    data, text = load_source(path)
+    try:
+        return data, parse_text(doc, text)
+    except TimeoutError:
+        raise regex_timeout(path, "parsing") from None
 
 
 def load_corpus(versions_dir: Path = BUNDLED_VERSIONS) -> Corpus:
@@ -46,10 +70,6 @@ def load_corpus(versions_dir: Path = BUNDLED_VERSIONS) -> Corpus:
     sources: dict[str, bytes] = {}
     statements: list[Statement] = []
     for doc in documents:
-        path = versions_dir / doc.source
-        sources[doc.source], text = load_source(path)
-        try:
-            statements.extend(parse_text(doc, text))
-        except TimeoutError:
-            raise regex_timeout(path, "parsing") from None
+        sources[doc.source], stmts = parse_document(versions_dir, doc)
+        statements.extend(stmts)
     return Corpus(tuple(documents), tuple(statements), sources, labels)
