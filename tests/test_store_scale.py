@@ -1,0 +1,123 @@
+"""Store format 2: appends plan only new commits, the store is the parse cache, a clone is a
+store, older stores are rebuilt, ids grow past 999."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from helpers import git
+
+from diffview import pipeline
+from diffview.corpus.manifest import (
+    check_id,
+    load_manifest_with_rounds,
+    manifest_path,
+    render_manifest,
+)
+from diffview.errors import StoreError
+from diffview.pipeline import build_store
+from diffview.store.read import Store
+from diffview.store.write import write_store
+
+# The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c).
+BUNDLED_HEAD = "cdb1539f4651be090ba12ca4ae9a16d45b3bdeaf"
+
+
+def test_bundled_corpus_head_is_pinned(tmp_path: Path, versions_dir: Path) -> None:
+    """Any change to what the store's files or messages say changes this id: on purpose
+    only (bump the store format or the parser's rules digest, and say so)."""
+    assert build_store(versions_dir, tmp_path / "s").head == BUNDLED_HEAD
+
+
+def test_ingests_one_by_one_give_the_head_of_a_full_build(
+    tmp_path: Path, versions_copy: Path
+) -> None:
+    """Three ingests (same round as HEAD, a new round, back to an older round) append on
+    top of the head; a full build of the resulting corpus has the same commit ids."""
+    from diffview.ingest import ingest
+
+    store = tmp_path / "store"
+    build_store(versions_copy, store)
+    docs, _ = load_manifest_with_rounds(versions_copy)
+    for i, (day, round_) in enumerate(
+        [("2026-04-01", "2026-03"), ("2026-05-04", None), ("2026-06-01", "2024-10")]
+    ):
+        new = tmp_path / f"new{i}.txt"
+        new.write_bytes((versions_copy / docs[i + 1].source).read_bytes() + f"\nX{i}.\n".encode())
+        ingest(new, versions_copy, store, date=day, kind="answers", title=f"Extra {i}",
+               round=round_)  # fmt: skip
+    full = build_store(versions_copy, tmp_path / "full")
+    assert full.action == "created" and len(full.commits) == 8
+    assert git(store, "rev-parse", "HEAD").strip() == full.head
+    assert git(store, "show-ref") == git(tmp_path / "full", "show-ref")
+    assert git(store, "fsck", "--strict", "--no-dangling") == ""
+    assert git(store, "count-objects", "-v").startswith("count: 0\n")  # all packed
+    with Store.open(store) as st:
+        assert [v.round for v in st.versions()][-2:] == ["2026-05", "2024-10"]
+
+
+def test_the_store_is_the_parse_cache(
+    tmp_path: Path, versions_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    build_store(versions_copy, store)
+    parsed: list[str] = []
+    real = pipeline.parse_document
+
+    def counting(versions: Path, doc):  # type: ignore[no-untyped-def]
+        parsed.append(doc.id)
+        return real(versions, doc)
+
+    monkeypatch.setattr(pipeline, "parse_document", counting)
+    assert build_store(versions_copy, store).action == "unchanged" and parsed == []
+    docs, labels = load_manifest_with_rounds(versions_copy)
+    docs[1] = replace(docs[1], title="Another title")
+    manifest_path(versions_copy).write_text(render_manifest(docs, labels))
+    report = build_store(versions_copy, store)
+    assert report.action == "rebuilt" and parsed == [docs[1].id]
+    fresh = build_store(versions_copy, tmp_path / "fresh")
+    assert fresh.head == report.head
+
+
+def test_a_clone_of_a_store_is_a_store(tmp_path: Path, versions_dir: Path) -> None:
+    """The marker is committed (`index.json`): clone, open, build finds nothing to do."""
+    build_store(versions_dir, tmp_path / "a")
+    subprocess.run(["git", "clone", "-q", str(tmp_path / "a"), str(tmp_path / "b")], check=True)
+    assert "diffview" not in (tmp_path / "b" / ".git" / "config").read_text()
+    with Store.open(tmp_path / "b") as st:
+        assert st.topic_statements("detection-order", "2024-10")
+    assert build_store(versions_dir, tmp_path / "b").action == "unchanged"
+
+
+def test_a_store_of_format_1_is_refused_then_rebuilt(tmp_path: Path, versions_dir: Path) -> None:
+    old = tmp_path / "old"
+    subprocess.run(["git", "init", "-q", str(old)], check=True)
+    for key, value in (("diffview.store", "1"), ("diffview.format", "1")):
+        subprocess.run(["git", "-C", str(old), "config", key, value], check=True)
+    with pytest.raises(StoreError, match=r"older diffview .*run `diffview build`"):
+        Store.open(old)
+    assert build_store(versions_dir, old).action == "rebuilt"
+    with Store.open(old) as st:
+        assert len(st.documents()) == 5
+
+
+def test_ids_grow_past_999(tmp_path: Path, versions_dir: Path) -> None:
+    from diffview.ingest import _next_id
+
+    docs, labels = load_manifest_with_rounds(versions_dir)
+    assert check_id("1000") == "1000" and check_id("004") == "004"
+    for bad in ("0999", "99", "1e3"):
+        with pytest.raises(ValueError):
+            check_id(bad)
+    same_day = docs[0].date
+    ids = ["1001", "998", "1000", "999"]
+    many = [replace(docs[0], id=i, source=f"{i}_{'a' * 16}.txt", date=same_day) for i in ids]
+    sources = {d.source: (versions_dir / docs[0].source).read_bytes() for d in many}
+    report = write_store(many, [], tmp_path / "s", sources, labels)
+    assert [doc for doc, _ in report.commits] == ["998", "999", "1000", "1001"]
+    assert _next_id(many) == "1002" and _next_id(many[1:2]) == "999"
+    with Store.open(tmp_path / "s") as st:
+        assert [d.id for d in st.documents()] == ["998", "999", "1000", "1001"]
