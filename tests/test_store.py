@@ -576,9 +576,8 @@ def test_a_damaged_store_is_one_line_store_error(built: Path) -> None:
     for pack in packs:
         pack.chmod(0o644)
         pack.unlink()
-    with pytest.raises(StoreError) as exc:
-        with Store.open(built) as st:
-            st.statements(at="2023-10")
+    with pytest.raises(StoreError) as exc, Store.open(built) as st:
+        st.statements(at="2023-10")
     assert "\n" not in str(exc.value) and str(built) in str(exc.value)
 
 

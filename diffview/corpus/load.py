@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus import parse as _parser
+from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus.sources import load_source
 from diffview.corpus.topics import BUNDLED_RULES, label_statements, load_rules
 from diffview.errors import regex_timeout

@@ -121,13 +121,20 @@ class RoundState:
     topic_blocks: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def add(self, doc: Document, entry: dict[str, Any], statements: Iterable[Statement]) -> None:
-        """Record a document: its entry, and each cabinet statement's block per topic."""
+    def add(
+        self,
+        doc: Document,
+        entry: dict[str, Any],
+        statements: Iterable[Statement],
+        blocks: tuple[str | None, ...] = (),
+    ) -> None:
+        """Record a document: its entry, and each cabinet statement's block per topic
+        (`blocks`: rendered already, aligned with `statements`)."""
         self.entries.append(entry)
-        for s in statements:
+        for i, s in enumerate(statements):
             if s.role != "cabinet":
                 continue
-            block = None
+            block = blocks[i] if i < len(blocks) else None
             for t in s.topic_names:
                 block = block or topic_block(s, doc)  # rendered once per statement
                 docs = self.topic_docs.setdefault(t, [])
@@ -147,6 +154,29 @@ class RoundState:
 
 
 RoundLoader = Callable[[str, str], RoundState | None]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document's own files and its statements' topic blocks: pure functions of the
+    document, so they can be rendered in parallel before the commits are planned in order."""
+
+    document: bytes
+    statements: bytes
+    blocks: tuple[str | None, ...]  # aligned with the statements; None: in no topic file
+
+
+def render(
+    doc: Document, statements: list[Statement], sha256: str, label: str, rules: str
+) -> Rendered:
+    blocks = tuple(
+        topic_block(s, doc) if s.role == "cabinet" and s.topics else None for s in statements
+    )
+    return Rendered(
+        document_markdown(doc, statements, label),
+        statements_json(doc, statements, sha256, rules),
+        blocks,
+    )
 
 
 class Planner:
@@ -182,10 +212,18 @@ class Planner:
         self._states[round_] = state
         return state
 
-    def add(self, doc: Document, statements: list[Statement], source: bytes) -> PlannedCommit:
+    def add(
+        self,
+        doc: Document,
+        statements: list[Statement],
+        source: bytes,
+        rendered: Rendered | None = None,
+    ) -> PlannedCommit:
         """Plan `doc`'s commit and its tags; return the commit."""
         label = round_label(doc.round, self.labels)
         sha256 = hashlib.sha256(source).hexdigest()
+        if rendered is None:
+            rendered = render(doc, statements, sha256, label, self.rules)
         files: dict[str, bytes] = {}
         if self.plan.head is None:
             files["README.md"] = readme_markdown()
@@ -194,10 +232,11 @@ class Planner:
             self.rounds[doc.round] = label
             files["index.json"] = index_json(self.rounds, self.rules)
         files[f"sources/{doc.source}"] = source
-        files[f"documents/{doc.id}.md"] = document_markdown(doc, statements, label)
-        files[f"statements/{doc.id}.json"] = statements_json(doc, statements, sha256, self.rules)
+        files[f"documents/{doc.id}.md"] = rendered.document
+        files[f"statements/{doc.id}.json"] = rendered.statements
         state = self._round(doc.round, label)
-        state.add(doc, {**document_to_dict(doc), "source_sha256": sha256}, statements)
+        entry = {**document_to_dict(doc), "source_sha256": sha256}
+        state.add(doc, entry, statements, rendered.blocks)
         files[f"index/{doc.round}.json"] = state.index_file()
         spoken = {t for s in statements for t in s.topic_names}
         self.topics |= spoken
@@ -250,7 +289,9 @@ def validate_inputs(documents: list[Document], statements: list[Statement]) -> N
                 raise StoreError(f"statement {s.id!r}: unsafe topic name {t!r}")
 
 
-def by_document(docs: list[Document], statements: Iterable[Statement]) -> dict[str, list[Statement]]:
+def by_document(
+    docs: list[Document], statements: Iterable[Statement]
+) -> dict[str, list[Statement]]:
     out: dict[str, list[Statement]] = {d.id: [] for d in docs}
     for s in statements:
         out[s.doc].append(s)
@@ -270,6 +311,7 @@ def plan_docs(
     for doc in docs:
         if doc.source not in sources:
             raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
+    for doc in docs:
         planner.add(doc, by_doc[doc.id], sources[doc.source])
     return planner.plan
 

@@ -62,13 +62,13 @@ def checkout_head(repo: Path) -> None:
         if not row:
             continue
         meta, name = row.split(b"\t", 1)
-        mode, kind, sha = meta.split(b" ")
+        raw_mode, kind, raw_sha = meta.split(b" ")
         path = name.decode("utf-8", "surrogateescape")
         for part in path.split("/"):
             _check_name(part)
-        if kind != b"blob" or mode not in _FILE_MODES:
-            raise StoreError(f"store tree entry {path!r} has unsupported mode {mode.decode()}")
-        tree[path] = (_FILE_MODES[mode], sha.decode("ascii"))
+        if kind != b"blob" or raw_mode not in _FILE_MODES:
+            raise StoreError(f"store tree entry {path!r} has unsupported mode {raw_mode!r}")
+        tree[path] = (_FILE_MODES[raw_mode], raw_sha.decode("ascii"))
     full = wants_full_worktree(repo)
     files: dict[str, tuple[int, str, bytes]] = {}
     with ObjectReader(repo / ".git") as reader:
@@ -236,8 +236,9 @@ def _stat_fields(st: os.stat_result | None) -> tuple[tuple[int, ...], tuple[int,
     zeros for an entry that is not checked out."""
     if st is None:
         return (0,) * 6, (0,) * 3
-    times = (int(st.st_ctime), st.st_ctime_ns % 10**9, int(st.st_mtime), st.st_mtime_ns % 10**9)
-    times += (st.st_dev, st.st_ino)
+    ns = 10**9
+    times: tuple[int, ...] = (int(st.st_ctime), st.st_ctime_ns % ns)
+    times += (int(st.st_mtime), st.st_mtime_ns % ns, st.st_dev, st.st_ino)
     owner = (st.st_uid, st.st_gid, st.st_size)
     return tuple(x & 0xFFFFFFFF for x in times), tuple(x & 0xFFFFFFFF for x in owner)
 

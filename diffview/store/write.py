@@ -11,17 +11,17 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from diffview.corpus.manifest import doc_order
 from diffview.errors import StoreError
 from diffview.model import Document, Statement
-from diffview.corpus.manifest import doc_order
 from diffview.store.fastimport import QUARANTINE, write_plan
 from diffview.store.files import STORE_FORMAT
 from diffview.store.git import (
-    refuse_redirecting_env,
-    refuse_symlinks,
     checkout,
     init_repo,
     read_refs,
+    refuse_redirecting_env,
+    refuse_symlinks,
     store_format,
     update_refs,
 )
