@@ -20,6 +20,7 @@ from diffview.errors import StoreError
 from diffview.model import Document, Statement, TopicLabel
 from diffview.pipeline import build_store
 from diffview.store import git as store_git
+from diffview.store import swap as store_swap
 from diffview.store import write as store_write
 from diffview.store.files import md_escape
 from diffview.store.lock import lock_path, store_lock
@@ -603,7 +604,7 @@ def test_swap_exchanges_directories_atomically(tmp_path: Path) -> None:
     b.mkdir()
     (a / "x").write_text("new")
     (b / "x").write_text("old")
-    if not store_write._exchange(a, b):
+    if not store_swap.exchange(a, b):
         pytest.skip("no renameat2(RENAME_EXCHANGE) here")
     assert (b / "x").read_text() == "new" and (a / "x").read_text() == "old"
 

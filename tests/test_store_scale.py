@@ -80,6 +80,10 @@ def test_the_store_is_the_parse_cache(
     assert report.action == "rebuilt" and parsed == [docs[1].id]
     fresh = build_store(versions_copy, tmp_path / "fresh")
     assert fresh.head == report.head
+    # the rebuild borrowed the packs of the common history, then kept what is reachable
+    assert git(store, "fsck", "--strict") == ""
+    assert git(store, "count-objects", "-v").startswith("count: 0\nsize: 0\nin-pack: ")
+    assert len(list((store / ".git" / "objects" / "pack").glob("*.pack"))) == 1
 
 
 def test_a_clone_of_a_store_is_a_store(tmp_path: Path, versions_dir: Path) -> None:
@@ -121,3 +125,21 @@ def test_ids_grow_past_999(tmp_path: Path, versions_dir: Path) -> None:
     assert _next_id(many) == "1002" and _next_id(many[1:2]) == "999"
     with Store.open(tmp_path / "s") as st:
         assert [d.id for d in st.documents()] == ["998", "999", "1000", "1001"]
+
+
+def test_build_worktree_checks_out_every_file_on_request(
+    tmp_path: Path, versions_dir: Path
+) -> None:
+    from diffview.views.cli import main
+
+    store = tmp_path / "s"
+    assert main(["build", "--versions", str(versions_dir), "--store", str(store)]) == 0
+    assert not (store / "documents").exists() and (store / "README.md").is_file()
+    assert git(store, "status", "--porcelain") == ""
+    assert "# 003: " in git(store, "show", "doc-003:documents/003.md")
+    argv = ["build", "--versions", str(versions_dir), "--store", str(store), "--worktree"]
+    assert main(argv) == 0
+    assert (store / "documents" / "003.md").is_file() and (store / "topics").is_dir()
+    assert git(store, "status", "--porcelain") == ""
+    assert main(argv[:-1]) == 0  # as the store has it: still complete
+    assert (store / "documents" / "003.md").is_file()

@@ -19,33 +19,103 @@ from __future__ import annotations
 import os
 import shutil
 import struct
+import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from diffview.errors import StoreError
-from diffview.store.git import run_git_dir
-from diffview.store.plan import Plan, person
+from diffview.store.git import git_argv, git_env, run_git_dir
+from diffview.store.plan import Plan, PlannedCommit, person
 
 QUARANTINE = "diffview-import-"
 _IMPORT_REF = "refs/diffview/import"
 
 
-def write_plan(repo: Path, plan: Plan, old_refs: Mapping[str, str]) -> tuple[list[Path], int]:
-    """Write the plan's new commits and tags into `repo`'s object database as one pack
-    (no ref moves); return the pack files it added and its number of objects."""
-    git_dir = repo / ".git"
-    scratch = Path(tempfile.mkdtemp(prefix=QUARANTINE, dir=git_dir))
-    try:
-        _init_quarantine(scratch, git_dir / "objects")
-        marks = scratch / "marks"
-        stream = _stream(plan, old_refs)
-        run_git_dir(scratch, "fast-import", "--quiet", "--done", f"--export-marks={marks}",
-                    stdin=stream)  # fmt: skip
-        _verify(plan, scratch, marks)
-        return _move_pack(scratch / "objects" / "pack", git_dir / "objects" / "pack")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+class FastImport:
+    """A running `git fast-import` on a quarantine of `repo`: commits are fed as they are
+    planned (git compresses while Python renders: the two use both cores, and no commit's
+    files stay in memory), then `finish` writes the tags, checks every id against the plan
+    and moves the pack into the store. Nothing is visible in the store before `finish`."""
+
+    def __init__(self, repo: Path, old_refs: Mapping[str, str]) -> None:
+        git_dir = repo / ".git"
+        self.pack_dir = git_dir / "objects" / "pack"
+        self.old_refs = dict(old_refs)
+        self.scratch = Path(tempfile.mkdtemp(prefix=QUARANTINE, dir=git_dir))
+        self._marks: dict[str, int] = {}
+        try:
+            _init_quarantine(self.scratch, git_dir / "objects")
+            self._err = (self.scratch / "stderr").open("wb")
+            argv = git_argv(self.scratch, "fast-import", "--quiet", "--done",
+                            f"--export-marks={self.scratch / 'marks'}")  # fmt: skip
+            self._proc = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._err,
+                env=git_env(), cwd=git_dir,
+            )  # fmt: skip
+            self._send(b"feature done\n")
+        except BaseException:
+            self.abort()
+            raise
+
+    def _send(self, data: bytes) -> None:
+        try:
+            self._proc.stdin.write(data)  # type: ignore[union-attr]
+        except (BrokenPipeError, OSError):
+            self._fail()
+
+    def _fail(self) -> None:
+        self._proc.wait()
+        self._err.close()
+        err = (self.scratch / "stderr").read_text(errors="replace").strip().splitlines()
+        self.abort()
+        raise StoreError(f"git fast-import failed: {err[-1] if err else 'no message'}")
+
+    def commit(self, c: PlannedCommit) -> None:
+        self._marks[c.sha] = mark = len(self._marks) + 1
+        out = [f"commit {_IMPORT_REF}\nmark :{mark}\n".encode()]
+        who = person(c.ts)
+        out += [b"author " + who + b"\n", b"committer " + who + b"\n"]
+        out.append(_data(c.message.encode("utf-8")))
+        if c.parent:
+            out.append(f"from {self._ref(c.parent)}\n".encode())
+        for path, data in c.files:
+            out += [f"M 100644 inline {path}\n".encode(), _data(data)]
+        out.append(b"\n")
+        self._send(b"".join(out))
+
+    def _ref(self, sha: str) -> str:
+        return f":{self._marks[sha]}" if sha in self._marks else sha
+
+    def finish(self, plan: Plan) -> tuple[list[Path], int]:
+        """Write the tags that move (their final objects only: a round tag moving on
+        within the plan would leave dangling tag objects), check, move the pack in."""
+        try:
+            for ref, tag in plan.tags.items():
+                if self.old_refs.get(ref) != tag.sha:
+                    head = f"tag {tag.name}\nfrom {self._ref(tag.target)}\n".encode()
+                    who = b"tagger " + person(tag.ts) + b"\n"
+                    self._send(head + who + _data(tag.message.encode("utf-8")))
+            self._send(b"done\n")
+            self._proc.stdin.close()  # type: ignore[union-attr]
+            if self._proc.wait() != 0:
+                self._fail()
+            self._err.close()
+            _verify(plan, self.scratch, self._marks)
+            return _move_pack(self.scratch / "objects" / "pack", self.pack_dir)
+        finally:
+            self.abort()
+
+    def abort(self) -> None:
+        """Stop git (if running) and remove the quarantine."""
+        proc = getattr(self, "_proc", None)
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        err = getattr(self, "_err", None)
+        if err is not None:
+            err.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _init_quarantine(scratch: Path, objects: Path) -> None:
@@ -67,46 +137,19 @@ def _data(payload: bytes) -> bytes:
     return b"data %d\n" % len(payload) + payload + b"\n"
 
 
-def _stream(plan: Plan, old_refs: Mapping[str, str]) -> bytes:
-    """The fast-import commands: each commit with the files it changes, then the tags
-    that move (only their final objects: a round tag moving on within the plan would
-    only leave dangling tag objects)."""
-    out = [b"feature done\n"]
-    marks: dict[str, int] = {}
-    for i, c in enumerate(plan.commits, start=1):
-        marks[c.sha] = i
-        out += [f"commit {_IMPORT_REF}\nmark :{i}\n".encode()]
-        who = person(c.ts)
-        out += [b"author " + who + b"\n", b"committer " + who + b"\n"]
-        out.append(_data(c.message.encode("utf-8")))
-        if c.parent:
-            parent = f":{marks[c.parent]}" if c.parent in marks else c.parent
-            out.append(f"from {parent}\n".encode())
-        for path, data in c.files:
-            out.append(f"M 100644 inline {path}\n".encode())
-            out.append(_data(data))
-        out.append(b"\n")
-    for ref, tag in plan.tags.items():
-        if old_refs.get(ref) == tag.sha:
-            continue
-        target = f":{marks[tag.target]}" if tag.target in marks else tag.target
-        out.append(f"tag {tag.name}\nfrom {target}\n".encode())
-        out += [b"tagger " + person(tag.ts) + b"\n", _data(tag.message.encode("utf-8"))]
-    out.append(b"done\n")
-    return b"".join(out)
-
-
-def _verify(plan: Plan, scratch: Path, marks: Path) -> None:
+def _verify(plan: Plan, scratch: Path, marks: Mapping[str, int]) -> None:
     """fast-import's ids must be the planned ones: otherwise determinism is broken."""
-    written = dict(line.split(" ", 1) for line in marks.read_text().splitlines() if line)
-    for i, c in enumerate(plan.commits, start=1):
-        if written.get(f":{i}", "").strip() != c.sha:
-            raise StoreError(f"git wrote commit {written.get(f':{i}')} where {c.sha} was planned")
+    text = (scratch / "marks").read_text() if marks else ""
+    written = dict(line.split(" ", 1) for line in text.splitlines() if line)
+    for sha, mark in marks.items():
+        got = written.get(f":{mark}", "").strip()
+        if got != sha:
+            raise StoreError(f"git wrote commit {got} where {sha} was planned")
     refs = run_git_dir(scratch, "for-each-ref", "--format=%(objectname) %(refname)")
-    got = dict(line.split(" ", 1)[::-1] for line in refs.decode().splitlines())
+    tags = dict(line.split(" ", 1)[::-1] for line in refs.decode().splitlines())
     for ref, tag in plan.tags.items():
-        if got.get(ref, tag.sha) != tag.sha:  # absent: unchanged, not written
-            raise StoreError(f"git wrote tag {got[ref]} where {tag.sha} was planned")
+        if tags.get(ref, tag.sha) != tag.sha:  # absent: unchanged, not written
+            raise StoreError(f"git wrote tag {tags[ref]} where {tag.sha} was planned")
 
 
 def _move_pack(src: Path, dest: Path) -> tuple[list[Path], int]:

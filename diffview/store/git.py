@@ -164,6 +164,13 @@ def read_refs(repo_path: Path) -> dict[str, str]:
     return {name: sha for sha, name in pairs}
 
 
+def peeled_tags(repo_path: Path) -> dict[str, str]:
+    """Each annotated tag's commit, by ref name, in one process."""
+    out = run_git(repo_path, "for-each-ref", "--format=%(*objectname) %(refname)", "refs/tags")
+    pairs = (line.split(" ", 1) for line in out.decode().splitlines())
+    return {name: sha for sha, name in pairs if sha}
+
+
 def update_refs(repo_path: Path, new: Mapping[str, str], old: Mapping[str, str]) -> None:
     """One atomic transaction: each ref moves only if it still has the value we read."""
     zero = "0" * 40

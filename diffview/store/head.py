@@ -16,7 +16,7 @@ from diffview.corpus.manifest import doc_order, doc_tag, round_label
 from diffview.errors import StoreError
 from diffview.model import Document, Statement
 from diffview.store.files import STORE_FORMAT, document_from_dict, statement_from_dict
-from diffview.store.git import read_refs, store_format
+from diffview.store.git import peeled_tags, read_refs, store_format
 from diffview.store.objects import ObjectReader, tree_of
 from diffview.store.paths import real_store_path, tag_ref
 from diffview.store.plan import BRANCH, Planner, RoundState
@@ -65,11 +65,12 @@ class HeadState:
         return [statement_from_dict(s) for s in self.statements_file(doc_id)["statements"]]
 
     def commits(self) -> list[tuple[str, str]]:
-        """(doc id, commit) of every stored document, oldest first, through its tag."""
+        """(doc id, commit) of every stored document, oldest first, through its tag (all
+        tags peeled by one `for-each-ref`)."""
+        peeled = peeled_tags(self.path)
         out = []
         for s in self.docs:
-            tag = self.refs.get(tag_ref(doc_tag(s.doc.id)))
-            commit = self.reader.peel(tag) if tag else None
+            commit = peeled.get(tag_ref(doc_tag(s.doc.id)))
             if commit is None:
                 raise StoreError(f"{self.path}: tag doc-{s.doc.id} missing")
             out.append((s.doc.id, commit))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -239,8 +239,12 @@ class Planner:
         state.add(doc, entry, statements, rendered.blocks)
         files[f"index/{doc.round}.json"] = state.index_file()
         spoken = {t for s in statements for t in s.topic_names}
+        # a topic file changes when the cabinet speaks on it (a question on a topic only
+        # creates its file), or when the topic files go on to show another round
+        changed = {t for s in statements if s.role == "cabinet" for t in s.topic_names}
+        changed |= spoken - self.topics
         self.topics |= spoken
-        rewrite = spoken if doc.round == self.shown_round else self.topics
+        rewrite = changed if doc.round == self.shown_round else self.topics
         self.shown_round = doc.round
         for topic in sorted(rewrite):
             files[f"topics/{topic}.md"] = state.topic_file(topic)
@@ -256,7 +260,7 @@ class Planner:
         parent = self.plan.head
         sha = object_id("commit", _commit_bytes(self.tree.sha(), parent, ts, message))
         commit = PlannedCommit(doc.id, sha, parent, ts, message, tuple(files.items()))
-        self.plan.commits.append(commit)
+        self.plan.commits.append(replace(commit, files=()))  # written as it is planned
         self._tag(doc_tag(doc.id), sha, ts, message)
         self._tag(round_tag(doc.round), sha, ts, round_tag_message(doc, label))
         return commit
