@@ -23,6 +23,10 @@ class InputError(DiffviewError):
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None]]:
+        # Rebuilt from its parts, so that it crosses a process boundary (a parse pool) intact.
+        return (type(self), (self.path, self.message, self.line))
+
 
 def regex_timeout(path: str | Path, what: str, line: int | None = None) -> InputError:
     """The error for a regex time budget exceeded on untrusted text: it names the file."""

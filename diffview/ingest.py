@@ -38,13 +38,12 @@ from diffview.corpus.manifest import (
 )
 from diffview.corpus.metadata import text_facts, with_metadata
 from diffview.corpus.sources import load_source
-from diffview.errors import InputError, LayoutError, StoreError, regex_timeout
+from diffview.errors import InputError, LayoutError, regex_timeout
 from diffview.journal import journal_path, recover, write_durably
 from diffview.model import Document, Statement
-from diffview.pipeline import build_store
+from diffview.pipeline import build_store, check_nothing_dropped
 from diffview.store.lock import store_lock
 from diffview.store.paths import default_store_path
-from diffview.store.read import Store
 
 # Earlier dates are typos (the CSAM regulation was proposed in 2022; git cannot date commits
 # before 1970 at all); a date after today is one too, and would reorder the history later.
@@ -129,7 +128,7 @@ def ingest(
         statements = _parse(file, doc, text)
         facts = text_facts(text, statements, doc.kind)
         doc = replace(doc, minister=facts.minister, member=facts.member)
-        _check_store_matches(store_path, versions_dir, docs)
+        check_nothing_dropped(store_path, versions_dir, docs)  # as build would refuse
         _commit(versions_dir, store_path, doc, data)
     return doc
 
@@ -295,21 +294,6 @@ def _parse(file: Path, doc: Document, text: str) -> list[Statement]:
         raise type(exc)(file, exc.message, exc.line) from None
     except TimeoutError:
         raise regex_timeout(file, "parsing") from None
-
-
-def _check_store_matches(store_path: Path, versions_dir: Path, docs: list[Document]) -> None:
-    """Refuse to extend a store built from another corpus: rebuilding it from this one
-    would silently replace its history."""
-    if not store_path.exists():
-        return
-    with Store.open(store_path) as store:
-        stored = [(d.id, d.source) for d in store.documents()]
-    if stored != [(d.id, d.source) for d in docs]:
-        raise StoreError(
-            f"{store_path}: built from another corpus than {versions_dir}; pass the "
-            f"--versions it was built from, or rebuild it: diffview build --versions "
-            f"{versions_dir} --store {store_path}"
-        )
 
 
 def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) -> None:

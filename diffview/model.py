@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Literal, get_args
+from typing import Literal, Protocol, get_args, runtime_checkable
 
 ROLES = ("parliament", "cabinet", "chair")
 KINDS = ("question", "answer", "turn", "paragraph", "heading")  # the last two: letters, fiches
@@ -314,3 +314,50 @@ class PositionTable:
             if not self.cell(to_round, i.id).silent
             and self.cell(to_round, i.id).stance == self.cell(from_round, i.id).stance
         )
+
+
+@dataclass(frozen=True)
+class TopicLogEntry:
+    """One version of a topic for `diffview log TOPIC`: how many cabinet statements, where."""
+
+    version: Version
+    commit: str
+    date: date
+    statements: int
+    per_doc: tuple[tuple[str, int], ...]
+
+
+@runtime_checkable
+class StoreReader(Protocol):
+    """What a view may ask a store: the reading API of ARCHITECTURE.md. `store.read.Store`
+    implements it over git and the TUI's tests in memory (`tests/tui_fakes.FakeStore`);
+    mypy checks both against it, so the fake cannot drift from the store."""
+
+    def __hash__(self) -> int: ...  # derived data is cached per open store
+
+    @property
+    def head(self) -> str: ...
+
+    def close(self) -> None: ...
+
+    def documents(self) -> list[Document]: ...
+
+    def topics(self) -> list[str]: ...
+
+    def versions(self, topic: str | None = None) -> list[Version]: ...
+
+    def resolve_version(self, spec: str | Version) -> Version: ...
+
+    def statements(
+        self, doc: str | None = None, at: str | Version | None = None
+    ) -> list[Statement]: ...
+
+    def topic_statements(self, topic: str, version: str | Version) -> list[Statement]: ...
+
+    def statement(self, statement_id: str) -> Statement: ...
+
+    def source_lines(self, doc_id: str, first: int, last: int) -> list[str]: ...
+
+    def topic_counts(self) -> dict[str, dict[str, int]]: ...
+
+    def topic_log(self, topic: str) -> list[TopicLogEntry]: ...

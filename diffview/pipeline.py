@@ -1,4 +1,5 @@
-"""The build: read the corpus under the store lock, then write the store.
+"""The build: read the corpus under the store lock, then write the store; and the way back,
+a store's corpus written out as a versions/ directory.
 
 The one place where the corpus stages meet the store: the store's writer is handed plain
 data and never calls back into parsing. The store is the parse cache: a document whose
@@ -12,16 +13,28 @@ the cache lacks.
 from __future__ import annotations
 
 import hashlib
+import os
+import secrets
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
-from diffview.corpus.load import parse_document, rules_digest
-from diffview.corpus.manifest import load_manifest_with_rounds
+from diffview.corpus.load import parse_documents, rules_digest
+from diffview.corpus.manifest import (
+    check_source_name,
+    load_manifest_with_rounds,
+    manifest_path,
+    render_manifest,
+)
 from diffview.corpus.sources import read_bytes
+from diffview.errors import DiffviewError, InputError, StoreError
 from diffview.journal import recover
 from diffview.model import Document, Statement
-from diffview.store.head import HeadState, read_head, same_document
+from diffview.store.git import is_store
+from diffview.store.head import HeadState, older_format_documents, read_head, same_document
 from diffview.store.lock import store_lock
-from diffview.store.paths import default_store_path
+from diffview.store.paths import default_store_path, real_store_path
+from diffview.store.read import Store
 from diffview.store.write import (
     BuildReport,
     Progress,
@@ -38,26 +51,35 @@ def build_store(
     progress: Progress | None = None,
     *,
     locked: bool = False,
+    force: bool = False,
     worktree: bool | None = None,
 ) -> BuildReport:
     """Parse `versions_dir` (manifest + sources) and bring the store up to date, all under
     the store lock; `locked=True` when the caller already holds it (ingest). `worktree`:
-    see `write_store`."""
+    see `write_store`.
+
+    A build makes the store hold exactly the corpus, so a document the store has and the
+    corpus lacks (a teammate's ingest pulled into the store, a store of another corpus)
+    would be dropped: that is refused unless `force`."""
     path = Path(store_path or default_store_path()).expanduser().absolute()
     if not locked:
         # The corpus is read under the lock: a plan made from versions/ as it was before a
         # concurrent ingest finished would rewrite the store without that document.
         with store_lock(path):
             recover(versions_dir, path)  # an ingest that died: finish or undo it first
-            return build_store(versions_dir, path, progress, locked=True, worktree=worktree)
+            return build_store(
+                versions_dir, path, progress, locked=True, force=force, worktree=worktree
+            )
     versions_dir = Path(versions_dir)
     say(progress, f"reading {versions_dir}")
     documents, labels = load_manifest_with_rounds(versions_dir)
+    if not force:
+        check_nothing_dropped(path, versions_dir, documents)
     sources = {d.source: read_bytes(versions_dir / d.source) for d in documents}
     rules = rules_digest()
     head = read_head(path)
     try:
-        if head is not None and worktree is None:
+        if head is not None and worktree is None and head.tagged():
             kept = _stored_prefix(head, documents, sources, labels, rules)
             if kept == len(head.docs) == len(documents):
                 return unchanged(head, progress)
@@ -85,6 +107,9 @@ def build_store(
         rules=rules,
         worktree=worktree,
     )
+
+
+# --- the parse cache: what the store already holds --------------------------------------------
 
 
 def _sha256(data: bytes) -> str:
@@ -134,17 +159,172 @@ def _parse(
     sources: dict[str, bytes],
     progress: Progress | None,
 ) -> list[Statement]:
-    """Parse documents the store has no statements for; the bytes parsed are the ones
-    stored (read once)."""
+    """Parse documents the store has no statements for (on both cores when they are many);
+    the bytes parsed must be the ones hashed."""
     if documents:
         say(progress, f"parsing {len(documents)} documents")
     out: list[Statement] = []
-    for doc in documents:
-        data, stmts = parse_document(versions_dir, doc)
+    for doc, (data, stmts) in zip(documents, parse_documents(versions_dir, documents), strict=True):
         if data != sources[doc.source]:
-            raise ValueError(f"{versions_dir / doc.source} changed while being read")
+            raise InputError(versions_dir / doc.source, "changed while it was being read")
         out.extend(stmts)
     return out
 
 
-__all__ = ["build_store"]
+# --- a store and a corpus that disagree --------------------------------------------------------
+
+
+def check_nothing_dropped(
+    store_path: Path, versions_dir: Path, documents: Sequence[Document]
+) -> None:
+    """Refuse (StoreError, one line with the fixes) when the store at `store_path` holds a
+    document `documents` (the corpus of `versions_dir`) lacks: writing the store from that
+    corpus would drop it. Documents only the corpus has are fine: a build adds them."""
+    stored = _stored_documents(store_path)
+    if stored is None:
+        return
+    message = _dropping(stored, documents, store_path, versions_dir)
+    if message:
+        raise StoreError(message)
+
+
+def corpus_mismatch(stored: Sequence[Document], store_path: Path, versions_dir: Path) -> str | None:
+    """What is wrong between an open store's documents and `versions_dir`, in one line with
+    the command that fixes it; None when they agree. For a reader (the app) that opens a
+    store with a corpus beside it: a store lagging the corpus is said too."""
+    try:
+        documents = load_manifest_with_rounds(versions_dir)[0]
+    except DiffviewError as exc:
+        return str(exc)
+    dropping = _dropping(stored, documents, store_path, versions_dir)
+    if dropping:
+        return dropping
+    have = {(d.id, d.source) for d in stored}
+    unbuilt = [d for d in documents if (d.id, d.source) not in have]
+    if not unbuilt:
+        return None
+    return (
+        f"{store_path}: older than {versions_dir}, which also has {_list(unbuilt)}; "
+        f"bring it up to date: diffview build --versions {versions_dir} --store {store_path}"
+    )
+
+
+def _stored_documents(store_path: Path) -> list[Document] | None:
+    """The documents at the store's HEAD; None when there is no store there to lose (no
+    directory, or a directory that is not a store, which `write_store` refuses itself)."""
+    real = real_store_path(store_path)
+    if not real.exists() or not is_store(real):
+        return None
+    older = older_format_documents(real)  # a build rebuilds it in the current format
+    if older is not None:
+        return older
+    try:
+        with Store.open(store_path) as store:
+            return store.documents()
+    except StoreError as exc:
+        raise StoreError(
+            f"{exc}; cannot tell what a rebuild would drop (rebuild anyway: diffview build "
+            f"--force --store {store_path})"
+        ) from None
+
+
+def _dropping(
+    stored: Sequence[Document],
+    documents: Sequence[Document],
+    store_path: Path,
+    versions_dir: Path,
+) -> str | None:
+    """The refusal for stored documents the corpus lacks (by id and source file), or None."""
+    keep = {(d.id, d.source) for d in documents}
+    lost = [d for d in stored if (d.id, d.source) not in keep]
+    if not lost:
+        return None
+    fixes = (
+        f"write the store's corpus out with `diffview export-corpus DIR --store {store_path}` "
+        f"and use --versions DIR, or drop them: diffview build --force --versions "
+        f"{versions_dir} --store {store_path}"
+    )
+    if len(lost) == len(stored):
+        return (
+            f"{store_path}: built from another corpus than {versions_dir} (none of its "
+            f"{len(stored)} documents is there); {fixes}"
+        )
+    ids = {d.id for d in documents}
+    replaced = [d for d in lost if d.id in ids]
+    also = f" ({_list(replaced)} with another source there)" if replaced else ""
+    return (
+        f"{store_path}: built from another corpus than {versions_dir}: it holds "
+        f"{_list(lost)}, which {versions_dir} lacks{also} and a build would drop; {fixes}"
+    )
+
+
+def _list(docs: Sequence[Document], most: int = 5) -> str:
+    """`005 and 006`, `005, 006, 007 and 4 more`: documents by id, a line stays a line."""
+    ids = [d.id for d in docs]
+    if len(ids) > most:
+        return f"{', '.join(ids[:most])} and {len(ids) - most} more"
+    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} and {ids[-1]}"
+
+
+# --- the way back: a store's corpus ------------------------------------------------------------
+
+
+def export_corpus(store_path: Path | None, dest: Path) -> list[Document]:
+    """Write the store's corpus into `dest`, a new (or empty) directory: `manifest.toml` with
+    every document's entry and the round labels, and each source byte for byte, so that
+    `build_store(dest, ...)` gives the same commits. Returns the documents written.
+
+    Written into a temp directory beside `dest`, checked by reading it back as a corpus,
+    then renamed into place: `dest` is whole or absent, never half written. A non-empty
+    `dest` is refused: merging into a corpus someone edits is for `ingest`, one document
+    at a time, each with its own checks.
+    """
+    dest = Path(os.path.realpath(Path(dest).expanduser()))  # a link: its target gets the files
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise StoreError(f"{dest}: exists and is not an empty directory; name a new one")
+    with Store.open(store_path) as store:
+        documents = store.documents()
+        labels = {v.round: v.label for v in store.versions()}
+        sources = {d.source: store.source_bytes(d.id) for d in documents}
+        head = store.head
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.export-{secrets.token_hex(6)}")
+    tmp.mkdir(0o777)  # the umask applies, as to any directory the user makes (mkdtemp: 0700)
+    try:
+        _write_corpus(tmp, documents, labels, sources, head)
+        os.replace(tmp, dest)  # over an empty directory too; a non-empty one: OSError
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return documents
+
+
+def _write_corpus(
+    where: Path,
+    documents: Sequence[Document],
+    labels: dict[str, str],
+    sources: dict[str, bytes],
+    head: str,
+) -> None:
+    """The files of a versions/ directory; a store whose manifest would not load back as
+    the same corpus (a hand-edited or hostile store) is refused."""
+    for doc in documents:
+        try:
+            name = check_source_name(doc.source)
+        except ValueError as exc:
+            raise StoreError(f"the store's document {doc.id}: {exc}") from None
+        (where / name).write_bytes(sources[doc.source])
+    header = f"# diffview manifest: written by `diffview export-corpus` from a store at {head}."
+    manifest = manifest_path(where)
+    manifest.write_text(render_manifest(documents, labels, header), encoding="utf-8")
+    try:
+        back, back_labels = load_manifest_with_rounds(where)
+    except DiffviewError as exc:
+        raise StoreError(f"the store's manifest does not make a corpus: {exc}") from None
+    if sorted(back, key=lambda d: d.id) != sorted(documents, key=lambda d: d.id):
+        raise StoreError("the store's manifest does not round-trip as a corpus")
+    if {r: back_labels.get(r) for r in labels} != labels:
+        raise StoreError("the store's round labels do not round-trip as a corpus")
+
+
+__all__ = ["build_store", "check_nothing_dropped", "corpus_mismatch", "export_corpus"]

@@ -8,6 +8,7 @@ as "withdrawn" in another, and a stance is spelled the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from diffview.model import (
     CHANGE_CLASSES,
@@ -73,19 +74,31 @@ def change_line(table: PositionTable, change: PositionChange, dash: str = "-") -
     return f"{issue_label(table, change.issue)}: {old} → {new}{note}{where}"
 
 
-def pair_summary(table: PositionTable, from_round: str, to_round: str) -> list[str]:
-    """The lines a comparison of two rounds opens with: position changes, then restated."""
-    lines = [
+SummaryLine = tuple[Literal["title", "change", "restated", "silent"], str]
+
+
+def pair_summary_lines(table: PositionTable, from_round: str, to_round: str) -> list[SummaryLine]:
+    """The lines a comparison of two rounds opens with, each with what it is (a view styles
+    a change differently from a restated position): position changes, then restated."""
+    title = (
         f"Positions on {table.topic}, {round_label(table, from_round)} → "
         f"{round_label(table, to_round)}:"
-    ]
+    )
+    lines: list[SummaryLine] = [("title", title)]
     changes = changes_between(table, from_round, to_round)
     restated = table.restated(from_round, to_round)
-    lines += [f"  {change_line(table, c)}" for c in changes]
-    lines += [f"  restated: {issue_label(table, p.issue)}: {cell_text(p)}" for p in restated]
+    lines += [("change", f"  {change_line(table, c)}") for c in changes]
+    lines += [
+        ("restated", f"  restated: {issue_label(table, p.issue)}: {cell_text(p)}") for p in restated
+    ]
     if not changes and not restated:
-        lines.append("  the cabinet states no position on this topic in either round")
+        lines.append(("silent", "  the cabinet states no position on this topic in either round"))
     return lines
+
+
+def pair_summary(table: PositionTable, from_round: str, to_round: str) -> list[str]:
+    """`pair_summary_lines` as plain lines (the CLI and the changelog print them as they are)."""
+    return [text for _, text in pair_summary_lines(table, from_round, to_round)]
 
 
 def class_label(change: str, comparison: Comparison) -> str:

@@ -24,7 +24,7 @@ def _visible(match: regex.Match[str]) -> str:
 
 def sanitize(text: str) -> str:
     """Replace every control/format/private character (but newline and tab) by `<U+XXXX>`."""
-    if text.isascii() and not _ASCII_UNSAFE.search(text):
+    if text.isprintable() or (text.isascii() and not _ASCII_UNSAFE.search(text)):
         return text
     return _UNSAFE.sub(_visible, text, timeout=5)
 

@@ -233,7 +233,7 @@ def test_regex_time_out_names_the_file(
     store = tmp_path / "store"
     before = tree_hash(versions_copy)
     with monkeypatch.context() as m:
-        m.setattr("diffview.corpus.parse.parse_document", _timing_out)
+        m.setattr("diffview.corpus.load.parse_document", _timing_out)
         with pytest.raises(InputError) as exc:
             ingest(new, versions_copy, store, date="2026-04-01", kind="answers", title="T")
     assert str(exc.value).startswith(f"{new}: text too pathological to process (parsing")

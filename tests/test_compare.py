@@ -351,3 +351,36 @@ def test_two_files_are_revisions_with_added_and_removed_rows() -> None:
     assert not c.across_documents
     labels = {change_label(u, c) for u in c.units if not (u.left and u.right)}
     assert labels and labels <= {"added", "removed"}
+
+
+class _Rounds:
+    """Just the rounds of a store: what the corpus weights' window is chosen from."""
+
+    def __init__(self, versions: list[Version]) -> None:
+        self._versions = versions
+
+    def versions(self, topic: str | None = None) -> list[Version]:
+        return self._versions
+
+
+def test_corpus_weights_count_a_window_of_documents_up_to_the_round(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long history does not make a cold compare read every document: the weights come
+    from the latest documents up to the compared round (later ones never count)."""
+    from diffview.diff import compare
+
+    docs = [
+        Document(f"{i:03d}", f"{i:03d}_x.txt", "t", "t", "answers", date(2020, m, 1), "day", r)
+        for i, (m, r) in enumerate([(1, "2020-01"), (1, "2020-01"), (2, "2020-02"), (3, "2020-03")])
+    ]
+    versions = [
+        Version("2020-01", "Jan", tuple(docs[:2]), "round-2020-01"),
+        Version("2020-02", "Feb", (docs[2],), "round-2020-02"),
+        Version("2020-03", "Mar", (docs[3],), "round-2020-03"),
+    ]
+    store = _Rounds(versions)
+    assert compare._idf_documents(store, versions[1]) == ["000", "001", "002"]
+    monkeypatch.setattr(compare, "IDF_WINDOW", 2)
+    assert compare._idf_documents(store, versions[1]) == ["001", "002"]
+    assert compare._idf_documents(store, versions[2]) == ["002", "003"]

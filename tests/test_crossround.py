@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import pytest
-from crossround import TOPICS, TRANSITIONS, load_set, report, score
+from crossround import (
+    TOPICS,
+    TRANSITIONS,
+    load_set,
+    ranking,
+    ranking_report,
+    report,
+    score,
+)
 
 from diffview.diff.compare import compare_versions
 from diffview.pipeline import build_store
 from diffview.store.read import Store
 
 # Measured on tests/annotations/cross-round-pairs.json: before corpus IDF and the
-# across-rounds acceptance rule recall was 0.15 (6/41) at precision 0.86 (6/7); now 9/41 at
-# 9/10. The issue's targets (recall 0.6 at precision 0.8) are not reached on this set: most
-# hand pairs share no distinctive word at all (see the README of the annotations).
-RECALL_FLOOR = 0.2
-PRECISION_FLOOR = 0.85
+# across-rounds acceptance rule recall was 0.15 (6/41) at precision 0.86 (6/7); then 11/43 at
+# 11/12, and 11/43 at 11/13 (0.26 / 0.85) once two hand pairs written `002:117-117` were
+# read as the tool cites them (`002:117`), which judged one more pair. The issue's target
+# (recall 0.6 at precision 0.8) is out of reach of any acceptance rule on this score: it
+# ranks the true counterpart first for only 14 of the 43 pairs, mutually first for 10, and
+# the rule already makes all 10 (test below). A one-to-one assignment (greedy or Hungarian)
+# with a same-sub-issue bonus, character n-grams and the multilingual USE encoder ranked no
+# better (README, "Known limits"). Floors: the measured values less 0.05.
+RECALL_FLOOR = 0.21
+PRECISION_FLOOR = 0.80
+# share of the pairs whose counterpart the similarity ranks first (14/43 = 0.33 measured)
+RANKED_FIRST_FLOOR = 0.28
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +57,16 @@ def test_pairing_recall_and_precision(bundled: Store) -> None:
     print(report(fig))
     assert fig.recall >= RECALL_FLOOR, report(fig)
     assert fig.precision >= PRECISION_FLOOR, report(fig)
+
+
+def test_the_acceptance_rule_keeps_what_the_score_ranks_mutually_first(bundled: Store) -> None:
+    """What loses pairs is the score, not the acceptance: every hand pair whose two sentences
+    are each other's best candidate at ACROSS_MATCH or above is made; and the score still
+    ranks as many counterparts first as it did."""
+    rk, fig = ranking(bundled), score(bundled)
+    print(ranking_report(rk))
+    assert rk.first / rk.total >= RANKED_FIRST_FLOOR, ranking_report(rk)
+    assert rk.strong and not set(rk.strong) & set(fig.missed), ranking_report(rk)
 
 
 def test_between_rounds_nothing_is_moved_and_weak_pairs_are_one_sided(bundled: Store) -> None:

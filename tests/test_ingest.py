@@ -45,7 +45,7 @@ def fake_parse_document(doc: Document, raw: str) -> list[Statement]:
 def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """The corpus parses with the fake above (patched where corpus looks it up, so nothing
     leaks into other test modules)."""
-    monkeypatch.setattr("diffview.corpus.parse.parse_document", fake_parse_document)
+    monkeypatch.setattr("diffview.corpus.load.parse_document", fake_parse_document)
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_real_parser_ingest(versions_copy: Path, tmp_path: Path, monkeypatch) ->
     from diffview.corpus import parse
     from diffview.ingest import ingest
 
-    monkeypatch.setattr("diffview.corpus.parse.parse_document", parse.parse_document)
+    monkeypatch.setattr("diffview.corpus.load.parse_document", parse.parse_document)
 
     src = (versions_copy / "004_a860574c1c53ee3c.txt").read_text()
     new = tmp_path / "later.txt"
@@ -181,7 +181,7 @@ def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
     module, name = hook.rsplit(".", 1)
     target = __import__(module, fromlist=[name])
     original = getattr(target, name)
-    check_stale = lock_mod._check_stale
+    still_waiting = lock_mod._waiting
 
     def hooked(*args, **kwargs):
         result = original(*args, **kwargs)
@@ -193,10 +193,10 @@ def _race(first, second, *, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
     def waiting(path: Path) -> None:  # called while a run waits for the held lock
         if threading.current_thread() is owner:
             go.set()
-        check_stale(path)
+        still_waiting(path)
 
     monkeypatch.setattr(target, name, hooked)
-    monkeypatch.setattr(lock_mod, "_check_stale", waiting)
+    monkeypatch.setattr(lock_mod, "_waiting", waiting)
     errors: list[BaseException] = []
 
     def run_first() -> None:
@@ -333,8 +333,7 @@ def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(setup, tmp_path: Path) 
         child.start()
         child.join()
         assert child.exitcode == -9, step
-        lock_path(Path(store)).unlink(missing_ok=True)  # what the stale-lock message says
-        with store_lock(Path(store)):
+        with store_lock(Path(store), wait=0):  # a lock file the killed run left is free
             recover(Path(versions), Path(store))
         ids = [d.id for d in load_manifest(Path(versions))]
         in_store = len(git(Path(store), "ls-tree", "--name-only", "HEAD", "statements/").split())

@@ -11,10 +11,9 @@ from diffview.text.normalize import (
     classify_hyphen,
     normalize_inline,
     normalize_lines,
-    normalize_text,
     same_term,
-    scan_source,
 )
+from diffview.text.scan import normalize_text, scan_source
 
 
 def _raw(versions_dir: Path, prefix: str) -> str:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import statement
 
-from diffview.corpus.topics import BUNDLED_RULES, label_statements, load_rules
+from diffview.corpus.labels import label_statements
+from diffview.corpus.topics import BUNDLED_RULES, load_rules
 from diffview.errors import InputError
 from diffview.model import PositionTable
 from diffview.pipeline import build_store

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import statement
 
+from diffview.text.scan import normalize_text
 from diffview.text.sentences import sentences_of, split_sentences
 
 
@@ -158,3 +159,32 @@ def test_runs_of_terminators_split_in_linear_time() -> None:
     assert len(split_sentences(answer * 40)) == 40
     # a run followed by a space still ends the sentence once, with the whole run
     assert split_sentences("Zo" + "." * n + " Ja.") == [(0, n + 2), (n + 3, n + 6)]
+
+
+def test_a_heading_glued_to_its_paragraph_is_a_sentence_of_its_own() -> None:
+    """A short unpunctuated line after a sentence end, before a capital, is a heading: the
+    splitter ends it there instead of gluing it to the first sentence after it."""
+    text = normalize_text(
+        "Daarom stellen deze leden nog enkele vragen aan de minister over de agenda.\n"
+        "\n"
+        "Staat van Schengen op basis van Schengen Barometer\n"
+        "De leden van de CDA-fractie lezen dat de Commissie heeft aangekondigd met een\n"
+        "actieplan te komen voor de aanpak van drugssmokkel naar de EU.\n"
+        "Antwoord\n"
+        "Het kabinet verwijst naar het bovenstaande antwoord.\n"
+    ).text
+    found = [text[a:b] for a, b in split_sentences(text)]
+    assert "Staat van Schengen op basis van Schengen Barometer" in found
+    assert "Antwoord" in found
+    assert "Het kabinet verwijst naar het bovenstaande antwoord." in found
+
+
+def test_a_wrapped_line_before_a_capital_is_not_a_heading() -> None:
+    """Lines of a paragraph run the full width: a break before a name is no heading."""
+    text = normalize_text(
+        "Het kabinet heeft de inzet in de Raad besproken met de andere lidstaten en de\n"
+        "Europese Commissie, en zal uw Kamer daarover informeren voor de volgende Raad.\n"
+        "Nederland\n"
+    ).text
+    found = [text[a:b] for a, b in split_sentences(text)]
+    assert found[0].startswith("Het kabinet") and "Europese Commissie" in found[0]

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import git, tree_hash
@@ -296,17 +298,38 @@ def test_append_after_git_gc_writes_only_new_objects(
         write_store(docs, stmts, tmp_path / "third", sources, labels)
 
 
-def test_stale_lock_is_reported_not_removed(built: Path, corpus) -> None:
-    dead = subprocess.Popen(["true"])
-    dead.wait()
-    lock = lock_path(built)
-    info = {"pid": dead.pid, "host": os.uname().nodename, "time": "2020-01-01T00:00:00+00:00"}
-    lock.write_text(json.dumps(info))
-    with pytest.raises(StoreError) as exc:
-        write_store(corpus[0], corpus[1], built, corpus[2], corpus[3])
-    message = str(exc.value)
-    assert "stale lock" in message and str(lock) in message and f"rm {lock}" in message
-    assert "\n" not in message and lock.exists()
+def _hold_lock_forever(path: str, ready: Any) -> None:
+    """Child process: take the store lock, say so, and wait to be killed."""
+    import time
+
+    with store_lock(Path(path)):
+        ready.send("locked")
+        while True:
+            time.sleep(60)
+
+
+def test_a_lock_left_by_a_writer_killed_with_sigkill_is_taken_over(
+    tmp_path: Path, versions_dir: Path
+) -> None:
+    """kill -9 while holding the lock leaves the lock file, but the kernel released the
+    flock with the process: the next build runs at once, and leaves no lock behind."""
+    ctx = multiprocessing.get_context("fork")
+    path = tmp_path / "store"
+    mine, theirs = ctx.Pipe()
+    holder = ctx.Process(target=_hold_lock_forever, args=(str(path), theirs))
+    holder.start()
+    assert mine.recv() == "locked"
+    held = rf"store is locked \(lock file .*pid {holder.pid} "
+    with pytest.raises(StoreError, match=held), store_lock(path, wait=0):
+        pass
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.join()
+    assert holder.exitcode == -signal.SIGKILL and lock_path(path).exists()
+    with store_lock(path, wait=0):  # free at once, not after a timeout
+        pass
+    report = build_store(versions_dir, path)
+    assert report.action == "created" and len(report.commits) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
 
 
 def test_live_lock_times_out_with_a_clear_message(tmp_path: Path) -> None:

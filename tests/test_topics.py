@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from diffview.corpus.topics import Context, label_statements, label_text, load_rules
+from diffview.corpus.labels import label_statements, label_text
+from diffview.corpus.topics import Context, load_rules
 from diffview.errors import InputError
 from diffview.model import Statement
 
@@ -383,11 +384,11 @@ def test_case_folded_search_matches_case_insensitive_search(
     rules, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fast path (lower-cased text, case-sensitive patterns) gives the same labels."""
-    from diffview.corpus import topics
+    from diffview.corpus import labels, topics
 
     stmts = [s for doc in ("001", "003") for s in _statements(doc, versions_dir)[1]]
     fast = label_statements(stmts, rules)
-    monkeypatch.setattr(topics._Text, "of", classmethod(lambda cls, text: cls(text, None)))
+    monkeypatch.setattr(labels._Text, "of", classmethod(lambda cls, text: cls(text, None)))
     slow = label_statements(stmts, rules)
     assert [s.topics for s in fast] == [s.topics for s in slow]
     assert topics._fold(r"\bE2EE\b\p{Lu}\N{LATIN SMALL LETTER A}[A-Z]\W") == (

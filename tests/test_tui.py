@@ -219,13 +219,17 @@ async def test_enter_on_a_cell_opens_its_evidence_and_d_drops_into_the_diff(
         assert main_of(app).diff.has_focus
         comparison = main_of(app).comparison
         assert comparison is not None and comparison.across_documents
-        strip = str(main_of(app).query_one("#diff-positions", Static).content).splitlines()
+        strip = str(main_of(app).query_one("#diff-positions-text", Static).content).splitlines()
         assert strip == [  # the diff opens with the position changes (present.pair_summary)
             "Positions on detection-order, Oct 2023 → Oct 2024:",
             "  Detection limited to known material: supports → silent, not restated (002:13-14)",
             "  The regulation / the Council's general approach as a whole: silent → abstains, "
             "new position (003:21-24)",
         ]
+        shown = main_of(app).query_one("#diff-positions-text", Static).content
+        assert isinstance(shown, Text)
+        bold = [any(s.style == "bold" for s in line.spans) for line in shown.split("\n")]
+        assert bold == [True, True, True]  # the title and both changes stand out
         await pilot.press("g")  # back to the grid, on the same cell
         await pilot.pause()
         assert main_of(app).pane == "positions" and grid.has_focus
@@ -1172,3 +1176,97 @@ async def test_c_copies_a_citation_from_a_grid_cell_and_a_diff_row(fake_core: Fa
         assert copied.endswith("(003:21-24)")
         assert "[@click=app.quit]niets[/]" in copied and "\x1b" not in copied  # literal text
         assert "Citation copied" in notes(app)[-1]
+
+
+# -- a store changed under the running app -------------------------------------------------
+
+NEW_ROUND = Path(__file__).resolve().parent / "fixtures" / "so-2026-06-single-answer.txt"
+
+
+async def _until(pilot: Pilot, ready: Callable[[], bool]) -> None:
+    """Settle until `ready()` (a reload is a worker, a screen switch, then the timeline's
+    worker); a bounded number of rounds, no clock."""
+    for _ in range(20):
+        await settle(pilot)
+        if ready():
+            return
+
+
+def _rounds_of(app: DiffviewApp, topic: str) -> list[str]:
+    return [r.spec for r in main_of(app).timeline.rows.get(topic, [])]
+
+
+@aio
+async def test_real_app_reloads_a_store_another_process_extends_or_rebuilds(
+    tmp_path: Path, versions_copy: Path
+) -> None:
+    """An ingest while the app runs: the app's next check of the store shows the new round
+    on the topic the user was on, and says so; a forced rebuild without it: the same, and
+    never an error."""
+    from diffview.ingest import ingest
+    from diffview.pipeline import build_store
+
+    store = tmp_path / "store"
+    build_store(versions_copy, store)
+    app = DiffviewApp(store_path=store, versions_dir=versions_copy)
+    app.STORE_CHECK_SECONDS = 3600.0  # the test runs the check; the interval never fires
+    async with app.run_test(size=WIDE) as pilot:
+        await _until(pilot, lambda: bool(_rounds_of(app, "encryption")))
+        main_of(app).select_topic("encryption")
+        await settle(pilot)
+        first = main_of(app)
+        assert "2026-06" not in _rounds_of(app, "encryption")
+        ingest(NEW_ROUND, versions_copy, store, date="2026-06-12", title="SO juni 2026")
+        app.check_store()
+        await _until(pilot, lambda: "2026-06" in _rounds_of(app, "encryption"))
+        assert main_of(app) is not first and main_of(app).positions_topic == "encryption"
+        assert _rounds_of(app, "encryption")[-1] == "2026-06"
+        assert "reloaded (new: 005)" in notes(app)[-1]
+        second = main_of(app)
+
+        app.check_store()  # nothing changed: nothing happens
+        await settle(pilot)
+        assert main_of(app) is second
+
+        (versions_copy / "manifest.toml").write_text(
+            (versions_copy / "manifest.toml").read_text().split('[[document]]\nid = "005"')[0]
+        )
+        assert build_store(versions_copy, store, force=True).action == "rebuilt"
+        app.check_store()
+        await _until(pilot, lambda: "2026-06" not in _rounds_of(app, "encryption"))
+        assert main_of(app) is not second and "reloaded (gone: 005)" in notes(app)[-1]
+        assert "Cannot" not in screen_text(app)
+
+
+@aio
+async def test_real_app_says_when_the_store_and_the_corpus_differ(
+    tmp_path: Path, versions_copy: Path
+) -> None:
+    """A store holding a document the corpus lacks opens, with a warning naming it and the
+    commands that fix it; a store older than the corpus: the build that brings it up."""
+    from diffview.ingest import ingest
+    from diffview.pipeline import build_store
+
+    store = tmp_path / "store"
+    build_store(VERSIONS, store)
+    ingest(NEW_ROUND, versions_copy, store, date="2026-06-12", title="SO juni 2026")
+    for versions, said in (
+        (VERSIONS, ("built from another corpus", "holds 005", "export-corpus", "--force")),
+        (versions_copy, ()),
+    ):
+        app = DiffviewApp(store_path=store, versions_dir=versions)
+        async with app.run_test(size=WIDE) as pilot:
+            await _until(pilot, lambda app=app: bool(_rounds_of(app, "encryption")))
+            if said:
+                assert len(notes(app)) == 1 and all(s in notes(app)[0] for s in said)
+            else:
+                assert notes(app) == []
+    older = tmp_path / "older"
+    build_store(VERSIONS, older)
+    app = DiffviewApp(store_path=older, versions_dir=versions_copy)
+    async with app.run_test(size=WIDE) as pilot:
+        await _until(pilot, lambda: bool(_rounds_of(app, "encryption")))
+        assert any(f"older than {versions_copy}, which also has 005" in n for n in notes(app))
+        assert any(
+            f"diffview build --versions {versions_copy} --store {older}" in n for n in notes(app)
+        )

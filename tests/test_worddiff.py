@@ -48,6 +48,23 @@ def test_spelling_variants_are_equal(left: str, right: str) -> None:
     assert squash(rebuild(ops, "left")) == squash(left)
 
 
+@pytest.mark.parametrize(
+    ("left", "right", "deleted"),
+    [
+        ("Het kabinet steunt één detectiebevel.", "Het kabinet steunt een detectiebevel.", "één"),
+        ("Nederland stemt vóór het voorstel.", "Nederland stemt voor het voorstel.", "vóór"),
+        ("de Raad van 1 2 oktober", "de Raad van 12 oktober", "1 2"),
+    ],
+)
+def test_folding_keeps_real_differences(left: str, right: str, deleted: str) -> None:
+    """Stress accents on short words (één = one, vóór = in favour) and two numbers apart are
+    meaning, not spelling: the word diff shows them."""
+    ops = word_diff(left, right)
+    assert squash(left) != squash(right)
+    assert deleted in "".join(op.text for op in ops if op.op == -1)
+    assert rebuild(ops, "left") == left and rebuild(ops, "right") == right
+
+
 def test_real_change_next_to_variant_stays_a_change() -> None:
     ops = word_diff("end-to-end encryptie blijft", "end-to-endencryptie verdwijnt")
     assert any(op.op == -1 and "blijft" in op.text for op in ops)

@@ -23,6 +23,7 @@ from diffview.model import (
     StanceFlag,
     Statement,
     TopicLabel,
+    TopicLogEntry,
     Version,
     WordOp,
 )
@@ -254,6 +255,13 @@ class FakeStore:
         self.compare_calls: list[tuple[str, str, str]] = []
         self.positions_calls: list[str] = []
 
+    @property
+    def head(self) -> str:
+        return "f" * 40
+
+    def close(self) -> None:
+        return None
+
     def documents(self) -> list[Document]:
         return list(DOCS)
 
@@ -264,17 +272,24 @@ class FakeStore:
         """A topic's versions; without a topic every round of the store."""
         return list(VERSIONS.get(topic or "detection-order", ()))
 
-    def resolve_version(self, spec: str) -> Version:
-        for versions in VERSIONS.values():
-            for v in versions:
-                if spec in (v.round, v.label, v.tag):
-                    return v
-        raise StoreError(f"unknown version {spec!r}")
+    def resolve_version(self, spec: str | Version) -> Version:
+        """As the store resolves them: a round, `round-<round>`, `latest` (no labels)."""
+        if isinstance(spec, Version):
+            return spec
+        rounds = {v.round: v for versions in VERSIONS.values() for v in versions}
+        if spec in ("latest", "HEAD") and rounds:
+            return rounds[max(rounds)]
+        found = rounds.get(spec.removeprefix("round-"))
+        if found is None:
+            raise StoreError(f"unknown version {spec!r}; valid: {', '.join(sorted(rounds))}")
+        return found
 
-    def statements(self, doc: str | None = None, at: str | None = None) -> list[Statement]:
+    def statements(
+        self, doc: str | None = None, at: str | Version | None = None
+    ) -> list[Statement]:
         return [s for s in STATEMENTS if doc is None or s.doc == doc]
 
-    def topic_statements(self, topic: str, version: str) -> list[Statement]:
+    def topic_statements(self, topic: str, version: str | Version) -> list[Statement]:
         v = self.resolve_version(version)
         ids = {d.id for d in v.docs}
         return [s for s in STATEMENTS if s.doc in ids and topic in s.topic_names]
@@ -295,6 +310,14 @@ class FakeStore:
                 for t in s.topic_names:
                     counts.setdefault(t, {})[s.doc] = counts.get(t, {}).get(s.doc, 0) + 1
         return counts
+
+    def topic_log(self, topic: str) -> list[TopicLogEntry]:
+        counts = self.topic_counts().get(topic, {})
+        out = []
+        for v in reversed(self.versions(topic)):
+            per = tuple((d.id, counts.get(d.id, 0)) for d in v.docs)
+            out.append(TopicLogEntry(v, "f" * 40, v.docs[-1].date, sum(n for _, n in per), per))
+        return out
 
 
 def fake_compare(store: FakeStore, topic: str, from_spec: str, to_spec: str) -> Comparison:

@@ -7,13 +7,14 @@ before they load; tests replace these functions with fakes (`monkeypatch.setattr
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from diffview.diff.search import Hit, SearchIndex
-from diffview.model import Comparison, PositionTable, Version
+from diffview.model import Comparison, PositionTable, StoreReader, Version
 
 ProgressCallback = Callable[[str], None]
 
@@ -57,10 +58,32 @@ def default_versions_dir() -> Path:
     return BUNDLED_VERSIONS
 
 
-def open_store(path: Path) -> Any:
+def open_store(path: Path) -> StoreReader:
     from diffview.store.read import Store
 
     return Store.open(path)
+
+
+def store_head(path: Path) -> str | None:
+    """The commit the store at `path` is at now, or None if it cannot be read right now (a
+    swap in progress, gone): the app compares it with the head it shows to notice a
+    rebuild by another process."""
+    from diffview.errors import DiffviewError
+    from diffview.store.read import Store
+
+    try:
+        with Store.open(path) as store:
+            return str(store.head)
+    except DiffviewError:
+        return None
+
+
+def corpus_mismatch(store: StoreReader, path: Path, versions_dir: Path) -> str | None:
+    """How the opened store and the corpus beside it disagree (another corpus, documents
+    one of them lacks), with the command that fixes it; None when they agree."""
+    from diffview.pipeline import corpus_mismatch as _mismatch
+
+    return _mismatch(store.documents(), path, versions_dir)
 
 
 def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback) -> None:
@@ -69,33 +92,33 @@ def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback
     _build(versions_dir, store_path, progress=progress)
 
 
-def compare(store: Any, topic: str, from_spec: str, to_spec: str) -> Comparison:
+def compare(store: StoreReader, topic: str, from_spec: str, to_spec: str) -> Comparison:
     from diffview.positions.table import compare_with_evidence
 
     return compare_with_evidence(store, topic, from_spec, to_spec)
 
 
-def topic_positions(store: Any, topic: str) -> PositionTable:
+def topic_positions(store: StoreReader, topic: str) -> PositionTable:
     """The topic's position grid (sub-issues × rounds): the app's first screen."""
     from diffview.positions.table import topic_positions as _positions
 
     return _positions(store, topic)
 
 
-def changelog(store: Any, topic: str, from_spec: str, to_spec: str) -> str:
+def changelog(store: StoreReader, topic: str, from_spec: str, to_spec: str) -> str:
     from diffview.views.changelog import changelog_markdown
 
     return changelog_markdown(store, [topic], from_spec, to_spec)
 
 
-def ordered_topics(store: Any) -> list[str]:
+def ordered_topics(store: StoreReader) -> list[str]:
     """The topics the store knows, in the topic rules file's order (followed ones first)."""
     from diffview.corpus.topicnames import ordered
 
     return ordered(store.topics())
 
 
-def version_rows(store: Any, topic: str) -> list[VersionRow]:
+def version_rows(store: StoreReader, topic: str) -> list[VersionRow]:
     """The versions of `topic`, oldest first, with their number of cabinet statements."""
     per_doc: dict[str, int] = store.topic_counts().get(topic, {})
     rows = []
@@ -109,10 +132,9 @@ class LockedStore:
     """Serialises calls into the store: workers run in threads, a git repository handle is
     not safe to share between them."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: StoreReader) -> None:
         self._store = store
         self._lock = threading.RLock()
-        self.search_index: SearchIndex | None = None
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._store, name)
@@ -126,17 +148,20 @@ class LockedStore:
         return locked
 
 
-def search_statements(store: Any, query: str, doc: str | None = None) -> list[Hit]:
+def search_statements(store: StoreReader, query: str, doc: str | None = None) -> list[Hit]:
     """Statements of all documents (or of `doc`) matching `query`, phrase matches first.
 
     The index is built on the first search (in the search worker) and kept on the store
-    object it indexes, so it lives and dies with that store.
+    object it indexes (a weak mapping), so it lives and dies with that store.
     """
-    index = getattr(store, "search_index", None)
+    index = _SEARCH_INDEXES.get(store)
     if index is None:
-        index = SearchIndex(store.statements())
-        store.search_index = index
+        index = _SEARCH_INDEXES[store] = SearchIndex(store.statements())
     return index.search(query, doc=doc)
+
+
+# One search index per open store, dropped with the store.
+_SEARCH_INDEXES: weakref.WeakKeyDictionary[StoreReader, SearchIndex] = weakref.WeakKeyDictionary()
 
 
 def export_name(topic: str, from_spec: str, to_spec: str) -> str:

@@ -30,7 +30,7 @@ class DiffviewCommands(Provider):
                 partial(main.select_topic, topic),
                 "its position grid (sub-issues × rounds); d: the sentence diff",
             )
-        for doc in app.store.documents():
+        for doc in app.store.documents() if app.store is not None else ():
             yield (
                 f"Document {doc.id}: {sanitize_line(doc.short_title)} ({doc.date.isoformat()})",
                 partial(main.action_find, "", doc.id),

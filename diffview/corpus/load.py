@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import inspect
+import os
+import sys
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
-from diffview.corpus import parse as _parser
+import regex
+
+from diffview.corpus.labels import label_statements
+from diffview.corpus.layouts import REGISTRY
 from diffview.corpus.manifest import load_manifest_with_rounds
+from diffview.corpus.parse import parse_document
 from diffview.corpus.sources import load_source
-from diffview.corpus.topics import BUNDLED_RULES, label_statements, load_rules
+from diffview.corpus.topics import BUNDLED_RULES, load_rules
 from diffview.errors import regex_timeout
 from diffview.model import Document, Statement
 
@@ -17,6 +28,20 @@ from diffview.model import Document, Statement
 # in the repository `diffview/versions` is a symlink to the top-level versions/ (the one copy),
 # a wheel carries the files themselves. Resolved, so messages name the real directory.
 BUNDLED_VERSIONS = (Path(__file__).resolve().parent.parent / "versions").resolve()
+
+# Bump to invalidate every cached parse for a reason `rules_digest` cannot see (its sources
+# and rules are covered without it).
+PARSER_VERSION = 1
+
+# A process pool pays for itself from this many documents on; smaller corpora are parsed in
+# process (scripts/bench_parse_pool.py measures both). Forked workers start in ~20 ms with
+# the parser loaded; each document then costs the pool ~5 ms of pickling against ~25 ms of
+# parsing, half of it saved on two cores. Where workers cannot be forked (a threaded
+# process: the app) they start from the fork server, ~0.6 s the first time: many more
+# documents are needed to win that back.
+POOL_MIN_DOCUMENTS = 8
+POOL_MIN_DOCUMENTS_UNFORKED = 64
+_CHUNK = 4  # documents per task: few round trips, yet an even spread over the workers
 
 
 @dataclass(frozen=True)
@@ -38,24 +63,17 @@ class Corpus:
 
 def parse_text(doc: Document, text: str) -> list[Statement]:
     """Parse and label one document's decoded text."""
-    return label_statements(_parser.parse_document(doc, text), load_rules())
+    return label_statements(parse_document(doc, text), load_rules())
 
 
-# Bump when the parser changes what it makes of the same text: the store's cached
-# statements (`statements/<id>.json`) are reused while this and the rules are unchanged.
-PARSER_VERSION = "1"
+def parse_source(versions_dir: Path, doc: Document) -> tuple[bytes, list[Statement]]:
+    """One manifest entry: the source's bytes (as the store keeps them) and its statements.
 
-
-def rules_digest() -> str:
-    """The version of everything that turns a source into statements, as the store keys
-    its parse cache by (with the source's sha256)."""
-    h = hashlib.sha256(f"parser {PARSER_VERSION}\n".encode())
-    h.update(BUNDLED_RULES.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def parse_document(versions_dir: Path, doc: Document) -> tuple[bytes, list[Statement]]:
-    """One document of `versions_dir`: its source bytes and its labelled statements."""
+    A pure function of the source bytes, `doc` and the rules (`rules_digest`), so a cache of
+    its result keyed by the bytes' sha256, the entry and the digest is exact. Errors are the
+    ones `load_corpus` raises: an `InputError` naming the file (and line), a regex time-out as
+    `regex_timeout(path, "parsing")`.
+    """
     path = Path(versions_dir) / doc.source
     data, text = load_source(path)
     try:
@@ -64,12 +82,180 @@ def parse_document(versions_dir: Path, doc: Document) -> tuple[bytes, list[State
         raise regex_timeout(path, "parsing") from None
 
 
-def load_corpus(versions_dir: Path = BUNDLED_VERSIONS) -> Corpus:
-    """Parse every document listed in the manifest of `versions_dir`."""
+def load_corpus(versions_dir: Path = BUNDLED_VERSIONS, *, workers: int | None = None) -> Corpus:
+    """Parse every document listed in the manifest of `versions_dir`.
+
+    From `POOL_MIN_DOCUMENTS` documents on they are parsed in a pool of `workers` processes
+    (default: one per available core), in manifest order all the same; the first failing
+    document in manifest order raises, with the message a serial parse gives.
+    """
     documents, labels = load_manifest_with_rounds(versions_dir)
     sources: dict[str, bytes] = {}
     statements: list[Statement] = []
-    for doc in documents:
-        sources[doc.source], stmts = parse_document(versions_dir, doc)
-        statements.extend(stmts)
+    for doc, (data, parsed) in zip(
+        documents, parse_documents(versions_dir, documents, workers), strict=True
+    ):
+        sources[doc.source] = data
+        statements.extend(parsed)
     return Corpus(tuple(documents), tuple(statements), sources, labels)
+
+
+def parse_documents(
+    versions_dir: Path, documents: Sequence[Document], workers: int | None = None
+) -> list[tuple[bytes, list[Statement]]]:
+    """`parse_source` of each of `documents`, in their order; on both cores when they are
+    enough to pay for a pool (`workers`: its size, default the available cores; 1: serial)."""
+    n = available_cores() if workers is None else max(1, workers)
+    if n < 2 or len(documents) < POOL_MIN_DOCUMENTS:
+        return [parse_source(versions_dir, doc) for doc in documents]
+    context = _pool_context()
+    if context.get_start_method() != "fork" and len(documents) < POOL_MIN_DOCUMENTS_UNFORKED:
+        return [parse_source(versions_dir, doc) for doc in documents]
+    return _parse_in_pool(Path(versions_dir), list(documents), n, context)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity mask, not the machine's count)."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counter is not None:
+        return counter() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _parse_chunk(
+    versions_dir: Path, documents: Sequence[Document]
+) -> tuple[list[tuple[bytes, list[Statement]]], BaseException | None]:
+    """A worker's task: the documents in order up to the first error, and that error."""
+    done: list[tuple[bytes, list[Statement]]] = []
+    for doc in documents:
+        try:
+            done.append(parse_source(versions_dir, doc))
+        except Exception as exc:  # noqa: BLE001 - handed back to be raised in manifest order
+            return done, exc
+    return done, None
+
+
+def _parse_in_pool(
+    versions_dir: Path, documents: list[Document], workers: int, context=None
+) -> list[tuple[bytes, list[Statement]]]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunks = [documents[i : i + _CHUNK] for i in range(0, len(documents), _CHUNK)]
+    results: list[tuple[bytes, list[Statement]]] = []
+    context = context or _pool_context()
+    try:
+        pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context)
+    except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): in process
+        return [parse_source(versions_dir, doc) for doc in documents]
+    frozen = context.get_start_method() == "fork"
+    if frozen:  # forked workers then never walk (and so copy) the heap they inherit
+        gc.freeze()
+    with pool:
+        futures = [pool.submit(_parse_chunk, versions_dir, chunk) for chunk in chunks]
+        try:
+            for future in futures:
+                done, error = future.result()
+                results.extend(done)
+                if error is not None:
+                    raise error
+        except BrokenProcessPool:  # a worker died (killed, out of memory): finish in process
+            results.extend(parse_source(versions_dir, doc) for doc in documents[len(results) :])
+        finally:
+            for future in futures:
+                future.cancel()
+            if frozen:
+                gc.unfreeze()
+    return results
+
+
+def _pool_context():  # -> multiprocessing.context.BaseContext
+    """How workers start. `fork` (~20 ms for two workers, which inherit the compiled rules)
+    only on Linux in a process with one thread: a forked child of a threaded process (the
+    app builds from a worker thread) can inherit a lock another thread held. Otherwise the
+    fork server (started once per process, the parser imported in it once; ~0.6 s the
+    first time) or, where there is none, `spawn`."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and _one_thread():
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _one_thread() -> bool:
+    """True when this process runs no thread but the main one: the hazard is a thread of
+    ours (the app's build worker, Textual's own) holding a lock at the fork. Python's count,
+    not the kernel's: a native helper thread appears there now and then on this machine
+    (no diffview dependency starts one during a build) and would only cost the fork server's
+    start."""
+    import threading
+
+    return threading.active_count() == 1
+
+
+# ------------------------------------------------------------------------------ rules digest
+
+
+def rules_digest() -> str:
+    """sha256 naming everything a parse result depends on besides its source and manifest
+    entry: the bundled topic rules' bytes, the source of every diffview module the parser
+    reaches, the `regex` and Unicode versions, and `PARSER_VERSION`.
+
+    Source, not a hand-kept version number alone: a parser change that forgot to bump the
+    number would serve stale statements from a cache (and the store's commit ids would then
+    depend on what was cached), whereas a digest of the code cannot go stale. The price is a
+    full re-parse after any change to those modules, even an output-neutral one.
+    """
+    h = hashlib.sha256()
+    h.update(f"diffview-parser {PARSER_VERSION}\n".encode())
+    h.update(f"regex {regex.__version__}\nunicode {unicodedata.unidata_version}\n".encode())
+    h.update(b"topics.toml\n" + BUNDLED_RULES.read_bytes() + b"\n")
+    for module in _parser_modules():
+        h.update(f"module {module.__name__}\n".encode())
+        h.update(_module_bytes(module) + b"\n")
+    return h.hexdigest()
+
+
+def _parser_modules() -> list[ModuleType]:
+    """This module and every diffview module it reaches through module-level names (a module,
+    or a function or class defined in one), plus the layouts of the registry: the code that
+    can change a parse. Found by walking, so moving a module needs no list kept here."""
+    package = __name__.split(".")[0]
+    start = [sys.modules[__name__], *(sys.modules[lay.detect.__module__] for lay in REGISTRY)]
+    seen: dict[str, ModuleType] = {}
+    todo = list(start)
+    while todo:
+        module = todo.pop()
+        if module.__name__ in seen:
+            continue
+        seen[module.__name__] = module
+        for value in vars(module).values():
+            if inspect.ismodule(value):
+                name = value.__name__
+            elif inspect.isfunction(value) or inspect.isclass(value):
+                name = value.__module__
+            else:
+                continue
+            if (name == package or name.startswith(package + ".")) and name in sys.modules:
+                todo.append(sys.modules[name])
+    return [seen[name] for name in sorted(seen)]
+
+
+def _module_bytes(module: ModuleType) -> bytes:
+    path = getattr(module, "__file__", None)
+    if path:
+        try:
+            return Path(path).read_bytes()
+        except OSError:
+            pass
+    try:
+        return inspect.getsource(module).encode("utf-8")
+    except (OSError, TypeError):
+        return b"<no source>"

@@ -1,16 +1,14 @@
-"""Topic labels for statements, from readable rules in `topics.toml`.
+"""The topic rules of `topics.toml`, read and validated: phrase patterns with weights, the
+context rules, the sub-issues and the position lexicon (`issue_rules.py`).
 
-Labels must be explainable, so every rule is a phrase pattern with a weight and every label
-keeps the phrases that triggered it. Strong phrases count alone, weak ones need a second hit
-or a question that is itself about the topic; this approximates the annotation rule "only a
-substantive mention counts" without a model a reader cannot check.
+Every rule is a phrase pattern a reader can check; `labels.py` applies them to text. A bad
+rules file is one line naming the file, the entry and its line.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import importlib
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,13 +18,14 @@ import regex
 
 from diffview.corpus.issue_rules import Issue, Lexicon, build_issues, build_lexicon
 from diffview.errors import InputError
-from diffview.model import Statement, TopicLabel
 
 BUNDLED_RULES = Path(__file__).with_name("topics.toml")
+# Python's own regular-expression parser, for `required_literals` (no type stubs: Any).
+_sre: Any = importlib.import_module("re._constants")
+_sre_parse: Any = importlib.import_module("re._parser")
 TIMEOUT = 2.0  # seconds per regex call on document text
 _FLAGS = regex.IGNORECASE | regex.UNICODE | regex.VERSION1 | regex.DOTALL
 _SENTENCE_BREAK = r"[^.?!;]"
-_LINE_HYPHEN = regex.compile(r"(\p{Ll})-[ \t]*\n\s*(\p{Ll})")
 # Patterns also run case-sensitively on lower-cased text, which is about twice as fast as
 # IGNORECASE; not those that name a case (\p{Lu}, an inline flag turning IGNORECASE off).
 _FOLDED_FLAGS = _FLAGS & ~regex.IGNORECASE
@@ -43,6 +42,9 @@ class Pattern:
     compiled: regex.Pattern
     weight: int
     folded: regex.Pattern | None = None  # the same rule for lower-cased text, when it has one
+    # Literals one of which every match of `folded` contains (see `required_literals`): a
+    # lower-cased text holding none of them cannot match, and is not searched at all.
+    needs: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class TopicRules:
     other: str = "csam-other"
     non_csam: str = "non-csam"
     lexicon: Lexicon | None = None  # how positions are worded; None: no positions
+    # Every literal a topic, exclusion or csam pattern requires (`Pattern.needs`): a text
+    # notes once which it holds, and a pattern needing none of those is not searched.
+    literals: frozenset[str] = frozenset()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -198,7 +203,79 @@ def _pattern(source: Any, where: str, weight: int = 1) -> Pattern:
             folded = regex.compile(_fold(source), _FOLDED_FLAGS)
         except regex.error:  # then the slower case-insensitive search does
             folded = None
-    return Pattern(source, compiled, weight, folded)
+    needs = required_literals(_fold(source)) if folded is not None else None
+    return Pattern(source, compiled, weight, folded, frozenset(needs) if needs else None)
+
+
+# The `regex` syntax that Python's own parser reads differently or not at all: nested and
+# operator sets (`[[`, `--`, `&&`, `||`, `~~`), and any `{...}` that is not a `{m,n}` count
+# (fuzzy matching `{e<=1}`; `\p{..}`/`\N{..}` are replaced before parsing).
+_FOREIGN_SYNTAX = regex.compile(r"\[\[|--|&&|\|\||~~|\{(?!\d*(?:,\d*)?\})")
+_PROPERTY = regex.compile(r"\\[pPN]\{[^}]*\}|\\p\w|\\.|\[|\]")
+
+
+def required_literals(source: str) -> tuple[str, ...] | None:
+    """Literals of a case-sensitive `regex` pattern one of which occurs in any text it
+    matches, or None when that cannot be told. Sound, not complete: read with Python's
+    regular-expression parser (`regex` V1 syntax it reads differently is refused), a run
+    of plain characters is required when its sequence is, a group or a repeat of at least
+    one when its content is, an alternation when each of its branches has a requirement
+    (their union); classes, lookarounds, scoped flags and everything else require nothing.
+    """
+    # \p{L} and friends are classes to us: outside a set a class that is never a literal,
+    # inside a set nothing (one more member can only widen it, never make it a literal).
+    out, depth, pos = [], 0, 0
+    for m in _PROPERTY.finditer(source):
+        out.append(source[pos : m.start()])
+        token = m.group()
+        if token == "[":
+            depth += 1
+        elif token == "]" and depth:
+            depth -= 1
+        elif token[:2] in ("\\p", "\\P", "\\N") and (len(token) == 3 or token[2] == "{"):
+            token = "\\w\\W" if depth else "[\\w\\W]"
+        out.append(token)
+        pos = m.end()
+    out.append(source[pos:])
+    plain = "".join(out)
+    if _FOREIGN_SYNTAX.search(plain):
+        return None
+    try:
+        parsed = _sre_parse.parse(plain, 0)
+    except (_sre.error, RecursionError, OverflowError, ValueError):
+        return None
+    if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_VERBOSE):
+        return None
+    found = _requirement(list(parsed))
+    return tuple(sorted(found)) if found else None
+
+
+def _requirement(items: list[Any]) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run = []
+        need = None
+        if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # (group, add, del, p)
+            need = _requirement(list(av[3]))
+        elif op is _sre.ATOMIC_GROUP:
+            need = _requirement(list(av))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            need = _requirement(list(av[2]))
+        elif op is _sre.BRANCH:
+            branches = [_requirement(list(b)) for b in av[1]]
+            if branches and all(b for b in branches):
+                need = frozenset().union(*(b for b in branches if b))
+        if need:
+            candidates.append(need)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
 
 def _int(value: Any, where: str) -> int:
@@ -250,10 +327,14 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
     if unknown:
         raise ValueError(f"settings.topics names unknown topics {unknown}")
     refer = data.get("refer_back", {})
+    topics = tuple(_topic(n, topics_table[n]) for n in order)
+    csam = tuple(_pattern(p, "csam") for p in data["csam"]["patterns"])
+    every = [*csam, *(p for t in topics for p in (*t.patterns, *t.exclude))]
     return TopicRules(
         path=path,
-        topics=tuple(_topic(n, topics_table[n]) for n in order),
-        csam=tuple(_pattern(p, "csam") for p in data["csam"]["patterns"]),
+        topics=topics,
+        csam=csam,
+        literals=frozenset(x for p in every if p.needs for x in p.needs),
         refer_back=tuple(_compile(p, "refer_back") for p in refer.get("patterns", [])),
         question_number=_compile(refer.get("question_number", r"\bvraag (\d+)\b"), "refer_back"),
         question_reference=(
@@ -267,285 +348,3 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
         non_csam=str(settings.get("non_csam", "non-csam")),
         lexicon=build_lexicon(data.get("positions"), compile_folded),
     )
-
-
-# ---------------------------------------------------------------------------------- scoring
-
-
-@dataclass(frozen=True)
-class _Score:
-    score: int
-    triggers: tuple[str, ...]
-
-
-def _clean(text: str) -> str:
-    """Collapse whitespace and join line-break hyphens so phrases match across lines.
-
-    A hyphen at a line end is either hyphenation ("detectie-|bevel") or a real one
-    ("end-to-|endencryptie"); when there is one, both readings are matched.
-    """
-    joined = _LINE_HYPHEN.sub(r"\1\2", text, timeout=TIMEOUT) if "-" in text else text
-    if joined != text:  # the hyphen-kept reading first, so "end-to-endencryptie" is reported
-        joined = _LINE_HYPHEN.sub(r"\1-\2", text, timeout=TIMEOUT) + " \u00b6 " + joined
-    return " ".join(joined.split())
-
-
-@dataclass(frozen=True)
-class _Text:
-    """A cleaned text and its lower-cased twin (None when lower-casing changes its length)."""
-
-    text: str
-    folded: str | None
-
-    @classmethod
-    def of(cls, text: str) -> _Text:
-        folded = text.lower()
-        return cls(text, folded if len(folded) == len(text) else None)
-
-    def search(self, pattern: Pattern) -> tuple[int, int] | None:
-        if self.folded is not None and pattern.folded is not None:
-            match = pattern.folded.search(self.folded, timeout=TIMEOUT)
-        else:
-            match = pattern.compiled.search(self.text, timeout=TIMEOUT)
-        return match.span() if match else None
-
-    def phrase(self, span: tuple[int, int]) -> str:
-        return " ".join(self.text[span[0] : span[1]].split())
-
-    def blank(self, patterns: Sequence[Pattern]) -> _Text:
-        """The text with every match of `patterns` (applied in turn) replaced by spaces."""
-        text, folded = self.text, self.folded
-        for pattern in patterns:
-            if folded is not None and pattern.folded is not None:
-                found = pattern.folded.finditer(folded, timeout=TIMEOUT)
-            else:
-                found = pattern.compiled.finditer(text, timeout=TIMEOUT)
-            for start, end in [m.span() for m in found]:
-                gap = " " * (end - start)
-                text = text[:start] + gap + text[end:]
-                folded = folded if folded is None else folded[:start] + gap + folded[end:]
-        return _Text(text, folded)
-
-
-def _score(text: _Text, rule: TopicRule) -> _Score:
-    text = text.blank(rule.exclude)
-    score = 0
-    triggers: list[str] = []
-    for pattern in rule.patterns:
-        span = text.search(pattern)
-        if span:
-            score += pattern.weight
-            phrase = text.phrase(span)
-            if not any(phrase.lower() in t.lower() for t in triggers):
-                triggers.append(phrase)
-    return _Score(score, tuple(triggers))
-
-
-def _csam_triggers(text: _Text, rules: TopicRules) -> tuple[str, ...]:
-    found = (text.search(p) for p in rules.csam)
-    return tuple(dict.fromkeys(text.phrase(span) for span in found if span))
-
-
-class _Analysis:
-    """What the rules find in one text, computed once and reused for every context."""
-
-    def __init__(self, text: str, rules: TopicRules) -> None:
-        self.text = _Text.of(_clean(text))
-        self.rules = rules
-        self.scores = tuple(_score(self.text, rule) for rule in rules.topics)
-        self._csam: tuple[str, ...] | None = None
-
-    @property
-    def csam(self) -> tuple[str, ...]:
-        if self._csam is None:
-            self._csam = _csam_triggers(self.text, self.rules)
-        return self._csam
-
-    def labels(self, context: Context | None = None) -> tuple[TopicLabel, ...]:
-        context = context or Context()
-        rules, labels = self.rules, []
-        for rule, result in zip(rules.topics, self.scores, strict=True):
-            score = result.score
-            if 0 < score < rule.threshold and rule.name in context.topics:
-                score += rule.context_bonus
-            if score >= rule.threshold:
-                labels.append(TopicLabel(rule.name, result.triggers))
-        if not labels and context.refers:  # "Hierover is nog niet gesproken": its question's
-            labels = [
-                TopicLabel(r.name, ("(refers to its question)",))
-                for r in rules.topics
-                if r.name in context.topics
-            ]
-        if labels:
-            return tuple(labels)
-        if self.csam:
-            return (TopicLabel(rules.other, self.csam),)
-        if context.csam:
-            return (TopicLabel(rules.other, ("(context)",)),)
-        return (TopicLabel(rules.non_csam, ()),)
-
-
-def label_text(
-    text: str, rules: TopicRules, context: Context | None = None
-) -> tuple[TopicLabel, ...]:
-    """Topics of one text; `context` lets a question's topic settle a weak hit in its answer."""
-    return _Analysis(text, rules).labels(context)
-
-
-def mentions_topic(text: str, rules: TopicRules, topic: str) -> bool:
-    """True when any phrase of the topic's rule occurs in `text` (a sentence): the sentences of
-    a long statement that carry its topic, not the rest of the turn."""
-    rule = rules.topic(topic)
-    return _score(_Text.of(_clean(text)), rule).score > 0
-
-
-def is_about_csam(labels: Sequence[TopicLabel], rules: TopicRules) -> bool:
-    return any(label.topic != rules.non_csam for label in labels)
-
-
-# ---------------------------------------------------------------------------------- statements
-
-
-def _own_csam(labels: Sequence[TopicLabel], rules: TopicRules) -> bool:
-    """True when a statement's own text (not its context) is about the regulation."""
-    return any(
-        label.topic != rules.non_csam and "(context)" not in label.triggers for label in labels
-    )
-
-
-def _context_of(
-    stmt: Statement,
-    by_id: dict[str, Statement],
-    recent: Sequence[Statement],
-    own: dict[str, tuple[TopicLabel, ...]],
-    csam_doc: bool,
-    rules: TopicRules,
-) -> Context:
-    """What a statement is about besides its own words.
-
-    Topics come from the questions it answers, or for a debate turn from the turn it follows;
-    each topic the question is about settles a weak hit on that topic in the answer (a question
-    on the detection order by backdoor is about both, and so may its answer be).
-    CSAM-ness comes from its section, from the recent turns of a debate (the last two, or the
-    whole exchange since the chair last gave the floor), or from a document that
-    is mostly about the regulation (a question list on it): never from a question alone, since
-    questions often mention the regulation while asking about something else. A short deferral
-    ("dat antwoord moet ik u schuldig blijven") takes no subject from its surroundings.
-    """
-    asked = [by_id[i] for i in stmt.answers if i in by_id]
-    if not asked and stmt.role == "cabinet" and recent and recent[-1].role == "parliament":
-        asked = [recent[-1]]
-    topics = frozenset(label.topic for q in asked for label in own[q.id]) & set(rules.names)
-    csam = bool(stmt.section and _csam_triggers(_Text.of(_clean(stmt.section)), rules))
-    if not _defers(stmt, rules):
-        csam = csam or csam_doc
-        if not stmt.answers:
-            csam = csam or any(_own_csam(own[r.id], rules) for r in recent)
-    refers = bool(
-        stmt.answers
-        and rules.question_reference is not None
-        and rules.question_reference.search(stmt.text, timeout=TIMEOUT)
-    )
-    return Context(topics, csam, refers)
-
-
-def _csam_documents(
-    statements: Sequence[Statement],
-    own: dict[str, tuple[TopicLabel, ...]],
-    rules: TopicRules,
-    share: float = 0.6,
-) -> set[str]:
-    """Documents whose statements are mostly about the regulation by their own text."""
-    totals: dict[str, list[int]] = {}
-    for s in statements:
-        count = totals.setdefault(s.doc, [0, 0])
-        count[0] += _own_csam(own[s.id], rules)
-        count[1] += 1
-    return {doc for doc, (hits, n) in totals.items() if n and hits / n >= share}
-
-
-def _question_numbers(stmts: Sequence[Statement]) -> dict[tuple[str, int], Statement]:
-    """Map (doc, question number) to the question: its leading number, else its position."""
-    numbered: dict[tuple[str, int], Statement] = {}
-    position: dict[str, int] = {}
-    for s in stmts:
-        if s.kind != "question":
-            continue
-        position[s.doc] = position.get(s.doc, 0) + 1
-        m = regex.match(r"\s*(\d{1,3})\b", s.text, timeout=TIMEOUT)
-        numbered[(s.doc, int(m.group(1)) if m else position[s.doc])] = s
-    return numbered
-
-
-def _defers(stmt: Statement, rules: TopicRules) -> bool:
-    short = len(stmt.text.split()) <= rules.refer_back_max_words
-    return (
-        short
-        and rules.deferral is not None
-        and bool(rules.deferral.search(stmt.text, timeout=TIMEOUT))
-    )
-
-
-def _refers_back(stmt: Statement, rules: TopicRules) -> bool:
-    short = len(stmt.text.split()) <= rules.refer_back_max_words
-    return short and any(p.search(stmt.text, timeout=TIMEOUT) for p in rules.refer_back)
-
-
-def _inherit(
-    stmt: Statement,
-    labels: tuple[TopicLabel, ...],
-    stmts: Sequence[Statement],
-    questions: dict[tuple[str, int], Statement],
-    rules: TopicRules,
-) -> tuple[TopicLabel, ...]:
-    """An answer that only refers back takes the topics of the answer it points at."""
-    found = rules.question_number.search(stmt.text, timeout=TIMEOUT)
-    if found is None:
-        return labels
-    question = questions.get((stmt.doc, int(found.group(1))))
-    if question is None:
-        return labels
-    target = next((s for s in stmts if question.id in s.answers and s.id != stmt.id), None)
-    if target is None:
-        return labels
-    inherited = [
-        TopicLabel(label.topic, (f"refers to answer {found.group(1)}", *label.triggers))
-        for label in target.topics
-    ]
-    return tuple(inherited) or labels
-
-
-def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list[Statement]:
-    """New statements with `topics` set, using questions, sections and debate flow as context."""
-    by_id = {s.id: s for s in statements}
-    found = {s.id: _Analysis(s.text, rules) for s in statements}
-    own = {i: analysis.labels() for i, analysis in found.items()}
-    csam_docs = _csam_documents(statements, own, rules)
-    labelled: list[Statement] = []
-    # The flow of a document: its last two turns, and in a debate the whole exchange since the
-    # chair last gave the floor (an interruption, its answer, a follow-up question and its answer
-    # stay on the subject the interruption opened).
-    doc: str | None = None
-    turns: list[Statement] = []
-    exchange: int | None = None  # turns since the chair spoke (None: no chair yet)
-    for stmt in statements:
-        if stmt.doc != doc:
-            doc, turns, exchange = stmt.doc, [], None
-        window = max(2, exchange or 0)
-        recent = turns[-window:]
-        context = _context_of(stmt, by_id, recent, own, stmt.doc in csam_docs, rules)
-        labelled.append(dataclasses.replace(stmt, topics=found[stmt.id].labels(context)))
-        if stmt.role == "chair":
-            exchange = 0
-        else:
-            turns.append(stmt)
-            exchange = None if exchange is None else exchange + 1
-    questions = _question_numbers(labelled)
-    result = []
-    for stmt in labelled:
-        if stmt.role == "cabinet" and _refers_back(stmt, rules):
-            stmt = dataclasses.replace(
-                stmt, topics=_inherit(stmt, stmt.topics, labelled, questions, rules)
-            )
-        result.append(stmt)
-    return result

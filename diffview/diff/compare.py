@@ -30,9 +30,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
+from diffview.corpus.labels import mentions_topic
 from diffview.corpus.sources import read_source
-from diffview.corpus.topics import TopicRules, load_rules, mentions_topic
-from diffview.diff.align import REWRITE_THRESHOLD, Link, align, corpus_weights
+from diffview.corpus.topics import TopicRules, load_rules
+from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align, corpus_weights
 from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.diff.worddiff import squash, word_diff
 from diffview.errors import DiffviewError, regex_timeout
@@ -45,7 +46,7 @@ from diffview.model import (
     WordOp,
     count_classes,
 )
-from diffview.text.normalize import normalize_text
+from diffview.text.scan import normalize_text
 from diffview.text.sentences import sentences_of
 
 
@@ -290,6 +291,33 @@ def with_also(
     return [replace(s, index=i) for i, s in enumerate(merged)]
 
 
+def topic_sides(
+    store: StoreReader,
+    topic: str,
+    from_spec: str | None = None,
+    to_spec: str | None = None,
+    *,
+    also: Callable[[Version], Sequence[Sentence]] | None = None,
+) -> tuple[Version, Version, list[Sentence], list[Sentence]]:
+    """The two versions `compare_versions` compares and the sentences each side shows, one
+    function so that measurements of the alignment (tests/crossround.py) see what it sees."""
+    versions = _check_topic(store, topic)
+    old = versions[0] if from_spec is None else store.resolve_version(from_spec)
+    new = versions[-1] if to_spec is None else store.resolve_version(to_spec)
+    if _same_version(old, new):
+        hint = "" if len(versions) > 1 else f" (topic {topic!r} has only one version)"
+        raise DiffviewError(
+            f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
+        )
+    sides = []
+    for version in (old, new):
+        sentences = topic_sentences(store.topic_statements(topic, version), topic)
+        if also is not None:
+            sentences = with_also(sentences, also(version), version)
+        sides.append(collapse_repeats(sentences))
+    return old, new, sides[0], sides[1]
+
+
 def compare_versions(
     store: StoreReader,
     topic: str,
@@ -308,21 +336,7 @@ def compare_versions(
     sentence of a side its alignment tags (the sub-issues it states a position on), used
     between rounds built from different documents.
     """
-    versions = _check_topic(store, topic)
-    old = versions[0] if from_spec is None else store.resolve_version(from_spec)
-    new = versions[-1] if to_spec is None else store.resolve_version(to_spec)
-    if _same_version(old, new):
-        hint = "" if len(versions) > 1 else f" (topic {topic!r} has only one version)"
-        raise DiffviewError(
-            f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
-        )
-    sides = []
-    for version in (old, new):
-        sentences = topic_sentences(store.topic_statements(topic, version), topic)
-        if also is not None:
-            sentences = with_also(sentences, also(version), version)
-        sides.append(collapse_repeats(sentences))
-    a, b = sides
+    old, new, a, b = topic_sides(store, topic, from_spec, to_spec, also=also)
     from_docs, to_docs = tuple(d.id for d in old.docs), tuple(d.id for d in new.docs)
     across = not set(from_docs) & set(to_docs)
     try:
@@ -341,6 +355,24 @@ def compare_versions(
     except TimeoutError:
         docs = ", ".join(d.source for d in (*old.docs, *new.docs))
         raise regex_timeout(docs, f"comparing topic {topic}") from None
+
+
+def pair_scores(
+    store: StoreReader,
+    topic: str,
+    from_spec: str,
+    to_spec: str,
+    *,
+    also: Callable[[Version], Sequence[Sentence]] | None = None,
+    tags: Callable[[Version, Sequence[Sentence]], list[frozenset[str]]] | None = None,
+) -> tuple[list[Sentence], list[Sentence], list[list[float]]]:
+    """The sides of `compare_versions` between two rounds and the similarity of every FROM x
+    TO pair as the across-rounds aligner scores it (`align.across_scores`): to measure how
+    well the score ranks true counterparts, apart from what the acceptance rule makes."""
+    old, new, a, b = topic_sides(store, topic, from_spec, to_spec, also=also)
+    side_tags = (tags(old, a), tags(new, b)) if tags is not None else None
+    background = _background(store, new, a, b)
+    return a, b, across_scores([s.text for s in a], [s.text for s in b], background, side_tags)
 
 
 def _background(
@@ -378,13 +410,25 @@ class DerivedCache(Protocol):
     def cache_put(self, name: str, data: bytes) -> None: ...
 
 
-IDF_FORMAT = 1  # bump when content_stems or corpus_weights change
+IDF_FORMAT = 2  # bump when content_stems, corpus_weights or the window change
+# How many documents (the latest up to the compared round) the corpus weights are counted
+# over: enough for a dossier's everyday words to show as such, and a cold compare reads a
+# bounded number of documents however long the history is.
+IDF_WINDOW = 64
+
+
+def _idf_documents(store: CorpusReader, version: Version) -> list[str]:
+    """The ids of the last `IDF_WINDOW` documents up to and including `version`."""
+    ids = [d.id for v in store.versions() if v.round < version.round for d in v.docs]
+    ids += [d.id for d in version.docs]
+    return ids[-IDF_WINDOW:]
 
 
 @lru_cache(maxsize=8)
 def _corpus_idf(store: CorpusReader, version: Version) -> Mapping[str, float]:
-    """Computed once per open store and kept in the store's cache keyed by the round's
-    commit (stemming 1,500 sentences costs half a second; reading them back, milliseconds).
+    """Over the latest `IDF_WINDOW` documents up to the round; computed once per open store
+    and kept in the store's cache keyed by the round's commit (stemming 1,500 sentences costs
+    half a second; reading them back, milliseconds).
     A cache file that is not a mapping of stems to finite non-negative weights is ignored."""
     cache = store if isinstance(store, DerivedCache) else None
     name = ""
@@ -399,7 +443,12 @@ def _corpus_idf(store: CorpusReader, version: Version) -> Mapping[str, float]:
                     for k, v in data.items()
                 ):
                     return MappingProxyType(data)
-    cabinet = [s for s in store.statements(at=version) if s.role == "cabinet"]
+    cabinet = [
+        s
+        for doc in _idf_documents(store, version)
+        for s in store.statements(doc=doc, at=version)
+        if s.role == "cabinet"
+    ]
     weights = corpus_weights(s.text for s in sentences_of(cabinet))
     if cache is not None:
         cache.cache_put(name, json.dumps(weights, sort_keys=True).encode())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from functools import lru_cache
@@ -38,6 +38,7 @@ from diffview.model import (
 )
 from diffview.positions import claims as claims_module
 from diffview.positions.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
+from diffview.text import sentences as sentences_module
 
 # When stances tie, the more specific wins. An abstention is also how the cabinet states that
 # it does not support a text without blocking it ("gerekend tot de landen die ... niet
@@ -110,19 +111,19 @@ def position_of(topic: str, round_: str, issue: str, claims: Sequence[Claim]) ->
 
 @lru_cache(maxsize=8)
 def _rules_digest(path: Path) -> str:
-    """The rules file and the code that reads claims with them: either changing (an upgrade
-    of diffview included) makes earlier cached claims stale."""
+    """The rules file and the code that reads claims with them (the claim reader, the rules
+    validator, the sentence splitter): any changing (an upgrade of diffview included) makes
+    earlier cached claims stale."""
     digest = hashlib.sha256(path.read_bytes())
-    for module in (claims_module, issue_rules_module):
+    for module in (claims_module, issue_rules_module, sentences_module):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 
 
 def _compute(store: PositionReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
-    ids = [d.id for d in version.docs]
-    stmts = sorted(
-        (s for s in store.statements(at=version) if s.doc in ids), key=lambda s: ids.index(s.doc)
-    )
+    """The round's documents only, asked for one by one: a store that reads lazily then
+    reads a round, not the corpus."""
+    stmts = [s for d in version.docs for s in store.statements(doc=d.id, at=version)]
     return tuple(claims_of(stmts, rules))
 
 
@@ -158,15 +159,26 @@ def compare_with_evidence(
 ) -> Comparison:
     """`compare.compare_versions`, each side also showing the sentences that state the
     topic's positions in that round, so every cell's evidence is a row of the diff."""
-    if not has_positions(topic):
+    hooks = evidence_hooks(store, topic)
+    if hooks is None:
         return compare_versions(store, topic, from_spec, to_spec)
-    return compare_versions(
-        store,
-        topic,
-        from_spec,
-        to_spec,
-        also=lambda v: evidence_sentences(store, topic, v),
-        tags=lambda v, sentences: issue_tags(store, v, sentences),
+    also, tags = hooks
+    return compare_versions(store, topic, from_spec, to_spec, also=also, tags=tags)
+
+
+SideSentences = Callable[[Version], Sequence[Sentence]]
+SideTags = Callable[[Version, Sequence[Sentence]], list[frozenset[str]]]
+
+
+def evidence_hooks(store: Any, topic: str) -> tuple[SideSentences, SideTags] | None:
+    """What `compare_with_evidence` adds to a comparison (`also`: each round's evidence
+    sentences; `tags`: their sub-issues), for a measurement that must see the same sides
+    (`compare.pair_scores` in tests/crossround.py); None for a topic without positions."""
+    if not has_positions(topic):
+        return None
+    return (
+        lambda v: evidence_sentences(store, topic, v),
+        lambda v, sentences: issue_tags(store, v, sentences),
     )
 
 
@@ -216,15 +228,19 @@ def has_positions(topic: str, rules: TopicRules | None = None) -> bool:
 
 
 def topic_positions(
-    store: PositionReader, topic: str, rules: TopicRules | None = None
+    store: PositionReader,
+    topic: str,
+    rules: TopicRules | None = None,
+    rounds: Collection[str] | None = None,
 ) -> PositionTable:
-    """The position table of `topic` over every round of the store."""
+    """The position table of `topic` over every round of the store, or only over `rounds`
+    (a comparison of two rounds needs those two, not the whole history)."""
     rules = rules or load_rules()
     if topic not in rules.names:
         raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(rules.names)})")
     rule = rules.topic(topic)
     issues = tuple(IssueInfo(i.id, i.label) for i in rule.issues)
-    versions = list(store.versions())
+    versions = [v for v in store.versions() if rounds is None or v.round in rounds]
     cells: dict[Any, Position] = {}
     claimed: set[str] = set()
     for version in versions:
@@ -233,16 +249,16 @@ def topic_positions(
         for issue in issues:
             pool = [c for c in claims if c.issue == issue.id]
             cells[(version.round, issue.id)] = position_of(topic, version.round, issue.id, pool)
-    rounds = [v.round for v in versions]
+    shown = [v.round for v in versions]
     table = PositionTable(
         topic=topic,
         rounds=tuple((v.round, v.label) for v in versions),
         issues=issues,
-        positions=tuple(cells[(r, i.id)] for r in rounds for i in issues),
+        positions=tuple(cells[(r, i.id)] for r in shown for i in issues),
         changes=(),
         claimed=frozenset(claimed),
     )
-    steps = zip(rounds, rounds[1:], strict=False)
+    steps = zip(shown, shown[1:], strict=False)
     return replace(table, changes=tuple(c for a, b in steps for c in changes_between(table, a, b)))
 
 

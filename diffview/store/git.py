@@ -171,12 +171,20 @@ def peeled_tags(repo_path: Path) -> dict[str, str]:
     return {name: sha for sha, name in pairs if sha}
 
 
+def ours(refs: Mapping[str, str]) -> dict[str, str]:
+    """The refs a build writes: the branch and the tags (a clone has remote refs too)."""
+    return {n: v for n, v in refs.items() if n == BRANCH or n.startswith("refs/tags/")}
+
+
 def update_refs(repo_path: Path, new: Mapping[str, str], old: Mapping[str, str]) -> None:
-    """One atomic transaction: each ref moves only if it still has the value we read."""
+    """One atomic transaction: each ref that moves moves only if it still has the value we
+    read."""
     zero = "0" * 40
     buf = [b"start\0"]
     for name in sorted(set(new) | set(old)):
         check_ref_name(name)
+        if new.get(name) == old.get(name):
+            continue  # unchanged (a clone's refs/remotes/origin/HEAD is a symref: never)
         if name not in new:
             buf.append(f"delete {name}\0{old[name]}\0".encode())
         elif name in old:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diffview.corpus.manifest import doc_order, doc_tag, round_label
+from diffview.corpus.manifest import doc_order, doc_tag, round_label, round_tag
 from diffview.errors import StoreError
 from diffview.model import Document, Statement
 from diffview.store.files import STORE_FORMAT, document_from_dict, statement_from_dict
@@ -76,6 +76,13 @@ class HeadState:
             out.append((s.doc.id, commit))
         return out
 
+    def tagged(self) -> bool:
+        """Has every stored document and round its tag? (`git pull` brings commits, not
+        tags: a build then writes them.)"""
+        names = {tag_ref(doc_tag(s.doc.id)) for s in self.docs}
+        names |= {tag_ref(round_tag(s.doc.round)) for s in self.docs}
+        return names <= set(self.refs)
+
     def planner(self, labels: dict[str, str], rules: str) -> Planner:
         """A planner that goes on from the head, as if it had planned the stored commits."""
         tree = Tree.parse(tree_of(self.reader, self.head), self._tree_bytes)
@@ -137,6 +144,22 @@ def _read_index(path: Path, reader: ObjectReader, refs: dict[str, str], head: st
             docs.append(StoredDoc(document_from_dict(entry), str(entry["source_sha256"]), label))
     state.docs = sorted(docs, key=lambda s: doc_order(s.doc))
     return state
+
+
+def older_format_documents(store_path: Path) -> list[Document] | None:
+    """The documents of a store of format 1 (its `manifest.json` at the branch), so that a
+    build can tell what rebuilding it in format 2 would drop; None if it is not one."""
+    path = real_store_path(store_path)
+    fmt = store_format(path) if path.exists() else None
+    if fmt is None or fmt >= STORE_FORMAT:
+        return None
+    if BRANCH not in read_refs(path):
+        return []
+    with ObjectReader(path / ".git") as reader:
+        data = reader.blob(f"{BRANCH}:manifest.json")
+    if data is None:
+        return []
+    return [document_from_dict(d) for d in json.loads(data).get("documents", [])]
 
 
 def same_document(stored: StoredDoc, doc: Document, sha256: str, labels: dict[str, str]) -> bool:

@@ -1,12 +1,16 @@
-"""The store lock: one writer at a time, and a loud refusal of a lock left by a dead run.
+"""The store lock: one writer at a time, and nothing for a killed writer to leave behind.
 
 The lock is a file beside the store (`<store>.lock`), not inside it, because a rebuild swaps
-the store directory. It records pid, host and time so that a waiting run can tell a live
-holder (wait) from a stale one (refuse, and say how to remove it).
+the store directory. What excludes is an `fcntl.flock` on that file, held by the open file
+of the live writer: the kernel releases it when the process ends, however it ends, so the
+lock of a writer killed with SIGKILL is simply free for the next one (journal.recover then
+finishes or undoes what that writer left). The file also records pid, host and time, for
+the message a waiting run gives when a live writer keeps the lock past the wait.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
@@ -20,6 +24,7 @@ from typing import Any
 from diffview.errors import StoreError
 
 LOCK_WAIT_SECONDS = 30.0
+_POLL_SECONDS = 0.05
 
 
 def lock_path(store_path: Path) -> Path:
@@ -36,49 +41,68 @@ def lock_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".lock")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @contextmanager
 def store_lock(store_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[Path]:
-    """Hold `<store>.lock` (O_EXCL). Wait for a live holder; refuse a stale lock loudly.
-
-    A stale lock (its process is gone) is never deleted silently: the previous run may have
-    died half-way, and the user should know; the message says how to remove it.
-    """
+    """Hold `<store>.lock` for the block. Wait up to `wait` seconds for a live holder, then
+    refuse in one line naming it; a lock file left by a dead run is taken over at once."""
     path = lock_path(store_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _acquire(path, deadline=time.monotonic() + wait)
+    fd = _acquire(path, deadline=time.monotonic() + wait)
     try:
         yield path
     finally:
+        # Unlinked while still held: a run that opened this file meanwhile finds, once it
+        # gets the flock, that the path no longer names its file, and starts over (`_held`).
         with suppress(FileNotFoundError):
             path.unlink()
+        os.close(fd)
 
 
-def _acquire(path: Path, deadline: float) -> None:
-    """Create the lock file, saying who holds it; poll while a live holder has it."""
-    info = {"pid": os.getpid(), "host": socket.gethostname(), "time": _now_iso()}
+def _acquire(path: Path, deadline: float) -> int:
+    """Open the lock file and flock it; poll while a live holder has it."""
     while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            _check_stale(path)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            _waiting(path)
             if time.monotonic() > deadline:
                 msg = f"store is locked ({_describe_lock(path)}); try again later"
                 raise StoreError(msg) from None
-            time.sleep(0.05)
+            time.sleep(_POLL_SECONDS)
             continue
-        with os.fdopen(fd, "w") as fh:
-            fh.write(json.dumps(info) + "\n")
-        return
+        except BaseException:
+            os.close(fd)
+            raise
+        if not _held(fd, path):
+            os.close(fd)  # the holder we waited for removed the file: lock the new one
+            continue
+        _record_holder(fd)
+        return fd
+
+
+def _held(fd: int, path: Path) -> bool:
+    """Is the file we locked still the one at `path` (not unlinked by its last holder)?"""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+def _record_holder(fd: int) -> None:
+    """Say who holds the lock, for the message of a run that waits in vain."""
+    info = {"pid": os.getpid(), "host": socket.gethostname(), "time": _now_iso()}
+    data = (json.dumps(info) + "\n").encode()
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, data, 0)
+
+
+def _waiting(path: Path) -> None:
+    """Called each time a run finds the lock held by a live writer (a hook for tests that
+    force an interleaving: the other run is now waiting)."""
 
 
 def _now_iso() -> str:
@@ -97,24 +121,3 @@ def _describe_lock(path: Path) -> str:
     info = _read_lock(path) or {}
     pid, host, since = (info.get(k, "?") for k in ("pid", "host", "time"))
     return f"lock file {path}, pid {pid} on {host} since {since}"
-
-
-def _check_stale(path: Path) -> None:
-    info = _read_lock(path)
-    if info is None:
-        try:
-            age = time.time() - path.stat().st_mtime
-        except FileNotFoundError:
-            return
-        if age < 10:  # being written right now
-            return
-        stale = True
-    else:
-        same_host = info.get("host") == socket.gethostname()
-        pid = info.get("pid")
-        stale = same_host and isinstance(pid, int) and not _pid_alive(pid)
-    if stale:
-        raise StoreError(
-            f"stale lock: {_describe_lock(path)} is not running; if no other diffview is "
-            f"using the store, remove the lock with: rm {path}"
-        )

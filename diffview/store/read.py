@@ -8,15 +8,13 @@ import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from diffview.corpus.manifest import doc_order, doc_tag, rounds
 from diffview.errors import StoreError
-from diffview.model import Document, Statement, Version
+from diffview.model import Document, Statement, TopicLogEntry, Version
 from diffview.store.files import (
     STORE_FORMAT,
     document_from_dict,
@@ -28,17 +26,6 @@ from diffview.store.paths import default_store_path, tag_ref
 from diffview.store.plan import BRANCH
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TopicLogEntry:
-    """One version of a topic for `diffview log TOPIC`: how many cabinet statements, where."""
-
-    version: Version
-    commit: str
-    date: date
-    statements: int
-    per_doc: tuple[tuple[str, int], ...]
 
 
 def _why(exc: BaseException) -> str:
@@ -412,6 +399,15 @@ class Store:
         lines = self._lines[doc_id]
         first = max(first, 1)
         return lines[first - 1 : max(last, first - 1)]
+
+    @_retrying
+    def source_bytes(self, doc_id: str) -> bytes:
+        """A document's source at HEAD, byte for byte: what `export-corpus` writes back out."""
+        doc = self._document(doc_id)
+        data = self._blob(self.head, f"sources/{doc.source}")
+        if data is None:
+            raise StoreError(f"{self.path}: sources/{doc.source} missing")
+        return data
 
     @_retrying
     def topic_counts(self) -> dict[str, dict[str, int]]:

@@ -19,6 +19,7 @@ from diffview.store.files import STORE_FORMAT
 from diffview.store.git import (
     checkout,
     init_repo,
+    ours,
     read_refs,
     refuse_redirecting_env,
     refuse_symlinks,
@@ -137,7 +138,8 @@ def append_documents(
         writer.abort()
         raise
     plan = planner.plan
-    written = _append(writer, plan, head.path, head.refs, {**head.refs, **plan.refs})
+    old = ours(head.refs)
+    written = _append(writer, plan, head.path, old, {**old, **plan.refs})
     commits = head.commits() + [(c.doc, c.sha) for c in plan.commits]
     return _report(head.path, "appended", plan, commits, written, started, progress)
 
@@ -190,7 +192,7 @@ def _apply(
         refuse_redirecting_env()
         refuse_symlinks(store_path / ".git")
     full = bool(worktree) if fresh or worktree is not None else wants_full_worktree(store_path)
-    old = {} if fresh else read_refs(store_path)
+    old = {} if fresh else ours(read_refs(store_path))
     current = fmt == STORE_FORMAT and full == wants_full_worktree(store_path)
     history = _history(store_path, old.get(BRANCH)) if current else []
     build = _Build(job, store_path, old, history, full, progress)
@@ -267,7 +269,7 @@ class _Build:
         if any(self.tmp.joinpath(".git", "objects", "pack").glob("borrowed-*")):
             _repack(self.tmp)
         checkout(self.tmp)
-        if self.old and read_refs(self.store_path) != self.old:
+        if self.old and ours(read_refs(self.store_path)) != self.old:
             raise StoreError(f"{self.store_path} changed while we were building; try again")
         swap(self.tmp, self.store_path)
         self.tmp = None

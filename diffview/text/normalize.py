@@ -7,9 +7,10 @@ stage (sentences, alignment, diff) must see one spelling of the text, yet every 
 still be cited to its exact source lines, so each transformation here keeps a line map.
 
 Two levels:
-- `scan_source` classifies every raw line (text, blank, page furniture, footnote) and
-  collects footnotes apart, so that parse.py can attach them to the statement citing them;
-- `normalize_lines` joins a run of raw text lines into flowing text with its line map.
+- `scan.scan_source` classifies every raw line (text, blank, page furniture, footnote) and
+  collects footnotes apart, so that parse.py can attach them to the statement citing them
+  (`scan.normalize_text` normalises a whole source from its text lines);
+- `normalize_lines`, here, joins a run of raw text lines into flowing text with its line map.
 
 `canonical_term` gives a comparison key under which spelling variants of one term are
 equal (`end-to-end encryptie` = `end-to-endencryptie`), for the diff engine and search.
@@ -54,19 +55,6 @@ _KAMERSTUK_BEFORE = regex.compile(
     r"(?<=Kamerstuk(?:ken)?(?:\s+II)?(?:,?\s+\d{4}[-/–]\d{2,4},?)?\s)(\d{2})\s(\d{3})\b(?!\s?\d)"
 )
 
-_URL_LINE = regex.compile(r"^(?:https?://|www\.)\S*$")
-_FILE_LINE = regex.compile(r"^file://\S*$")
-_PAGE_NUMBER = regex.compile(r"^\d{1,3}$")
-_FOOTNOTE_START = regex.compile(r"^(\d{1,3})(?:[ \t\u00a0]+(\S.*?))?\s*$")
-# Ministry letter headers and Kamerstuk running headers/footers.
-_HEADER = regex.compile(
-    r"^(?:Datum\s+\d{1,2}\s+\p{Ll}+\s+\d{4}"
-    r"|(?:Onze|Uw)\s+referentie\b.*"
-    r"|Ons\s+kenmerk\b.*"
-    r"|Pagina\s+\d+\s+van\s+\d+"
-    r"|Tweede\s+Kamer,\s+vergaderjaar\s+\d{4}\s*[–-]\s*\d{4},\s+[\d ]+,\s+nr\.\s*\d+(?:\s+\d+)?)$"
-)
-
 # Line-break hyphenation: prefixes that keep their hyphen before a lowercase word.
 _KEEP_PREFIXES = frozenset({"vals", "client", "niet", "ex", "oud", "anti", "non", "pre"})
 _COORDINATORS = frozenset({"en", "of", "tot", "als", "dan", "noch"})  # "brief- en ..."
@@ -90,39 +78,13 @@ class Normalized:
         return line
 
 
-@dataclass(frozen=True)
-class Footnote:
-    """A footnote kept apart from the flowing text: its number, text and source lines."""
-
-    number: int
-    text: str
-    lines: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class Scan:
-    """Every raw line of a source with its kind: "text", "blank", "furniture" or "footnote"."""
-
-    lines: tuple[str, ...]  # lines[0] is source line 1
-    kinds: tuple[str, ...]
-    footnotes: tuple[Footnote, ...]
-
-    def text_lines(self, first: int = 1, last: int | None = None) -> list[tuple[int, str]]:
-        """(line number, raw text) of the text lines in [first, last]."""
-        last = len(self.lines) if last is None else last
-        return [
-            (n, self.lines[n - 1])
-            for n in range(max(first, 1), min(last, len(self.lines)) + 1)
-            if self.kinds[n - 1] == "text"
-        ]
-
-
 # ---------------------------------------------------------------------------- tokens
 
 
 def clean_line(raw: str) -> str:
     """One source line with bullets, invisible chars, quotes and whitespace unified."""
-    s = unicodedata.normalize("NFC", raw.translate(_CHAR_MAP))
+    # Every character the map changes is non-ASCII, and NFC leaves ASCII as it is.
+    s = raw if raw.isascii() else unicodedata.normalize("NFC", raw.translate(_CHAR_MAP))
     if not s.isprintable():  # fast path: most lines hold no control or odd space at all
         s = sanitize(s)
     return " ".join(s.split())  # every Unicode space (NBSP, thin space, tab) → one space
@@ -190,7 +152,23 @@ def _sub_mapped(
     return "".join(out), new_map
 
 
+# Both reference patterns need `\d{2}\s\d{3}`. Unicode `\d` scans slowly (and a regex time
+# budget slows any scan), so the test is on ASCII digits, fixed-width and so linear without
+# a budget; it is exact for a text whose every digit is ASCII, and the others take the full
+# path.
+_ASCII_GROUPS = regex.compile(r"[0-9]{2}\s[0-9]{3}")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+
+
+def _may_hold_refs(text: str) -> bool:
+    if _ASCII_GROUPS.search(text):
+        return True
+    return not text.isascii() and any(c.isdigit() for c in _NON_ASCII.findall(text))
+
+
 def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    if not _may_hold_refs(text):
+        return text, line_map
     text, line_map = _sub_mapped(_KAMERSTUK_BEFORE, r"\1\2", text, line_map)
     return _sub_mapped(_KAMERSTUK_AFTER, r"\1\2", text, line_map)
 
@@ -199,6 +177,26 @@ def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[t
 
 
 _ENDS_SENTENCE = regex.compile(r"[.!?:;…][\"')\]]*\d{0,2}$")
+_HEADING_MAX_WORDS = 12
+_HEADING_MAX_SHARE = 0.7  # of the widest line: a wrapped line runs the full width
+_NOT_HEADING_END = tuple(".!?…:;,-–—(\"'“”’")
+
+
+def _is_heading(line: str, following: str, widest: int) -> bool:
+    return following[:1].isupper() and is_heading_line(line, widest)
+
+
+def is_heading_line(stripped: str, widest: int) -> bool:
+    """A line that reads as a heading: capitalised, at most twelve words, no sentence mark at
+    its end, and short against the widest line of its block. PDF text wraps a paragraph at
+    the full width, so a short line inside a paragraph is its last one, which ends with a
+    sentence mark; a short unmarked line is a heading."""
+    return (
+        stripped[:1].isupper()
+        and not stripped.endswith(_NOT_HEADING_END)
+        and len(stripped) <= _HEADING_MAX_SHARE * widest
+        and len(stripped.split()) <= _HEADING_MAX_WORDS
+    )
 
 
 def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
@@ -212,8 +210,11 @@ def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
     line_map: list[tuple[int, int]] = []
     previous = 0
     gap = False
-    for number, raw in lines:
-        s = clean_line(raw)
+    cleaned = [clean_line(raw) for _, raw in lines]
+    widest = max(map(len, cleaned), default=0)
+    starts_sentence = True  # the previous line began after a sentence end
+    for i, (number, _) in enumerate(lines):
+        s = cleaned[i]
         gap = gap or (previous > 0 and number > previous + 1)
         previous = number
         if not s:
@@ -221,9 +222,14 @@ def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
             continue
         if parts:
             last_word = parts[-1].rsplit(" ", 1)[-1]
+            ended = bool(_ENDS_SENTENCE.search(last_word))
             # Skipped lines (blank, page furniture, footnotes) after a finished sentence are a
-            # paragraph break; inside a sentence they are a page break: join as usual.
-            glue = "\n\n" if gap and _ENDS_SENTENCE.search(last_word) else " "
+            # paragraph break; inside a sentence they are a page break: join as usual. A
+            # heading keeps its line breaks, so the splitter ends it there.
+            after_heading = starts_sentence and _is_heading(parts[-1], s, widest)
+            before_heading = ended and i + 1 < len(lines) and _is_heading(s, cleaned[i + 1], widest)
+            glue = "\n\n" if gap and ended else "\n" if after_heading or before_heading else " "
+            starts_sentence = ended or after_heading
             gap = False
             if last_word.endswith("-") and last_word.strip("-–"):
                 how = classify_hyphen(last_word[:-1], s.split(" ", 1)[0])
@@ -241,27 +247,18 @@ def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
     return Normalized(text, tuple(line_map))
 
 
-def normalize_text(raw: str) -> Normalized:
-    """A whole source file: furniture and footnotes dropped, paragraphs kept ("\\n\\n")."""
-    parts: list[str] = []
-    length = 0
-    line_map: list[tuple[int, int]] = []
-    for para in paragraphs(scan_source(raw)):
-        norm = normalize_lines(para)
-        if not norm.text:
-            continue
-        if parts:
-            parts.append("\n\n")
-            length += 2
-        line_map.extend((off + length, n) for off, n in norm.line_map)
-        parts.append(norm.text)
-        length += len(norm.text)
-    return Normalized("".join(parts), tuple(line_map))
-
-
 def normalize_inline(s: str) -> str:
     """A short string (title, query, sentence) under the same token rules as statements."""
+    if len(s) <= 2000:  # names, headings and preambles are asked again and again
+        return _normalize_short(s)
+    return _normalize_inline(s)
+
+
+def _normalize_inline(s: str) -> str:
     return normalize_lines([(1, part) for part in s.splitlines() or [""]]).text
+
+
+_normalize_short = lru_cache(maxsize=2048)(_normalize_inline)  # pure, and at most ~8 MB
 
 
 _COMPOUND_JOINERS = regex.compile(r"[\s\-‐‑–]+")
@@ -286,139 +283,3 @@ def canonical_term(s: str) -> str:
 def same_term(a: str, b: str) -> bool:
     """True when `a` and `b` are spelling variants of one another (see `canonical_term`)."""
     return canonical_term(a) == canonical_term(b)
-
-
-# ---------------------------------------------------------------------------- scanning
-
-
-@lru_cache(maxsize=256)
-def _references(n: int) -> regex.Pattern[str]:
-    """A footnote marker `n` glued to a word or after punctuation: `Brussel1.`, `af. 2`."""
-    return regex.compile(
-        rf"(?:(?<=[\p{{L}}\p{{Pe}}'\"’”%?])|(?<=[.,;:)](?:\s)?)){n}(?!\d)(?![.,]\d)"
-    )
-
-
-class _Scanner:
-    """Line classifier state: the open footnote and the text seen since the last one."""
-
-    def __init__(self, lines: list[str], protect: frozenset[int]) -> None:
-        self.lines = lines
-        self.protect = protect
-        self.kinds = ["text"] * len(lines)
-        self.footnotes: list[Footnote] = []
-        self.current: tuple[int, int, list[str]] | None = None  # number, first line, parts
-        self.expected = 1
-        self.recent: list[str] = []  # text lines since the last footnote block
-
-    def blankish(self, index: int) -> bool:
-        return index < 0 or index >= len(self.lines) or not self.lines[index].strip()
-
-    def close(self, last_line: int) -> None:
-        if self.current is not None:
-            number, first, parts = self.current
-            text = normalize_lines([(first, p) for p in parts]).text
-            self.footnotes.append(Footnote(number, text, (first, last_line)))
-            self.current = None
-            self.recent = []
-
-    def starts_footnote(self, index: int, raw: str) -> bool:
-        m = _FOOTNOTE_START.match(raw, timeout=TIMEOUT)
-        if not m or index + 1 in self.protect:
-            return False
-        n = int(m.group(1))
-        if self.current is not None:
-            return n == self.current[0] + 1
-        window = " ".join(self.recent[-200:])
-        cited = bool(_references(n).search(window, timeout=TIMEOUT))
-        if n == self.expected:
-            return cited or (n > 1 and self.blankish(index - 1))
-        return n == 1 and cited  # numbering restarts in a second part of a document
-
-    def classify(self, index: int) -> str:
-        raw = self.lines[index].rstrip("\r")
-        s = raw.strip()
-        line = index + 1
-        if line in self.protect:
-            self.close(line - 1)
-            return "text"
-        if not s:
-            self.close(line - 1)
-            return "blank"
-        if s.startswith("file://") and _FILE_LINE.match(s, timeout=TIMEOUT):
-            return "furniture"
-        indented = raw[:1].isspace()
-        is_url = s.startswith(("http", "www.")) and _URL_LINE.match(s, timeout=TIMEOUT)
-        if is_url and (self.current is None or indented):
-            return "furniture"
-        if raw[:1].isdigit() and self.starts_footnote(index, raw):
-            self.close(line - 1)
-            m = _FOOTNOTE_START.match(raw, timeout=TIMEOUT)
-            assert m is not None  # starts_footnote matched the same pattern
-            self.current = (int(m.group(1)), line, [m.group(2) or ""])
-            self.expected = self.current[0] + 1
-            return "footnote"
-        if self.current is not None and not indented:
-            self.current[2].append(s)
-            return "footnote"
-        self.close(line - 1)
-        if (
-            s.isdigit()
-            and _PAGE_NUMBER.match(s)
-            and self.blankish(index - 1)
-            and self.blankish(index + 1)
-        ):
-            return "furniture"
-        if s[:1] in "DOUPT" and _HEADER.match(s, timeout=TIMEOUT):
-            return "furniture"
-        self.recent.append(s)
-        return "text"
-
-
-def scan_source(raw: str, protect: frozenset[int] = frozenset()) -> Scan:
-    """Classify every line of `raw`; `protect` lists lines that are text whatever they look like.
-
-    A footnote block starts with the next expected footnote number at the left margin, cited
-    in the text before it (or after a blank line once footnotes have begun); it runs until a
-    blank line or an indented line (the PDF's next page). Page numbers are lone numbers
-    between blank lines. parse.py protects the lines it knows are question numbers.
-    """
-    lines = raw.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    scanner = _Scanner(lines, protect)
-    for i in range(len(lines)):
-        scanner.kinds[i] = scanner.classify(i)
-    scanner.close(len(lines))
-    return Scan(tuple(lines), tuple(scanner.kinds), tuple(scanner.footnotes))
-
-
-_PARAGRAPH_OPENER = regex.compile(r"^(?:De|Deze) leden\b")  # a new question paragraph
-_SENTENCE_END = regex.compile(r"[.?!:;]['\")]*\s?\d{0,3}$")  # may end in a footnote marker
-
-
-def paragraphs(scan: Scan) -> list[list[tuple[int, str]]]:
-    """Text lines grouped into paragraphs.
-
-    A gap of blank lines ends a paragraph after a sentence end, or after a short unpunctuated
-    block (a heading) when the gap holds only blank lines: page breaks in these extractions
-    fall mid-sentence, with page numbers and footnotes in the gap, and must not cut there.
-    """
-    result: list[list[tuple[int, str]]] = []
-    current: list[tuple[int, str]] = []
-    prev_line = 0
-    for n, raw in scan.text_lines():
-        if current:
-            gap = scan.kinds[prev_line : n - 1]
-            ended = bool(_SENTENCE_END.search(current[-1][1].rstrip(), timeout=TIMEOUT))
-            pure = "furniture" not in gap and "footnote" not in gap
-            heading_like = len(current) <= 2 and raw.strip()[:1].isupper()
-            heading_like = heading_like or bool(_PARAGRAPH_OPENER.match(raw.strip()))
-            if "blank" in gap and (ended or (pure and heading_like)):
-                result.append(current)
-                current = []
-        current.append((n, raw))
-        prev_line = n
-    if current:
-        result.append(current)
-    return result

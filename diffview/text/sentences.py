@@ -7,7 +7,8 @@ those into fragments, and every fragment would then show up as a spurious change
 
 The rule, in order:
   * a paragraph break (blank line) always ends a sentence; a bullet (`•`, `▪`, the PDF's
-    private-use bullet) always starts one;
+    private-use bullet) always starts one; so does a heading line glued to the next line
+    (`_heading_ends`);
   * otherwise a sentence ends at `.`, `!`, `?` or `…` (with any closing quotes/brackets that
     follow) when whitespace follows and the next word does not start with a lower-case letter;
   * ... unless the word before the period is a known abbreviation, an initial (`J.`, `J.J.`), or
@@ -30,6 +31,7 @@ import regex
 from diffview.errors import regex_timeout
 from diffview.model import Sentence, Statement
 from diffview.sanitize import sanitize
+from diffview.text.normalize import is_heading_line
 
 
 def word_list(text: str) -> list[str]:
@@ -143,10 +145,36 @@ def _is_boundary(text: str, m: regex.Match[str], sentence_start: int, protected)
     return not (_LIST_MARKER.fullmatch(word) and not prefix.strip(BULLETS + " \t\n"))
 
 
+def _heading_ends(text: str) -> list[int]:
+    """Ends of heading lines glued to the text that follows ("Staat van Schengen\nDe leden
+    ..."; `normalize.normalize_lines` keeps such a line break): a line after a sentence end,
+    that `normalize.is_heading_line` calls a heading, followed by a line that starts with a
+    capital."""
+    lines = text.split("\n")
+    widest = max((len(line.strip()) for line in lines), default=0)
+    ends: list[int] = []
+    offset, after_end = 0, True
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        stripped = line.strip()
+        offset += len(line) + 1
+        if not stripped:
+            after_end = True
+            continue
+        heading = (
+            after_end and following.lstrip()[:1].isupper() and is_heading_line(stripped, widest)
+        )
+        if heading:
+            ends.append(offset - 1)
+        after_end = heading or stripped.endswith((".", "!", "?", "…", ":"))
+    return ends
+
+
 def _cut_points(text: str) -> list[int]:
     """Offsets where a new sentence starts (unsorted duplicates allowed)."""
     cuts = [m.end() for m in _PARAGRAPH.finditer(text, timeout=_timeout(text))]
     cuts += [m.start() for m in _BULLET.finditer(text, timeout=_timeout(text))]
+    if "\n" in text:
+        cuts += _heading_ends(text)
     cuts.sort()
     protected = _protected_spans(text)
     points: list[int] = []

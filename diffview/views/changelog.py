@@ -36,6 +36,7 @@ from diffview.model import (
     Document,
     PositionTable,
     Sentence,
+    StoreReader,
     Version,
 )
 from diffview.positions.table import changes_between
@@ -394,7 +395,7 @@ def positions_md(table: PositionTable) -> str:
 
 
 def _versions_in_range(
-    store: Any, topic: str, from_spec: str | None, to_spec: str | None
+    store: StoreReader, topic: str, from_spec: str | None, to_spec: str | None
 ) -> list[tuple[str, Version]]:
     """(spec, version) of the topic's rounds between the two specs, inclusive, oldest first.
 
@@ -421,7 +422,7 @@ def _versions_in_range(
 
 
 def _topic_section(
-    store: Any,
+    store: StoreReader,
     topic: str,
     span: tuple[str | None, str | None],
     documents: Mapping[str, Document],
@@ -430,7 +431,10 @@ def _topic_section(
     from diffview.positions.table import compare_with_evidence, has_positions, topic_positions
 
     versions = _versions_in_range(store, topic, *span)
-    table = topic_positions(store, topic) if has_positions(topic) else None
+    table = None
+    if has_positions(topic):  # the grid over the range's rounds (all of them by default)
+        in_range = {v.round for _, v in versions} if span != (None, None) else None
+        table = topic_positions(store, topic, rounds=in_range)
     blocks = [f"## Topic: {escape_md(topic)}\n"]
     if table is not None:
         blocks.append(positions_md(table))
@@ -442,7 +446,7 @@ def _topic_section(
     return "\n".join(blocks)
 
 
-def _check_topics(store: Any, topics: Sequence[str]) -> None:
+def _check_topics(store: StoreReader, topics: Sequence[str]) -> None:
     """An unknown topic is a user error (a typo), not an empty section."""
     known = list(store.topics())
     unknown = [t for t in topics if t not in known]
@@ -453,7 +457,7 @@ def _check_topics(store: Any, topics: Sequence[str]) -> None:
 
 
 def changelog_markdown(
-    store: Any,
+    store: StoreReader,
     topics: Sequence[str],
     from_spec: str | None = None,
     to_spec: str | None = None,

@@ -69,7 +69,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from diffview.pipeline import build_store
 
-    report = build_store(Path(args.versions), _store_path(args), worktree=args.worktree)
+    report = build_store(
+        Path(args.versions), _store_path(args), force=args.force, worktree=args.worktree
+    )
     if args.format == "json":
         _print_json(
             {
@@ -85,6 +87,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(
         f"{report.action} {report.store_path}: {len(report.commits)} documents, "
         f"head {report.head[:12]} ({report.seconds:.2f} s)"
+    )
+    return 0
+
+
+def cmd_export_corpus(args: argparse.Namespace) -> int:
+    from diffview.pipeline import export_corpus
+
+    docs = export_corpus(_store_path(args), Path(args.dir))
+    print(
+        f"wrote {len(docs)} document{'' if len(docs) == 1 else 's'} and manifest.toml to "
+        f"{args.dir}; build from it with: diffview build --versions {args.dir}"
     )
     return 0
 
@@ -362,10 +375,10 @@ def _positions_view(
 
     if not positions.has_positions(topic):
         return render.View()
-    table = positions.topic_positions(store, topic)
     versions = store.versions(topic)
     old = store.resolve_version(from_) if from_ else versions[0]
     new = store.resolve_version(to) if to else versions[-1]
+    table = positions.topic_positions(store, topic, rounds={old.round, new.round})
     lead = (
         tuple(present.pair_summary(table, old.round, new.round)) if old.round != new.round else ()
     )
@@ -544,6 +557,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="also when the store holds documents the corpus lacks: they are dropped "
+        "(without it, such a build is refused; `diffview export-corpus DIR` gets them)",
+    )
+
+    p = _command(
+        sub,
+        "export-corpus",
+        "write the store's corpus (manifest and sources) into a new directory",
+        cmd_export_corpus,
+        description="Write the store's corpus into DIR, a new or empty directory: "
+        "manifest.toml with every document and round label, and each source byte for byte, "
+        "so that `diffview build --versions DIR` makes the same store (the same commit ids "
+        "with the same diffview). For a store holding documents your versions/ lacks (a "
+        "teammate's ingest) or a store from another corpus.",
+        examples=(
+            "diffview export-corpus ../team-versions",
+            "diffview export-corpus /tmp/v --store /tmp/store && diffview build --versions /tmp/v",
+        ),
+    )
+    p.add_argument("dir", metavar="DIR", help="a directory that does not exist yet, or is empty")
 
     p = _command(
         sub,

@@ -7,13 +7,11 @@ lines around them; `d` goes on to the sentence diff of that round.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.binding import Binding
 
 from diffview.errors import DiffviewError
-from diffview.model import Evidence, Position, PositionTable, Statement
+from diffview.model import Evidence, Position, PositionTable, Statement, StoreReader
 from diffview.present import cell_text, cites, issue_label, round_label, stance_text
 from diffview.sanitize import sanitize, sanitize_line
 from tui.screens.provenance import ProvenanceScreen
@@ -28,7 +26,7 @@ class EvidenceScreen(ProvenanceScreen):
     ]
     BOX_TITLE = "Evidence"
 
-    def __init__(self, store: Any, table: PositionTable, position: Position) -> None:
+    def __init__(self, store: StoreReader, table: PositionTable, position: Position) -> None:
         super().__init__(store)
         self.table = table
         self.position = position

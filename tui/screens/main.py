@@ -12,19 +12,18 @@ from __future__ import annotations
 import io
 import threading
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from diffview.errors import DiffviewError
-from diffview.model import Comparison, PositionTable
-from diffview.present import pair_summary, round_label
+from diffview.model import Comparison, PositionTable, StoreReader
+from diffview.present import pair_summary_lines, round_label
 from diffview.sanitize import sanitize_line
 from tui import backend
 from tui.messages import (
@@ -53,18 +52,20 @@ def _count(n: int, noun: str) -> str:
 
 
 def positions_summary(table: PositionTable | None, from_round: str, to_round: str) -> Text:
-    """What the diff opens with: the position changes between the two rounds, then the
-    restated ones (`present.pair_summary`); empty without a grid or for rounds it lacks."""
+    """What the diff opens with: the position changes between the two rounds (bold), then
+    the restated ones (`present.pair_summary_lines`); empty without a grid or for rounds it
+    lacks."""
     if table is None:
         return Text()
     try:
-        lines = pair_summary(table, from_round, to_round)
+        lines = pair_summary_lines(table, from_round, to_round)
     except KeyError:
         return Text()
-    out = Text(sanitize_line(lines[0]), "bold")
-    for line in lines[1:]:
-        out.append("\n")
-        out.append(sanitize_line(line), "bold" if line.lstrip().startswith("changed") else "")
+    out = Text()
+    for i, (kind, line) in enumerate(lines):
+        if i:
+            out.append("\n")
+        out.append(sanitize_line(line), "bold" if kind in ("title", "change") else "")
     return out
 
 
@@ -89,9 +90,12 @@ class MainScreen(Screen[None]):
         Binding("a", "diff('toggle_filter')", "All/Focus", show=False),
     ]
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: StoreReader, topic: str | None = None) -> None:
+        """`topic`: the one to open on if the store has it (the app reloading a rebuilt
+        store keeps the user on their topic); else the first."""
         super().__init__()
         self.store = store
+        self.initial_topic = topic
         self.comparison: Comparison | None = None
         self.chosen: VersionsChosen | None = None
         self.tables: dict[str, PositionTable] = {}  # position grids computed so far, by topic
@@ -107,7 +111,8 @@ class MainScreen(Screen[None]):
                     yield Static("", id="positions-title", markup=False)
                     yield PositionGrid(id="positions")
                 with Vertical(id="diff-pane"):
-                    yield Static("", id="diff-positions", markup=False)
+                    with VerticalScroll(id="diff-positions", can_focus=False):
+                        yield Static("", id="diff-positions-text", markup=False)
                     yield DiffHeader(id="diff-header")
                     yield DiffView(id="diff")
         yield KeyFooter(compact=True)
@@ -295,7 +300,7 @@ class MainScreen(Screen[None]):
     def _timeline_loaded(self, rows: dict[str, list[backend.VersionRow]]) -> None:
         self.timeline.load(rows)
         if rows:
-            first = next(iter(rows))
+            first = self.initial_topic if self.initial_topic in rows else next(iter(rows))
             self.timeline.choose_latest(first)
             self.show_positions(first)
         else:
@@ -380,9 +385,10 @@ class MainScreen(Screen[None]):
         self, comparison: Comparison, table: PositionTable | None, summary: Text
     ) -> None:
         self.comparison = comparison
-        strip = self.query_one("#diff-positions", Static)
-        strip.update(summary)
+        self.query_one("#diff-positions-text", Static).update(summary)
+        strip = self.query_one("#diff-positions", VerticalScroll)
         strip.set_class(not summary.plain, "-empty")
+        strip.scroll_home(animate=False)
         self.query_one(DiffHeader).set_comparison(comparison, self.diff.mode == "side")
         self.diff.show_comparison(comparison, table.claimed if table else frozenset())
         if self._pending_jump is not None:

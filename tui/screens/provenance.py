@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -13,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from diffview.errors import DiffviewError
-from diffview.model import AlignedUnit, Statement
+from diffview.model import AlignedUnit, Statement, StoreReader
 from diffview.sanitize import sanitize, sanitize_line
 from tui.rows import cite
 
@@ -28,7 +26,7 @@ class ProvenanceScreen(ModalScreen[str | None]):
 
     def __init__(
         self,
-        store: Any,
+        store: StoreReader,
         unit: AlignedUnit | None = None,
         statement_id: str | None = None,
         label: str = "",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -15,6 +14,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from diffview.diff.search import Hit
+from diffview.model import StoreReader
 from diffview.sanitize import sanitize_line
 from tui import backend
 from tui.screens.provenance import ProvenanceScreen
@@ -31,7 +31,7 @@ class SearchScreen(ModalScreen[str | None]):
 
     def __init__(
         self,
-        store: Any,
+        store: StoreReader,
         query: str = "",
         doc: str | None = None,
         on_hit: Callable[[str], object] | None = None,

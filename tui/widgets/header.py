@@ -7,17 +7,17 @@ from rich.text import Text
 from textual.widget import Widget
 
 from diffview.model import Comparison
-from diffview.present import class_counts
+from diffview.present import class_counts, stance_count
 from diffview.sanitize import sanitize_line
 
 
 def summary(c: Comparison) -> str:
-    """`2 reworded, 40 new in this round, 31 not repeated, 1 stance`: the counts as
-    `present.class_counts` words them (added / removed only within one document's revisions)."""
+    """`2 reworded, 40 new in this round, 31 not repeated, 1 stance change`: the counts as
+    `present.class_counts` and `present.stance_count` word them (added / removed only within
+    one document's revisions)."""
     parts = class_counts(c)
-    stance = len(c.stance_units)
-    if stance:
-        parts.append(f"{stance} stance")
+    if c.stance_units:
+        parts.append(stance_count(c))
     return ", ".join(parts) if parts else "no statements"
 
 

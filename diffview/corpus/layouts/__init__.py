@@ -57,6 +57,10 @@ class Layout:
     description: str  # "a Kamervragen answer", used as "looks like {description} but ..."
     detect: Callable[[str], Detection]
     split: Callable[[Document, Sequence[str]], list[Statement]]
+    # The highest score `detect` ever returns: once a layout fits with a score no later
+    # layout of the registry can reach, `choose` need not ask the later ones (unbounded
+    # by default: a layout that does not say is always asked).
+    top: float = float("inf")
 
 
 def _registry() -> tuple[Layout, ...]:
@@ -96,7 +100,13 @@ def choose(text: str, source: str = "<text>") -> Layout:
     """The best-fitting layout for `text`; `LayoutError` naming `source` if none fits."""
     if not text.strip():
         raise LayoutError(source, "no known layout: the document is empty")
-    found = [(layout, layout.detect(text)) for layout in REGISTRY]
+    found = []
+    for k, layout in enumerate(REGISTRY):
+        detection = layout.detect(text)
+        found.append((layout, detection))
+        # Ties go to the first, so a fit no later layout can outscore is the choice.
+        if detection.fits and all(detection.score >= later.top for later in REGISTRY[k + 1 :]):
+            break
     fits = [(layout, d) for layout, d in found if d.fits]
     if fits:
         return max(fits, key=lambda pair: pair[1].score)[0]  # max keeps the first of ties

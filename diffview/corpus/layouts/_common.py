@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import regex
 
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, Footnote, Scan, normalize_lines, scan_source
+from diffview.text.normalize import TIMEOUT, normalize_lines
+from diffview.text.scan import Footnote, Scan, scan_source
 
 Lines = list[tuple[int, str]]  # (1-based source line, raw text)
 
@@ -115,9 +117,19 @@ class Builder:
         return attach_footnotes(self.statements, self.scan.footnotes)
 
 
+@lru_cache(maxsize=256)
+def _citation(number: int) -> regex.Pattern[str]:
+    """The marker of footnote `number` glued to a word or after punctuation, compiled once
+    (not through `regex`'s own cache, which a corpus with many footnotes keeps evicting)."""
+    return regex.compile(
+        rf"(?:(?<=[\p{{L}}\p{{Pe}}'\"%?])|(?<=[.,;:](?:\s)?)){number}(?!\d)(?![.,]\d)"
+    )
+
+
 def _cites(text: str, number: int) -> bool:
-    pattern = rf"(?:(?<=[\p{{L}}\p{{Pe}}'\"%?])|(?<=[.,;:](?:\s)?)){number}(?!\d)(?![.,]\d)"
-    return bool(regex.search(pattern, text, timeout=TIMEOUT))
+    if str(number) not in text:  # the pattern matches the number's digits literally
+        return False
+    return bool(_citation(number).search(text, timeout=TIMEOUT))
 
 
 def attach_footnotes(statements: list[Statement], footnotes: Sequence[Footnote]) -> list[Statement]:

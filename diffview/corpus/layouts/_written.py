@@ -7,12 +7,14 @@ A questions-only verslag has the same layout without any marker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
 from diffview.corpus.layouts._common import Builder, Lines, answerer
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, Scan, normalize_inline, normalize_lines, paragraphs
+from diffview.text.normalize import TIMEOUT, normalize_inline, normalize_lines
+from diffview.text.scan import Scan, paragraphs
 
 _M = regex.MULTILINE
 INLINE_MARKER = regex.compile(r"^\s*Antwoord\s*:\s*", _M)
@@ -39,6 +41,7 @@ _LEDEN_ASK = regex.compile(
     r"|fractie-\p{Lu}+|De \p{Lu}{2,} verzoekt|(?:^|[.?!]\s)Deze leden)\s+" + _ASKING_VERBS + r"\b"
 )
 _ASKS = regex.compile(r"\?|\bvra(?:gen|agt|ag)\b|\bverzoek")
+_LEDEN = regex.compile(r"\bleden\b")
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,15 @@ class Counts:
     fracties: int
 
 
+@lru_cache(maxsize=4)  # both written layouts' `detect` count the same text
 def counts(text: str) -> Counts:
+    # The markers hold the word `Antwoord`, the headings their opening words: a text
+    # without them is not scanned.
+    answers = "Antwoord" in text
     return Counts(
-        len(INLINE_MARKER.findall(text, timeout=TIMEOUT)),
-        len(LINE_MARKER.findall(text, timeout=TIMEOUT)),
-        len(FRACTIE.findall(text, timeout=TIMEOUT)),
+        len(INLINE_MARKER.findall(text, timeout=TIMEOUT)) if answers else 0,
+        len(LINE_MARKER.findall(text, timeout=TIMEOUT)) if answers else 0,
+        len(FRACTIE.findall(text, timeout=TIMEOUT)) if "Vragen en opmerkingen van " in text else 0,
     )
 
 
@@ -70,12 +77,19 @@ class _Block:
         return normalize_lines(self.lines).text
 
 
+@lru_cache(maxsize=4096)  # a line is asked up to three times; pure in its arguments
 def _line_kind(s: str, inline: bool) -> str:
-    if inline and INLINE_MARKER.match(s, timeout=TIMEOUT) or LINE_MARKER.match(s):
+    # Each pattern starts with a fixed word after optional spaces (`str.isspace` covers the
+    # pattern's `\s`), so a line not starting with that word is not matched at all.
+    head = s.lstrip()
+    if head.startswith("Antwoord") and (
+        inline and INLINE_MARKER.match(s, timeout=TIMEOUT) or LINE_MARKER.match(s)
+    ):
         return "marker"
-    if FRACTIE.match(s, timeout=TIMEOUT):
+    if head.startswith("Vragen en opmerkingen van ") and FRACTIE.match(s, timeout=TIMEOUT):
         return "fractie"
-    if _PART.match(s.strip(), timeout=TIMEOUT):
+    part = s.strip()
+    if (part[:1] in "IV" or part[:1].isdigit()) and _PART.match(part, timeout=TIMEOUT):
         return "part"
     return "text"
 
@@ -89,9 +103,10 @@ def _split_paragraph(para: Lines, inline: bool) -> list[_Block]:
         s = raw.strip()
         kind = _line_kind(s, inline)
         page_start = raw[:1].isspace() and _LEDEN_START.match(s, timeout=TIMEOUT)
-        prev_ended = bool(current) and bool(_SENTENCE_END.search(current[-1][1].rstrip()))
         if current and (
-            kind != "text" or (page_start and prev_ended) or _after_marker(current, inline)
+            kind != "text"
+            or (page_start and _SENTENCE_END.search(current[-1][1].rstrip()))
+            or _after_marker(current, inline)
         ):
             blocks.append(_Block(current, _line_kind(current[0][1].strip(), inline)))
             current = []
@@ -167,7 +182,7 @@ def _is_question(text: str) -> bool:
         _LEDEN_START.match(text, timeout=TIMEOUT)
         or _QUESTION_END.search(text, timeout=TIMEOUT)
         or _LEDEN_ASK.search(text, timeout=TIMEOUT)
-        or ("?" in text and regex.search(r"\bleden\b", text, timeout=TIMEOUT))
+        or ("?" in text and _LEDEN.search(text, timeout=TIMEOUT))
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from diffview.corpus.layouts import Detection, Layout
 from diffview.corpus.layouts._written import counts, parse_written
 from diffview.model import Document, Statement
-from diffview.text.normalize import scan_source
+from diffview.text.scan import scan_source
 
 
 def detect(text: str) -> Detection:
@@ -33,4 +33,4 @@ def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
     return parse_written(doc, scan_source("\n".join(lines)), inline=True)
 
 
-LAYOUT = Layout("antwoord-inline", "a written consultation", detect, split)
+LAYOUT = Layout("antwoord-inline", "a written consultation", detect, split, top=3.0)

@@ -8,13 +8,15 @@ line of this exact shape does not occur in the other layouts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import regex
 
 from diffview.corpus.layouts import Detection, Layout
 from diffview.corpus.layouts._common import Builder, Lines
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, normalize_inline, scan_source
+from diffview.text.normalize import TIMEOUT, normalize_inline
+from diffview.text.scan import scan_source
 
 _M = regex.MULTILINE
 TURN = regex.compile(
@@ -69,15 +71,18 @@ def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
 
     for n, raw in scan.text_lines():
         s = raw.strip()
-        m = TURN.match(s, timeout=TIMEOUT)
-        m_inline = INLINE_TURN.match(s, timeout=TIMEOUT) if inline and not m else None
+        # A header starts `De heer`, `Mevrouw`, `De voorzitter`, `Minister` or
+        # `Staatssecretaris`, the closing line `Sluiting`: other lines are not matched.
+        head = s[:1] in "DMS"
+        m = TURN.match(s, timeout=TIMEOUT) if head else None
+        m_inline = INLINE_TURN.match(s, timeout=TIMEOUT) if head and inline and not m else None
         if m:
             close()
             turn = (m, [])
         elif m_inline:
             close()
             turn = (m_inline, [(n, m_inline.group("rest"))])
-        elif _CLOSING.match(s, timeout=TIMEOUT):
+        elif head and _CLOSING.match(s, timeout=TIMEOUT):
             close()
             turn = None
         elif turn is None:
@@ -88,6 +93,15 @@ def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
     return build.finish()
 
 
+@lru_cache(maxsize=8)  # one preamble for every minister's turn of a report
+def _offices(preamble: str) -> tuple[tuple[str, str], ...]:
+    """(name casefolded, office) of each minister the preamble introduces, in order."""
+    return tuple(
+        (om.group(1).casefold(), f"{om.group(2).capitalize()} {om.group(3)} {om.group(4)}")
+        for om in _MINISTER_OFFICE.finditer(normalize_inline(preamble), timeout=TIMEOUT)
+    )
+
+
 def _speaker(m: regex.Match[str], preamble: str) -> tuple[str, str | None, str]:
     """(speaker, party or office, role) of a turn header."""
     if m.group("chair"):
@@ -95,11 +109,11 @@ def _speaker(m: regex.Match[str], preamble: str) -> tuple[str, str | None, str]:
     if m.group("office"):
         name = normalize_inline(m.group("minister"))
         office = m.group("office")
-        for om in _MINISTER_OFFICE.finditer(normalize_inline(preamble), timeout=TIMEOUT):
-            if om.group(1).casefold() == name.casefold():
-                office = f"{om.group(2).capitalize()} {om.group(3)} {om.group(4)}"
+        for who, named in _offices(preamble):
+            if who == name.casefold():
+                office = named
         return f"{m.group('office')} {name}", office, "cabinet"
     return normalize_inline(m.group("name")), normalize_inline(m.group("party")), "parliament"
 
 
-LAYOUT = Layout("debate", "a debate report", detect, split)
+LAYOUT = Layout("debate", "a debate report", detect, split, top=1.5)

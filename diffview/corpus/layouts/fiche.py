@@ -22,7 +22,8 @@ from diffview.corpus.layouts import Detection, Layout
 from diffview.corpus.layouts._common import Builder, Lines, scan_document, signatories
 from diffview.corpus.layouts.letter import body_start
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, normalize_inline, paragraphs
+from diffview.text.normalize import TIMEOUT, normalize_inline
+from diffview.text.scan import paragraphs
 
 SECTION = regex.compile(
     r"^\s*(?P<n>\d{1,2})\.?\s+(?P<title>Algemene gegevens|Essentie (?:van het )?voorstel"
@@ -90,4 +91,4 @@ def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     return build.finish()
 
 
-LAYOUT = Layout("fiche", "a BNC-fiche", detect, split)
+LAYOUT = Layout("fiche", "a BNC-fiche", detect, split, top=1.8)

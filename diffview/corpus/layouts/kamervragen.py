@@ -71,10 +71,13 @@ class _Marker:
     rest: str  # text after the marker on the same line
 
 
+_NUMBER_SEPARATOR = regex.compile(r"\s*(,|en|t/m|tot en met|-|–)\s*")
+
+
 def numbers(spec: str) -> frozenset[int]:
     """`4 en 5` → {4, 5}; `2, 3 en 4` → {2, 3, 4}; `6 t/m 8` → {6, 7, 8}."""
     found: set[int] = set()
-    parts = regex.split(r"\s*(,|en|t/m|tot en met|-|–)\s*", spec.strip(), timeout=TIMEOUT)
+    parts = _NUMBER_SEPARATOR.split(spec.strip(), timeout=TIMEOUT)
     previous: int | None = None
     op = ""
     for part in parts:
@@ -209,4 +212,4 @@ def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     return build.finish()
 
 
-LAYOUT = Layout("kamervragen", "a Kamervragen answer", detect, split)
+LAYOUT = Layout("kamervragen", "a Kamervragen answer", detect, split, top=4.0)

@@ -31,7 +31,8 @@ from diffview.corpus.layouts._common import (
     signatories,
 )
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, normalize_inline, paragraphs, scan_source
+from diffview.text.normalize import TIMEOUT, normalize_inline
+from diffview.text.scan import paragraphs, scan_source
 
 _ADDRESSEE = regex.compile(
     r"^\s*Aan de (?:[Vv]oorzitter|[Vv]oorzitster) van de (?:Tweede|Eerste) Kamer\b"
@@ -50,9 +51,9 @@ def detect(text: str) -> Detection:
     lines = left_columns(text.split("\n"))
     head = lines[:400]
     signs = []
-    if any(_ADDRESSEE.match(s, timeout=TIMEOUT) for s in head):
+    if any(_ADDRESSEE.match(s, timeout=TIMEOUT) for s in head if "Aan de " in s):
         signs.append("addressed to the Voorzitter")
-    if any(_SALUTATION.match(s, timeout=TIMEOUT) for s in head):
+    if any(_SALUTATION.match(s, timeout=TIMEOUT) for s in head if "Geachte " in s):
         signs.append("`Geachte voorzitter,`")
     if _LETTER_OF.search("\n".join(head), timeout=TIMEOUT):
         signs.append("`BRIEF VAN DE MINISTER`")
@@ -150,4 +151,4 @@ def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     return split_body(doc, lines, signed[0], spans)
 
 
-LAYOUT = Layout("letter", "a Kamerbrief", detect, split)
+LAYOUT = Layout("letter", "a Kamerbrief", detect, split, top=0.9)

@@ -10,7 +10,8 @@ import regex
 from diffview.corpus.layouts import Detection, Layout
 from diffview.corpus.layouts._common import Builder, answerer
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, normalize_inline, scan_source
+from diffview.text.normalize import TIMEOUT, normalize_inline
+from diffview.text.scan import scan_source
 
 _NUMBERED = regex.compile(r"^\s*(\d{1,3})(?:\s+(\S.*?))?\s*$")
 _QUESTION_END = regex.compile(r"\?['\")]*$")
@@ -23,6 +24,9 @@ def numbered_starts(lines: Sequence[str]) -> list[int]:
     starts: list[int] = []
     expected = 1
     for i, line in enumerate(lines):
+        # A line starting with a space is never a start; any other must start with a digit.
+        if not line[:1].isdigit():
+            continue
         m = _NUMBERED.match(line, timeout=TIMEOUT)
         if not m or int(m.group(1)) != expected or line[:1].isspace():
             continue
@@ -89,4 +93,4 @@ def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     return build.finish()
 
 
-LAYOUT = Layout("numbered-qa", "a list of questions and answers", detect, split)
+LAYOUT = Layout("numbered-qa", "a list of questions and answers", detect, split, top=1.0)
