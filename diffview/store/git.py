@@ -183,9 +183,9 @@ def update_refs(repo_path: Path, new: Mapping[str, str], old: Mapping[str, str])
     buf = [b"start\0"]
     for name in sorted(set(new) | set(old)):
         check_ref_name(name)
-        if new.get(name) == old.get(name):
-            continue  # unchanged (a clone's refs/remotes/origin/HEAD is a symref: never)
-        if name not in new:
+        if new.get(name) == old.get(name):  # unchanged: still checked, not written
+            buf.append(f"verify {name}\0{old[name]}\0".encode())
+        elif name not in new:
             buf.append(f"delete {name}\0{old[name]}\0".encode())
         elif name in old:
             buf.append(f"update {name}\0{new[name]}\0{old[name]}\0".encode())

@@ -67,15 +67,6 @@ _R = TypeVar("_R")
 _CACHE_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,200}\.json")
 
 
-def _identity(path: Path) -> tuple[int, int]:
-    """The directory a store path names now (a rebuild exchanges directories)."""
-    try:
-        st = os.stat(path / ".git")
-    except OSError:
-        return (0, 0)
-    return (st.st_dev, st.st_ino)
-
-
 class _Vanished(StoreError):
     """An object read failed: the store may have been rebuilt under the reader."""
 
@@ -90,8 +81,6 @@ def _retrying(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concaten
             return method(self, *args, **kwargs)
         self._depth += 1
         try:
-            if self._swapped():  # a rebuild exchanged the directory: move on to it, whole
-                self._reopen()
             try:
                 return method(self, *args, **kwargs)
             except _Vanished as exc:
@@ -112,9 +101,11 @@ class Store:
 
     A snapshot: refs are resolved once at open and every read goes by object id, so a
     writer moving refs does not change what an open store says. A rebuild swaps the whole
-    directory, and objects of the old history may vanish under a reader: a read that fails
-    then re-opens the store once, and the reader goes on with the new snapshot (it never
-    mixes the two in one cache); any other read failure is a one-line `StoreError`.
+    directory; the reader's `git cat-file` keeps the packs it has open, so it usually goes on
+    answering from its snapshot (the app compares heads to reload). If an object of the old
+    history has vanished, the read re-opens the store once and the reader goes on with the
+    new snapshot (it never mixes the two in one cache); any other read failure is a one-line
+    `StoreError`.
     """
 
     def __init__(
@@ -126,12 +117,6 @@ class Store:
         self._stmts: OrderedDict[str, list[Statement]] = OrderedDict()  # by document, LRU
         self._lines: dict[str, list[str]] = {}  # decoded source lines per document id
         self._depth = 0  # nesting of public reading methods (see `_retrying`)
-        self._identity = _identity(path)
-
-    def _swapped(self) -> bool:
-        """Is another directory at our path now? The reader's git process keeps the old
-        packs open and would go on answering from the replaced store."""
-        return _identity(self.path) != self._identity
 
     def commit_of(self, version: Version) -> str:
         """The commit a version's tag points at: what is derived from it can be keyed by it."""
@@ -209,11 +194,9 @@ class Store:
             return False
         if refs == self._refs:
             reader.close()
-            self._identity = _identity(self.path)
             return False
         self._reader.close()
         self._reader, self._refs = reader, refs
-        self._identity = _identity(self.path)
         self._stmts.clear()
         self._lines.clear()
         for name in _SNAPSHOT_CACHES:
