@@ -223,9 +223,8 @@ def guess_kamerstukken(text: str) -> tuple[str, ...]:
 
 
 def _next_id(docs: list[Document]) -> str:
+    """The next number: 000..999 zero-padded, then 1000, 1001, ... (no ceiling)."""
     highest = max((int(d.id) for d in docs), default=-1)
-    if highest >= 999:
-        raise ValueError("no free document id (999 reached)")
     return f"{highest + 1:03d}"
 
 

@@ -84,7 +84,7 @@ def _leftovers(versions_dir: Path) -> list[Path]:
         f".{manifest_path(versions_dir).name}.*.tmp",
         f".{manifest_path(versions_dir).name}.bak-*",
         f".{JOURNAL_NAME}.*.tmp",
-        ".[0-9][0-9][0-9]_*.txt.*.tmp",
+        ".[0-9][0-9][0-9]*_*.txt.*.tmp",
     )
     return [p for pattern in patterns for p in versions_dir.glob(pattern) if p.is_file()]
 

@@ -2,32 +2,53 @@
 a store's corpus written out as a versions/ directory.
 
 The one place where the corpus stages meet the store: the store's writer is handed plain
-data and never calls back into parsing.
+data and never calls back into parsing. The store is the parse cache: a document whose
+source (sha256), manifest entry and round label match the stored one, under the same rules
+digest, keeps its stored statements; if the stored documents are the first ones of the
+new date order, only the rest is parsed and committed on top of the head (an ingest costs
+one document whatever the corpus size); otherwise the store is rebuilt, parsing only what
+the cache lacks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from diffview.corpus.load import load_corpus
+from diffview.corpus.load import parse_documents, rules_digest
 from diffview.corpus.manifest import (
     check_source_name,
     load_manifest_with_rounds,
     manifest_path,
     render_manifest,
 )
-from diffview.errors import DiffviewError, StoreError
+from diffview.corpus.sources import read_bytes
+from diffview.errors import DiffviewError, InputError, StoreError
 from diffview.journal import recover
-from diffview.model import Document
+from diffview.model import Document, Statement
 from diffview.store.git import is_store
+from diffview.store.head import (
+    HeadState,
+    older_format_documents,
+    read_head,
+    record_parsed_with,
+    same_document,
+)
 from diffview.store.lock import store_lock
 from diffview.store.paths import default_store_path, real_store_path
 from diffview.store.read import Store
-from diffview.store.write import BuildReport, Progress, say, write_store
+from diffview.store.write import (
+    BuildReport,
+    Progress,
+    append_documents,
+    say,
+    unchanged,
+    write_store,
+)
 
 
 def build_store(
@@ -37,35 +58,124 @@ def build_store(
     *,
     locked: bool = False,
     force: bool = False,
+    worktree: bool | None = None,
 ) -> BuildReport:
     """Parse `versions_dir` (manifest + sources) and bring the store up to date, all under
-    the store lock; `locked=True` when the caller already holds it (ingest).
+    the store lock; `locked=True` when the caller already holds it (ingest). `worktree`:
+    see `write_store`.
 
     A build makes the store hold exactly the corpus, so a document the store has and the
     corpus lacks (a teammate's ingest pulled into the store, a store of another corpus)
     would be dropped: that is refused unless `force`."""
+    path = Path(store_path or default_store_path()).expanduser().absolute()
     if not locked:
         # The corpus is read under the lock: a plan made from versions/ as it was before a
         # concurrent ingest finished would rewrite the store without that document.
-        path = Path(store_path or default_store_path()).expanduser().absolute()
         with store_lock(path):
             recover(versions_dir, path)  # an ingest that died: finish or undo it first
-            return build_store(versions_dir, path, progress, locked=True, force=force)
+            return build_store(
+                versions_dir, path, progress, locked=True, force=force, worktree=worktree
+            )
     versions_dir = Path(versions_dir)
-    store_path = Path(store_path or default_store_path()).expanduser().absolute()
+    say(progress, f"reading {versions_dir}")
+    documents, labels = load_manifest_with_rounds(versions_dir)
     if not force:
-        check_nothing_dropped(store_path, versions_dir, load_manifest_with_rounds(versions_dir)[0])
-    say(progress, f"parsing {versions_dir}")
-    corpus = load_corpus(versions_dir)
-    return write_store(
-        corpus.documents,
-        corpus.statements,
-        store_path,
-        corpus.sources,
-        corpus.labels,
+        check_nothing_dropped(path, versions_dir, documents)
+    sources = {d.source: read_bytes(versions_dir / d.source) for d in documents}
+    rules = rules_digest()
+    head = read_head(path)
+    try:
+        if head is not None and worktree is None and head.tagged():
+            kept = _stored_prefix(head, documents, sources, labels, rules)
+            if kept == len(head.docs) == len(documents):
+                return unchanged(head, progress)
+            if kept == len(head.docs):
+                new = documents[kept:]
+                stmts = _parse(versions_dir, new, sources, progress)
+                report = append_documents(head, new, stmts, sources, labels, progress=progress)
+                record_parsed_with(real_store_path(path), rules)
+                return report
+        cached = _cached(head, documents, sources, labels, rules)
+        todo = [d for d in documents if d.id not in cached]
+        parsed = _parse(versions_dir, todo, sources, progress)
+        statements = [s for d in documents for s in cached.get(d.id, [])] + parsed
+    finally:
+        if head is not None:
+            head.close()
+    report = write_store(
+        documents,
+        statements,
+        path,
+        sources,
+        labels,
         progress=progress,
         locked=True,
+        worktree=worktree,
     )
+    record_parsed_with(real_store_path(path), rules)
+    return report
+
+
+# --- the parse cache: what the store already holds --------------------------------------------
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _stored_prefix(
+    head: HeadState,
+    documents: list[Document],
+    sources: dict[str, bytes],
+    labels: dict[str, str],
+    rules: str,
+) -> int:
+    """How many of the stored documents open the new date order unchanged."""
+    if head.rules != rules:
+        return 0
+    kept = 0
+    for stored, doc in zip(head.docs, documents, strict=False):
+        if not same_document(stored, doc, _sha256(sources[doc.source]), labels):
+            break
+        kept += 1
+    return kept
+
+
+def _cached(
+    head: HeadState | None,
+    documents: list[Document],
+    sources: dict[str, bytes],
+    labels: dict[str, str],
+    rules: str,
+) -> dict[str, list[Statement]]:
+    """Stored statements still valid for these documents, by document id."""
+    if head is None or head.rules != rules:
+        return {}
+    stored = {s.doc.id: s for s in head.docs}
+    out: dict[str, list[Statement]] = {}
+    for doc in documents:
+        s = stored.get(doc.id)
+        if s is not None and same_document(s, doc, _sha256(sources[doc.source]), labels):
+            out[doc.id] = head.statements_of(doc.id)
+    return out
+
+
+def _parse(
+    versions_dir: Path,
+    documents: list[Document],
+    sources: dict[str, bytes],
+    progress: Progress | None,
+) -> list[Statement]:
+    """Parse documents the store has no statements for (on both cores when they are many);
+    the bytes parsed must be the ones hashed."""
+    if documents:
+        say(progress, f"parsing {len(documents)} documents")
+    out: list[Statement] = []
+    for doc, (data, stmts) in zip(documents, parse_documents(versions_dir, documents), strict=True):
+        if data != sources[doc.source]:
+            raise InputError(versions_dir / doc.source, "changed while it was being read")
+        out.extend(stmts)
+    return out
 
 
 # --- a store and a corpus that disagree --------------------------------------------------------
@@ -112,6 +222,9 @@ def _stored_documents(store_path: Path) -> list[Document] | None:
     real = real_store_path(store_path)
     if not real.exists() or not is_store(real):
         return None
+    older = older_format_documents(real)  # a build rebuilds it in the current format
+    if older is not None:
+        return older
     try:
         with Store.open(store_path) as store:
             return store.documents()

@@ -7,11 +7,15 @@ has to remember to: every such character becomes a visible `<U+XXXX>`.
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 # Cc control, Cf format (bidi overrides, zero-width), Cs surrogates, Co private use,
 # Cn unassigned, Zl/Zp line and paragraph separators. Newline and tab stay.
 _UNSAFE = regex.compile(r"[^\P{Cc}\n\t]|[\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]")
+# In ASCII only Cc is unsafe: a cheap test that skips the Unicode pass for most text.
+_ASCII_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _visible(match: regex.Match[str]) -> str:
@@ -24,7 +28,7 @@ def sanitize(text: str) -> str:
     Printable text (`str.isprintable`: no Cc, Cf, Cs, Co, Cn, Zl or Zp character) has none
     and is returned as it is, without a regex call (the diff's JSON sanitises every string
     it writes, most of them already sanitised)."""
-    if text.isprintable():
+    if text.isprintable() or (text.isascii() and not _ASCII_UNSAFE.search(text)):
         return text
     return _UNSAFE.sub(_visible, text, timeout=5)
 

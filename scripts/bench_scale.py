@@ -262,7 +262,8 @@ def generate(out: Path, n: int, seed: int, wide_ids: bool) -> Corpus:
     extra_base, extra_text = bundle[rng.choice([b for b in base_ids if b != QUESTION_BASE])]
     ingest_file = out.parent / f"{out.name}-ingest.txt"
     ingest_file.write_text(perturb(extra_text, random.Random(f"{seed}:{n}:ingest")), "utf-8")
-    return Corpus(out, docs, adjacent_pair(docs, bases), ingest_file, extra_base)
+    pair = adjacent_pair(docs, bases) if n > 1 else ("", "")  # n = 1: the id probe
+    return Corpus(out, docs, pair, ingest_file, extra_base)
 
 
 def tree_digest(path: Path) -> str:

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import diffview
 from diffview.corpus.load import BUNDLED_VERSIONS, load_corpus, parse_text
-from diffview.corpus.manifest import rounds
 from diffview.corpus.sources import load_source
 from diffview.errors import DiffviewError
 from diffview.model import Document
@@ -111,12 +110,6 @@ def main() -> None:
         st = list(by_doc[doc.id])
         dump[f"bundled/{doc.id}.json"] = storefiles.statements_json(doc, st).decode()
         dump[f"bundled/{doc.id}.md"] = storefiles.document_markdown(doc, st, doc.round).decode()
-    for version in rounds(list(corpus.documents), corpus.labels):
-        in_round = [s for d in version.docs for s in by_doc[d.id]]
-        for topic in sorted({t.topic for s in in_round for t in s.topics}):
-            chosen = [s for s in in_round if any(t.topic == topic for t in s.topics)]
-            md = storefiles.topic_markdown(topic, version, chosen).decode()
-            dump[f"topic/{version.round}/{topic}.md"] = md
     template = corpus.documents[0]
     inputs = [(d.source, load_source(BUNDLED_VERSIONS / d.source)[1]) for d in corpus.documents]
     for path in sorted((ROOT / "tests" / "fixtures").iterdir()):

@@ -79,7 +79,6 @@ def cold() -> None:
 
 
 def store_costs(texts: list[tuple[Document, str]]) -> None:
-    from diffview.model import Version
     from diffview.store import files as storefiles
 
     def best(fn: Callable[[], object]) -> float:
@@ -93,18 +92,9 @@ def store_costs(texts: list[tuple[Document, str]]) -> None:
     print("store-plan renderers, ms CPU per document (least of 7):")
     for doc, text in texts:
         st = parse_text(doc, text)
-        version = Version(doc.round, doc.round, (doc,), "t")
-        names = sorted({t.topic for s in st for t in s.topics})
-        chosen = {n: [s for s in st if n in s.topic_names] for n in names}
         j = best(lambda: storefiles.statements_json(doc, st))  # noqa: B023 - called at once
         m = best(lambda: storefiles.document_markdown(doc, st, doc.round))  # noqa: B023
-        t = best(
-            lambda: [storefiles.topic_markdown(n, version, chosen[n]) for n in names]  # noqa: B023
-        )
-        print(
-            f"  {doc.id}: statements_json {j:.1f}, document_markdown {m:.1f}, "
-            f"topic_markdown (its {len(names)} topics) {t:.1f}"
-        )
+        print(f"  {doc.id}: statements_json {j:.1f}, document_markdown {m:.1f}")
 
 
 if __name__ == "__main__":

@@ -849,7 +849,7 @@ def test_a_cancelled_build_leaves_a_whole_store_or_none(tmp_path: Path) -> None:
     worker = threading.Thread(target=build)
     worker.start()
     worker.join()
-    assert steps and steps[0].startswith("parsing")
+    assert steps and str(VERSIONS) in steps[0]  # its first step: reading the corpus
     if isinstance(outcome[0], backend.BuildCancelled):  # raised once the child has exited
         assert sorted(p.name for p in tmp_path.iterdir()) == []
     else:

@@ -23,7 +23,8 @@ from diffview.model import DOC_KINDS, Document, Version
 
 MANIFEST_NAME = "manifest.toml"
 PRECISIONS = ("day", "month")
-ID_RE = re.compile(r"\d{3}\Z")
+# At least three digits, zero-padded below 1000 only: 000..999, then 1000, 1001, ...
+ID_RE = re.compile(r"(?:\d{3}|[1-9]\d{3,8})\Z")
 ROUND_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 # A source is a plain file name: no separators, no leading dot or dash, no "..".
@@ -79,7 +80,7 @@ def load_manifest_with_rounds(versions_dir: Path) -> tuple[list[Document], dict[
     ]
     _check_consistency(path, Path(versions_dir), docs, lines)
     labels = _parse_rounds(path, data.get("rounds", {}))
-    return sorted(docs, key=lambda d: (d.date, d.id)), labels
+    return sorted(docs, key=doc_order), labels
 
 
 def _read_manifest_text(path: Path) -> str:
@@ -153,7 +154,7 @@ def _parse_entry(path: Path, entry: Any, line: int | None) -> Document:
 
 def check_id(value: str) -> str:
     if not ID_RE.match(value):
-        raise ValueError(f"id must be three digits, got {value!r}")
+        raise ValueError(f"id must be three digits (or a number from 1000 on), got {value!r}")
     return value
 
 
@@ -325,7 +326,7 @@ def doc_tag(doc_id: str) -> str:
 def rounds(documents: Iterable[Document], labels: dict[str, str] | None = None) -> list[Version]:
     """Group documents into rounds, oldest first; a round's tag is on its last document."""
     by_round: dict[str, list[Document]] = {}
-    for doc in sorted(documents, key=lambda d: (d.date, d.id)):
+    for doc in sorted(documents, key=doc_order):
         by_round.setdefault(doc.round, []).append(doc)
     ordered = sorted(by_round.items(), key=lambda kv: (kv[1][-1].date, kv[0]))
     return [
@@ -362,7 +363,7 @@ def render_manifest(documents: Iterable[Document], labels: dict[str, str], heade
         parts.append("[rounds]\n")
         parts.extend(f"{toml_string(r)} = {toml_string(labels[r])}\n" for r in sorted(labels))
         parts.append("\n")
-    for doc in sorted(documents, key=lambda d: (d.date, d.id)):
+    for doc in sorted(documents, key=doc_order):
         parts.append(_render_entry(doc))
     return "".join(parts).rstrip("\n") + "\n"
 
@@ -437,7 +438,7 @@ def write_manifest_candidate(versions_dir: Path, doc: Document, label: str | Non
     try:
         data = tomllib.loads(text)
         parsed = [_parse_entry(tmp, entry, None) for entry in data["document"]]
-        if parsed != sorted([*docs, doc], key=lambda d: (d.date, d.id)):
+        if parsed != sorted([*docs, doc], key=doc_order):
             raise InputError(path, "internal error: manifest does not round-trip")
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -471,3 +472,13 @@ def write_temp_beside(path: Path, data: bytes) -> Path:
         name.unlink(missing_ok=True)
         raise
     return name
+
+
+def id_order(doc_id: str) -> tuple[int, str]:
+    """Ids sort numerically (999 before 1000): at least three digits, no padding above."""
+    return (len(doc_id), doc_id)
+
+
+def doc_order(doc: Document) -> tuple[date, int, str]:
+    """The store's order of documents: by date, then by id, numerically."""
+    return (doc.date, *id_order(doc.id))

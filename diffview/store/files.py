@@ -13,14 +13,17 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from diffview.corpus.manifest import MONTHS, rounds
-from diffview.model import Document, Statement, TopicLabel, Version
+from diffview.corpus.manifest import MONTHS
+from diffview.model import Document, Statement, TopicLabel
 from diffview.sanitize import sanitize, sanitize_line
 from diffview.text.sentences import split_sentences
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2
+# What makes a clone of a store a store: `index.json` at HEAD carries these two keys.
+STORE_MARKER = {"diffview": "store", "format": STORE_FORMAT}
 
 
 # --- serialisation of the model --------------------------------------------------------------
@@ -118,13 +121,21 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
 
 
-def statements_json(doc: Document, statements: Iterable[Statement]) -> bytes:
-    """One statement per line: machine-readable, deterministic, and diffable with git."""
+def statements_json(
+    doc: Document, statements: Iterable[Statement], source_sha256: str = ""
+) -> bytes:
+    """One statement per line: machine-readable, deterministic, and diffable with git.
+
+    `source_sha256` makes the file the parse cache: a build reuses these statements while
+    the source and the parser's rules digest still match (see `pipeline.py`; the digest is
+    kept beside the objects, not committed, so a new diffview that parses the same leaves
+    every commit id as it was)."""
     rows = [_dumps(statement_to_dict(s)) for s in statements]
     body = ",\n  ".join(rows)
     text = (
         "{\n"
         f' "format": {STORE_FORMAT},\n'
+        f' "source_sha256": {_dumps(source_sha256)},\n'
         f' "document": {_dumps(document_to_dict(doc))},\n'
         f' "statements": [\n  {body}\n ]\n'
         "}\n"
@@ -134,14 +145,34 @@ def statements_json(doc: Document, statements: Iterable[Statement]) -> bytes:
     return text.encode("utf-8")
 
 
-def manifest_json(documents: Iterable[Document], labels: Mapping[str, str]) -> bytes:
-    docs = list(documents)
-    data = {
-        "format": STORE_FORMAT,
-        "rounds": {v.round: v.label for v in rounds(docs, dict(labels))},
-        "documents": [document_to_dict(d) for d in docs],
-    }
+def _json_file(data: Mapping[str, Any]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def index_json(labels: Mapping[str, str]) -> bytes:
+    """`index.json`: the store marker and every round so far with its label. Small, and
+    rewritten only by the first commit of a round."""
+    data = {**STORE_MARKER, "rounds": dict(sorted(labels.items()))}
+    return _json_file(data)
+
+
+def round_index_json(
+    round_: str,
+    label: str,
+    entries: Iterable[Mapping[str, Any]],
+    counts: Mapping[str, Mapping[str, int]],
+) -> bytes:
+    """`index/<round>.json`: the round's documents (manifest entries with the source's
+    sha256) and, per topic, the cabinet's statements per document: what opening a store
+    and listing topics and versions needs, without reading any statement. Rewritten only
+    by the commits of its round."""
+    data = {
+        "round": round_,
+        "label": label,
+        "documents": list(entries),
+        "topics": {t: dict(per) for t, per in sorted(counts.items())},
+    }
+    return _json_file(data)
 
 
 # --- markdown --------------------------------------------------------------------------------
@@ -154,14 +185,21 @@ def md_escape(text: str) -> str:
     """Make document text inert in markdown: backslash the characters that start markup or
     HTML, neutralise line-start markers, strip indentation (code blocks), then sanitise
     (the `<U+XXXX>` it produces is not an HTML tag: `+` cannot occur in a tag name)."""
+    return sanitize(_escape_markup(text))
+
+
+def _escape_markup(text: str) -> str:
+    """`md_escape` without the sanitising (which maps characters one by one, so it can run
+    once over many escaped pieces joined by newlines: same result, one regex pass)."""
     lines = []
     for raw in text.split("\n"):
         line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
         line = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
         lines.append(line)
-    return sanitize("\n".join(lines))
+    return "\n".join(lines)
 
 
+@lru_cache(maxsize=4096)
 def md_inline(text: str) -> str:
     """One-line escaped text (titles, speakers): newlines and tabs become spaces."""
     return " ".join(md_escape(text.replace("\t", " ")).split("\n"))
@@ -239,59 +277,71 @@ def _statement_block(s: Statement, heading: str, doc_label: str = "") -> str:
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
+@lru_cache(maxsize=4096)
 def sentence_lines(text: str) -> str:
     """Escaped text, one sentence per line, so that `git diff` and `git log -p` show the
     sentences that changed rather than whole paragraphs (markdown still renders consecutive
     lines as one paragraph). Paragraph breaks stay blank lines; line numbers stay in the
-    statement heading (per sentence they would change whenever a document moves a line)."""
+    statement heading (per sentence they would change whenever a document moves a line).
+    Cached: a statement's text is rendered for its document and again for each topic file
+    it is on (splitting sentences was most of a build's time)."""
     out: list[str] = []
     prev = 0
     for start, end in split_sentences(text):
         if out and _PARAGRAPH_BREAK.search(text, prev, start):
             out.append("")
-        out.append(md_escape(text[start:end]))
+        out.append(_escape_markup(text[start:end]))
         prev = end
-    return "\n".join(out)
+    return sanitize("\n".join(out))
 
 
-def topic_markdown(topic: str, version: Version, statements: list[Statement]) -> bytes:
-    docs = list(version.docs)
+def topic_block(s: Statement, doc: Document) -> str:
+    """A statement as a topic file shows it; rendering splits sentences, so the planner
+    renders each statement once and keeps the block (`plan.py`)."""
+    return _statement_block(s, "##", f"{doc.id} · {human_date(doc.date, doc.date_precision)} · ")
+
+
+def topic_markdown(
+    topic: str, round_: str, label: str, docs: list[Document], blocks: list[str], count: int
+) -> bytes:
+    """The cabinet's statements on `topic` in a round so far: `docs` are the documents
+    that hold them, `blocks` their `topic_block`s. It depends on nothing else, so a new
+    document rewrites only the topic files it speaks on (and a new round all of them)."""
     out = [
         front_matter(
             [
                 ("topic", topic),
-                ("round", version.round),
-                ("label", version.label),
+                ("round", round_),
+                ("label", label),
                 ("documents", [d.id for d in docs]),
                 ("dates", [d.date.isoformat() for d in docs]),
-                ("statements", len(statements)),
+                ("statements", count),
             ]
         ),
-        f"\n# {topic}: cabinet, {md_inline(version.label)}\n\n",
-        "Documents so far: "
-        + ", ".join(f"{d.id} ({human_date(d.date, d.date_precision)})" for d in docs)
-        + "\n",
+        f"\n# {topic}: cabinet, {md_inline(label)}\n\n",
     ]
-    if not statements:
-        out.append("\nThe cabinet has said nothing on this topic in this round so far.\n")
-    by_id = {d.id: d for d in docs}
-    for s in statements:
-        d = by_id[s.doc]
-        out.append(_statement_block(s, "##", f"{d.id} · {human_date(d.date, d.date_precision)} · "))
+    if docs:
+        out.append(
+            "Documents: "
+            + ", ".join(f"{d.id} ({human_date(d.date, d.date_precision)})" for d in docs)
+            + "\n"
+        )
+    else:
+        out.append("The cabinet has said nothing on this topic in this round so far.\n")
+    out.extend(blocks)
     return "".join(out).encode("utf-8")
 
 
-def readme_markdown(documents: list[Document]) -> bytes:
-    rows = "".join(
-        f"| {d.id} | {d.date.isoformat()} | {d.round} | {md_inline(d.kind)} | "
-        f"{md_inline(d.title)} |\n"
-        for d in documents
-    )
-    text = f"""# diffview store
+def readme_markdown() -> bytes:
+    """Static: a file listing every document would be rewritten by every commit."""
+    return README.encode("utf-8")
+
+
+README = """# diffview store
 
 This git repository is generated by `diffview build` / `diffview ingest` from Dutch
 parliamentary documents on the EU CSAM regulation. Do not edit it: it is rebuilt from the
-sources and your changes would be lost.
+sources and your changes would be lost. Clone, fetch and pull it like any repository.
 
 Each commit adds one document, dated with the document's date; tags `doc-<id>` mark each
 document and `round-<yyyy-mm>` the last document of each round (a round is a set of documents
@@ -301,13 +351,12 @@ that together state the cabinet's position at one moment).
 * `documents/<id>.md` every statement of a document (speaker, role, source lines)
 * `statements/<id>.json` the same, machine-readable, one statement per line
 * `topics/<topic>.md` the cabinet's statements on a topic in the current round so far
-* `manifest.json` the documents committed so far
+* `index.json` the rounds and their labels (and the store's format)
+* `index/<round>.json` a round's documents and its cabinet statement counts per topic
 
-In the markdown files each sentence is on a line of its own, so a diff shows the sentences
-that changed; `git diff --word-diff` shows the words. Each statement starts with a heading:
-document, date, speaker, role, kind, and the lines of the source it comes from.
-
-Read it with plain git:
+Only README.md, .gitattributes and index.json are checked out (the other files are marked
+skip-worktree, so `git status` is clean); `diffview build --worktree` checks out all.
+Everything is in the history, and plain git reads it without a checkout:
 
     git log --date=short --format='%ad %s'
     git tag -n1
@@ -315,12 +364,10 @@ Read it with plain git:
     git log -p -- topics/encryption.md
     git show doc-003:documents/003.md
 
-## Documents
-
-| id | date | round | kind | title |
-|---|---|---|---|---|
-{rows}"""
-    return text.encode("utf-8")
+In the markdown files each sentence is on a line of its own, so a diff shows the sentences
+that changed; `git diff --word-diff` shows the words. Each statement starts with a heading:
+document, date, speaker, role, kind, and the lines of the source it comes from.
+"""
 
 
 # git's built-in markdown diff driver: hunk headers name the statement (`## 003 · ...`)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Mapping
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -67,21 +66,32 @@ GIT_FIXED_ENV = {
 }
 
 
+def git_argv(git_dir: Path | None, *args: str) -> list[str]:
+    """The command line of a sanitized git process on `git_dir` (None: `init`)."""
+    where = ["--git-dir", str(git_dir)] if git_dir is not None else []
+    return ["git", *GIT_SAFE_OPTS, *where, *args]
+
+
 def run_git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Run git with constant arguments only (callers never pass document-derived strings;
     ref names arrive on stdin after `check_ref_name`), on the store's own git directory."""
-    git_dir = ["--git-dir", str(repo / ".git")] if args[0] != "init" else []
-    cmd = ["git", *GIT_SAFE_OPTS, *git_dir, *args]
+    return run_git_dir(repo / ".git" if args[0] != "init" else None, *args, stdin=stdin)
+
+
+def run_git_dir(git_dir: Path | None, *args: str, stdin: bytes | None = None) -> bytes:
+    """`run_git` on a git directory (the store's, or an import's quarantine)."""
+    cwd = (git_dir or Path(args[-1])).parent
     proc = subprocess.run(
-        cmd, input=stdin, capture_output=True, env=git_env(), check=False, cwd=repo.parent
+        git_argv(git_dir, *args), input=stdin, capture_output=True, env=git_env(), cwd=cwd
     )
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise StoreError(f"git {args[0]} failed in {repo}: {err[-1] if err else 'no message'}")
+        where = git_dir or args[-1]
+        raise StoreError(f"git {args[0]} failed in {where}: {err[-1] if err else 'no message'}")
     return proc.stdout
 
 
-def _refuse_redirecting_env() -> None:
+def refuse_redirecting_env() -> None:
     """GitPython, like git, honours $GIT_OBJECT_DIRECTORY and $GIT_COMMON_DIR (set inside
     some git hooks): a store write must never land in another repository's database."""
     for var in ("GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"):
@@ -91,12 +101,12 @@ def _refuse_redirecting_env() -> None:
 
 def open_repo(path: Path) -> Any:
     """The store's repository, for writing, through GitPython (see `safe_repo`)."""
-    _refuse_redirecting_env()
-    _refuse_symlinks(Path(path) / ".git")
+    refuse_redirecting_env()
+    refuse_symlinks(Path(path) / ".git")
     return safe_repo(path)
 
 
-def _refuse_symlinks(git_dir: Path) -> None:
+def refuse_symlinks(git_dir: Path) -> None:
     """Objects and refs are written by path: a symlink planted in `.git`, `objects/` or
     `refs/` would send those writes outside the store."""
     if git_dir.is_symlink():
@@ -128,7 +138,7 @@ def safe_repo(path: Path) -> Any:
 
 def init_repo(path: Path) -> Any:
     """A fresh non-bare repository, no templates (no sample hooks), hooks disabled, marked."""
-    _refuse_redirecting_env()
+    refuse_redirecting_env()
     git_dir = path / ".git"
     path.mkdir(parents=True)
     # An empty template installs no sample hooks; `run_git` drops $GIT_DIR / $GIT_WORK_TREE
@@ -147,50 +157,35 @@ def init_repo(path: Path) -> Any:
     return repo
 
 
-def write_objects(repo: Any, objects: Mapping[str, tuple[str, bytes]]) -> list[Path]:
-    """Store the planned objects the repository lacks, as loose objects (zlib, temp file +
-    rename, read-only, as git does) through gitdb, GitPython's object database; return the
-    new files. Not `repo.odb.store`: in GitPython 3.2 that runs one `git hash-object`
-    process per object (0.35 s for the 86 objects of the bundled corpus; gitdb: 0.03 s)."""
-    from gitdb import LooseObjectDB
-    from gitdb.base import IStream
-
-    loose = LooseObjectDB(repo.odb.root_path())
-    packed = any(Path(loose.root_path(), "pack").glob("*.idx"))  # a user ran `git gc`
-    written: list[Path] = []
-    for sha, (kind, data) in objects.items():
-        binsha = bytes.fromhex(sha)
-        if loose.has_object(binsha) or (packed and _in_pack(repo.odb, binsha)):
-            continue
-        stored = loose.store(IStream(kind, len(data), BytesIO(data))).binsha
-        if stored != binsha:
-            raise StoreError(f"git stored {kind} {stored.hex()} where {sha} was planned")
-        written.append(Path(loose.db_path(loose.object_path(sha))))
-    return written
-
-
-def _in_pack(odb: Any, binsha: bytes) -> bool:
-    """Packed objects are invisible to the loose `has_object`: ask git (`cat-file`)."""
-    try:
-        odb.info(binsha)
-    except ValueError:  # GitPython: "SHA could not be resolved"
-        return False
-    return True
-
-
 def read_refs(repo_path: Path) -> dict[str, str]:
     """All refs (loose and packed) of the store, unpeeled (tags give the tag object)."""
-    with open_repo(repo_path) as repo:
-        return {ref.path: ref.dereference_recursive(repo, ref.path) for ref in repo.references}
+    out = run_git(repo_path, "for-each-ref", "--format=%(objectname) %(refname)")
+    pairs = (line.split(" ", 1) for line in out.decode().splitlines())
+    return {name: sha for sha, name in pairs}
+
+
+def peeled_tags(repo_path: Path) -> dict[str, str]:
+    """Each annotated tag's commit, by ref name, in one process."""
+    out = run_git(repo_path, "for-each-ref", "--format=%(*objectname) %(refname)", "refs/tags")
+    pairs = (line.split(" ", 1) for line in out.decode().splitlines())
+    return {name: sha for sha, name in pairs if sha}
+
+
+def ours(refs: Mapping[str, str]) -> dict[str, str]:
+    """The refs a build writes: the branch and the tags (a clone has remote refs too)."""
+    return {n: v for n, v in refs.items() if n == BRANCH or n.startswith("refs/tags/")}
 
 
 def update_refs(repo_path: Path, new: Mapping[str, str], old: Mapping[str, str]) -> None:
-    """One atomic transaction: each ref moves only if it still has the value we read."""
+    """One atomic transaction: each ref that moves moves only if it still has the value we
+    read."""
     zero = "0" * 40
     buf = [b"start\0"]
     for name in sorted(set(new) | set(old)):
         check_ref_name(name)
-        if name not in new:
+        if new.get(name) == old.get(name):  # unchanged: still checked, not written
+            buf.append(f"verify {name}\0{old[name]}\0".encode())
+        elif name not in new:
             buf.append(f"delete {name}\0{old[name]}\0".encode())
         elif name in old:
             buf.append(f"update {name}\0{new[name]}\0{old[name]}\0".encode())
@@ -204,30 +199,57 @@ def update_refs(repo_path: Path, new: Mapping[str, str], old: Mapping[str, str])
 
 
 def checkout(repo_path: Path) -> None:
-    """Make the worktree and index match the branch (the store is generated: local edits
-    go), in Python from the object database: `git read-tree -u` would honour filters and
-    `core.worktree` from the store's own config (see worktree.py)."""
-    from diffview.store.worktree import commit_tree_files, write_worktree
+    """Make the work tree and index match the branch (see `worktree.checkout_head`)."""
+    from diffview.store.worktree import checkout_head
 
-    with open_repo(repo_path) as repo:
-        head = read_refs(repo_path).get(BRANCH)
-        if head is None:
-            raise StoreError(f"{repo_path}: no {BRANCH}")
-        files = commit_tree_files(repo.odb, head)
-    write_worktree(repo_path, files)
+    checkout_head(repo_path)
+
+
+def store_format(path: Path) -> int | None:
+    """The format of the store at `path`, None if it is not one. The committed marker
+    (`"diffview": "store"` in HEAD's `index.json`) makes a clone a store; a store of
+    format 1 had only the config marker `diffview.store = 1` (read from the repository's
+    own config file only, so a user's global config cannot make any repo look like one)."""
+    git_dir = path / ".git"
+    if not git_dir.is_dir():
+        return None
+    marker = committed_marker(path)
+    if marker is not None:
+        return marker
+    return _config_format(git_dir / "config")
+
+
+def committed_marker(path: Path) -> int | None:
+    """The format `index.json` at the branch declares, None without one."""
+    import json
+
+    try:
+        data = json.loads(run_git(path, "cat-file", "blob", f"{BRANCH}:index.json"))
+    except (StoreError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("diffview") != "store":
+        return None
+    fmt = data.get("format")
+    return fmt if isinstance(fmt, int) else None
+
+
+def _config_format(cfg: Path) -> int | None:
+    from git.config import GitConfigParser
+
+    if not cfg.is_file():
+        return None
+    reader = GitConfigParser(str(cfg), read_only=True)
+    try:
+        if str(reader.get_value(MARKER_KEY[0], MARKER_KEY[1], "")) != "1":
+            return None
+        return int(reader.get_value(MARKER_KEY[0], "format", 1))
+    except Exception:  # noqa: BLE001 - a broken config is simply not our store
+        return None
 
 
 def is_store(path: Path) -> bool:
-    """A git repository whose own config marks it `diffview.store.read = 1` (read by GitPython;
-    only the repository's file, so a user's global config cannot make any repo look like
-    one)."""
-    from git.config import GitConfigParser
+    """A diffview store of any format (see `store_format`)."""
+    return store_format(path) is not None
 
-    cfg = path / ".git" / "config"
-    if not cfg.is_file():
-        return False
-    reader = GitConfigParser(str(cfg), read_only=True)
-    try:
-        return str(reader.get_value(MARKER_KEY[0], MARKER_KEY[1], "")) == "1"
-    except Exception:  # noqa: BLE001 - a broken config is simply not our store
-        return False
+
+OLDER_FORMAT = "built by an older diffview (store format {}); run `diffview build`"

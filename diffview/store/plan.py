@@ -1,100 +1,55 @@
 """The store's objects planned in memory: blobs, trees, commits and tags, byte for byte.
 
 Pure: the same documents give the same object ids, so "nothing changed" is a comparison of
-refs and the history is reproducible.
+refs and the history is reproducible. A `Planner` adds one document (one commit) at a time
+on top of a tree it keeps in memory (`tree.py`), writing only the files that commit
+changes: the document's own three files, its round's index, and the topic files it speaks
+on. It starts empty (a full build) or from a stored commit (`head.py`: an append plans only
+the new commits), and both give the same ids.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from diffview.corpus.manifest import doc_tag, round_label, round_tag
+from diffview.corpus.manifest import doc_order, doc_tag, round_label, round_tag
 from diffview.errors import StoreError
-from diffview.model import Document, Statement, Version
+from diffview.model import Document, Statement
 from diffview.store.files import (
     GITATTRIBUTES,
     commit_message,
     document_markdown,
-    manifest_json,
+    document_to_dict,
+    index_json,
     readme_markdown,
+    round_index_json,
     round_tag_message,
     statements_json,
+    topic_block,
     topic_markdown,
 )
 from diffview.store.paths import tag_ref
+from diffview.store.tree import Tree, object_id
 
 BRANCH = "refs/heads/main"
 AUTHOR = b"diffview <diffview@localhost>"
 TOPIC_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
-DOC_ID_RE = re.compile(r"\d{3}\Z")
+# At least three digits, zero-padded below 1000 only: 000..999, then 1000, 1001, ...
+DOC_ID_RE = re.compile(r"(?:\d{3}|[1-9]\d{3,8})\Z")
 SOURCE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\Z")
-
-
-# --- planning the objects --------------------------------------------------------------------
-
-
-def object_id(kind: str, data: bytes) -> tuple[str, bytes]:
-    header = f"{kind} {len(data)}\0".encode()
-    return hashlib.sha1(header + data).hexdigest(), data
-
-
-def _tree_bytes(entries: Mapping[str, tuple[bytes, str]]) -> bytes:
-    """Git tree entries sorted as git sorts them (directories as `name/`)."""
-
-    def key(name: str) -> bytes:
-        mode, _ = entries[name]
-        return name.encode() + (b"/" if mode == b"40000" else b"")
-
-    return b"".join(
-        entries[n][0] + b" " + n.encode() + b"\0" + bytes.fromhex(entries[n][1])
-        for n in sorted(entries, key=key)
-    )
 
 
 def timestamp(d: date) -> int:
     return int(datetime(d.year, d.month, d.day, 12, tzinfo=UTC).timestamp())
 
 
-@dataclass
-class Plan:
-    """Everything a build would write: objects, refs and the final tree's files."""
-
-    objects: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # sha -> (type, data)
-    commits: list[tuple[str, str]] = field(default_factory=list)  # (doc id, commit sha)
-    refs: dict[str, str] = field(default_factory=dict)  # full ref name -> object sha
-
-    def add(self, kind: str, data: bytes) -> str:
-        sha, data = object_id(kind, data)
-        self.objects[sha] = (kind, data)
-        return sha
-
-    def add_tree(self, files: Mapping[str, bytes]) -> str:
-        """Write blobs and nested trees for a flat {path: bytes} map; return the root tree."""
-        root: dict[str, Any] = {}
-        for path, data in files.items():
-            parts = path.split("/")
-            node = root
-            for part in parts[:-1]:
-                node = node.setdefault(part, {})
-            node[parts[-1]] = data
-        return self._tree(root)
-
-    def _tree(self, node: Mapping[str, Any]) -> str:
-        entries: dict[str, tuple[bytes, str]] = {}
-        for name, child in node.items():
-            if isinstance(child, dict):
-                entries[name] = (b"40000", self._tree(child))
-            else:
-                entries[name] = (b"100644", self.add("blob", child))
-        return self.add("tree", _tree_bytes(entries))
-
-
-def _person(ts: int) -> bytes:
+def person(ts: int) -> bytes:
+    """The author, committer and tagger line's value (fast-import is given the same)."""
     return AUTHOR + f" {ts} +0000".encode()
 
 
@@ -102,13 +57,217 @@ def _commit_bytes(tree: str, parent: str | None, ts: int, message: str) -> bytes
     lines = [f"tree {tree}".encode()]
     if parent:
         lines.append(f"parent {parent}".encode())
-    lines += [b"author " + _person(ts), b"committer " + _person(ts)]
+    lines += [b"author " + person(ts), b"committer " + person(ts)]
     return b"\n".join(lines) + b"\n\n" + message.encode("utf-8")
 
 
 def _tag_bytes(target: str, name: str, ts: int, message: str) -> bytes:
     head = f"object {target}\ntype commit\ntag {name}\n".encode()
-    return head + b"tagger " + _person(ts) + b"\n\n" + message.encode("utf-8")
+    return head + b"tagger " + person(ts) + b"\n\n" + message.encode("utf-8")
+
+
+@dataclass(frozen=True)
+class PlannedCommit:
+    """One document's commit: the files it writes on top of its parent's tree."""
+
+    doc: str
+    sha: str
+    parent: str | None
+    ts: int
+    message: str
+    files: tuple[tuple[str, bytes], ...]
+
+
+@dataclass(frozen=True)
+class PlannedTag:
+    name: str  # doc-003, round-2024-10
+    target: str
+    ts: int
+    message: str
+    sha: str
+
+
+@dataclass
+class Plan:
+    """The commits to write (oldest first) and where every ref ends up."""
+
+    commits: list[PlannedCommit] = field(default_factory=list)
+    tags: dict[str, PlannedTag] = field(default_factory=dict)  # full ref -> tag
+    base: str | None = None  # the commit the first planned one goes on (an append)
+
+    @property
+    def head(self) -> str | None:
+        return self.commits[-1].sha if self.commits else self.base
+
+    @property
+    def refs(self) -> dict[str, str]:
+        out = {ref: tag.sha for ref, tag in self.tags.items()}
+        if self.head:
+            out[BRANCH] = self.head
+        return out
+
+
+# --- rounds ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundState:
+    """What the commits of one round have said so far: its index and its topic files."""
+
+    round: str
+    label: str
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    topic_docs: dict[str, list[Document]] = field(default_factory=dict)
+    topic_blocks: dict[str, list[str]] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(
+        self,
+        doc: Document,
+        entry: dict[str, Any],
+        statements: Iterable[Statement],
+        blocks: tuple[str | None, ...] = (),
+    ) -> None:
+        """Record a document: its entry, and each cabinet statement's block per topic
+        (`blocks`: rendered already, aligned with `statements`)."""
+        self.entries.append(entry)
+        for i, s in enumerate(statements):
+            if s.role != "cabinet":
+                continue
+            block = blocks[i] if i < len(blocks) else None
+            for t in s.topic_names:
+                block = block or topic_block(s, doc)  # rendered once per statement
+                docs = self.topic_docs.setdefault(t, [])
+                if not docs or docs[-1].id != doc.id:
+                    docs.append(doc)
+                self.topic_blocks.setdefault(t, []).append(block)
+                per = self.counts.setdefault(t, {})
+                per[doc.id] = per.get(doc.id, 0) + 1
+
+    def topic_file(self, topic: str) -> bytes:
+        docs = self.topic_docs.get(topic, [])
+        blocks = self.topic_blocks.get(topic, [])
+        return topic_markdown(topic, self.round, self.label, docs, blocks, len(blocks))
+
+    def index_file(self) -> bytes:
+        return round_index_json(self.round, self.label, self.entries, self.counts)
+
+
+RoundLoader = Callable[[str, str], RoundState | None]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document's own files and its statements' topic blocks: pure functions of the
+    document, so they can be rendered in parallel before the commits are planned in order."""
+
+    document: bytes
+    statements: bytes
+    blocks: tuple[str | None, ...]  # aligned with the statements; None: in no topic file
+
+
+def render(doc: Document, statements: list[Statement], sha256: str, label: str) -> Rendered:
+    blocks = tuple(
+        topic_block(s, doc) if s.role == "cabinet" and s.topics else None for s in statements
+    )
+    return Rendered(
+        document_markdown(doc, statements, label),
+        statements_json(doc, statements, sha256),
+        blocks,
+    )
+
+
+class Planner:
+    """Plans one commit per document, in the order given, on a tree kept in memory."""
+
+    def __init__(
+        self,
+        labels: Mapping[str, str],
+        *,
+        tree: Tree | None = None,
+        base: str | None = None,
+        rounds: Mapping[str, str] | None = None,
+        shown_round: str | None = None,
+        load_round: RoundLoader | None = None,
+    ) -> None:
+        self.labels = dict(labels)
+        self.tree = tree or Tree()
+        self.plan = Plan(base=base)
+        self.rounds = dict(rounds or {})  # round -> label, as in index.json
+        self.topics = {n.removesuffix(".md") for n in self.tree.names("topics")}
+        self.shown_round = shown_round  # the round the topic files show
+        self._states: dict[str, RoundState] = {}
+        self._load_round = load_round
+
+    def _round(self, round_: str, label: str) -> RoundState:
+        state = self._states.get(round_)
+        if state is None and self._load_round is not None:
+            state = self._load_round(round_, label)
+        if state is None:
+            state = RoundState(round_, label)
+        self._states[round_] = state
+        return state
+
+    def add(
+        self,
+        doc: Document,
+        statements: list[Statement],
+        source: bytes,
+        rendered: Rendered | None = None,
+    ) -> PlannedCommit:
+        """Plan `doc`'s commit and its tags; return the commit."""
+        label = round_label(doc.round, self.labels)
+        sha256 = hashlib.sha256(source).hexdigest()
+        if rendered is None:
+            rendered = render(doc, statements, sha256, label)
+        files: dict[str, bytes] = {}
+        if self.plan.head is None:
+            files["README.md"] = readme_markdown()
+            files[".gitattributes"] = GITATTRIBUTES
+        if self.rounds.get(doc.round) != label:
+            self.rounds[doc.round] = label
+            files["index.json"] = index_json(self.rounds)
+        files[f"sources/{doc.source}"] = source
+        files[f"documents/{doc.id}.md"] = rendered.document
+        files[f"statements/{doc.id}.json"] = rendered.statements
+        state = self._round(doc.round, label)
+        entry = {**document_to_dict(doc), "source_sha256": sha256}
+        state.add(doc, entry, statements, rendered.blocks)
+        files[f"index/{doc.round}.json"] = state.index_file()
+        spoken = {t for s in statements for t in s.topic_names}
+        # a topic file changes when the cabinet speaks on it (a question on a topic only
+        # creates its file), or when the topic files go on to show another round
+        changed = {t for s in statements if s.role == "cabinet" for t in s.topic_names}
+        changed |= spoken - self.topics
+        self.topics |= spoken
+        rewrite = changed if doc.round == self.shown_round else self.topics
+        self.shown_round = doc.round
+        for topic in sorted(rewrite):
+            files[f"topics/{topic}.md"] = state.topic_file(topic)
+        return self._commit(doc, statements, label, files)
+
+    def _commit(
+        self, doc: Document, statements: list[Statement], label: str, files: dict[str, bytes]
+    ) -> PlannedCommit:
+        for path, data in files.items():
+            self.tree.set(path, object_id("blob", data))
+        ts = timestamp(doc.date)
+        message = commit_message(doc, statements, label)
+        parent = self.plan.head
+        sha = object_id("commit", _commit_bytes(self.tree.sha(), parent, ts, message))
+        commit = PlannedCommit(doc.id, sha, parent, ts, message, tuple(files.items()))
+        self.plan.commits.append(replace(commit, files=()))  # written as it is planned
+        self._tag(doc_tag(doc.id), sha, ts, message)
+        self._tag(round_tag(doc.round), sha, ts, round_tag_message(doc, label))
+        return commit
+
+    def _tag(self, name: str, target: str, ts: int, message: str) -> None:
+        """An annotated tag; a round's tag moving on replaces the earlier plan of it."""
+        sha = object_id("tag", _tag_bytes(target, name, ts, message))
+        self.plan.tags[tag_ref(name)] = PlannedTag(name, target, ts, message, sha)
+
+
+# --- whole stores ----------------------------------------------------------------------------
 
 
 def validate_inputs(documents: list[Document], statements: list[Statement]) -> None:
@@ -130,6 +289,33 @@ def validate_inputs(documents: list[Document], statements: list[Statement]) -> N
                 raise StoreError(f"statement {s.id!r}: unsafe topic name {t!r}")
 
 
+def by_document(
+    docs: list[Document], statements: Iterable[Statement]
+) -> dict[str, list[Statement]]:
+    out: dict[str, list[Statement]] = {d.id: [] for d in docs}
+    for s in statements:
+        out[s.doc].append(s)
+    return out
+
+
+def plan_docs(
+    planner: Planner,
+    docs: list[Document],
+    statements: Iterable[Statement],
+    sources: Mapping[str, bytes],
+) -> Plan:
+    """Add `docs` (in date order) to `planner`; return its plan."""
+    stmts = list(statements)
+    validate_inputs(docs, stmts)
+    by_doc = by_document(docs, stmts)
+    for doc in docs:
+        if doc.source not in sources:
+            raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
+    for doc in docs:
+        planner.add(doc, by_doc[doc.id], sources[doc.source])
+    return planner.plan
+
+
 def plan_store(
     documents: Iterable[Document],
     statements: Iterable[Statement],
@@ -137,87 +323,5 @@ def plan_store(
     labels: Mapping[str, str] | None = None,
 ) -> Plan:
     """All objects and refs of the store for these documents, computed in memory."""
-    docs = sorted(documents, key=lambda d: (d.date, d.id))
-    stmts = list(statements)
-    validate_inputs(docs, stmts)
-    labels = dict(labels or {})
-    by_doc: dict[str, list[Statement]] = {d.id: [] for d in docs}
-    for s in stmts:
-        by_doc[s.doc].append(s)
-    plan = Plan()
-    files: dict[str, bytes] = {}  # the worktree, growing by one document per commit
-    topics_seen: set[str] = set()
-    parent: str | None = None
-    for i, doc in enumerate(docs):
-        so_far = docs[: i + 1]
-        version = _current_round(so_far, labels)
-        files.update(_document_files(doc, by_doc[doc.id], version, sources))
-        topics_seen.update(t for s in by_doc[doc.id] for t in s.topic_names)
-        for topic in sorted(topics_seen):
-            selected = _cabinet_on(topic, version, by_doc)
-            files[f"topics/{topic}.md"] = topic_markdown(topic, version, selected)
-        files["manifest.json"] = manifest_json(so_far, labels)
-        files["README.md"] = readme_markdown(so_far)
-        files[".gitattributes"] = GITATTRIBUTES
-        parent = _plan_commit(plan, files, doc, by_doc[doc.id], version, parent)
-    if parent:
-        plan.refs[BRANCH] = parent
-    return plan
-
-
-def _document_files(
-    doc: Document, statements: list[Statement], version: Version, sources: Mapping[str, bytes]
-) -> dict[str, bytes]:
-    """The files a document adds: its source byte for byte, its statements as md and JSON."""
-    if doc.source not in sources:
-        raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
-    return {
-        f"sources/{doc.source}": sources[doc.source],
-        f"documents/{doc.id}.md": document_markdown(doc, statements, version.label),
-        f"statements/{doc.id}.json": statements_json(doc, statements),
-    }
-
-
-def _plan_commit(
-    plan: Plan,
-    files: Mapping[str, bytes],
-    doc: Document,
-    statements: list[Statement],
-    version: Version,
-    parent: str | None,
-) -> str:
-    """Commit the worktree as of `doc`, tag it `doc-<id>`, move the round's tag onto it."""
-    tree = plan.add_tree(files)
-    ts = timestamp(doc.date)
-    message = commit_message(doc, statements, version.label)
-    commit = plan.add("commit", _commit_bytes(tree, parent, ts, message))
-    plan.commits.append((doc.id, commit))
-    _plan_tag(plan, doc_tag(doc.id), commit, ts, message)
-    _plan_tag(plan, round_tag(doc.round), commit, ts, round_tag_message(doc, version.label))
-    return commit
-
-
-def _plan_tag(plan: Plan, name: str, target: str, ts: int, message: str) -> None:
-    """An annotated tag; when a round's tag moves on, its earlier object would only dangle."""
-    ref = tag_ref(name)
-    superseded = plan.refs.get(ref)
-    if superseded:
-        del plan.objects[superseded]
-    plan.refs[ref] = plan.add("tag", _tag_bytes(target, name, ts, message))
-
-
-def _current_round(so_far: list[Document], labels: Mapping[str, str]) -> Version:
-    last = so_far[-1]
-    docs = tuple(d for d in so_far if d.round == last.round)
-    return Version(last.round, round_label(last.round, dict(labels)), docs, round_tag(last.round))
-
-
-def _cabinet_on(
-    topic: str, version: Version, by_doc: Mapping[str, list[Statement]]
-) -> list[Statement]:
-    return [
-        s
-        for d in version.docs
-        for s in by_doc[d.id]
-        if s.role == "cabinet" and topic in s.topic_names
-    ]
+    docs = sorted(documents, key=doc_order)
+    return plan_docs(Planner(labels or {}), docs, statements, sources)

@@ -6,19 +6,22 @@ import functools
 import json
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from diffview.corpus.manifest import doc_tag, rounds
+from diffview.corpus.manifest import doc_order, doc_tag, rounds
 from diffview.errors import StoreError
 from diffview.model import Document, Statement, TopicLogEntry, Version
 from diffview.store.files import (
+    STORE_FORMAT,
     document_from_dict,
     statement_from_dict,
 )
-from diffview.store.git import is_store, safe_repo
+from diffview.store.git import OLDER_FORMAT, read_refs, store_format
+from diffview.store.objects import ObjectReader
 from diffview.store.paths import default_store_path, tag_ref
 from diffview.store.plan import BRANCH
 
@@ -41,26 +44,22 @@ def _as_of_document(versions: list[Version], doc_id: str) -> Version | None:
     return None
 
 
-def _snapshot_refs(repo: Any) -> dict[str, str]:
-    """Every ref of an open repository, resolved once (pure Python: loose and packed refs)."""
-    return {ref.path: ref.dereference_recursive(repo, ref.path) for ref in repo.references}
-
-
-def _open_snapshot(path: Path) -> tuple[Any, dict[str, str]]:
-    """A repository and its refs as of now, checked to hold a manifest at the branch."""
-    repo = safe_repo(path)
+def _open_snapshot(path: Path) -> tuple[ObjectReader, dict[str, str]]:
+    """An object reader and the refs as of now, checked to hold an index at the branch."""
+    refs = read_refs(path)
+    reader = ObjectReader(path / ".git")
     try:
-        refs = _snapshot_refs(repo)
-        head = repo.commit(refs[BRANCH])
-        (head.tree / "manifest.json").data_stream.read()
+        if BRANCH not in refs or reader.blob(f"{refs[BRANCH]}:index.json") is None:
+            raise StoreError(f"no index.json at {BRANCH}")
     except BaseException:
-        repo.close()
+        reader.close()
         raise
-    return repo, refs
+    return reader, refs
 
 
 # Per-snapshot caches of `Store`, dropped when a reader moves on to a rebuilt store.
-_SNAPSHOT_CACHES = ("head", "_manifest", "_documents", "_topics", "_by_id", "_topic_counts")
+_SNAPSHOT_CACHES = ("head", "_index", "_rounds", "_documents", "_topics", "_topic_counts")
+_CACHED_DOCUMENTS = 256  # statements of this many documents stay parsed (a round is ~12)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -102,17 +101,20 @@ class Store:
 
     A snapshot: refs are resolved once at open and every read goes by object id, so a
     writer moving refs does not change what an open store says. A rebuild swaps the whole
-    directory, and objects of the old history may vanish under a reader: a read that fails
-    then re-opens the store once, and the reader goes on with the new snapshot (it never
-    mixes the two in one cache); any other read failure is a one-line `StoreError`.
+    directory; the reader's `git cat-file` keeps the packs it has open, so it usually goes on
+    answering from its snapshot (the app compares heads to reload). If an object of the old
+    history has vanished, the read re-opens the store once and the reader goes on with the
+    new snapshot (it never mixes the two in one cache); any other read failure is a one-line
+    `StoreError`.
     """
 
-    def __init__(self, path: Path, repo: Any, refs: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, path: Path, reader: ObjectReader, refs: Mapping[str, str] | None = None
+    ) -> None:
         self.path = path
-        self._repo = repo
-        self._refs = dict(refs) if refs is not None else _snapshot_refs(repo)
-        self._blobs: dict[tuple[str, str], bytes | None] = {}
-        self._stmts: dict[str, list[Statement]] = {}
+        self._reader = reader
+        self._refs = dict(refs) if refs is not None else read_refs(path)
+        self._stmts: OrderedDict[str, list[Statement]] = OrderedDict()  # by document, LRU
         self._lines: dict[str, list[str]] = {}  # decoded source lines per document id
         self._depth = 0  # nesting of public reading methods (see `_retrying`)
 
@@ -152,16 +154,22 @@ class Store:
             raise StoreError(f"no store at {path}; run `diffview build` first")
         if not path.is_dir():
             raise StoreError(f"{path} is not a diffview store (not a directory)")
-        if not is_store(path):
-            raise StoreError(f"{path} is not a diffview store (no diffview.store=1 in its config)")
+        fmt = store_format(path)
+        if fmt is None:
+            raise StoreError(
+                f"{path} is not a diffview store (no index.json marker at its branch, "
+                "no diffview.store=1 in its config)"
+            )
+        if fmt != STORE_FORMAT:
+            raise StoreError(f"{path}: {OLDER_FORMAT.format(fmt)}")
         try:
-            repo, refs = _open_snapshot(path)
-        except Exception as exc:  # noqa: BLE001 - GitPython/gitdb raise many unrelated types
+            reader, refs = _open_snapshot(path)
+        except Exception as exc:  # noqa: BLE001 - git errors, damaged objects
             raise StoreError(f"{path} is not a readable diffview store: {_why(exc)}") from None
-        return cls(path, repo, refs)
+        return cls(path, reader, refs)
 
     def close(self) -> None:
-        self._repo.close()
+        self._reader.close()
 
     def __enter__(self) -> Store:
         return self
@@ -181,66 +189,69 @@ class Store:
     def _reopen(self) -> bool:
         """Move on to the store now at `self.path` if its refs differ from the snapshot's."""
         try:
-            repo, refs = _open_snapshot(self.path)
+            reader, refs = _open_snapshot(self.path)
         except Exception:  # noqa: BLE001 - not (yet) a readable store: keep the error we had
             return False
         if refs == self._refs:
-            repo.close()
+            reader.close()
             return False
-        self._repo.close()
-        self._repo, self._refs = repo, refs
-        self._blobs.clear()
+        self._reader.close()
+        self._reader, self._refs = reader, refs
         self._stmts.clear()
         self._lines.clear()
         for name in _SNAPSHOT_CACHES:
             self.__dict__.pop(name, None)
         return True
 
-    # blobs, cached per (commit, path)
+    # objects, by id: a commit's files through `<commit>:<path>` (resolved by git in C)
     def _commit_sha(self, rev: str) -> str:
-        def peel() -> str:
-            sha = self._refs.get(rev)
-            if sha is None:
-                raise StoreError(f"{rev!r} not found in the store {self.path}")
-            return str(self._repo.commit(sha).hexsha)
-
-        return str(self._read(rev, peel))
+        sha = self._refs.get(rev)
+        if sha is None:
+            raise StoreError(f"{rev!r} not found in the store {self.path}")
+        commit = self._read(rev, lambda: self._reader.peel(sha))
+        if commit is None:
+            raise _Vanished(f"{self.path}: cannot read {rev}: object {sha} missing")
+        return str(commit)
 
     def _blob(self, commit: str, path: str) -> bytes | None:
-        key = (commit, path)
-        if key not in self._blobs:
+        """A file at a commit; None if the commit lacks it, `_Vanished` if the commit is gone."""
+        data = self._read(f"{path} at {commit[:12]}", lambda: self._reader.blob(f"{commit}:{path}"))
+        if data is None and self._read(commit, lambda: self._reader.get(commit)) is None:
+            raise _Vanished(f"{self.path}: cannot read {path} at {commit[:12]}: commit missing")
+        return data
 
-            def read() -> bytes | None:
-                try:
-                    return bytes((self._repo.commit(commit).tree / path).data_stream.read())
-                except KeyError:  # no such path in that commit
-                    return None
-
-            self._blobs[key] = self._read(f"{path} at {commit[:12]}", read)
-        return self._blobs[key]
+    def _json(self, path: str) -> Any:
+        data = self._blob(self.head, path)
+        if data is None:
+            raise StoreError(f"{self.path}: {path} missing at HEAD")
+        return json.loads(data)
 
     @cached_property
     def head(self) -> str:
         return self._commit_sha(BRANCH)
 
     @cached_property
-    def _manifest(self) -> dict[str, Any]:
-        data = self._blob(self.head, "manifest.json")
-        if data is None:
-            raise StoreError(f"{self.path}: manifest.json missing at HEAD")
-        return json.loads(data)
+    def _index(self) -> dict[str, Any]:
+        return dict(self._json("index.json"))
+
+    @cached_property
+    def _rounds(self) -> dict[str, dict[str, Any]]:
+        """`index/<round>.json` of every round: documents and cabinet counts per topic."""
+        return {r: dict(self._json(f"index/{r}.json")) for r in self._index.get("rounds", {})}
 
     @cached_property
     def _documents(self) -> tuple[Document, ...]:
-        """An open store is a snapshot of HEAD: its documents are read once."""
-        return tuple(document_from_dict(d) for d in self._manifest["documents"])
+        """An open store is a snapshot of HEAD: its documents are read once, in the order
+        of the history (date, then id)."""
+        docs = [document_from_dict(d) for r in self._rounds.values() for d in r["documents"]]
+        return tuple(sorted(docs, key=doc_order))
 
     @_retrying
     def documents(self) -> list[Document]:
         return list(self._documents)
 
     def _labels(self) -> dict[str, str]:
-        return dict(self._manifest.get("rounds", {}))
+        return dict(self._index.get("rounds", {}))
 
     def _document(self, doc_id: str) -> Document:
         for d in self._documents:
@@ -249,30 +260,35 @@ class Store:
         ids = ", ".join(d.id for d in self._documents)
         raise StoreError(f"unknown document {doc_id!r}; the store has {ids}")
 
+    def _statements_of(self, doc_id: str) -> list[Statement]:
+        """One document's statements: its file is written once, so HEAD's is every
+        commit's; a bounded number of documents stays parsed."""
+        cached = self._stmts.get(doc_id)
+        if cached is not None:
+            self._stmts.move_to_end(doc_id)
+            return cached
+        raw = self._blob(self.head, f"statements/{doc_id}.json")
+        if raw is None:
+            raise StoreError(f"{self.path}: statements/{doc_id}.json missing")
+        stmts = [statement_from_dict(s) for s in json.loads(raw)["statements"]]
+        self._stmts[doc_id] = stmts
+        while len(self._stmts) > _CACHED_DOCUMENTS:
+            self._stmts.popitem(last=False)
+        return stmts
+
     @_retrying
     def statements(
         self, doc: str | None = None, at: str | Version | None = None
     ) -> list[Statement]:
         """Statements at HEAD (or at a version/tag/spec), optionally of one document."""
-        commit = self.head if at is None else self._commit_sha(self._rev_of(at))
-        if commit not in self._stmts:
-            self._stmts[commit] = self._load_statements(commit)
-        stmts = self._stmts[commit]
+        docs = list(self._documents)
+        if at is not None:
+            last = self.resolve_version(at).docs[-1].id
+            docs = docs[: [d.id for d in docs].index(last) + 1]
         if doc is not None:
             self._document(doc)
-            return [s for s in stmts if s.doc == doc]
-        return list(stmts)
-
-    def _load_statements(self, commit: str) -> list[Statement]:
-        data = self._blob(commit, "manifest.json")
-        docs = json.loads(data)["documents"] if data else []
-        out: list[Statement] = []
-        for d in docs:
-            raw = self._blob(commit, f"statements/{d['id']}.json")
-            if raw is None:
-                raise StoreError(f"{self.path}: statements/{d['id']}.json missing")
-            out.extend(statement_from_dict(s) for s in json.loads(raw)["statements"])
-        return out
+            return list(self._statements_of(doc)) if any(d.id == doc for d in docs) else []
+        return [s for d in docs for s in self._statements_of(d.id)]
 
     def _rev_of(self, at: str | Version) -> str:
         if isinstance(at, Version):
@@ -285,8 +301,13 @@ class Store:
 
     @cached_property
     def _topics(self) -> tuple[str, ...]:
-        """Every topic at HEAD, computed once (compare, the CLI and the app all ask)."""
-        return tuple(sorted({t for s in self.statements() for t in s.topic_names}))
+        """Every topic at HEAD: the names in `topics/` (one file per topic any statement
+        carries), read from one tree, not from the statements."""
+        tree = self._read("topics", lambda: self._reader.get(f"{self.head}:topics"))
+        if tree is None:
+            return ()
+        names = re.findall(rb"100644 ([a-z0-9][a-z0-9-]*)\.md\0", tree[1])
+        return tuple(sorted(n.decode() for n in names))
 
     @_retrying
     def versions(self, topic: str | None = None) -> list[Version]:
@@ -325,24 +346,27 @@ class Store:
     def topic_statements(self, topic: str, version: str | Version) -> list[Statement]:
         """Cabinet statements carrying `topic` in the version's documents, in document order."""
         v = self.resolve_version(version)
-        stmts = self.statements(at=v)
-        by_doc: dict[str, list[Statement]] = {}
-        for s in stmts:
-            if s.role == "cabinet" and topic in s.topic_names:
-                by_doc.setdefault(s.doc, []).append(s)
-        return [s for d in v.docs for s in by_doc.get(d.id, [])]
+        counts = self._topic_counts.get(topic, {})
+        return [
+            s
+            for d in v.docs
+            if counts.get(d.id)  # the index says which documents speak on it
+            for s in self._statements_of(d.id)
+            if s.role == "cabinet" and topic in s.topic_names
+        ]
 
     @_retrying
     def statement(self, statement_id: str) -> Statement:
-        found = self._by_id.get(statement_id)
-        if found is None:
-            raise StoreError(f"unknown statement {statement_id!r}")
-        return found
-
-    @cached_property
-    def _by_id(self) -> dict[str, Statement]:
-        """Statements at HEAD by id: provenance looks up every answered question."""
-        return {s.id: s for s in self.statements()}
+        """A statement by id: ids start with their document's (`002-q001-...`), so one
+        document is read, not the store."""
+        prefix = statement_id.split("-", 1)[0]
+        known = {d.id for d in self._documents}
+        docs = [prefix] if prefix in known else [d.id for d in self._documents]
+        for doc_id in docs:
+            for s in self._statements_of(doc_id):
+                if s.id == statement_id:
+                    return s
+        raise StoreError(f"unknown statement {statement_id!r}")
 
     @_retrying
     def source_lines(self, doc_id: str, first: int, last: int) -> list[str]:
@@ -375,13 +399,11 @@ class Store:
 
     @cached_property
     def _topic_counts(self) -> dict[str, dict[str, int]]:
+        """From the rounds' indexes: no statement is read."""
         counts: dict[str, dict[str, int]] = {}
-        for s in self.statements():
-            if s.role != "cabinet":
-                continue
-            for t in s.topic_names:
-                per = counts.setdefault(t, {})
-                per[s.doc] = per.get(s.doc, 0) + 1
+        for r in self._rounds.values():
+            for topic, per in r.get("topics", {}).items():
+                counts.setdefault(topic, {}).update(per)
         return dict(sorted(counts.items()))
 
     @_retrying

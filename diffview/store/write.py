@@ -11,20 +11,28 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from diffview.corpus.manifest import doc_order, doc_tag, round_tag
 from diffview.errors import StoreError
 from diffview.model import Document, Statement
+from diffview.store.fastimport import FastImport
+from diffview.store.files import STORE_FORMAT
 from diffview.store.git import (
     checkout,
     init_repo,
-    is_store,
-    open_repo,
+    ours,
     read_refs,
+    refuse_redirecting_env,
+    refuse_symlinks,
+    run_git,
+    store_format,
     update_refs,
-    write_objects,
 )
+from diffview.store.head import HeadState
 from diffview.store.lock import store_lock
-from diffview.store.paths import default_store_path, real_store_path
-from diffview.store.plan import BRANCH, Plan, plan_store
+from diffview.store.paths import default_store_path, real_store_path, tag_ref
+from diffview.store.plan import BRANCH, Plan, Planner, by_document, validate_inputs
+from diffview.store.swap import leftovers, swap
+from diffview.store.worktree import set_full_worktree, wants_full_worktree
 
 Progress = Callable[[str], None]
 
@@ -33,7 +41,8 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: 'created', 'rebuilt', 'appended' or 'unchanged'."""
+    """What a build did: 'created', 'rebuilt', 'appended' or 'unchanged'; `objects_written`
+    counts the objects of the pack it added."""
 
     store_path: Path
     action: str
@@ -61,139 +70,254 @@ def write_store(
     *,
     progress: Progress | None = None,
     locked: bool = False,
+    worktree: bool | None = None,
 ) -> BuildReport:
-    """Make the store hold exactly these documents; `locked=True` if the caller holds the lock."""
+    """Make the store hold exactly these documents; `locked=True` if the caller holds the
+    lock. `worktree`: check out every file (True), only the small ones (False), or as the
+    store had it (None)."""
     started = time.perf_counter()
     store_path = Path(store_path or default_store_path()).expanduser().absolute()
-    plan = plan_store(documents, statements, sources, labels)
-    if not plan.commits:
-        raise StoreError("nothing to store: the manifest lists no documents")
+    job = _Job(sorted(documents, key=doc_order), list(statements), sources, labels or {})
     if locked:
-        action, written = _apply(plan, store_path, progress)
+        action, written, plan = _apply(job, store_path, progress, worktree)
     else:
         with store_lock(store_path):
-            action, written = _apply(plan, store_path, progress)
+            action, written, plan = _apply(job, store_path, progress, worktree)
+    commits = [(c.doc, c.sha) for c in plan.commits]
+    return _report(store_path, action, plan, commits, written, started, progress)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a build writes, checked before anything is touched."""
+
+    docs: list[Document]
+    statements: list[Statement]
+    sources: Mapping[str, bytes]
+    labels: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        if not self.docs:
+            raise StoreError("nothing to store: the manifest lists no documents")
+        validate_inputs(self.docs, self.statements)
+        for doc in self.docs:
+            if doc.source not in self.sources:
+                raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
+
+    def ref_names(self) -> set[str]:
+        rounds = {tag_ref(round_tag(d.round)) for d in self.docs}
+        return {BRANCH, *rounds, *(tag_ref(doc_tag(d.id)) for d in self.docs)}
+
+
+def append_documents(
+    head: HeadState,
+    documents: Iterable[Document],
+    statements: Iterable[Statement],
+    sources: Mapping[str, bytes],
+    labels: Mapping[str, str],
+    *,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Add documents that all come after the stored ones (date order) on top of the head:
+    only their commits are planned and written; the caller holds the lock."""
+    started = time.perf_counter()
+    job = _Job(sorted(documents, key=doc_order), list(statements), sources, labels)
+    refuse_redirecting_env()
+    refuse_symlinks(head.path / ".git")
+    say(progress, "appending to the existing history")
+    planner = head.planner(dict(labels))
+    writer = FastImport(head.path, head.refs)
+    by_doc = by_document(job.docs, job.statements)
+    try:
+        for doc in job.docs:
+            writer.commit(planner.add(doc, by_doc[doc.id], sources[doc.source]))
+    except BaseException:
+        writer.abort()
+        raise
+    plan = planner.plan
+    old = ours(head.refs)
+    written = _append(writer, plan, head.path, old, {**old, **plan.refs})
+    commits = head.commits() + [(c.doc, c.sha) for c in plan.commits]
+    return _report(head.path, "appended", plan, commits, written, started, progress)
+
+
+def unchanged(head: HeadState, progress: Progress | None = None) -> BuildReport:
+    """The report of a build that found the store already holding these documents."""
+    started = time.perf_counter()
+    plan = Plan(base=head.head)
+    return _report(head.path, "unchanged", plan, head.commits(), 0, started, progress)
+
+
+def _report(
+    path: Path,
+    action: str,
+    plan: Plan,
+    commits: list[tuple[str, str]],
+    written: int,
+    started: float,
+    progress: Progress | None,
+) -> BuildReport:
+    head = plan.head or ""
+    say(progress, f"{action}: {len(commits)} documents, HEAD {head[:12]}")
     seconds = time.perf_counter() - started
-    say(progress, f"{action}: {len(plan.commits)} documents, HEAD {plan.refs[BRANCH][:12]}")
-    return BuildReport(store_path, action, plan.refs[BRANCH], tuple(plan.commits), written, seconds)
+    return BuildReport(path, action, head, tuple(commits), written, seconds)
 
 
-def _apply(plan: Plan, store_path: Path, progress: Progress | None) -> tuple[str, int]:
+def _history(store_path: Path, head: str | None) -> list[str]:
+    """The commits of the stored branch, oldest first."""
+    if head is None:
+        return []
+    out = run_git(store_path, "rev-list", "--reverse", "--first-parent", head)
+    return out.decode("ascii").split()
+
+
+def _apply(
+    job: _Job, store_path: Path, progress: Progress | None, worktree: bool | None
+) -> tuple[str, int, Plan]:
+    """Plan the documents one by one, streaming commits to git as soon as it is clear
+    where they go: while they equal the stored history nothing is written; the first that
+    differs starts an append (it follows the stored head) or a rebuild beside the store
+    (which borrows the packs of the common history, so only what differs is written)."""
     store_path = real_store_path(store_path)
-    for dead in _leftovers(store_path):
+    for dead in leftovers(store_path):
         shutil.rmtree(dead, ignore_errors=True)
-    if not store_path.exists():
-        return "created", _build_fresh(plan, store_path, None, progress)
-    if not is_store(store_path):
+    fresh = not store_path.exists()
+    fmt = None if fresh else store_format(store_path)
+    if not fresh and fmt is None:
         raise StoreError(f"{store_path} exists and is not a diffview store; refusing to touch it")
-    old = read_refs(store_path)
-    if old == plan.refs:
-        return "unchanged", 0
-    old_head = old.get(BRANCH)
-    shas = [sha for _, sha in plan.commits]
-    appendable = old_head in shas and all(plan.refs.get(name) is not None for name in old)
-    if appendable:
-        say(progress, "appending to the existing history")
-        return "appended", _append(plan, store_path, old)
-    return "rebuilt", _build_fresh(plan, store_path, old, progress)
+    if not fresh:
+        refuse_redirecting_env()
+        refuse_symlinks(store_path / ".git")
+    full = bool(worktree) if fresh or worktree is not None else wants_full_worktree(store_path)
+    old = {} if fresh else ours(read_refs(store_path))
+    current = fmt == STORE_FORMAT and full == wants_full_worktree(store_path)
+    history = _history(store_path, old.get(BRANCH)) if current else []
+    build = _Build(job, store_path, old, history, full, progress)
+    try:
+        return build.run(appendable=current and set(old) <= job.ref_names())
+    except BaseException:
+        build.abort()
+        raise
 
 
-def _append(plan: Plan, store_path: Path, old: Mapping[str, str]) -> int:
-    """Write objects, move refs by compare-and-swap, update the worktree; on failure undo
-    all three (refs back by a reverse CAS, the worktree reset, the new loose objects removed),
-    so that a caller rolling back its own changes (ingest) finds the store as it was."""
-    with open_repo(store_path) as repo:
-        written = write_objects(repo, plan.objects)
+class _Build:
+    """One build's planner and, once its mode is known, its writer."""
+
+    def __init__(
+        self,
+        job: _Job,
+        store_path: Path,
+        old: Mapping[str, str],
+        history: list[str],
+        full: bool,
+        progress: Progress | None,
+    ) -> None:
+        self.job, self.store_path, self.old, self.history = job, store_path, old, history
+        self.full, self.progress = full, progress
+        self.planner = Planner(job.labels)
+        self.writer: FastImport | None = None
+        self.tmp: Path | None = None  # the new repository of a rebuild
+
+    def run(self, appendable: bool) -> tuple[str, int, Plan]:
+        by_doc = by_document(self.job.docs, self.job.statements)
+        for i, doc in enumerate(self.job.docs):
+            c = self.planner.add(doc, by_doc[doc.id], self.job.sources[doc.source])
+            if self.writer is None:
+                if i < len(self.history) and c.sha == self.history[i]:
+                    continue  # the stored history so far: nothing to write
+                self._start(i, appendable)
+            assert self.writer is not None
+            self.writer.commit(c)
+        plan = self.planner.plan
+        if self.writer is None:
+            if len(self.history) == len(self.job.docs) and dict(self.old) == plan.refs:
+                return "unchanged", 0, plan
+            self._start(len(self.job.docs), appendable)
+        assert self.writer is not None
+        if self.tmp is None:
+            new = plan.refs
+            return "appended", _append(self.writer, plan, self.store_path, self.old, new), plan
+        action = "rebuilt" if self.store_path.exists() else "created"
+        return action, self._finish(plan), plan
+
+    def _start(self, common: int, appendable: bool) -> None:
+        """The first `common` planned commits are the stored ones: go on from there."""
+        if common == len(self.history) and appendable and self.history:
+            say(self.progress, "appending to the existing history")
+            self.writer = FastImport(self.store_path, self.old)
+            return
+        parent = self.store_path.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{self.store_path.name}.build-", dir=parent))
+        tmp.rmdir()
+        self.tmp = tmp
+        init_repo(tmp).close()
+        set_full_worktree(tmp, self.full)
+        if common:
+            _borrow_packs(self.store_path, tmp)
+        say(self.progress, f"writing {len(self.job.docs) - common} commits")
+        self.writer = FastImport(tmp, {})
+
+    def _finish(self, plan: Plan) -> int:
+        """Complete the new repository beside the store and exchange the two."""
+        assert self.writer is not None and self.tmp is not None
+        _, written = self.writer.finish(plan)
+        update_refs(self.tmp, plan.refs, {})
+        if any(self.tmp.joinpath(".git", "objects", "pack").glob("borrowed-*")):
+            _repack(self.tmp)
+        checkout(self.tmp)
+        if self.old and ours(read_refs(self.store_path)) != self.old:
+            raise StoreError(f"{self.store_path} changed while we were building; try again")
+        swap(self.tmp, self.store_path)
+        self.tmp = None
+        return written
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.abort()
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _borrow_packs(store_path: Path, tmp: Path) -> None:
+    """Give a rebuild the stored packs (hard links: no copy), so the commits it shares
+    with the stored history need not be written again."""
+    src, dest = store_path / ".git" / "objects" / "pack", tmp / ".git" / "objects" / "pack"
+    for idx in sorted(src.glob("pack-*.idx")):
+        for f in (idx.with_suffix(".pack"), idx):
+            target = dest / f"borrowed-{f.name}"
+            try:
+                os.link(f, target)
+            except OSError:
+                shutil.copyfile(f, target)
+
+
+def _repack(repo: Path) -> None:
+    """One pack of the reachable objects: the borrowed packs also hold the replaced
+    history. `git repack -a -d` reuses their compressed objects (no new deltas)."""
+    run_git(repo, "repack", "-a", "-d", "-q")
+
+
+def _append(
+    writer: FastImport, plan: Plan, store_path: Path, old: Mapping[str, str], new: Mapping[str, str]
+) -> int:
+    """Write objects (one pack), move refs by compare-and-swap, update the work tree; on
+    failure undo all three (refs back by a reverse CAS, the work tree reset, the new pack
+    removed), so that a caller rolling back its own changes (ingest) finds the store as
+    it was."""
+    written, count = writer.finish(plan)
     moved = False
     try:
-        update_refs(store_path, plan.refs, old)
+        update_refs(store_path, new, old)
         moved = True
         checkout(store_path)
     except BaseException:
         if moved:
             with suppress(StoreError):
-                update_refs(store_path, old, plan.refs)
+                update_refs(store_path, old, new)
                 checkout(store_path)
         for path in written:
             with suppress(OSError):
                 path.unlink()
         raise
-    return len(written)
-
-
-def _build_fresh(
-    plan: Plan, store_path: Path, old: Mapping[str, str] | None, progress: Progress | None
-) -> int:
-    """Build in a temp dir beside the store, then swap directories (old store kept on error)."""
-    parent = store_path.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{store_path.name}.build-", dir=parent))
-    tmp.rmdir()
-    try:
-        say(progress, f"writing {len(plan.objects)} objects")
-        with init_repo(tmp) as repo:
-            written = len(write_objects(repo, plan.objects))
-        update_refs(tmp, plan.refs, {})
-        checkout(tmp)
-        if old is not None and read_refs(store_path) != old:
-            raise StoreError(f"{store_path} changed while we were building; try again")
-        _swap(tmp, store_path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return written
-
-
-def _swap(new: Path, store_path: Path) -> None:
-    """Put the new store at `store_path`: one atomic exchange of the two directories where
-    the system has it (Linux `renameat2`), so a reader never finds the path missing; else
-    two renames."""
-    if not store_path.exists():
-        os.rename(new, store_path)
-        return
-    if _exchange(new, store_path):
-        shutil.rmtree(new, ignore_errors=True)  # now the old store
-        return
-    trash = Path(tempfile.mkdtemp(prefix=f".{store_path.name}.old-", dir=store_path.parent))
-    trash.rmdir()
-    os.rename(store_path, trash)
-    try:
-        os.rename(new, store_path)
-    except BaseException:
-        os.rename(trash, store_path)
-        raise
-    shutil.rmtree(trash, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (`renameat2(RENAME_EXCHANGE)`); False if unsupported."""
-    import ctypes
-    import errno
-
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
-    renameat2.argtypes += [ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-def _leftovers(store_path: Path) -> list[Path]:
-    """Temp directories of builds that died (kill -9) beside the store; only a lock holder
-    creates them, so under the lock any that exist are dead and can go."""
-    parent, name = store_path.parent, store_path.name
-    if not parent.is_dir():
-        return []
-    return [
-        p
-        for pattern in (f".{name}.build-*", f".{name}.old-*")
-        for p in parent.glob(pattern)
-        if p.is_dir() and not p.is_symlink()
-    ]
+    return count

@@ -75,7 +75,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from diffview.pipeline import build_store
 
-    report = build_store(Path(args.versions), _store_path(args), force=args.force)
+    report = build_store(
+        Path(args.versions), _store_path(args), force=args.force, worktree=args.worktree
+    )
     if args.format == "json":
         _print_json(
             {
@@ -578,6 +580,13 @@ def build_parser() -> argparse.ArgumentParser:
             "diffview build --store /tmp/store --versions my-versions/",
             "diffview build --format json | jq -r .head",
         ),
+    )
+    p.add_argument(
+        "--worktree",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="check out every file of the store (--no-worktree: only README.md, "
+        ".gitattributes and index.json, the default; git log/show/diff work either way)",
     )
     p.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"

@@ -1,0 +1,198 @@
+"""The store as its branch head holds it, for writers: what is stored, and a planner that
+goes on from there (an append plans only its new commits; `plan.py` gives the same ids).
+
+Reads only the index (`index.json`, `index/<round>.json`) and the trees, plus, when asked,
+the statements of one round or one document: never every statement of the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from diffview.corpus.manifest import doc_order, doc_tag, round_label, round_tag
+from diffview.errors import StoreError
+from diffview.model import Document, Statement
+from diffview.store.files import STORE_FORMAT, document_from_dict, statement_from_dict
+from diffview.store.git import peeled_tags, read_refs, store_format
+from diffview.store.objects import ObjectReader, tree_of
+from diffview.store.paths import real_store_path, tag_ref
+from diffview.store.plan import BRANCH, Planner, RoundState
+from diffview.store.tree import Tree
+
+
+@dataclass(frozen=True)
+class StoredDoc:
+    doc: Document
+    source_sha256: str
+    label: str
+
+
+@dataclass
+class HeadState:
+    """A format-2 store's head: its refs, rules digest, rounds and documents (date order)."""
+
+    path: Path
+    reader: ObjectReader
+    refs: dict[str, str]
+    head: str
+    rules: str
+    labels: dict[str, str]
+    docs: list[StoredDoc] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.reader.close()
+
+    def __enter__(self) -> HeadState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def json_at(self, path: str) -> Any:
+        data = self.reader.blob(f"{self.head}:{path}")
+        if data is None:
+            raise StoreError(f"{self.path}: {path} missing at {self.head[:12]}")
+        return json.loads(data)
+
+    def statements_file(self, doc_id: str) -> dict[str, Any]:
+        """`statements/<id>.json` at the head: its cache keys and statements."""
+        return dict(self.json_at(f"statements/{doc_id}.json"))
+
+    def statements_of(self, doc_id: str) -> list[Statement]:
+        return [statement_from_dict(s) for s in self.statements_file(doc_id)["statements"]]
+
+    def commits(self) -> list[tuple[str, str]]:
+        """(doc id, commit) of every stored document, oldest first, through its tag (all
+        tags peeled by one `for-each-ref`)."""
+        peeled = peeled_tags(self.path)
+        out = []
+        for s in self.docs:
+            commit = peeled.get(tag_ref(doc_tag(s.doc.id)))
+            if commit is None:
+                raise StoreError(f"{self.path}: tag doc-{s.doc.id} missing")
+            out.append((s.doc.id, commit))
+        return out
+
+    def tagged(self) -> bool:
+        """Has every stored document and round its tag? (`git pull` brings commits, not
+        tags: a build then writes them.)"""
+        names = {tag_ref(doc_tag(s.doc.id)) for s in self.docs}
+        names |= {tag_ref(round_tag(s.doc.round)) for s in self.docs}
+        return names <= set(self.refs)
+
+    def planner(self, labels: dict[str, str]) -> Planner:
+        """A planner that goes on from the head, as if it had planned the stored commits."""
+        tree = Tree.parse(tree_of(self.reader, self.head), self._tree_bytes)
+        last = self.docs[-1].doc.round if self.docs else None
+        return Planner(
+            labels,
+            tree=tree,
+            base=self.head,
+            rounds=self.labels,
+            shown_round=last,
+            load_round=self._round_state,
+        )
+
+    def _tree_bytes(self, sha: str) -> bytes:
+        got = self.reader.get(sha)
+        if got is None or got[0] != "tree":
+            raise StoreError(f"{self.path}: tree {sha} missing")
+        return got[1]
+
+    def _round_state(self, round_: str, label: str) -> RoundState | None:
+        """A round's state from its index and its documents' statements."""
+        if round_ not in self.labels:
+            return None
+        state = RoundState(round_, label)
+        for entry in self.json_at(f"index/{round_}.json")["documents"]:
+            doc = document_from_dict(entry)
+            state.add(doc, entry, self.statements_of(doc.id))
+        return state
+
+
+PARSED_WITH = "diffview-parsed-with"  # in .git: the rules digest of the stored statements
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def parsed_with(store_path: Path) -> str:
+    """The parser's rules digest the stored statements were parsed under, or "" (a clone,
+    a lost file): kept beside the objects and never committed, so a diffview whose parser
+    gives the same statements leaves every commit id as it was (a clone re-parses once)."""
+    try:
+        digest = (store_path / ".git" / PARSED_WITH).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return digest if _DIGEST.fullmatch(digest) else ""
+
+
+def record_parsed_with(store_path: Path, digest: str) -> None:
+    """After a write: every stored statement now comes from the parser with `digest`."""
+    target = store_path / ".git" / PARSED_WITH
+    temp = target.with_name(f".{PARSED_WITH}.{os.getpid()}.tmp")
+    try:
+        temp.write_text(digest + "\n", encoding="ascii")
+        os.replace(temp, target)
+    except OSError:
+        temp.unlink(missing_ok=True)
+
+
+def read_head(store_path: Path) -> HeadState | None:
+    """The head of the format-2 store at `store_path`; None if there is none (no store,
+    an empty one, or one of an older format, which a build rebuilds)."""
+    path = real_store_path(store_path)
+    if not path.exists() or store_format(path) != STORE_FORMAT:
+        return None
+    refs = read_refs(path)
+    head = refs.get(BRANCH)
+    if head is None:
+        return None
+    reader = ObjectReader(path / ".git")
+    try:
+        state = _read_index(path, reader, refs, head)
+    except BaseException:
+        reader.close()
+        raise
+    return state
+
+
+def _read_index(path: Path, reader: ObjectReader, refs: dict[str, str], head: str) -> HeadState:
+    state = HeadState(path, reader, refs, head, "", {})
+    index = state.json_at("index.json")
+    state.rules = parsed_with(path)
+    state.labels = {str(k): str(v) for k, v in index.get("rounds", {}).items()}
+    docs = []
+    for round_, label in state.labels.items():
+        for entry in state.json_at(f"index/{round_}.json")["documents"]:
+            docs.append(StoredDoc(document_from_dict(entry), str(entry["source_sha256"]), label))
+    state.docs = sorted(docs, key=lambda s: doc_order(s.doc))
+    return state
+
+
+def older_format_documents(store_path: Path) -> list[Document] | None:
+    """The documents of a store of format 1 (its `manifest.json` at the branch), so that a
+    build can tell what rebuilding it in format 2 would drop; None if it is not one."""
+    path = real_store_path(store_path)
+    fmt = store_format(path) if path.exists() else None
+    if fmt is None or fmt >= STORE_FORMAT:
+        return None
+    if BRANCH not in read_refs(path):
+        return []
+    with ObjectReader(path / ".git") as reader:
+        data = reader.blob(f"{BRANCH}:manifest.json")
+    if data is None:
+        return []
+    return [document_from_dict(d) for d in json.loads(data).get("documents", [])]
+
+
+def same_document(stored: StoredDoc, doc: Document, sha256: str, labels: dict[str, str]) -> bool:
+    """Would `doc` with these source bytes and labels give the stored commit's files?"""
+    return (
+        stored.doc == doc
+        and stored.source_sha256 == sha256
+        and stored.label == round_label(doc.round, labels)
+    )

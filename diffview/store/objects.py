@@ -1,0 +1,94 @@
+"""Reading objects: one long-lived `git cat-file --batch`, no GitPython.
+
+Why: a reader asks for a few hundred blobs; one process answers them all, resolving
+`<commit>:<path>` in C (no tree walk from the root per blob in Python), from loose objects
+and packs alike. It runs with the sanitized environment and `-c` overrides of `git.py`;
+`cat-file --batch` runs no filter or textconv unless asked to.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from pathlib import Path
+from typing import IO
+
+from diffview.errors import StoreError
+from diffview.store.git import git_argv, git_env
+
+
+class ObjectReader:
+    """`get(name)` -> (type, bytes) or None when the object does not exist."""
+
+    def __init__(self, git_dir: Path) -> None:
+        self.git_dir = git_dir
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                git_argv(self.git_dir, "cat-file", "--batch"),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=git_env(),
+                cwd=self.git_dir.parent,
+            )
+        return self._proc
+
+    def get(self, name: str) -> tuple[str, bytes] | None:
+        """An object by id or `<rev>:<path>`; names are ids and paths we made, never text."""
+        if "\n" in name or not name or name.startswith("-"):
+            raise StoreError(f"refusing object name {name!r}")
+        with self._lock:
+            proc = self._start()
+            out: IO[bytes] = proc.stdout  # type: ignore[assignment]
+            try:
+                proc.stdin.write(name.encode() + b"\n")  # type: ignore[union-attr]
+                proc.stdin.flush()  # type: ignore[union-attr]
+                header = out.readline()
+            except (BrokenPipeError, OSError):
+                header = b""
+            parts = header.split()
+            if len(parts) != 3:
+                if header.endswith(b" missing\n") or header.endswith(b" ambiguous\n"):
+                    return None
+                raise StoreError(f"git cat-file failed in {self.git_dir}")
+            data = out.read(int(parts[2]))
+            out.read(1)
+            return parts[1].decode("ascii"), data
+
+    def blob(self, name: str) -> bytes | None:
+        got = self.get(name)
+        return got[1] if got is not None else None
+
+    def peel(self, sha: str) -> str | None:
+        """The commit a tag (or a commit) id names; None if missing."""
+        got = self.get(sha)
+        while got is not None and got[0] == "tag":
+            got_sha = got[1].split(b"\n", 1)[0].removeprefix(b"object ").decode("ascii")
+            sha, got = got_sha, self.get(got_sha)
+        return sha if got is not None and got[0] == "commit" else None
+
+    def close(self) -> None:
+        with self._lock:
+            proc, self._proc = self._proc, None
+        if proc is not None:
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    stream.close()
+            proc.wait()
+
+    def __enter__(self) -> ObjectReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def tree_of(reader: ObjectReader, commit: str) -> str:
+    got = reader.get(commit)
+    if got is None or got[0] != "commit" or not got[1].startswith(b"tree "):
+        raise StoreError(f"{reader.git_dir}: commit {commit} missing")
+    return got[1][5:45].decode("ascii")

@@ -1,0 +1,175 @@
+"""Store format 2: appends plan only new commits, the store is the parse cache, a clone is a
+store, older stores are rebuilt, ids grow past 999."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from helpers import git
+
+from diffview import pipeline
+from diffview.corpus import load as corpus_load
+from diffview.corpus.manifest import (
+    check_id,
+    load_manifest_with_rounds,
+    manifest_path,
+    render_manifest,
+)
+from diffview.errors import StoreError
+from diffview.model import Document, Statement
+from diffview.pipeline import build_store
+from diffview.store.read import Store
+from diffview.store.write import write_store
+
+# The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c).
+BUNDLED_HEAD = "11e5af42d2fe00b906db6cad96eef0aff7487809"
+
+
+def test_bundled_corpus_head_is_pinned(
+    tmp_path: Path, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any change to what the store's files or messages say changes this id: on purpose
+    only (and bump the store format). The parser's rules digest is not in it: a new
+    diffview that parses the same leaves every commit id as it was."""
+    monkeypatch.setattr(pipeline, "rules_digest", lambda: "f" * 64)
+    assert build_store(versions_dir, tmp_path / "s").head == BUNDLED_HEAD
+
+
+def test_a_new_parser_reparses_and_keeps_the_commit_ids(
+    tmp_path: Path, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another rules digest (an upgrade, a clone that has none) re-parses every document
+    once; the same statements give the same history, so nothing is written and a shared
+    store stays fast-forward."""
+    store = tmp_path / "s"
+    first = build_store(versions_dir, store)
+    parsed: list[str] = []
+    real = corpus_load.parse_documents
+
+    def counting(versions: Path, docs: list[Document]) -> list[tuple[bytes, list[Statement]]]:
+        parsed.extend(d.id for d in docs)
+        return real(versions, docs)
+
+    monkeypatch.setattr("diffview.pipeline.parse_documents", counting)
+    monkeypatch.setattr(pipeline, "rules_digest", lambda: "e" * 64)
+    again = build_store(versions_dir, store)
+    assert again.action == "unchanged" and again.head == first.head
+    assert sorted(parsed) == sorted(d.id for d in load_manifest_with_rounds(versions_dir)[0])
+    parsed.clear()
+    assert build_store(versions_dir, store).action == "unchanged" and parsed == []
+
+
+def test_ingests_one_by_one_give_the_head_of_a_full_build(
+    tmp_path: Path, versions_copy: Path
+) -> None:
+    """Three ingests (same round as HEAD, a new round, back to an older round) append on
+    top of the head; a full build of the resulting corpus has the same commit ids."""
+    from diffview.ingest import ingest
+
+    store = tmp_path / "store"
+    build_store(versions_copy, store)
+    docs, _ = load_manifest_with_rounds(versions_copy)
+    for i, (day, round_) in enumerate(
+        [("2026-04-01", "2026-03"), ("2026-05-04", None), ("2026-06-01", "2024-10")]
+    ):
+        new = tmp_path / f"new{i}.txt"
+        new.write_bytes((versions_copy / docs[i + 1].source).read_bytes() + f"\nX{i}.\n".encode())
+        ingest(new, versions_copy, store, date=day, kind="answers", title=f"Extra {i}",
+               round=round_)  # fmt: skip
+    full = build_store(versions_copy, tmp_path / "full")
+    assert full.action == "created" and len(full.commits) == 8
+    assert git(store, "rev-parse", "HEAD").strip() == full.head
+    assert git(store, "show-ref") == git(tmp_path / "full", "show-ref")
+    assert git(store, "fsck", "--strict", "--no-dangling") == ""
+    assert git(store, "count-objects", "-v").startswith("count: 0\n")  # all packed
+    with Store.open(store) as st:
+        assert [v.round for v in st.versions()][-2:] == ["2026-05", "2024-10"]
+
+
+def test_the_store_is_the_parse_cache(
+    tmp_path: Path, versions_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    build_store(versions_copy, store)
+    parsed: list[str] = []
+    real = corpus_load.parse_documents
+
+    def counting(versions: Path, docs):  # type: ignore[no-untyped-def]
+        parsed.extend(d.id for d in docs)
+        return real(versions, docs)
+
+    monkeypatch.setattr("diffview.pipeline.parse_documents", counting)
+    assert build_store(versions_copy, store).action == "unchanged" and parsed == []
+    docs, labels = load_manifest_with_rounds(versions_copy)
+    docs[1] = replace(docs[1], title="Another title")
+    manifest_path(versions_copy).write_text(render_manifest(docs, labels))
+    report = build_store(versions_copy, store)
+    assert report.action == "rebuilt" and parsed == [docs[1].id]
+    fresh = build_store(versions_copy, tmp_path / "fresh")
+    assert fresh.head == report.head
+    # the rebuild borrowed the packs of the common history, then kept what is reachable
+    assert git(store, "fsck", "--strict") == ""
+    assert git(store, "count-objects", "-v").startswith("count: 0\nsize: 0\nin-pack: ")
+    assert len(list((store / ".git" / "objects" / "pack").glob("*.pack"))) == 1
+
+
+def test_a_clone_of_a_store_is_a_store(tmp_path: Path, versions_dir: Path) -> None:
+    """The marker is committed (`index.json`): clone, open, build finds nothing to do."""
+    build_store(versions_dir, tmp_path / "a")
+    subprocess.run(["git", "clone", "-q", str(tmp_path / "a"), str(tmp_path / "b")], check=True)
+    assert "diffview" not in (tmp_path / "b" / ".git" / "config").read_text()
+    with Store.open(tmp_path / "b") as st:
+        assert st.topic_statements("detection-order", "2024-10")
+    assert build_store(versions_dir, tmp_path / "b").action == "unchanged"
+
+
+def test_a_store_of_format_1_is_refused_then_rebuilt(tmp_path: Path, versions_dir: Path) -> None:
+    old = tmp_path / "old"
+    subprocess.run(["git", "init", "-q", str(old)], check=True)
+    for key, value in (("diffview.store", "1"), ("diffview.format", "1")):
+        subprocess.run(["git", "-C", str(old), "config", key, value], check=True)
+    with pytest.raises(StoreError, match=r"older diffview .*run `diffview build`"):
+        Store.open(old)
+    assert build_store(versions_dir, old).action == "rebuilt"
+    with Store.open(old) as st:
+        assert len(st.documents()) == 5
+
+
+def test_ids_grow_past_999(tmp_path: Path, versions_dir: Path) -> None:
+    from diffview.ingest import _next_id
+
+    docs, labels = load_manifest_with_rounds(versions_dir)
+    assert check_id("1000") == "1000" and check_id("004") == "004"
+    for bad in ("0999", "99", "1e3"):
+        with pytest.raises(ValueError):
+            check_id(bad)
+    same_day = docs[0].date
+    ids = ["1001", "998", "1000", "999"]
+    many = [replace(docs[0], id=i, source=f"{i}_{'a' * 16}.txt", date=same_day) for i in ids]
+    sources = {d.source: (versions_dir / docs[0].source).read_bytes() for d in many}
+    report = write_store(many, [], tmp_path / "s", sources, labels)
+    assert [doc for doc, _ in report.commits] == ["998", "999", "1000", "1001"]
+    assert _next_id(many) == "1002" and _next_id(many[1:2]) == "999"
+    with Store.open(tmp_path / "s") as st:
+        assert [d.id for d in st.documents()] == ["998", "999", "1000", "1001"]
+
+
+def test_build_worktree_checks_out_every_file_on_request(
+    tmp_path: Path, versions_dir: Path
+) -> None:
+    from diffview.views.cli import main
+
+    store = tmp_path / "s"
+    assert main(["build", "--versions", str(versions_dir), "--store", str(store)]) == 0
+    assert not (store / "documents").exists() and (store / "README.md").is_file()
+    assert git(store, "status", "--porcelain") == ""
+    assert "# 003: " in git(store, "show", "doc-003:documents/003.md")
+    argv = ["build", "--versions", str(versions_dir), "--store", str(store), "--worktree"]
+    assert main(argv) == 0
+    assert (store / "documents" / "003.md").is_file() and (store / "topics").is_dir()
+    assert git(store, "status", "--porcelain") == ""
+    assert main(argv[:-1]) == 0  # as the store has it: still complete
+    assert (store / "documents" / "003.md").is_file()
