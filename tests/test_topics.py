@@ -524,3 +524,23 @@ def test_bad_regex_in_rules_names_the_file(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="rules.toml"):
         load_rules(bad)
+
+
+def test_every_bundled_rule_compiles() -> None:
+    """The bundled rules are compiled on first use (a compare needs one topic's): every one
+    of them must compile, as a user's rules file is checked whole when it is loaded."""
+    for pattern in load_rules().patterns():
+        pattern.check()
+        assert pattern.folded is not None or pattern.compiled is not None
+
+
+def test_a_bad_phrase_in_a_users_rules_file_is_refused_at_load(tmp_path: Path) -> None:
+    from diffview.corpus.topics import BUNDLED_RULES
+
+    text = BUNDLED_RULES.read_text(encoding="utf-8")
+    bad = tmp_path / "topics.toml"
+    broken = text.replace("regex = '\\bopsporingsbevel", "regex = '(\\bopsporingsbevel", 1)
+    assert broken != text
+    bad.write_text(broken, encoding="utf-8")
+    with pytest.raises(InputError, match="invalid topic rules"):
+        load_rules(bad)

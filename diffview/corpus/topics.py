@@ -36,21 +36,39 @@ _NAMES_A_CASE = regex.compile(
 
 @dataclass(frozen=True)
 class Pattern:
-    """One weighted phrase rule; `source` is kept for error messages and docs."""
+    """One weighted phrase rule; `source` is kept for error messages and docs.
+
+    Compiled on first use (a `diffview compare` reads the rules of one topic: compiling all
+    of them was a fifth of its process); a rules file a user gives is checked whole when it
+    is loaded (`load_rules(check=True)`), the bundled one by the tests."""
 
     source: str
     weight: int
-    folded: regex.Pattern[str] | None = None  # the same rule for lower-cased text, when it has one
-    # Literals one of which every match of `folded` contains (see `required_literals`): a
-    # lower-cased text holding none of them cannot match, and is not searched at all.
-    needs: frozenset[str] | None = None
+    where: str = "pattern"
+
+    @cached_property
+    def folded(self) -> regex.Pattern[str] | None:
+        """The rule for lower-cased text, when it has one (twice as fast as IGNORECASE)."""
+        return _folded(self.source)
+
+    @cached_property
+    def needs(self) -> frozenset[str] | None:
+        """Literals one of which every match of `folded` contains (`required_literals`): a
+        lower-cased text holding none of them cannot match, and is not searched at all."""
+        if self.folded is None:
+            return None
+        needs = required_literals(_fold(self.source))
+        return frozenset(needs) if needs else None
 
     @cached_property
     def compiled(self) -> regex.Pattern[str]:
-        """The rule on the text as it is (case-insensitive), compiled on first use: the
-        lower-cased search (`folded`) serves nearly every text, and compiling every rule
-        twice was a third of a `diffview compare` process."""
-        return regex.compile(self.source, _FLAGS)
+        """The rule on the text as it is (case-insensitive): where `folded` cannot serve."""
+        return _compile(self.source, self.where)
+
+    def check(self) -> None:
+        """Compile what a search will use, so a bad rule is an error now, naming its entry."""
+        if self.folded is None:
+            _ = self.compiled
 
 
 @dataclass(frozen=True)
@@ -80,13 +98,19 @@ class TopicRules:
     other: str = "csam-other"
     non_csam: str = "non-csam"
     lexicon: Lexicon | None = None  # how positions are worded; None: no positions
-    # Every literal a topic, exclusion or csam pattern requires (`Pattern.needs`): a text
-    # notes once which it holds, and a pattern needing none of those is not searched.
-    literals: frozenset[str] = frozenset()
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(t.name for t in self.topics)
+
+    @cached_property
+    def literals(self) -> frozenset[str]:
+        """Every literal a topic, exclusion or csam pattern requires (`Pattern.needs`): a text
+        notes once which it holds, and a pattern needing none of those is not searched."""
+        return frozenset(x for p in self.patterns() if p.needs for x in p.needs)
+
+    def patterns(self) -> list[Pattern]:
+        return [*self.csam, *(p for t in self.topics for p in (*t.patterns, *t.exclude))]
 
     def topic(self, name: str) -> TopicRule:
         for rule in self.topics:
@@ -108,7 +132,8 @@ class Context:
 
 
 def load_rules(path: Path | None = None) -> TopicRules:
-    """Read and compile a rules file (default: the bundled one, cached)."""
+    """Read a rules file (default: the bundled one, cached); a user's file is checked whole
+    here, every phrase rule compiled, so a bad one is an error before any work."""
     return _load_cached(Path(path) if path is not None else BUNDLED_RULES)
 
 
@@ -124,7 +149,11 @@ def _load_cached(path: Path) -> TopicRules:
     except UnicodeDecodeError:
         raise InputError(path, "topic rules are not UTF-8") from None
     try:
-        return _build_rules(path, data)
+        rules = _build_rules(path, data)
+        if path.resolve() != BUNDLED_RULES.resolve():  # the bundled ones: by the tests
+            for pattern in rules.patterns():
+                pattern.check()
+        return rules
     except (KeyError, TypeError, ValueError, regex.error) as exc:
         message = _describe(exc)
         line = _line_of(path.read_text(encoding="utf-8"), message)
@@ -208,14 +237,9 @@ def _fold(source: str) -> str:
 
 
 def _pattern(source: Any, where: str, weight: int = 1) -> Pattern:
-    folded = _folded(source)
-    if folded is None:  # validated here, and kept: the search needs the original
-        compiled = _compile(source, where)
-        pattern = Pattern(source, weight)
-        pattern.__dict__["compiled"] = compiled  # the cached property, filled
-        return pattern
-    needs = required_literals(_fold(source))
-    return Pattern(source, weight, folded, frozenset(needs) if needs else None)
+    if not isinstance(source, str) or not source:
+        raise ValueError(f"{where}: a pattern must be a non-empty string")
+    return Pattern(source, weight, where)
 
 
 # The `regex` syntax that Python's own parser reads differently or not at all: nested and
@@ -295,6 +319,22 @@ def _int(value: Any, where: str) -> int:
     return value
 
 
+@dataclass(frozen=True)
+class _NearPattern(Pattern):
+    """A proximity rule: a bad one is named by the half that is wrong."""
+
+    a: str = ""
+    b: str = ""
+
+    def check(self) -> None:
+        try:
+            super().check()
+        except ValueError:
+            _compile(self.a, f"{self.where}.a")
+            _compile(self.b, f"{self.where}.b")
+            raise
+
+
 def _near_pattern(entry: dict[str, Any], where: str) -> Pattern:
     """Two phrase classes in one sentence, at most `window` characters apart."""
     a, b = entry["a"], entry["b"]
@@ -303,12 +343,7 @@ def _near_pattern(entry: dict[str, Any], where: str) -> Pattern:
         _compile(b, f"{where}.b")
     gap = f"{_SENTENCE_BREAK}{{0,{_int(entry.get('window', 200), f'{where}.window')}}}?"
     source = f"(?:{a}){gap}(?:{b})|(?:{b}){gap}(?:{a})"
-    try:
-        return _pattern(source, where, _int(entry.get("weight", 2), where))
-    except ValueError:  # name the half that is wrong
-        _compile(a, f"{where}.a")
-        _compile(b, f"{where}.b")
-        raise
+    return _NearPattern(source, _int(entry.get("weight", 2), where), where, a, b)
 
 
 def _topic(name: str, body: dict[str, Any]) -> TopicRule:
@@ -346,12 +381,10 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
     refer = data.get("refer_back", {})
     topics = tuple(_topic(n, topics_table[n]) for n in order)
     csam = tuple(_pattern(p, "csam") for p in data["csam"]["patterns"])
-    every = [*csam, *(p for t in topics for p in (*t.patterns, *t.exclude))]
     return TopicRules(
         path=path,
         topics=topics,
         csam=csam,
-        literals=frozenset(x for p in every if p.needs for x in p.needs),
         refer_back=tuple(_compile(p, "refer_back") for p in refer.get("patterns", [])),
         question_number=_compile(refer.get("question_number", r"\bvraag (\d+)\b"), "refer_back"),
         question_reference=(
