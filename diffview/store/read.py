@@ -75,8 +75,7 @@ def _retrying(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concaten
     """A public reading method runs on one snapshot; if a read fails because the store was
     rebuilt meanwhile, it runs once more, whole, on the new one (never half and half)."""
 
-    @functools.wraps(method)
-    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+    def wrapper(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         if self._depth:  # called from another public method: the outer call retries
             return method(self, *args, **kwargs)
         self._depth += 1
@@ -93,6 +92,7 @@ def _retrying(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concaten
         finally:
             self._depth -= 1
 
+    functools.update_wrapper(wrapper, method)
     return wrapper
 
 
@@ -215,7 +215,9 @@ class Store:
 
     def _blob(self, commit: str, path: str) -> bytes | None:
         """A file at a commit; None if the commit lacks it, `_Vanished` if the commit is gone."""
-        data = self._read(f"{path} at {commit[:12]}", lambda: self._reader.blob(f"{commit}:{path}"))
+        data: bytes | None = self._read(
+            f"{path} at {commit[:12]}", lambda: self._reader.blob(f"{commit}:{path}")
+        )
         if data is None and self._read(commit, lambda: self._reader.get(commit)) is None:
             raise _Vanished(f"{self.path}: cannot read {path} at {commit[:12]}: commit missing")
         return data
