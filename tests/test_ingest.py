@@ -85,6 +85,15 @@ def test_ingest_appends_document_source_manifest_and_commit(setup: tuple[Path, P
     assert not (store.parent / "etc").exists() and not list(versions.glob(".*"))
     with pytest.raises(InputError, match="same content as document 005"):
         ingest(new, versions, store, date="2026-04-02", kind="answers")
+    for name, data in (  # the same text in another encoding or with other line ends
+        ("crlf.txt", NEW.replace("\n", "\r\n").encode()),
+        ("bom.txt", b"\xef\xbb\xbf" + NEW.encode()),
+        ("utf16.txt", NEW.replace("\n", "\r\n").encode("utf-16")),
+    ):
+        copy = new.with_name(name)
+        copy.write_bytes(data)
+        with pytest.raises(InputError, match="same content as document 005"):
+            ingest(copy, versions, store, date="2026-04-02", kind="answers")
 
 
 def test_ingest_of_an_earlier_document_rebuilds_in_date_order(
