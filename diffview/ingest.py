@@ -107,7 +107,7 @@ def ingest(
     data, text = loaded.data, loaded.text
     with store_lock(store_path):
         recover(versions_dir, store_path)
-        docs, _ = load_manifest_with_rounds(versions_dir)
+        docs, labels = load_manifest_with_rounds(versions_dir)
         doc = _new_document(
             file,
             versions_dir,
@@ -128,7 +128,7 @@ def ingest(
         facts = text_facts(text, statements, doc.kind)
         doc = replace(doc, minister=facts.minister, member=facts.member)
         check_nothing_dropped(store_path, versions_dir, docs)  # as build would refuse
-        _commit(versions_dir, store_path, doc, data)
+        _commit(versions_dir, store_path, doc, data, (docs, labels))
     return doc
 
 
@@ -313,7 +313,13 @@ def _parse(file: Path, doc: Document, text: str) -> list[Statement]:
         raise regex_timeout(file, "parsing") from None
 
 
-def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) -> None:
+def _commit(
+    versions_dir: Path,
+    store_path: Path,
+    doc: Document,
+    data: bytes,
+    manifest_now: tuple[list[Document], dict[str, str]],
+) -> None:
     """Stage everything aside, write a journal, rename into versions/, extend the store.
 
     The store's ref update (or directory swap) is the one commit point: a run killed at
@@ -325,7 +331,7 @@ def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) ->
     staged: list[Path] = []
     try:
         staged.append(write_temp_beside(target, data))
-        staged.append(write_manifest_candidate(versions_dir, doc))
+        staged.append(write_manifest_candidate(versions_dir, doc, current=manifest_now))
         journal = {
             "doc": doc.id,
             "source": doc.source,
@@ -341,7 +347,8 @@ def _commit(versions_dir: Path, store_path: Path, doc: Document, data: bytes) ->
     try:
         os.replace(staged[0], target)
         os.replace(staged[1], manifest)
-        build_store(versions_dir, store_path, locked=True)
+        # force: ingest checked under this lock that the store drops nothing (`ingest`)
+        build_store(versions_dir, store_path, locked=True, force=True)
     except BaseException:
         recover(versions_dir, store_path)
         raise

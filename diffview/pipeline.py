@@ -12,11 +12,10 @@ the cache lacks.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from diffview.corpus.load import parse_documents, rules_digest
@@ -26,10 +25,10 @@ from diffview.corpus.manifest import (
     manifest_path,
     render_manifest,
 )
-from diffview.corpus.sources import read_bytes
 from diffview.errors import DiffviewError, InputError, StoreError
 from diffview.journal import recover
 from diffview.model import Document, Statement
+from diffview.store.corpusfiles import CorpusFiles
 from diffview.store.git import is_store
 from diffview.store.head import (
     HeadState,
@@ -81,19 +80,21 @@ def build_store(
     documents, labels = load_manifest_with_rounds(versions_dir)
     if not force:
         check_nothing_dropped(path, versions_dir, documents)
-    sources = {d.source: read_bytes(versions_dir / d.source) for d in documents}
+    store_dir = real_store_path(path)
+    sources = CorpusFiles(versions_dir, documents, store_dir)
     rules = rules_digest()
     head = read_head(path)
     try:
         if head is not None and worktree is None and head.tagged():
             kept = _stored_prefix(head, documents, sources, labels, rules)
             if kept == len(head.docs) == len(documents):
+                sources.record(store_dir)
                 return unchanged(head, progress)
             if kept == len(head.docs):
                 new = documents[kept:]
                 stmts = _parse(versions_dir, new, sources, progress)
                 report = append_documents(head, new, stmts, sources, labels, progress=progress)
-                record_parsed_with(real_store_path(path), rules)
+                _recorded(report, rules, sources)
                 return report
         cached = _cached(head, documents, sources, labels, rules)
         todo = [d for d in documents if d.id not in cached]
@@ -112,21 +113,24 @@ def build_store(
         locked=True,
         worktree=worktree,
     )
-    record_parsed_with(real_store_path(path), rules)
+    _recorded(report, rules, sources)
     return report
+
+
+def _recorded(report: BuildReport, rules: str, sources: CorpusFiles) -> None:
+    """After a write, beside the objects: the parser's digest and the sources' stats."""
+    store = real_store_path(report.store_path)
+    record_parsed_with(store, rules)
+    sources.record(store)
 
 
 # --- the parse cache: what the store already holds --------------------------------------------
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _stored_prefix(
     head: HeadState,
     documents: list[Document],
-    sources: dict[str, bytes],
+    sources: CorpusFiles,
     labels: dict[str, str],
     rules: str,
 ) -> int:
@@ -135,7 +139,7 @@ def _stored_prefix(
         return 0
     kept = 0
     for stored, doc in zip(head.docs, documents, strict=False):
-        if not same_document(stored, doc, _sha256(sources[doc.source]), labels):
+        if not same_document(stored, doc, sources.sha256(doc.source), labels):
             break
         kept += 1
     return kept
@@ -144,7 +148,7 @@ def _stored_prefix(
 def _cached(
     head: HeadState | None,
     documents: list[Document],
-    sources: dict[str, bytes],
+    sources: CorpusFiles,
     labels: dict[str, str],
     rules: str,
 ) -> dict[str, list[Statement]]:
@@ -155,7 +159,7 @@ def _cached(
     out: dict[str, list[Statement]] = {}
     for doc in documents:
         s = stored.get(doc.id)
-        if s is not None and same_document(s, doc, _sha256(sources[doc.source]), labels):
+        if s is not None and same_document(s, doc, sources.sha256(doc.source), labels):
             out[doc.id] = head.statements_of(doc.id)
     return out
 
@@ -163,7 +167,7 @@ def _cached(
 def _parse(
     versions_dir: Path,
     documents: list[Document],
-    sources: dict[str, bytes],
+    sources: CorpusFiles,
     progress: Progress | None,
 ) -> list[Statement]:
     """Parse documents the store has no statements for (on both cores when they are many);
@@ -310,7 +314,7 @@ def _write_corpus(
     where: Path,
     documents: Sequence[Document],
     labels: dict[str, str],
-    sources: dict[str, bytes],
+    sources: Mapping[str, bytes],
     head: str,
 ) -> None:
     """The files of a versions/ directory; a store whose manifest would not load back as

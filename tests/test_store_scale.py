@@ -173,3 +173,30 @@ def test_build_worktree_checks_out_every_file_on_request(
     assert git(store, "status", "--porcelain") == ""
     assert main(argv[:-1]) == 0  # as the store has it: still complete
     assert (store / "documents" / "003.md").is_file()
+
+
+def test_an_unchanged_corpus_is_not_read_again_and_an_edit_is_seen(
+    tmp_path: Path, versions_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second build hashes no source whose size, mtime and inode are those of the last
+    write (the stat cache beside the objects); a source edited since is read, and the store
+    follows it (a rebuild from that document, which reads what it writes)."""
+    from diffview.corpus.sources import read_bytes as real
+
+    store = tmp_path / "store"
+    build_store(versions_copy, store)
+    read: list[str] = []
+
+    def counting(path: Path) -> bytes:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr("diffview.store.corpusfiles.read_bytes", counting)
+    assert build_store(versions_copy, store).action == "unchanged" and read == []
+    docs, _ = load_manifest_with_rounds(versions_copy)
+    edited = versions_copy / docs[-1].source
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nHet kabinet steunt dit.\n")
+    assert build_store(versions_copy, store).action != "unchanged"
+    assert docs[-1].source in read
+    read.clear()
+    assert build_store(versions_copy, store).action == "unchanged" and read == []

@@ -424,10 +424,17 @@ def add_document(versions_dir: Path, doc: Document, *, label: str | None = None)
     return manifest_path(versions_dir)
 
 
-def write_manifest_candidate(versions_dir: Path, doc: Document, label: str | None = None) -> Path:
-    """Like `add_document`, but leave the validated new manifest in a temp file (for ingest)."""
+def write_manifest_candidate(
+    versions_dir: Path,
+    doc: Document,
+    label: str | None = None,
+    current: tuple[list[Document], dict[str, str]] | None = None,
+) -> Path:
+    """Like `add_document`, but leave the validated new manifest in a temp file (for ingest).
+    `current`: the manifest as the caller loaded it under the store lock (not read again)."""
     path = manifest_path(versions_dir)
-    docs, labels = load_manifest_with_rounds(versions_dir)
+    docs, labels = current if current is not None else load_manifest_with_rounds(versions_dir)
+    docs, labels = list(docs), dict(labels)
     if any(d.id == doc.id for d in docs):
         raise InputError(path, f"duplicate id {doc.id!r}")
     header = _header_comments(_read_manifest_text(path))
