@@ -7,7 +7,8 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-from diffview.model import Statement
+from diffview.errors import StoreError
+from diffview.model import Statement, TopicLogEntry, Version
 from diffview.text.normalize import normalize_lines
 
 
@@ -60,3 +61,33 @@ def tree_hash(path: Path) -> str:
 def git(repo: Path, *args: str) -> str:
     out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True)
     return out.stdout.decode()
+
+
+class EmptyReader:
+    """What a fake store adds to `model.StoreReader` when its test does not read it: no
+    statements, no sources, no log (a fake subclasses this and answers the rest)."""
+
+    head = "f" * 40
+
+    def close(self) -> None:
+        return None
+
+    def statements(
+        self, doc: str | None = None, at: str | Version | None = None
+    ) -> list[Statement]:
+        return []
+
+    def topic_statements(self, topic: str, version: str | Version) -> list[Statement]:
+        return []
+
+    def statement(self, statement_id: str) -> Statement:
+        raise StoreError(f"unknown statement {statement_id!r}")
+
+    def source_lines(self, doc_id: str, first: int, last: int) -> list[str]:
+        return []
+
+    def topic_counts(self) -> dict[str, dict[str, int]]:
+        return {}
+
+    def topic_log(self, topic: str) -> list[TopicLogEntry]:
+        return []

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from helpers import EmptyReader
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -27,7 +28,6 @@ from diffview.model import (
     Sentence,
     StanceFlag,
     Statement,
-    TopicLogEntry,
     Version,
     WordOp,
 )
@@ -350,17 +350,12 @@ def test_html_page_is_standalone_and_styled() -> None:
 # --------------------------------------------------------------------------- store walk
 
 
-class FakeStore:
+class FakeStore(EmptyReader):
     """The store's reading API (`model.StoreReader`): rounds of one document each, no
     statements (the changelog's comparisons are faked below)."""
 
-    head = "f" * 40
-
     def __init__(self) -> None:
         self.rounds = [Version(d.round, d.round, (d,), f"doc-{d.id}") for d in DOCS]
-
-    def close(self) -> None:
-        return None
 
     def documents(self) -> list[Document]:
         return list(DOCS)
@@ -380,26 +375,6 @@ class FakeStore:
         if not found:
             raise StoreError(f"unknown version {spec!r}")
         return found[0]
-
-    def statements(
-        self, doc: str | None = None, at: str | Version | None = None
-    ) -> list[Statement]:
-        return []
-
-    def topic_statements(self, topic: str, version: str | Version) -> list[Statement]:
-        return []
-
-    def statement(self, statement_id: str) -> Statement:
-        raise StoreError(f"unknown statement {statement_id!r}")
-
-    def source_lines(self, doc_id: str, first: int, last: int) -> list[str]:
-        return []
-
-    def topic_counts(self) -> dict[str, dict[str, int]]:
-        return {}
-
-    def topic_log(self, topic: str) -> list[TopicLogEntry]:
-        return []
 
 
 @pytest.fixture
@@ -507,7 +482,7 @@ ROUND_TEXTS = {
 
 
 def _statement(d: Document) -> Any:
-    from diffview.model import Statement, TopicLabel
+    from diffview.model import TopicLabel
 
     text = ROUND_TEXTS[d.id]
     return Statement(

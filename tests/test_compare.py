@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from helpers import seed_statement
+from helpers import EmptyReader, seed_statement
 
 from diffview.diff.compare import (
     collapse_repeats,
@@ -27,7 +27,6 @@ from diffview.model import (
     StanceFlag,
     Statement,
     StoreReader,
-    TopicLogEntry,
     Version,
 )
 from diffview.text.sentences import sentences_of
@@ -161,7 +160,7 @@ def _stmt(doc: str, text: str, role: str = "cabinet") -> Statement:
 
 
 @dataclass
-class FakeStore:
+class FakeStore(EmptyReader):
     rounds: dict[str, list[Statement]]
 
     def _versions(self) -> list[Version]:
@@ -184,12 +183,6 @@ class FakeStore:
         v = self.resolve_version(version)
         return [s for s in self.rounds[v.round] if s.role == "cabinet"]
 
-    # The rest of `model.StoreReader`, which compare does not read.
-    head = "f" * 40
-
-    def close(self) -> None:
-        return None
-
     def documents(self) -> list[Document]:
         return [d for v in self._versions() for d in v.docs]
 
@@ -200,15 +193,6 @@ class FakeStore:
 
     def statement(self, statement_id: str) -> Statement:
         return next(s for s in self.statements() if s.id == statement_id)
-
-    def source_lines(self, doc_id: str, first: int, last: int) -> list[str]:
-        return []
-
-    def topic_counts(self) -> dict[str, dict[str, int]]:
-        return {}
-
-    def topic_log(self, topic: str) -> list[TopicLogEntry]:
-        return []
 
 
 STORE = FakeStore(
