@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import tree_hash
 
-from diffview.views.cli import build_parser, main
+from diffview.views.cli import main
+from diffview.views.parser import build_parser
 
 
 @pytest.fixture(scope="module")
@@ -291,7 +292,7 @@ def test_not_a_store_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_help_does_not_import_the_ui() -> None:
     code = (
-        "import sys; from diffview.views.cli import build_parser; build_parser(); "
+        "import sys; from diffview.views.parser import build_parser; build_parser(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'git', 'tui')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
@@ -300,9 +301,9 @@ def test_help_does_not_import_the_ui() -> None:
 
 def test_the_parser_names_the_bundled_corpus_without_importing_it() -> None:
     from diffview.corpus.load import BUNDLED_VERSIONS
-    from diffview.views import cli
+    from diffview.views import commands
 
-    assert cli.BUNDLED_VERSIONS == BUNDLED_VERSIONS
+    assert commands.BUNDLED_VERSIONS == BUNDLED_VERSIONS
 
 
 # What a read prints to a pipe needs no app, no Rich and no parser: the modules it must not load.
@@ -351,14 +352,14 @@ def test_compare_inline_in_a_pipe_is_richs_layout(
     """Written without Rich, the pipe's layout is the one Rich lays out, byte for byte."""
     from diffview.positions.table import compare_with_evidence
     from diffview.store.read import Store
-    from diffview.views import cli, render
+    from diffview.views import commands, render
 
     opened = Store.open(store)
     comparison = compare_with_evidence(opened, topic, None, None)
     for width, focus in ((120, False), (120, True), (47, False)):
         extra = ("--width", str(width), *(("--focus",) if focus else ()))
         code, out, _ = run_on(store, capsys, "compare", topic, "--format", "inline", *extra)
-        view = cli._positions_view(opened, topic, None, None, focus)
+        view = commands._positions_view(opened, topic, None, None, focus)
         expected = render.render_inline(comparison, width=width, color=False, view=view)
         assert code == 1 and out == expected
 
