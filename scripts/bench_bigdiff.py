@@ -17,58 +17,25 @@ change classes found, so a speed-up that changes the answer shows.
 from __future__ import annotations
 
 import argparse
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-import regex
+from synthetic_text import mutate, seed_vocabulary, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 
 KB = 1024
-VERSIONS = ROOT / "versions"
-
-
-def vocabulary() -> tuple[list[str], list[int]]:
-    words: Counter[str] = Counter()
-    for f in sorted(VERSIONS.glob("*.txt")):
-        words.update(regex.findall(r"\p{L}{2,}", f.read_text(encoding="utf-8").lower()))
-    vocab = sorted(words)
-    return vocab, [words[w] for w in vocab]
-
-
-def synthetic(size: int, seed: int, vocab: tuple[list[str], list[int]]) -> str:
-    """About `size` characters of sentences sampled from the vocabulary."""
-    rng = random.Random(seed)
-    words, weights = vocab
-    out, n = [], 0
-    while n < size:
-        sentence = " ".join(rng.choices(words, weights, k=rng.randint(6, 34))).capitalize() + "."
-        out.append(sentence)
-        n += len(sentence) + 1
-    return "\n\n".join(" ".join(out[i : i + 6]) for i in range(0, len(out), 6)) + "\n"
-
-
-def mutate(text: str, fraction: float, seed: int, vocab: tuple[list[str], list[int]]) -> str:
-    """`fraction` of the words replaced by other words of the vocabulary."""
-    rng = random.Random(seed)
-    parts = regex.split(r"(\p{L}+)", text)
-    idx = list(range(1, len(parts), 2))
-    for i in rng.sample(idx, max(1, int(len(idx) * fraction))):
-        parts[i] = rng.choice(vocab[0])
-    return "".join(parts)
 
 
 def pair(size_kb: int, where: Path, vocab: tuple[list[str], list[int]]) -> tuple[Path, Path]:
     a, b = where / f"a-{size_kb}k.txt", where / f"b-{size_kb}k.txt"
-    text = synthetic(size_kb * KB, 1000 + size_kb, vocab)
+    text = synthetic(size_kb * KB, 1000 + size_kb, vocab) + "\n"
     a.write_text(text, encoding="utf-8")
     b.write_text(mutate(text, 0.01, 2000 + size_kb, vocab), encoding="utf-8")
     return a, b
@@ -121,7 +88,7 @@ def main() -> None:
         from diffview.views.render import summary_line
 
     git = shutil.which("git")
-    vocab = vocabulary()
+    vocab = seed_vocabulary()
     where = args.keep or Path(tempfile.mkdtemp(prefix="diffview-bigdiff-"))
     where.mkdir(parents=True, exist_ok=True)
     print(f"{'pair':>8} {'git':>9} {'diffview':>9} {'×git':>6} {'in proc':>9} {'×git':>6}  found")

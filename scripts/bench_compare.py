@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import random
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -34,7 +32,7 @@ from typing import TypeVar, cast
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import regex  # noqa: E402
+from synthetic_text import mutate, seed_vocabulary, synthetic  # noqa: E402
 
 from diffview.diff.compare import compare_sentences, compare_texts  # noqa: E402
 from diffview.model import Statement  # noqa: E402
@@ -93,39 +91,6 @@ def seed_statement(prefix: str, first: int, last: int) -> Statement:
         lines=(first, last),
         line_map=tuple(line_map),
     )
-
-
-def seed_vocabulary() -> tuple[list[str], list[int]]:
-    words: Counter[str] = Counter()
-    for f in sorted(VERSIONS.glob("*.txt")):
-        words.update(regex.findall(r"\p{L}{2,}", f.read_text(encoding="utf-8").lower()))
-    vocab = sorted(words)
-    return vocab, [words[w] for w in vocab]
-
-
-def synthetic(size: int, seed: int, vocab: tuple[list[str], list[int]]) -> str:
-    """About `size` characters of sentences sampled from the seed vocabulary."""
-    rng = random.Random(seed)
-    words, weights = vocab
-    out, n = [], 0
-    while n < size:
-        k = rng.randint(6, 34)
-        sent = rng.choices(words, weights, k=k)
-        s = " ".join(sent).capitalize() + "."
-        out.append(s)
-        n += len(s) + 1
-    paras = [" ".join(out[i : i + 6]) for i in range(0, len(out), 6)]
-    return "\n\n".join(paras)
-
-
-def mutate(text: str, fraction: float, seed: int, vocab: tuple[list[str], list[int]]) -> str:
-    """Replace `fraction` of the words by other vocabulary words."""
-    rng = random.Random(seed)
-    parts = regex.split(r"(\p{L}+)", text)
-    idx = list(range(1, len(parts), 2))
-    for i in rng.sample(idx, max(1, int(len(idx) * fraction))):
-        parts[i] = rng.choice(vocab[0])
-    return "".join(parts)
 
 
 def bench_seeds(repeat: int) -> None:
