@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from diffview.corpus.sources import read_bytes
 from diffview.model import Document
+from diffview.store.paths import keep_beside_objects
 
 STATS_FILE = "diffview-source-stats.json"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -81,13 +81,8 @@ class CorpusFiles(Mapping[str, bytes]):
         """After a write: what the files were, for the next build (atomic; best effort)."""
         entries = {n: [*self._stats[n], self._hashes[n]] for n in self._names if n in self._stats}
         data = {"versions": str(self.versions_dir.resolve()), "files": entries}
-        target = store / ".git" / STATS_FILE
-        temp = target.with_name(f".{STATS_FILE}.{os.getpid()}.tmp")
-        try:
-            temp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-            os.replace(temp, target)
-        except OSError:
-            temp.unlink(missing_ok=True)
+        encoded = json.dumps(data, sort_keys=True).encode("utf-8")
+        keep_beside_objects(store / ".git" / STATS_FILE, encoded)
 
 
 def _load(store: Path, versions_dir: Path) -> dict[str, tuple[Stat, str]]:

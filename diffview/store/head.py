@@ -8,7 +8,6 @@ the statements of one round or one document: never every statement of the store.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from diffview.model import Document, Statement
 from diffview.store.files import STORE_FORMAT, document_from_dict, statement_from_dict
 from diffview.store.git import peeled_tags, read_refs, store_format
 from diffview.store.objects import ObjectReader, tree_of
-from diffview.store.paths import real_store_path, tag_ref
+from diffview.store.paths import keep_beside_objects, real_store_path, tag_ref
 from diffview.store.plan import BRANCH, Planner, RoundState
 from diffview.store.tree import Tree
 
@@ -132,13 +131,7 @@ def parsed_with(store_path: Path) -> str:
 
 def record_parsed_with(store_path: Path, digest: str) -> None:
     """After a write: every stored statement now comes from the parser with `digest`."""
-    target = store_path / ".git" / PARSED_WITH
-    temp = target.with_name(f".{PARSED_WITH}.{os.getpid()}.tmp")
-    try:
-        temp.write_text(digest + "\n", encoding="ascii")
-        os.replace(temp, target)
-    except OSError:
-        temp.unlink(missing_ok=True)
+    keep_beside_objects(store_path / ".git" / PARSED_WITH, (digest + "\n").encode("ascii"))
 
 
 def read_head(store_path: Path) -> HeadState | None:

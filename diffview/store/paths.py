@@ -54,3 +54,15 @@ def real_store_path(store_path: Path) -> Path:
     the target and the link keeps pointing at the current store."""
     path = Path(store_path).expanduser().absolute()
     return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def keep_beside_objects(target: Path, data: bytes) -> None:
+    """Write derived data in the store's `.git` (a cache, a digest, stats): atomically, and
+    best effort: never part of a commit, so a read-only store or a full disk just skips it."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(exist_ok=True)
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    except OSError:
+        temp.unlink(missing_ok=True)

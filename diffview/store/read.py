@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -22,7 +21,7 @@ from diffview.store.files import (
 )
 from diffview.store.git import OLDER_FORMAT, read_refs, store_format
 from diffview.store.objects import ObjectReader
-from diffview.store.paths import default_store_path, tag_ref
+from diffview.store.paths import default_store_path, keep_beside_objects, tag_ref
 from diffview.store.plan import BRANCH
 
 # --- reading ---------------------------------------------------------------------------------
@@ -137,14 +136,7 @@ class Store:
 
     def cache_put(self, name: str, data: bytes) -> None:
         """Keep derived data beside the objects (atomic; a read-only store just skips it)."""
-        target = self._cache_file(name)
-        try:
-            target.parent.mkdir(exist_ok=True)
-            temp = target.with_name(f".{name}.{os.getpid()}.tmp")
-            temp.write_bytes(data)
-            os.replace(temp, target)
-        except OSError:
-            return
+        keep_beside_objects(self._cache_file(name), data)
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
