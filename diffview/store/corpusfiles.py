@@ -48,13 +48,17 @@ class CorpusFiles(Mapping[str, bytes]):
         if name not in self._known:
             raise KeyError(name)
         if name not in self._bytes:
-            path = self.versions_dir / name
-            before = _stat(path)
-            self._bytes[name] = data = read_bytes(path)
-            self._hashes[name] = hashlib.sha256(data).hexdigest()
-            if before is not None and before == _stat(path):
-                self._stats[name] = before
+            self._read(name)
         return self._bytes[name]
+
+    def _read(self, name: str) -> None:
+        """Read and hash a source; its stat is kept only if the file did not change meanwhile."""
+        path = self.versions_dir / name
+        before = _stat(path)
+        self._bytes[name] = data = read_bytes(path)
+        self._hashes[name] = hashlib.sha256(data).hexdigest()
+        if before is not None and before == _stat(path):
+            self._stats[name] = before
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
@@ -74,7 +78,7 @@ class CorpusFiles(Mapping[str, bytes]):
         if recorded is not None and now is not None and recorded[0] == now:
             self._hashes[name], self._stats[name] = recorded[1], now
             return recorded[1]
-        self[name]
+        self._read(name)
         return self._hashes[name]
 
     def record(self, store: Path) -> None:
