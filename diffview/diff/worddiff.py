@@ -110,23 +110,13 @@ def squash(text: str) -> str:
 _DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)(?!\d{3}(?!\d))")
 _KEPT_GAP = "\u2063"
 # Short words with an acute or grave accent: the accent is stress (één, vóór, dé, wél).
+_STRESS_LETTERS = "áéíóúàèìòù"
 _STRESSED = regex.compile(
-    r"(?<![\p{L}\p{M}])(?=[\p{L}\p{M}]{1,4}(?![\p{L}\p{M}]))[\p{L}\p{M}]*[áéíóúàèìòù][\p{L}\p{M}]*"
+    r"(?<![\p{L}\p{M}])(?=[\p{L}\p{M}]{1,4}(?![\p{L}\p{M}]))"
+    rf"[\p{{L}}\p{{M}}]*[{_STRESS_LETTERS}][\p{{L}}\p{{M}}]*"
 )
-_STRESS_MARKS = {
-    "á": "a",
-    "é": "e",
-    "í": "i",
-    "ó": "o",
-    "ú": "u",
-    "à": "a",
-    "è": "e",
-    "ì": "i",
-    "ò": "o",
-    "ù": "u",
-}
-_PROTECT = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(_STRESS_MARKS)})
-_UNPROTECT = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(_STRESS_MARKS)})
+_PROTECT = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(_STRESS_LETTERS)})
+_UNPROTECT = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(_STRESS_LETTERS)})
 
 
 def _protect_stress(m: regex.Match[str]) -> str:
