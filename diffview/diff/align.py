@@ -80,6 +80,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from diffview.diff.order import anchor_gap, in_order_pairs, longest_increasing
+from diffview.diff.paraphrase import concept_weights, with_concepts
 from diffview.diff.similarity import (
     Weights,
     content_stems,
@@ -101,7 +102,7 @@ PROBES = 8  # rarest stems probed per sentence
 TOP_CANDIDATES = 8  # candidates scored exactly per sentence
 # Between rounds built from different documents (`align(..., across=True)`) sentence order is
 # no evidence: no gap pairing, no moves; a pair needs a score and distinctive shared content.
-ACROSS_MATCH = 0.28  # at or above, with distinctive shared content: the same claim
+ACROSS_MATCH = 0.32  # at or above, with distinctive shared content: the same claim
 ACROSS_POSSIBLE = 0.24  # a mutual best candidate at or above: shown as possibly related
 # distinctive shared weight needed, in units of a stem seen once in the corpus (ln N): about
 # one rare stem, or a shared sub-issue
@@ -120,6 +121,11 @@ class Link:
     moved: bool = False
     related: tuple[int, ...] = ()  # one-sided link: the other side's possible counterpart
     quiet: str = ""  # a pair differing only in punctuation or footnote markers: which
+
+
+def _across_stems(text: str) -> frozenset[str]:
+    """Content stems and, across rounds, the dossier's concepts they name (paraphrase.py)."""
+    return with_concepts(content_stems(text))
 
 
 def _cap(n: int) -> int:
@@ -227,13 +233,18 @@ class _Aligner:
     def features(self) -> None:
         ls, rs = self.stems
         tl, tr = self.tags or ((), ())
+        concepts = self.across and self.background is not None
+        stems = _across_stems if concepts else content_stems
         for i, text in enumerate(self.left):
             if i not in self.l_of:
-                ls[i] = content_stems(text) | (tl[i] if i < len(tl) else frozenset())
+                ls[i] = stems(text) | (tl[i] if i < len(tl) else frozenset())
         for j, text in enumerate(self.right):
             if j not in self.r_of:
-                rs[j] = content_stems(text) | (tr[j] if j < len(tr) else frozenset())
-        self.weights = Weights(list(ls.values()) + list(rs.values()), self.background)
+                rs[j] = stems(text) | (tr[j] if j < len(tr) else frozenset())
+        background = self.background
+        if concepts and background is not None:
+            background = concept_weights(background)
+        self.weights = Weights(list(ls.values()) + list(rs.values()), background)
 
     def candidates(self) -> None:
         ls, rs = self.stems
@@ -443,9 +454,9 @@ def across_scores(
     so how often it ranks a hand-aligned counterpart first bounds the recall of any rule
     built on it (tests/crossround.py reports it)."""
     tl, tr = tags or ((), ())
-    ls = [content_stems(t) | (tl[i] if i < len(tl) else frozenset()) for i, t in enumerate(left)]
-    rs = [content_stems(t) | (tr[j] if j < len(tr) else frozenset()) for j, t in enumerate(right)]
-    weights = Weights((), background)
+    ls = [_across_stems(t) | (tl[i] if i < len(tl) else frozenset()) for i, t in enumerate(left)]
+    rs = [_across_stems(t) | (tr[j] if j < len(tr) else frozenset()) for j, t in enumerate(right)]
+    weights = Weights((), concept_weights(background))
     return [[similarity(a, b, weights) for b in rs] for a in ls]
 
 
