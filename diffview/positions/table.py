@@ -225,7 +225,7 @@ def changes_between(table: PositionTable, from_round: str, to_round: str) -> lis
 def has_positions(topic: str, rules: TopicRules | None = None) -> bool:
     """True when the rules give the topic sub-issues (csam-other and unknown topics have none)."""
     rules = rules or load_rules()
-    return rules.lexicon is not None and any(t.name == topic and t.issues for t in rules.topics)
+    return rules.positions is not None and any(t.name == topic and t.issues for t in rules.topics)
 
 
 def topic_positions(
