@@ -681,3 +681,33 @@ def test_an_unexpected_error_is_one_line_and_exit_2(
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("diffview: unexpected error (ValueError)")
     assert "Traceback" not in err
+
+
+def test_a_compare_reads_the_stems_an_earlier_one_made(store: Path) -> None:
+    """Stemming is most of a compare's own work: a second process reads the first one's
+    stems from the store's cache (and imports no stemmer); a bad stems file is ignored.
+    The output is the same every time."""
+    argv = ["compare", "detection-order", "2023-10", "2024-10", "--format", "json"]
+    code = (
+        "import io, json, sys; from diffview.views.cli import main; "
+        "out, sys.stdout = sys.stdout, io.StringIO(); "
+        f"main({[*argv, '--store', str(store)]!r}); text = sys.stdout.getvalue(); "
+        "sys.stdout = out; print(json.dumps([text, 'snowballstemmer' in sys.modules]))"
+    )
+
+    def compare() -> tuple[str, bool]:
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        text, stemmed = json.loads(result.stdout)
+        return text, stemmed
+
+    cache = store / ".git" / "diffview-cache"
+    for old in cache.glob("stems-*.json"):
+        old.unlink()
+    first, stemmed = compare()
+    assert stemmed and list(cache.glob("stems-*.json"))
+    second, stemmed = compare()
+    assert second == first and not stemmed
+    for table in cache.glob("stems-*.json"):
+        table.write_bytes(b'{"steunt": 1}')
+    third, stemmed = compare()
+    assert third == first and stemmed

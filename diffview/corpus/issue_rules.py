@@ -90,9 +90,7 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _alternatives(
-    value: Any, where: str, compile_: Compile
-) -> regex.Pattern[str]:
+def _alternatives(value: Any, where: str, compile_: Compile) -> regex.Pattern[str]:
     """One pattern from a list of phrases (a holder list reads better than one long regex)."""
     items = _list(value, where)
     if not items:
@@ -108,9 +106,7 @@ def _alternatives(
         raise
 
 
-def build_issues(
-    topic: str, entries: Any, compile_: Compile
-) -> tuple[Issue, ...]:
+def build_issues(topic: str, entries: Any, compile_: Compile) -> tuple[Issue, ...]:
     """The `[[topics.<topic>.issues]]` entries: ids unique, phrases non-empty."""
     issues: list[Issue] = []
     for n, entry in enumerate(_list(entries, f"topics.{topic}.issues")):
@@ -149,9 +145,7 @@ def build_issues(
     return tuple(issues)
 
 
-def _predicate(
-    entry: Any, where: str, compile_: Compile
-) -> Predicate:
+def _predicate(entry: Any, where: str, compile_: Compile) -> Predicate:
     if not isinstance(entry, dict):
         raise ValueError(f"{where} must be a table")
     stance = entry.get("stance")
