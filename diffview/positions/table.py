@@ -19,8 +19,6 @@ from typing import Any
 
 from diffview.corpus import issue_rules as issue_rules_module
 from diffview.corpus.topics import TopicRules, load_rules
-from diffview.diff.compare import compare_versions
-from diffview.diff.worddiff import squash
 from diffview.errors import DiffviewError
 from diffview.model import (
     STANCES,
@@ -39,6 +37,7 @@ from diffview.model import (
 )
 from diffview.positions import claims as claims_module
 from diffview.positions.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
+from diffview.positions.kept import kept_comparison
 from diffview.text import sentences as sentences_module
 
 # When stances tie, the more specific wins. An abstention is also how the cabinet states that
@@ -63,6 +62,8 @@ def _evidence(claim: Claim) -> Evidence:
 
 def _distinct(claims: Sequence[Claim]) -> list[Claim]:
     """One claim per wording: the cabinet pastes one paragraph into several answers."""
+    from diffview.diff.worddiff import squash  # the diff's engine: not for a kept comparison
+
     seen: dict[str, Claim] = {}
     for c in claims:
         key = squash(c.sentence.text)
@@ -159,7 +160,18 @@ def compare_with_evidence(
     store: Any, topic: str, from_spec: str | None = None, to_spec: str | None = None
 ) -> Comparison:
     """`compare.compare_versions`, each side also showing the sentences that state the
-    topic's positions in that round, so every cell's evidence is a row of the diff."""
+    topic's positions in that round, so every cell's evidence is a row of the diff; kept in
+    the store's cache (kept.py), so the next process reads it instead of aligning again."""
+    return kept_comparison(
+        store, topic, from_spec, to_spec, lambda: _with_evidence(store, topic, from_spec, to_spec)
+    )
+
+
+def _with_evidence(
+    store: Any, topic: str, from_spec: str | None, to_spec: str | None
+) -> Comparison:
+    from diffview.diff.compare import compare_versions  # not imported for a kept comparison
+
     hooks = evidence_hooks(store, topic)
     if hooks is None:
         return compare_versions(store, topic, from_spec, to_spec)
