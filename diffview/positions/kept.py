@@ -35,7 +35,13 @@ from diffview.model import (
 KEPT_FORMAT = 1  # bump when the file's layout changes
 _PACKAGE = Path(__file__).resolve().parent.parent
 _OUTSIDE_THE_KEY = frozenset({"views", "__pycache__", "versions"})  # what no comparison reads
-_LIBRARIES = ("regex", "diff_match_patch", "snowballstemmer")  # whose code shapes a comparison
+# The libraries whose code shapes a comparison: the files of theirs that do (a library's
+# version is in one of them), not the 30 languages of Snowball.
+_LIBRARY_FILES = {
+    "regex": ("__init__.py", "_main.py", "_regex_core.py"),
+    "diff_match_patch": ("__version__.py", "diff_match_patch.py"),
+    "snowballstemmer": ("__init__.py", "among.py", "basestemmer.py", "dutch_stemmer.py"),
+}
 
 
 @cache
@@ -48,13 +54,12 @@ def code_digest() -> str:
         for name in sorted(f for f in files if f.endswith((".py", ".toml"))):
             path = Path(root, name)
             digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
-    for library in _LIBRARIES:
+    for library, names in _LIBRARY_FILES.items():
         spec = PathFinder.find_spec(library)
         for location in (spec.submodule_search_locations or []) if spec else []:
-            for path in sorted(Path(location).glob("*.py")):
-                digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        if spec and spec.origin and not spec.submodule_search_locations:
-            digest.update(Path(spec.origin).read_bytes())
+            for name in names:
+                with suppress(OSError):
+                    digest.update(name.encode() + b"\0" + Path(location, name).read_bytes())
     return digest.hexdigest()
 
 
