@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diffview.corpus import issue_rules as issue_rules_module
 from diffview.corpus.topics import TopicRules, load_rules
@@ -35,10 +35,10 @@ from diffview.model import (
     StoreReader,
     Version,
 )
-from diffview.positions import claims as claims_module
-from diffview.positions.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
 from diffview.positions.kept import kept_comparison
-from diffview.text import sentences as sentences_module
+
+if TYPE_CHECKING:
+    from diffview.positions.claims import Claim
 
 # When stances tie, the more specific wins. An abstention is also how the cabinet states that
 # it does not support a text without blocking it ("gerekend tot de landen die ... niet
@@ -116,6 +116,9 @@ def _rules_digest(path: Path) -> str:
     """The rules file and the code that reads claims with them (the claim reader, the rules
     validator, the sentence splitter): any changing (an upgrade of diffview included) makes
     earlier cached claims stale."""
+    from diffview.positions import claims as claims_module
+    from diffview.text import sentences as sentences_module
+
     digest = hashlib.sha256(path.read_bytes())
     for module in (claims_module, issue_rules_module, sentences_module):
         digest.update(Path(module.__file__ or "").read_bytes())
@@ -125,6 +128,8 @@ def _rules_digest(path: Path) -> str:
 def _compute(store: StoreReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
     """The round's documents only, asked for one by one: a store that reads lazily then
     reads a round, not the corpus."""
+    from diffview.positions.claims import claims_of
+
     stmts = [s for d in version.docs for s in store.statements(doc=d.id, at=version)]
     return tuple(claims_of(stmts, rules))
 
@@ -134,7 +139,9 @@ def round_claims(store: StoreReader, version: Version, rules: TopicRules) -> tup
     """Every claim of a round's documents, computed once per open store (all topics share it)
     and kept in the store keyed by the round's commit and the rules, so the next process
     reads them instead of re-reading every statement (same commit + same rules = same
-    claims)."""
+    claims). The claim reader is imported here: a kept comparison needs none."""
+    from diffview.positions.claims import CLAIM_FORMAT, claim_from_dict, claim_to_dict
+
     if not isinstance(store, DerivedCache):
         return _compute(store, version, rules)
     name = f"claims-{CLAIM_FORMAT}-{store.commit_of(version)}-{_rules_digest(rules.path)}.json"
