@@ -366,7 +366,8 @@ class StoreReader(Protocol):
 @runtime_checkable
 class DerivedCache(Protocol):
     """A store that keeps data derived from a commit beside its objects (`store.Store` does):
-    the corpus IDF of `diff.compare`, the claims of `positions`."""
+    the corpus IDF of `diff.compare`, the stems of `diff.stance`, the claims of `positions`
+    and whole comparisons (`positions.kept`)."""
 
     def commit_of(self, version: Version) -> str: ...
 

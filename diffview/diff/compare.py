@@ -33,7 +33,7 @@ from diffview.corpus.labels import mentions_topic
 from diffview.corpus.topics import TopicRules, load_rules
 from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align
 from diffview.diff.similarity import corpus_weights
-from diffview.diff.stance import stance_flags, stance_of_one_side
+from diffview.diff.stance import stance_flags, stance_of_one_side, stems_kept_in
 from diffview.diff.worddiff import squash, word_diff
 from diffview.errors import DiffviewError, regex_timeout
 from diffview.model import (
@@ -332,6 +332,19 @@ def compare_versions(
     sentence of a side its alignment tags (the sub-issues it states a position on), used
     between rounds built from different documents.
     """
+    with stems_kept_in(store):  # the stems of earlier compares, and this one's for the next
+        return _compare_versions(store, topic, from_spec, to_spec, also=also, tags=tags)
+
+
+def _compare_versions(
+    store: StoreReader,
+    topic: str,
+    from_spec: str | None,
+    to_spec: str | None,
+    *,
+    also: Callable[[Version], Sequence[Sentence]] | None,
+    tags: Callable[[Version, Sequence[Sentence]], list[frozenset[str]]] | None,
+) -> Comparison:
     old, new, a, b = topic_sides(store, topic, from_spec, to_spec, also=also)
     from_docs, to_docs = tuple(d.id for d in old.docs), tuple(d.id for d in new.docs)
     across = not set(from_docs) & set(to_docs)

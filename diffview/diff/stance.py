@@ -18,15 +18,20 @@ and stemmed at import, so any inflection the stemmer folds is covered.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from functools import cache, lru_cache
+from importlib.machinery import PathFinder
+from pathlib import Path
+from typing import Any
 
 import regex
-import snowballstemmer
 
 from diffview.diff.worddiff import regex_timeout_for
-from diffview.model import StanceFlag
+from diffview.model import DerivedCache, StanceFlag
 
 
 def word_list(text: str) -> list[str]:
@@ -91,8 +96,21 @@ PARTICLE_WINDOW = 6
 
 CATEGORIES = ("negation", "modality", "position")
 
-_STEMMER = snowballstemmer.stemmer("dutch")
 _WORD = regex.compile(r"[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
+
+# Stemming is pure Python (~50 µs a word): a compare of two rounds stems a thousand words.
+# The stems already made are kept in the store's derived cache (`stems_kept_in`), so the next
+# process reads them (and imports no stemmer) instead of making them again.
+_KNOWN: dict[str, str] = {}  # lower-cased word -> stem, read from a cache
+_LEARNED: dict[str, str] = {}  # stems made by this process
+MAX_KNOWN_STEMS = 200_000  # a cache file stops growing here (about 5 MB)
+
+
+@cache
+def _stemmer() -> Any:
+    import snowballstemmer  # only on a word no cache knows (its import loads 30 languages)
+
+    return snowballstemmer.stemmer("dutch")
 
 
 @lru_cache(maxsize=262_144)
@@ -102,40 +120,95 @@ def stem(word: str) -> str:
     Snowball leaves the third-person -t on; alignment and stance both want the verb forms of
     one lemma to meet.
     """
-    s: str = _STEMMER.stemWord(word.lower())
+    low = word.lower()
+    known = _KNOWN.get(low)
+    if known is not None:
+        return known
+    s: str = _stemmer().stemWord(low)
     if len(s) >= 5 and s.endswith("t"):
         s = s[:-1]
+    _LEARNED[low] = s
     return s
 
 
-_LISTS: dict[str, frozenset[str]] = {
-    "negation": frozenset(w for w in NEGATION_WORDS),  # exact words: stems would blur them
-    "modality": frozenset(MODALITY_WORDS),  # exact words, keyed by lemma
-    "position": frozenset(stem(w) for w in POSITION_WORDS),
-}
+@cache
+def _stem_table_name() -> str:
+    """The cache file of stems, named by what makes them: the Snowball Dutch stemmer's
+    source and this module's (`stem`), so another stemmer never reads this one's stems."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    spec = PathFinder.find_spec("snowballstemmer")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        for name in ("dutch_stemmer.py", "basestemmer.py"):
+            with suppress(OSError):
+                digest.update((Path(location) / name).read_bytes())
+    return f"stems-{digest.hexdigest()[:16]}.json"
+
+
+def _read_stems(cache: DerivedCache) -> None:
+    """Stems from the cache, when it holds a mapping of words to stems (else none)."""
+    data = cache.cache_get(_stem_table_name())
+    if data is None:
+        return
+    with suppress(ValueError):
+        table = json.loads(data)
+        if isinstance(table, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+        ):
+            _KNOWN.update(table)
+
+
+@contextmanager
+def stems_kept_in(cache: object) -> Iterator[None]:
+    """Within: stems come from `cache` (a store's `DerivedCache`) where it has them; after:
+    the stems made meanwhile are added to it. Anything else as `cache`: no cache."""
+    if not isinstance(cache, DerivedCache):
+        yield
+        return
+    if not _KNOWN:
+        _read_stems(cache)
+    yield
+    # copies: the app's workers stem on other threads meanwhile
+    fresh = {w: s for w, s in _LEARNED.copy().items() if w not in _KNOWN}
+    if fresh and len(_KNOWN) < MAX_KNOWN_STEMS:
+        _KNOWN.update(fresh)
+        table = json.dumps(_KNOWN.copy(), sort_keys=True, ensure_ascii=False)
+        cache.cache_put(_stem_table_name(), table.encode())
+
+
+@cache
+def _lists() -> dict[str, frozenset[str]]:
+    """The category word lists; position words by stem (made on first use, not at import)."""
+    return {
+        "negation": frozenset(w for w in NEGATION_WORDS),  # exact words: stems would blur them
+        "modality": frozenset(MODALITY_WORDS),  # exact words, keyed by lemma
+        "position": frozenset(stem(w) for w in POSITION_WORDS),
+    }
+
+
 # "niet" and "geen" negate the same clause in two constructions ("kan niet oordelen" / "kan
 # geen oordeel geven"): one key, so trading one for the other is no flip.
 NEGATION_KEY = {"geen": "niet"}
-_ANTONYM_STEMS = frozenset((stem(a), stem(b)) for a, b in ANTONYMS) | frozenset(
-    (stem(b), stem(a)) for a, b in ANTONYMS
-)
 
 
-# Stemming is the costly step (pure Python, ~90 µs a word): only words that share their
-# first letters with a listed word can have a listed stem, so only those are stemmed.
-_PREFIX = 3
-_PREFIXES = frozenset(
-    w[:_PREFIX]
-    for w in (
-        *POSITION_WORDS,
-        *PARTICLE_VERBS,
-        *_LISTS["position"],
+@cache
+def _antonym_stems() -> frozenset[tuple[str, str]]:
+    return frozenset((stem(a), stem(b)) for a, b in ANTONYMS) | frozenset(
+        (stem(b), stem(a)) for a, b in ANTONYMS
     )
-)
+
+
+# Only words that share their first letters with a listed word can have a listed stem, so
+# only those are stemmed.
+_PREFIX = 3
+
+
+@cache
+def _prefixes() -> frozenset[str]:
+    return frozenset(w[:_PREFIX] for w in (*POSITION_WORDS, *PARTICLE_VERBS, *_lists()["position"]))
 
 
 def _listed_stem(word: str) -> str:
-    return stem(word) if word[:_PREFIX] in _PREFIXES else ""
+    return stem(word) if word[:_PREFIX] in _prefixes() else ""
 
 
 def _words(text: str) -> list[str]:
@@ -147,15 +220,16 @@ def _category_words(words: list[str]) -> dict[str, list[tuple[str, str]]]:
     """(key, word) per category in reading order; the key is the stem (the word for
     negation), so inflections of one verb ("steunt"/"steunen") cancel out."""
     stems = [_listed_stem(w) for w in words]
+    lists = _lists()
     found: dict[str, list[tuple[str, str]]] = {c: [] for c in CATEGORIES}
     for i, (w, s) in enumerate(zip(words, stems, strict=True)):
-        if w in _LISTS["negation"]:
+        if w in lists["negation"]:
             found["negation"].append((NEGATION_KEY.get(w, w), w))
         if w in MODAL_LEMMAS:
             found["modality"].append((MODAL_LEMMAS[w], w))
         if _legal_remedy(words, i):
             continue
-        if w in EXACT_POSITION_WORDS or s in _LISTS["position"]:
+        if w in EXACT_POSITION_WORDS or s in lists["position"]:
             found["position"].append((w if w in EXACT_POSITION_WORDS else s, w))
         elif s in PARTICLE_VERBS and PARTICLE_VERBS[s] in words[i + 1 : i + 1 + PARTICLE_WINDOW]:
             particle = PARTICLE_VERBS[s]
@@ -192,7 +266,7 @@ def _minus(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[str, ...
 def _antonym(a: str, b: str) -> bool:
     """Word `b` reverses word `a`: a listed antonym pair (by stem), or one is the other with
     an on-/in- prefix on an adjective ("voldoende" / "onvoldoende")."""
-    if (stem(a), stem(b)) in _ANTONYM_STEMS:
+    if (stem(a), stem(b)) in _antonym_stems():
         return True
     for x, y in ((a, b), (b, a)):
         for prefix in ANTONYM_PREFIXES:
