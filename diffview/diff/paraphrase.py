@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import cache
 
 from diffview.diff.stance import stem, word_list
 
@@ -37,14 +38,18 @@ CONCEPTS: dict[str, list[str]] = {
     "standpunt": word_list("standpunt standpunten positie posities"),
 }
 
-_OF_STEM: dict[str, str] = {
-    stem(w): f"{CONCEPT_MARK}{name}" for name, words in CONCEPTS.items() for w in words
-}
+
+@cache
+def _of_stem() -> dict[str, str]:
+    """Each listed word's stem and its concept term; made on first use, so a compare read
+    from the derived cache never loads the stemmer."""
+    return {stem(w): f"{CONCEPT_MARK}{name}" for name, words in CONCEPTS.items() for w in words}
 
 
 def with_concepts(stems: frozenset[str]) -> frozenset[str]:
     """`stems` and the concept terms of the ones the lexicon names."""
-    extra = {_OF_STEM[t] for t in stems if t in _OF_STEM}
+    of_stem = _of_stem()
+    extra = {of_stem[t] for t in stems if t in of_stem}
     return stems | extra if extra else stems
 
 
@@ -54,7 +59,7 @@ def concept_weights(background: Mapping[str, float]) -> dict[str, float]:
     weights = dict(background)
     unseen = max(weights.values(), default=1.0)
     mass: dict[str, float] = {}
-    for s, term in _OF_STEM.items():
+    for s, term in _of_stem().items():
         mass[term] = mass.get(term, 0.0) + math.exp(-weights.get(s, unseen))
     weights.update({term: -math.log(m) for term, m in mass.items()})
     return weights
