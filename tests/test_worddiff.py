@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diffview.diff import worddiff
 from diffview.diff.worddiff import changed_fraction, rebuild, squash, tokenize, word_diff
 from diffview.model import WordOp
 
@@ -102,3 +107,36 @@ def test_squash_agrees_with_normalize_canonical_term() -> None:
     for a, b in pairs:
         assert normalize.canonical_term(a) == normalize.canonical_term(b)
         assert squash(a) == squash(b)
+
+
+# The fast paths of `tokenize` and `squash` (stdlib `re` on ASCII and Latin text, the stress
+# pass tried only beside a stressed letter) must give what the full Unicode patterns give.
+ODD = (
+    "aZé09 -‐'’.,/\t\n\x0b\x1c\u00a0\u2009\u3000–—\"`“ÉÈáóò\u0301\u0308\u034f\u0483ßﬁ€\ue000\u2063"
+)
+
+
+def _squash_by_the_patterns(text: str) -> str:
+    """`squash` as its docstring defines it: every pass of the full Unicode patterns."""
+    folded = worddiff._DIGIT_GAP.sub(worddiff._KEPT_GAP, text.casefold())
+    if folded.isascii():
+        folded = folded.replace('"', "'").replace("`", "'").replace("-", "")
+        return "".join(folded.split())
+    folded = worddiff._STRESSED.sub(
+        lambda m: m.group().translate(worddiff._PROTECT), folded.translate(worddiff._QUOTES)
+    )
+    folded = worddiff._SQUASH_DROP.sub("", unicodedata.normalize("NFD", folded))
+    return unicodedata.normalize("NFC", folded.translate(worddiff._UNPROTECT))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.sampled_from(ODD), max_size=16) | st.text(max_size=16))
+def test_squash_is_what_the_full_patterns_give(text: str) -> None:
+    assert squash(text) == _squash_by_the_patterns(text)
+    assert squash(f"Het één {text} privé.") == _squash_by_the_patterns(f"Het één {text} privé.")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.sampled_from("aZ09 -'.,/<U+0AF>\t\n\x0b\x1c_!"), max_size=24))
+def test_ascii_tokens_are_the_unicode_patterns_tokens(text: str) -> None:
+    assert tokenize(text) == worddiff._TOKEN.findall(text)

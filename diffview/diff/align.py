@@ -97,6 +97,7 @@ have unrelated predicates ("geen voorstander" / "niet kunnen instemmen", "onthou
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
@@ -130,6 +131,11 @@ ACROSS_POSSIBLE = 0.24  # a mutual best candidate at or above: shown as possibly
 # distinctive shared weight needed, in units of a stem seen once in the corpus (ln N): about
 # one rare stem, or a shared sub-issue
 ACROSS_MIN_DISTINCT = 0.7
+
+
+# `similarity.quiet_key` on ASCII text without digits: there `_NOT_WORD` is this.
+_ASCII_DIGIT = re.compile("[0-9]")
+_ASCII_NOT_WORD = re.compile("[^A-Za-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,7 @@ class _Aligner:
         self.stems: tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]] = ({}, {})
         self.cands: list[tuple[float, int, int]] = []
         self.weights = Weights(())
+        self.squashed: dict[str, str] = {}  # text -> worddiff.squash(text)
         self._next = 0
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -199,7 +206,7 @@ class _Aligner:
         """Variant-equal sentences: first in-order runs (`in_order_pairs`, so a text
         repeating a passage pairs copy with copy), then what is left by order of occurrence
         (those become moves)."""
-        keys: dict[str, str] = {}  # a revision repeats most sentences word for word
+        keys = self.squashed  # a revision repeats most sentences word for word
         left = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.left]
         right = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.right]
         for i, j in in_order_pairs(left, right):
@@ -220,11 +227,11 @@ class _Aligner:
         by_key: dict[str, deque[int]] = defaultdict(deque)
         for j, text in enumerate(self.right):
             if j not in self.r_of:
-                by_key[quiet_key(text)].append(j)
+                by_key[self._quiet_key(text)].append(j)
         for i, text in enumerate(self.left):
             if i in self.l_of:
                 continue
-            js = by_key.get(quiet_key(text))
+            js = by_key.get(self._quiet_key(text))
             if js:
                 j = js.popleft()
                 note = (
@@ -233,6 +240,14 @@ class _Aligner:
                     else "footnote marker only"
                 )
                 self._add(Link("pair", (i,), (j,), 1.0, quiet=note))
+
+    def _quiet_key(self, text: str) -> str:
+        """`quiet_key(text)`; an ASCII sentence without a digit has no footnote marker, so
+        its key is its squashed form (known from `exact`) without punctuation."""
+        squashed = self.squashed.get(text)
+        if squashed is None or not text.isascii() or _ASCII_DIGIT.search(text):
+            return quiet_key(text)
+        return _ASCII_NOT_WORD.sub("", squashed) or squashed
 
     # -- 2. candidates -----------------------------------------------------------------------
     def in_place(self) -> None:

@@ -40,10 +40,13 @@ STOPWORDS = frozenset(
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[-‐'’][\p{L}\p{N}]+)*")
 
 
+_JOINERS = str.maketrans(dict.fromkeys("-‐'’"))  # dropped inside a word: no regex call
+
+
 @lru_cache(maxsize=262_144)
 def _term(word: str) -> tuple[str, bool]:
     """Stem of one lower-cased word and whether it counts for similarity."""
-    bare = regex.sub(r"[-‐'’]", "", word)
+    bare = word.translate(_JOINERS)
     return _stem(bare), word not in STOPWORDS and len(bare) > 1
 
 

@@ -207,8 +207,9 @@ def _prefixes() -> frozenset[str]:
     return frozenset(w[:_PREFIX] for w in (*POSITION_WORDS, *PARTICLE_VERBS, *_lists()["position"]))
 
 
-def _listed_stem(word: str) -> str:
-    return stem(word) if word[:_PREFIX] in _prefixes() else ""
+# Words that count without a stem: a word neither here nor sharing a listed prefix is in no
+# category, so `_category_words` passes it by.
+_PLAIN_LISTED = frozenset(NEGATION_WORDS) | frozenset(MODAL_LEMMAS) | EXACT_POSITION_WORDS
 
 
 def _words(text: str) -> list[str]:
@@ -219,10 +220,13 @@ def _words(text: str) -> list[str]:
 def _category_words(words: list[str]) -> dict[str, list[tuple[str, str]]]:
     """(key, word) per category in reading order; the key is the stem (the word for
     negation), so inflections of one verb ("steunt"/"steunen") cancel out."""
-    stems = [_listed_stem(w) for w in words]
-    lists = _lists()
+    lists, prefixes = _lists(), _prefixes()
     found: dict[str, list[tuple[str, str]]] = {c: [] for c in CATEGORIES}
-    for i, (w, s) in enumerate(zip(words, stems, strict=True)):
+    for i, w in enumerate(words):
+        listed = w[:_PREFIX] in prefixes
+        if not listed and w not in _PLAIN_LISTED:
+            continue  # no stem to look up and no listed word: nothing below can match
+        s = stem(w) if listed else ""
         if w in lists["negation"]:
             found["negation"].append((NEGATION_KEY.get(w, w), w))
         if w in MODAL_LEMMAS:

@@ -18,6 +18,7 @@ equal (`end-to-end encryptie` = `end-to-endencryptie`), for the diff engine and 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ _CHAR_MAP = str.maketrans(
         **dict.fromkeys(_DOUBLE_QUOTES, '"'),
     }
 )
+_MAPPED = re.compile("[" + re.escape("".join(map(chr, _CHAR_MAP))) + "]")
 
 # "32 317" inside a Kamerstuk reference → "32317": a 2-digit and a 3-digit group, either
 # after the word Kamerstuk(ken) or followed by what follows a dossier number (", nr.",
@@ -84,7 +86,11 @@ class Normalized:
 def clean_line(raw: str) -> str:
     """One source line with bullets, invisible chars, quotes and whitespace unified."""
     # Every character the map changes is non-ASCII, and NFC leaves ASCII as it is.
-    s = raw if raw.isascii() else unicodedata.normalize("NFC", raw.translate(_CHAR_MAP))
+    # `translate` with a mapping costs a dict look-up per character: only lines holding one
+    # of its characters (found by one C-speed scan) are translated.
+    s = raw
+    if not raw.isascii():
+        s = unicodedata.normalize("NFC", raw.translate(_CHAR_MAP) if _MAPPED.search(raw) else raw)
     if not s.isprintable():  # fast path: most lines hold no control or odd space at all
         s = sanitize(s)
     return " ".join(s.split())  # every Unicode space (NBSP, thin space, tab) → one space
