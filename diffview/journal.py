@@ -10,6 +10,7 @@ from pathlib import Path
 
 from diffview.corpus.manifest import check_source_name, manifest_path, write_temp_beside
 from diffview.errors import StoreError
+from diffview.store.fastimport import drop_dead_pack
 from diffview.store.git import checkout
 from diffview.store.paths import default_store_path, real_store_path
 from diffview.store.read import Store
@@ -50,6 +51,9 @@ def recover(versions_dir: Path, store_path: Path | None = None) -> str | None:
     store_path = Path(store_path or default_store_path())
     journal = journal_path(versions_dir)
     outcome: str | None = None
+    store_dir = real_store_path(store_path)
+    if (store_dir / ".git").is_dir():
+        drop_dead_pack(store_dir)  # first: no later write may lean on its objects
     if journal.exists():
         try:
             entry = json.loads(journal.read_bytes())

@@ -299,7 +299,8 @@ def export_corpus(store_path: Path | None, dest: Path) -> list[Document]:
         sources = {d.source: store.source_bytes(d.id) for d in documents}
         head = store.head
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.export-{secrets.token_hex(6)}")
+    _drop_dead_exports(dest)
+    tmp = dest.with_name(f".{dest.name}.export-{os.getpid()}-{secrets.token_hex(6)}")
     tmp.mkdir(0o777)  # the umask applies, as to any directory the user makes (mkdtemp: 0700)
     try:
         _write_corpus(tmp, documents, labels, sources, head)
@@ -308,6 +309,26 @@ def export_corpus(store_path: Path | None, dest: Path) -> list[Document]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return documents
+
+
+def _drop_dead_exports(dest: Path) -> None:
+    """Remove what a killed `export-corpus` into `dest` left (`.DIR.export-PID-*`): its
+    process is gone. A live export's directory (another process writing DIR) is kept."""
+    for tmp in dest.parent.glob(f".{dest.name}.export-*"):
+        pid = tmp.name.removeprefix(f".{dest.name}.export-").split("-", 1)[0]
+        if tmp.is_symlink() or not tmp.is_dir() or not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _write_corpus(

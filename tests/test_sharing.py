@@ -7,6 +7,7 @@ Real parser and real stores: each test builds the bundled corpus (well under a s
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -230,3 +231,22 @@ def test_a_rebuild_keeps_the_stores_remotes_and_config(
     assert sh_git(clone, "config", "branch.main.remote").strip() == "origin"
     assert sh_git(clone, "config", "core.hooksPath").strip() == "/dev/null"
     assert sh_git(clone, "status", "--porcelain") == ""
+
+
+def test_a_killed_export_is_cleaned_up_by_the_next_one(
+    mine_and_theirs: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A killed `export-corpus DIR` leaves `.DIR.export-PID-*`; the next export into DIR
+    removes it (its process is gone) and keeps a live export's directory."""
+    _, _, store = mine_and_theirs
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = tmp_path / f".out.export-{gone.pid}-0123456789ab"
+    (dead / "sub").mkdir(parents=True)
+    (dead / "001_x.txt").write_text("half written")
+    live = tmp_path / f".out.export-{os.getpid()}-ba9876543210"
+    live.mkdir()
+    code, _, err = run(capsys, "export-corpus", str(tmp_path / "out"), "--store", str(store))
+    assert code == 0, err
+    assert not dead.exists() and live.is_dir()
+    assert len(load_manifest(tmp_path / "out")) == 6

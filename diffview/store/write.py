@@ -14,7 +14,7 @@ from pathlib import Path
 from diffview.corpus.manifest import doc_order, doc_tag, round_tag
 from diffview.errors import StoreError
 from diffview.model import Document, Statement
-from diffview.store.fastimport import FastImport
+from diffview.store.fastimport import FastImport, clear_pending, drop_dead_pack
 from diffview.store.files import STORE_FORMAT
 from diffview.store.git import (
     checkout,
@@ -182,6 +182,8 @@ def _apply(
     for dead in leftovers(store_path):
         shutil.rmtree(dead, ignore_errors=True)
     fresh = not store_path.exists()
+    if not fresh and (store_path / ".git").is_dir():
+        drop_dead_pack(store_path)
     fmt = None if fresh else store_format(store_path)
     if not fresh and fmt is None:
         raise StoreError(f"{store_path} exists and is not a diffview store; refusing to touch it")
@@ -305,10 +307,11 @@ def _append(
     failure undo all three (refs back by a reverse CAS, the work tree reset, the new pack
     removed), so that a caller rolling back its own changes (ingest) finds the store as
     it was."""
-    written, count = writer.finish(plan)
+    written, count = writer.finish(plan, (old, new))
     moved = False
     try:
         update_refs(store_path, new, old)
+        clear_pending(store_path)
         moved = True
         checkout(store_path)
     except BaseException:
@@ -319,5 +322,6 @@ def _append(
         for path in written:
             with suppress(OSError):
                 path.unlink()
+        clear_pending(store_path)
         raise
     return count
