@@ -83,6 +83,7 @@ class FastImport:
         out.append(_data(c.message.encode("utf-8")))
         if c.parent:
             out.append(f"from {self._ref(c.parent)}\n".encode())
+        out += [f"D {path}\n".encode() for path in c.deleted]
         for path, data in c.files:
             out += [f"M 100644 inline {path}\n".encode(), _data(data)]
         out.append(b"\n")
