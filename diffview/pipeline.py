@@ -260,11 +260,13 @@ def corpus_mismatch(stored: Sequence[Document], store_path: Path, versions_dir: 
         return dropping
     have = {(d.id, d.source) for d in stored}
     unbuilt = [d for d in manifest.documents if (d.id, d.source) not in have]
-    unbuilt += [r.doc for r in manifest.removed if (r.doc.id, r.doc.source) in have]
-    if not unbuilt:
+    unremoved = [r.doc for r in manifest.removed if (r.doc.id, r.doc.source) in have]
+    news = [f"also has {_list(unbuilt)}"] if unbuilt else []
+    news += [f"removes {_list(unremoved)}"] if unremoved else []
+    if not news:
         return None
     return (
-        f"{store_path}: older than {versions_dir}, which also has {_list(unbuilt)}; "
+        f"{store_path}: older than {versions_dir}, which {' and '.join(news)}; "
         f"bring it up to date: diffview build --versions {versions_dir} --store {store_path}"
     )
 

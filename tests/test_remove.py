@@ -22,6 +22,7 @@ import pytest
 from helpers import git, tree_hash
 
 from diffview.corpus.manifest import load_manifest, read_manifest
+from diffview.pipeline import corpus_mismatch
 from diffview.store.read import Store
 from diffview.views.cli import main
 
@@ -184,6 +185,9 @@ def test_a_hand_edited_removal_builds_and_undoing_it_asks_for_force(
                           'kamerstukken = ["34843 nr. 114"]\nremoved = "2026-03-02"\n')  # fmt: skip
     assert edited != text
     manifest.write_text(edited)
+    with Store.open(store) as st:  # what the app says before the build
+        said = corpus_mismatch(st.documents(), store, versions_copy)
+    assert said is not None and f"older than {versions_copy}, which removes 003" in said
     code, out, err = run(capsys, "build", *common)
     assert code == 0, err
     assert out.splitlines()[-1].startswith(f"appended {store}: 4 documents")
