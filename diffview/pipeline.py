@@ -223,19 +223,17 @@ def check_nothing_dropped(
     stored = _stored_documents(store_path)
     if stored is None:
         return
-    message = _dropping(stored, manifest.every_document, store_path, versions_dir)
+    message = _dropping(stored[0], manifest.every_document, store_path, versions_dir)
     if not message:
-        message = _unremoving(store_path, manifest, versions_dir)
+        message = _unremoving(stored[1], store_path, manifest, versions_dir)
     if message:
         raise StoreError(message)
 
 
-def _unremoving(store_path: Path, manifest: Manifest, versions_dir: Path) -> str | None:
+def _unremoving(
+    stored: Sequence[Removal], store_path: Path, manifest: Manifest, versions_dir: Path
+) -> str | None:
     """The refusal for a removal the store's history holds and the corpus lacks."""
-    if older_format_documents(real_store_path(store_path)) is not None:
-        return None  # format 1 knew no removals
-    with Store.open(store_path) as store:
-        stored = store.removals()
     have = {(r.doc.id, r.at) for r in manifest.removed}
     lost = [r for r in stored if (r.doc.id, r.at) not in have]
     if not lost:
@@ -271,18 +269,19 @@ def corpus_mismatch(stored: Sequence[Document], store_path: Path, versions_dir: 
     )
 
 
-def _stored_documents(store_path: Path) -> list[Document] | None:
-    """The documents at the store's HEAD; None when there is no store there to lose (no
-    directory, or a directory that is not a store, which `write_store` refuses itself)."""
+def _stored_documents(store_path: Path) -> tuple[list[Document], list[Removal]] | None:
+    """The documents at the store's HEAD and the removals of its history; None when there
+    is no store there to lose (no directory, or a directory that is not a store, which
+    `write_store` refuses itself)."""
     real = real_store_path(store_path)
     if not real.exists() or not is_store(real):
         return None
     older = older_format_documents(real)  # a build rebuilds it in the current format
     if older is not None:
-        return older
+        return older, []  # format 1 knew no removals
     try:
         with Store.open(store_path) as store:
-            return store.documents()
+            return store.documents(), store.removals()
     except StoreError as exc:
         raise StoreError(
             f"{exc}; cannot tell what a rebuild would drop (rebuild anyway: diffview build "

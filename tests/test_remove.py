@@ -202,6 +202,47 @@ def test_a_hand_edited_removal_builds_and_undoing_it_asks_for_force(
     assert code == 0 and out.splitlines()[-1].startswith(f"rebuilt {store}: 5 documents")
 
 
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ('"yesterday"', "removed must be like 2026-03-02T12:00:01Z, got 'yesterday'"),
+        ('"2024-10-01"', "document '003': removed before its own date"),
+        ("3", "removed must be a date and time string"),
+    ],
+)
+def test_a_bad_removed_line_is_one_line_naming_the_manifest_and_line(
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, says: str
+) -> None:
+    manifest = versions_copy / "manifest.toml"
+    text = manifest.read_text()
+    anchor = 'kamerstukken = ["34843 nr. 114"]\n'
+    manifest.write_text(text.replace(anchor, f"{anchor}removed = {value}\n"))
+    line = text[: text.index('id = "003"')].count("\n")  # its [[document]] header
+    store = tmp_path / "store"
+    code, out, err = run(capsys, "build", "--versions", str(versions_copy), "--store", str(store))
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert err.startswith(f"diffview: {manifest}:{line}: ") and says in err
+    assert not store.exists()
+
+
+def test_a_removed_documents_missing_source_says_where_it_is(
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    common = ("--versions", str(versions_copy), "--store", str(store))
+    assert run(capsys, "build", *common)[0] == 0
+    assert run(capsys, "remove", "003", *common)[0] == 0
+    source = next(r.doc.source for r in read_manifest(versions_copy).removed)
+    (versions_copy / source).unlink()
+    code, _, err = run(capsys, "build", *common)
+    assert code == 2 and err.count("\n") == 1
+    assert f"the history needs it: git show doc-003:sources/{source}" in err
+    restored = git(store, "show", f"doc-003:sources/{source}")
+    (versions_copy / source).write_bytes(restored.encode())
+    code, out, _ = run(capsys, "build", *common)
+    assert code == 0 and out.splitlines()[-1].startswith(f"unchanged {store}: 4 documents")
+
+
 def test_remove_and_ingest_at_once_lose_nothing(
     versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -344,7 +344,7 @@ def _check_consistency(
             raise InputError(path, f"document {doc.id!r}: source {doc.source!r} listed twice", line)
         seen[doc.id] = i
         sources.add(doc.source)
-        _check_source_file(path, versions_dir, doc, line)
+        _check_source_file(path, versions_dir, doc, line, doc.id in removed)
     for i, doc in enumerate(docs):
         line = lines[i] if i < len(lines) else None
         if doc.answers is not None and (doc.answers not in seen or doc.answers == doc.id):
@@ -355,7 +355,9 @@ def _check_consistency(
             )
 
 
-def _check_source_file(path: Path, versions_dir: Path, doc: Document, line: int | None) -> None:
+def _check_source_file(
+    path: Path, versions_dir: Path, doc: Document, line: int | None, removed: bool = False
+) -> None:
     src = versions_dir / doc.source
     try:
         inside = src.resolve().parent == versions_dir.resolve()
@@ -364,7 +366,11 @@ def _check_source_file(path: Path, versions_dir: Path, doc: Document, line: int 
     if not inside:
         raise InputError(path, f"document {doc.id!r}: source {doc.source!r} leaves versions/", line)
     if not src.is_file():
-        raise InputError(path, f"document {doc.id!r}: source file {doc.source!r} not found", line)
+        why = f"document {doc.id!r}: source file {doc.source!r} not found"
+        if removed:  # still needed: a build makes the document's commit before its removal's
+            held = f"git show doc-{doc.id}:sources/{doc.source}"
+            why += f" (removed, but the history needs it: {held} in the store has it)"
+        raise InputError(path, why, line)
 
 
 def _parse_rounds(path: Path, table: Any) -> dict[str, str]:
