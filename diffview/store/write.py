@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +103,7 @@ def write_store(
     return _report(store_path, action, plan, _kept(plan.commits), written, started, progress)
 
 
-def _kept(commits: Iterable[PlannedCommit | _Stored]) -> list[tuple[str, str]]:
+def _kept(commits: Sequence[PlannedCommit | _Stored]) -> list[tuple[str, str]]:
     """(doc id, commit) of the documents still in the store after these commits."""
     gone = {c.doc for c in commits if c.removes}
     return [(c.doc, c.sha) for c in commits if not c.removes and c.doc not in gone]
