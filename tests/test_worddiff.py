@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 import pytest
+from diff_match_patch import diff_match_patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -140,3 +142,20 @@ def test_squash_is_what_the_full_patterns_give(text: str) -> None:
 @given(st.text(st.sampled_from("aZ09 -'.,/<U+0AF>\t\n\x0b\x1c_!"), max_size=24))
 def test_ascii_tokens_are_the_unicode_patterns_tokens(text: str) -> None:
     assert tokenize(text) == worddiff._TOKEN.findall(text)
+
+
+def test_ops_do_not_depend_on_the_machines_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loaded machine makes every clock reading late; the ops must not change (a deadline
+    on the clock once made the same compare give other rows under load)."""
+    engine = sys.modules[diff_match_patch.__module__]  # the module, not its class
+
+    left = " ".join(f"woord{i % 97} detectiebevel{i % 13}" for i in range(150))
+    right = " ".join(f"woord{i % 89} detectiebevel{i % 11}" for i in range(150))
+    calm = word_diff(left, right)
+    clock = iter(range(0, 10**9, 3600))  # an hour passes between any two readings
+    monkeypatch.setattr(engine.time, "time", lambda: float(next(clock)))
+    assert word_diff(left, right) == calm
+    assert rebuild(calm, "right") == right
+    long_left, long_right = left * 2, right * 2  # past EXACT_TOKENS: the other engine, as steady
+    assert len(tokenize(long_left + long_right)) > worddiff.EXACT_TOKENS
+    assert word_diff(long_left, long_right) == word_diff(long_left, long_right)

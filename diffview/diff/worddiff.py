@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import regex
@@ -35,7 +36,11 @@ from diff_match_patch import diff_match_patch
 
 from diffview.model import WordOp
 
-DIFF_TIMEOUT = 0.5  # seconds per sentence pair; a timed-out diff is still valid, not minimal
+# Up to this many tokens on both sides together a pair is diffed exactly by diff-match-patch
+# with no time-out: its worst case (two unrelated 1,000-token sentences) is ~1 s, and a
+# clock would make the ops depend on the machine's load. Longer pairs go to difflib, whose
+# junk heuristic keeps them near linear; both are deterministic.
+EXACT_TOKENS = 2000
 
 _TOKEN = regex.compile(
     r"\s+"
@@ -183,10 +188,28 @@ def _encode(tokens: Sequence[str], table: dict[str, str], keys: Callable[[str], 
     return "".join(map(table.__getitem__, keyed))
 
 
-def _engine() -> diff_match_patch:
+def _code_point_diffs(a: str, b: str) -> list[tuple[int, str]]:
+    """diff-match-patch ops (-1, 0, 1) between two code-point strings, semantically cleaned;
+    the same ops on any machine (see EXACT_TOKENS)."""
     dmp = diff_match_patch()
-    dmp.Diff_Timeout = DIFF_TIMEOUT
-    return dmp
+    dmp.Diff_Timeout = 0  # no deadline: the result never depends on the clock
+    exact = len(a) + len(b) <= EXACT_TOKENS
+    diffs = dmp.diff_main(a, b, False) if exact else _difflib_diffs(a, b)
+    dmp.diff_cleanupSemantic(diffs)
+    return diffs
+
+
+def _difflib_diffs(a: str, b: str) -> list[tuple[int, str]]:
+    diffs: list[tuple[int, str]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b).get_opcodes():
+        if tag == "equal":
+            diffs.append((0, a[i1:i2]))
+            continue
+        if i2 > i1:
+            diffs.append((-1, a[i1:i2]))
+        if j2 > j1:
+            diffs.append((1, b[j1:j2]))
+    return diffs
 
 
 def _token_ops(left: list[str], right: list[str]) -> list[tuple[int, list[str], list[str]]]:
@@ -194,9 +217,7 @@ def _token_ops(left: list[str], right: list[str]) -> list[tuple[int, list[str], 
     table: dict[str, str] = {}
     a = _encode(left, table, token_key)
     b = _encode(right, table, token_key)
-    dmp = _engine()
-    diffs = dmp.diff_main(a, b, False)
-    dmp.diff_cleanupSemantic(diffs)
+    diffs = _code_point_diffs(a, b)
     out: list[tuple[int, list[str], list[str]]] = []
     i = j = 0
     for op, chars in diffs:
