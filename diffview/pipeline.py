@@ -245,15 +245,22 @@ def _unremoving(
     )
 
 
-def corpus_mismatch(stored: Sequence[Document], store_path: Path, versions_dir: Path) -> str | None:
-    """What is wrong between an open store's documents and `versions_dir`, in one line with
-    the command that fixes it; None when they agree. For a reader (the app) that opens a
-    store with a corpus beside it: a store lagging the corpus is said too."""
+def corpus_mismatch(
+    stored: Sequence[Document],
+    store_path: Path,
+    versions_dir: Path,
+    removals: Sequence[Removal] = (),
+) -> str | None:
+    """What is wrong between an open store's documents (and the removals of its history)
+    and `versions_dir`, in one line with the command that fixes it; None when they agree.
+    For a reader (the app) that opens a store with a corpus beside it: a store lagging the
+    corpus is said too, and a removal pulled into the store that the corpus lacks."""
     try:
         manifest = read_manifest(versions_dir)
     except DiffviewError as exc:
         return str(exc)
     dropping = _dropping(stored, manifest.every_document, store_path, versions_dir)
+    dropping = dropping or _unremoving(removals, store_path, manifest, versions_dir)
     if dropping:
         return dropping
     have = {(d.id, d.source) for d in stored}

@@ -25,6 +25,7 @@ from diffview.corpus.manifest import load_manifest, read_manifest
 from diffview.pipeline import corpus_mismatch
 from diffview.store.read import Store
 from diffview.views.cli import main
+from tui import backend
 
 if TYPE_CHECKING:
     from _typeshed import TraceFunction
@@ -195,6 +196,9 @@ def test_a_hand_edited_removal_builds_and_undoing_it_asks_for_force(
         "2026-03-02 12:00:01 +0000 Remove 003:"
     )
     manifest.write_text(text)
+    with Store.open(store) as st:  # the app, on a store whose history removes what we keep
+        said = backend.corpus_mismatch(st, store, versions_copy)
+    assert said is not None and "its history removes 003" in said and "--force" in said
     code, _, err = run(capsys, "build", *common)
     assert code == 2 and err.count("\n") == 1
     assert "its history removes 003" in err and "--force" in err
