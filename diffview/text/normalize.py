@@ -185,6 +185,9 @@ def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[t
 _ENDS_SENTENCE = regex.compile(r"[.!?:;…][\"')\]]*\d{0,2}$")
 _HEADING_MAX_WORDS = 12
 _HEADING_MAX_SHARE = 0.7  # of the widest line: a wrapped line runs the full width
+# "3. Encryptie", "2.1 Detectiebevel", "b) Subsidiariteit": a section number before the
+# capital (a numbered sentence still ends with a sentence mark, a wrapped one runs wide).
+_SECTION_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\))\s+")
 _NOT_HEADING_END = tuple(".!?…:;,-–—(\"'“”’")
 
 
@@ -198,7 +201,7 @@ def is_heading_line(stripped: str, widest: int) -> bool:
     the full width, so a short line inside a paragraph is its last one, which ends with a
     sentence mark; a short unmarked line is a heading."""
     return (
-        stripped[:1].isupper()
+        _SECTION_NUMBER.sub("", stripped, count=1)[:1].isupper()
         and not stripped.endswith(_NOT_HEADING_END)
         and len(stripped) <= _HEADING_MAX_SHARE * widest
         and len(stripped.split()) <= _HEADING_MAX_WORDS

@@ -8,7 +8,7 @@ those into fragments, and every fragment would then show up as a spurious change
 The rule, in order:
   * a paragraph break (blank line) always ends a sentence; a bullet (`•`, `▪`, the PDF's
     private-use bullet) always starts one; so does a heading line glued to the next line
-    (`_heading_ends`);
+    (`_heading_cuts`);
   * otherwise a sentence ends at `.`, `!`, `?` or `…` (with any closing quotes/brackets that
     follow) when whitespace follows and the next word does not start with a lower-case letter;
   * ... unless the word before the period is a known abbreviation, an initial (`J.`, `J.J.`), or
@@ -156,11 +156,11 @@ def _is_boundary(
     return not (_LIST_MARKER.fullmatch(word) and not prefix.strip(BULLETS + " \t\n"))
 
 
-def _heading_ends(text: str) -> list[int]:
-    """Ends of heading lines glued to the text that follows ("Staat van Schengen\nDe leden
-    ..."; `normalize.normalize_lines` keeps such a line break): a line after a sentence end,
-    that `normalize.is_heading_line` calls a heading, followed by a line that starts with a
-    capital."""
+def _heading_cuts(text: str) -> list[int]:
+    """Starts and ends of heading lines glued to the text that follows ("Staat van
+    Schengen\nDe leden ..."; `normalize.normalize_lines` keeps such a line break): a line
+    after a sentence end, that `normalize.is_heading_line` calls a heading (a section number
+    before it allowed), followed by a line that starts with a capital."""
     lines = text.split("\n")
     widest = max((len(line.strip()) for line in lines), default=0)
     ends: list[int] = []
@@ -174,8 +174,8 @@ def _heading_ends(text: str) -> list[int]:
         heading = (
             after_end and following.lstrip()[:1].isupper() and is_heading_line(stripped, widest)
         )
-        if heading:
-            ends.append(offset - 1)
+        if heading:  # its start too: "b) Subsidiariteit" opens on no capital
+            ends += [offset - 1 - len(line) + (len(line) - len(line.lstrip())), offset - 1]
         after_end = heading or stripped.endswith((".", "!", "?", "…", ":"))
     return ends
 
@@ -186,7 +186,7 @@ def _cut_points(text: str) -> list[int]:
     if any(b in text for b in _BULLET_MARKS):  # a text without bullets needs no scan
         cuts += [m.start() for m in _BULLET.finditer(text, timeout=_timeout(text))]
     if "\n" in text:
-        cuts += _heading_ends(text)
+        cuts += _heading_cuts(text)
     cuts.sort()
     protected = _protected_spans(text)
     points: list[int] = []
