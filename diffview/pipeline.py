@@ -16,6 +16,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from diffview.corpus.load import parse_documents, rules_digest
@@ -42,7 +43,7 @@ from diffview.store.head import (
 )
 from diffview.store.lock import store_lock
 from diffview.store.paths import default_store_path, real_store_path
-from diffview.store.plan import Event, ordered_events
+from diffview.store.plan import Event, Rendered, ordered_events, render_for
 from diffview.store.read import Store
 from diffview.store.write import (
     BuildReport,
@@ -101,7 +102,7 @@ def build_store(
                 return _append(versions_dir, head, events[kept:], sources, labels, rules, progress)
         cached = _cached(head, every, sources, labels, rules)
         todo = [d for d in every if d.id not in cached]
-        parsed = _parse(versions_dir, todo, sources, progress)
+        parsed, rendered = _parse(versions_dir, todo, sources, labels, progress)
         statements = [s for d in every for s in cached.get(d.id, [])] + parsed
     finally:
         if head is not None:
@@ -116,6 +117,7 @@ def build_store(
         locked=True,
         worktree=worktree,
         removals=manifest.removed,
+        rendered=rendered,
     )
     _recorded(report, rules, sources)
     return report
@@ -134,9 +136,9 @@ def _append(
     parsed (a removal needs none)."""
     docs = [e for e in new if isinstance(e, Document)]
     removals = [e for e in new if isinstance(e, Removal)]
-    stmts = _parse(versions_dir, docs, sources, progress)
+    stmts, rendered = _parse(versions_dir, docs, sources, labels, progress)
     report = append_documents(
-        head, docs, stmts, sources, labels, progress=progress, removals=removals
+        head, docs, stmts, sources, labels, progress=progress, removals=removals, rendered=rendered
     )
     _recorded(report, rules, sources)
     return report
@@ -195,18 +197,24 @@ def _parse(
     versions_dir: Path,
     documents: list[Document],
     sources: CorpusFiles,
+    labels: dict[str, str],
     progress: Progress | None,
-) -> list[Statement]:
-    """Parse documents the store has no statements for (on both cores when they are many);
-    the bytes parsed must be the ones hashed."""
+) -> tuple[list[Statement], dict[str, Rendered]]:
+    """Parse documents the store has no statements for (on both cores when they are many),
+    and render their store files where they were parsed (`render_for` is pure: the serial
+    stage left is planning and streaming); the bytes parsed must be the ones hashed."""
     if documents:
         say(progress, f"parsing {len(documents)} documents")
     out: list[Statement] = []
-    for doc, (data, stmts) in zip(documents, parse_documents(versions_dir, documents), strict=True):
+    rendered: dict[str, Rendered] = {}
+    then = partial(render_for, labels)
+    results = parse_documents(versions_dir, documents, then=then)
+    for doc, (data, stmts, files) in zip(documents, results, strict=True):
         if data != sources[doc.source]:
             raise InputError(versions_dir / doc.source, "changed while it was being read")
         out.extend(stmts)
-    return out
+        rendered[doc.id] = files
+    return out, rendered
 
 
 # --- a store and a corpus that disagree --------------------------------------------------------

@@ -8,11 +8,12 @@ import inspect
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar, overload
 
 import regex
 
@@ -43,6 +44,13 @@ PARSER_VERSION = 1
 POOL_MIN_DOCUMENTS = 8
 POOL_MIN_DOCUMENTS_UNFORKED = 64
 _CHUNK = 4  # documents per task: few round trips, yet an even spread over the workers
+
+T = TypeVar("T")
+# What a caller has done with each parsed document where it was parsed (a pool worker): a
+# picklable top-level function of the entry, its source bytes and its statements. The later
+# stages hand one down (the store's renderer) so their per-document work runs on both cores
+# too, without this layer importing them.
+Then = Callable[[Document, bytes, list[Statement]], T]
 
 
 @dataclass(frozen=True)
@@ -101,18 +109,63 @@ def load_corpus(versions_dir: Path = BUNDLED_VERSIONS, *, workers: int | None = 
     return Corpus(tuple(documents), tuple(statements), sources, labels)
 
 
+@overload
 def parse_documents(
     versions_dir: Path, documents: Sequence[Document], workers: int | None = None
-) -> list[tuple[bytes, list[Statement]]]:
+) -> list[tuple[bytes, list[Statement]]]: ...
+
+
+@overload
+def parse_documents(
+    versions_dir: Path,
+    documents: Sequence[Document],
+    workers: int | None = None,
+    *,
+    then: Then[T],
+) -> list[tuple[bytes, list[Statement], T]]: ...
+
+
+def parse_documents(
+    versions_dir: Path,
+    documents: Sequence[Document],
+    workers: int | None = None,
+    *,
+    then: Then[T] | None = None,
+) -> list[tuple[bytes, list[Statement]]] | list[tuple[bytes, list[Statement], T]]:
     """`parse_source` of each of `documents`, in their order; on both cores when they are
-    enough to pay for a pool (`workers`: its size, default the available cores; 1: serial)."""
+    enough to pay for a pool (`workers`: its size, default the available cores; 1: serial).
+    With `then`, each result also carries `then(doc, bytes, statements)`, computed where the
+    document was parsed; its errors are raised like a parse's, first in manifest order."""
+    if then is None:
+        parsed = _parse_all(versions_dir, documents, workers, _nothing)
+        return [(data, stmts) for data, stmts, _ in parsed]
+    return _parse_all(versions_dir, documents, workers, then)
+
+
+def _nothing(doc: Document, data: bytes, statements: list[Statement]) -> None:
+    """The `then` of a caller that wants the parse alone."""
+
+
+def _parse_all(
+    versions_dir: Path,
+    documents: Sequence[Document],
+    workers: int | None,
+    then: Then[T],
+) -> list[tuple[bytes, list[Statement], T]]:
     n = available_cores() if workers is None else max(1, workers)
     if n < 2 or len(documents) < POOL_MIN_DOCUMENTS:
-        return [parse_source(versions_dir, doc) for doc in documents]
+        return [_parse_one(versions_dir, doc, then) for doc in documents]
     context = _pool_context()
     if context.get_start_method() != "fork" and len(documents) < POOL_MIN_DOCUMENTS_UNFORKED:
-        return [parse_source(versions_dir, doc) for doc in documents]
-    return _parse_in_pool(Path(versions_dir), list(documents), n, context)
+        return [_parse_one(versions_dir, doc, then) for doc in documents]
+    return _parse_in_pool(Path(versions_dir), list(documents), n, then, context)
+
+
+def _parse_one(
+    versions_dir: Path, doc: Document, then: Then[T]
+) -> tuple[bytes, list[Statement], T]:
+    data, statements = parse_source(versions_dir, doc)
+    return data, statements, then(doc, data, statements)
 
 
 def available_cores() -> int:
@@ -126,13 +179,13 @@ def available_cores() -> int:
 
 
 def _parse_chunk(
-    versions_dir: Path, documents: Sequence[Document]
-) -> tuple[list[tuple[bytes, list[Statement]]], BaseException | None]:
+    versions_dir: Path, documents: Sequence[Document], then: Then[T]
+) -> tuple[list[tuple[bytes, list[Statement], T]], BaseException | None]:
     """A worker's task: the documents in order up to the first error, and that error."""
-    done: list[tuple[bytes, list[Statement]]] = []
+    done: list[tuple[bytes, list[Statement], T]] = []
     for doc in documents:
         try:
-            done.append(parse_source(versions_dir, doc))
+            done.append(_parse_one(versions_dir, doc, then))
         except Exception as exc:  # noqa: BLE001 - handed back to be raised in manifest order
             return done, exc
     return done, None
@@ -142,23 +195,24 @@ def _parse_in_pool(
     versions_dir: Path,
     documents: list[Document],
     workers: int,
+    then: Then[T],
     context: BaseContext | None = None,
-) -> list[tuple[bytes, list[Statement]]]:
+) -> list[tuple[bytes, list[Statement], T]]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     chunks = [documents[i : i + _CHUNK] for i in range(0, len(documents), _CHUNK)]
-    results: list[tuple[bytes, list[Statement]]] = []
+    results: list[tuple[bytes, list[Statement], T]] = []
     context = context or _pool_context()
     try:
         pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context)
     except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): in process
-        return [parse_source(versions_dir, doc) for doc in documents]
+        return [_parse_one(versions_dir, doc, then) for doc in documents]
     frozen = context.get_start_method() == "fork"
     if frozen:  # forked workers then never walk (and so copy) the heap they inherit
         gc.freeze()
     with pool:
-        futures = [pool.submit(_parse_chunk, versions_dir, chunk) for chunk in chunks]
+        futures = [pool.submit(_parse_chunk, versions_dir, chunk, then) for chunk in chunks]
         try:
             for future in futures:
                 done, error = future.result()
@@ -166,7 +220,8 @@ def _parse_in_pool(
                 if error is not None:
                     raise error
         except BrokenProcessPool:  # a worker died (killed, out of memory): finish in process
-            results.extend(parse_source(versions_dir, doc) for doc in documents[len(results) :])
+            rest = documents[len(results) :]
+            results.extend(_parse_one(versions_dir, doc, then) for doc in rest)
         finally:
             for future in futures:
                 future.cancel()

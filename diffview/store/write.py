@@ -36,6 +36,7 @@ from diffview.store.plan import (
     Plan,
     PlannedCommit,
     Planner,
+    Rendered,
     by_document,
     ordered_events,
     plan_event,
@@ -82,19 +83,28 @@ def write_store(
     locked: bool = False,
     worktree: bool | None = None,
     removals: Iterable[Removal] = (),
+    rendered: Mapping[str, Rendered] | None = None,
 ) -> BuildReport:
     """Make the store hold exactly these documents, after the history of `removals`
     (whose documents' commits come first, then their removals' commits, in the store's
     order); `statements` include the removed documents'. `locked=True` if the caller
     holds the lock. `worktree`: check out every file (True), only the small ones (False),
-    or as the store had it (None)."""
+    or as the store had it (None). `rendered`: documents' files rendered already (by
+    document id; `plan.render_for`), the rest are rendered here."""
     started = time.perf_counter()
     store_path = Path(store_path or default_store_path()).expanduser().absolute()
     gone = list(removals)
     if not documents:
         raise StoreError("nothing to store: the manifest lists no documents")
     every = [*documents, *(r.doc for r in gone)]
-    job = _Job(sorted(every, key=doc_order), list(statements), sources, labels or {}, gone)
+    job = _Job(
+        sorted(every, key=doc_order),
+        list(statements),
+        sources,
+        labels or {},
+        gone,
+        dict(rendered or {}),
+    )
     if locked:
         action, written, plan = _apply(job, store_path, progress, worktree)
     else:
@@ -119,6 +129,8 @@ class _Job:
     sources: Mapping[str, bytes]
     labels: Mapping[str, str]
     removals: list[Removal] = field(default_factory=list)
+    # the job's own copy: `rendered_of` hands each out once and lets it go
+    rendered: dict[str, Rendered] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         validate_inputs(self.docs, self.statements)
@@ -129,6 +141,10 @@ class _Job:
     @property
     def events(self) -> list[Event]:
         return ordered_events(self.docs, self.removals)
+
+    def rendered_of(self, event: Event) -> Rendered | None:
+        """A document's pre-rendered files, once (planned, they are written and freed)."""
+        return None if isinstance(event, Removal) else self.rendered.pop(event.id, None)
 
     def ref_names(self) -> set[str]:
         rounds = {tag_ref(round_tag(d.round)) for d in self.docs}
@@ -144,13 +160,21 @@ def append_documents(
     *,
     progress: Progress | None = None,
     removals: Iterable[Removal] = (),
+    rendered: Mapping[str, Rendered] | None = None,
 ) -> BuildReport:
     """Add documents and removals that all come after the stored history (the store's
     order) on top of the head: only their commits are planned and written; the caller
-    holds the lock."""
+    holds the lock. `rendered`: as for `write_store`."""
     started = time.perf_counter()
     gone = list(removals)
-    job = _Job(sorted(documents, key=doc_order), list(statements), sources, labels, gone)
+    job = _Job(
+        sorted(documents, key=doc_order),
+        list(statements),
+        sources,
+        labels,
+        gone,
+        dict(rendered or {}),
+    )
     refuse_redirecting_env()
     refuse_symlinks(head.path / ".git")
     say(progress, "appending to the existing history")
@@ -159,7 +183,7 @@ def append_documents(
     by_doc = by_document(job.docs, job.statements)
     try:
         for event in job.events:
-            writer.commit(plan_event(planner, event, by_doc, sources))
+            writer.commit(plan_event(planner, event, by_doc, sources, job.rendered_of(event)))
     except BaseException:
         writer.abort()
         raise
@@ -266,7 +290,9 @@ class _Build:
         by_doc = by_document(self.job.docs, self.job.statements)
         events = self.job.events
         for i, event in enumerate(events):
-            c = plan_event(self.planner, event, by_doc, self.job.sources)
+            c = plan_event(
+                self.planner, event, by_doc, self.job.sources, self.job.rendered_of(event)
+            )
             if self.writer is None:
                 if i < len(self.history) and c.sha == self.history[i]:
                     continue  # the stored history so far: nothing to write
