@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -43,10 +43,12 @@ from diffview.store.head import (
 )
 from diffview.store.lock import store_lock
 from diffview.store.paths import default_store_path, real_store_path
-from diffview.store.plan import Event, Rendered, ordered_events, render_for
+from diffview.store.plan import Event, ordered_events, render_for
 from diffview.store.read import Store
 from diffview.store.write import (
     BuildReport,
+    Parsed,
+    Parsing,
     Progress,
     append_documents,
     say,
@@ -102,8 +104,8 @@ def build_store(
                 return _append(versions_dir, head, events[kept:], sources, labels, rules, progress)
         cached = _cached(head, every, sources, labels, rules)
         todo = [d for d in every if d.id not in cached]
-        parsed, rendered = _parse(versions_dir, todo, sources, labels, progress)
-        statements = [s for d in every for s in cached.get(d.id, [])] + parsed
+        parsing = _parse(versions_dir, todo, sources, labels, progress)
+        statements = [s for d in every for s in cached.get(d.id, [])]
     finally:
         if head is not None:
             head.close()
@@ -117,7 +119,7 @@ def build_store(
         locked=True,
         worktree=worktree,
         removals=manifest.removed,
-        rendered=rendered,
+        parsing=parsing,
     )
     _recorded(report, rules, sources)
     return report
@@ -136,9 +138,9 @@ def _append(
     parsed (a removal needs none)."""
     docs = [e for e in new if isinstance(e, Document)]
     removals = [e for e in new if isinstance(e, Removal)]
-    stmts, rendered = _parse(versions_dir, docs, sources, labels, progress)
+    parsing = _parse(versions_dir, docs, sources, labels, progress)
     report = append_documents(
-        head, docs, stmts, sources, labels, progress=progress, removals=removals, rendered=rendered
+        head, docs, [], sources, labels, progress=progress, removals=removals, parsing=parsing
     )
     _recorded(report, rules, sources)
     return report
@@ -199,22 +201,22 @@ def _parse(
     sources: CorpusFiles,
     labels: dict[str, str],
     progress: Progress | None,
-) -> tuple[list[Statement], dict[str, Rendered]]:
+) -> Parsing:
     """Parse documents the store has no statements for (on both cores when they are many),
-    and render their store files where they were parsed (`render_for` is pure: the serial
-    stage left is planning and streaming); the bytes parsed must be the ones hashed."""
+    rendering their store files where they were parsed (`render_for` is pure), as a stream
+    the writer plans and writes from while the rest is parsed: what is left serial is
+    planning and git. The bytes parsed must be the ones hashed."""
     if documents:
         say(progress, f"parsing {len(documents)} documents")
-    out: list[Statement] = []
-    rendered: dict[str, Rendered] = {}
-    then = partial(render_for, labels)
-    results = parse_documents(versions_dir, documents, then=then)
-    for doc, (data, stmts, files) in zip(documents, results, strict=True):
-        if data != sources[doc.source]:
-            raise InputError(versions_dir / doc.source, "changed while it was being read")
-        out.extend(stmts)
-        rendered[doc.id] = files
-    return out, rendered
+    results = parse_documents(versions_dir, documents, then=partial(render_for, labels))
+
+    def checked() -> Iterator[Parsed]:
+        for doc, (data, stmts, files) in zip(documents, results, strict=True):
+            if data != sources[doc.source]:
+                raise InputError(versions_dir / doc.source, "changed while it was being read")
+            yield doc, stmts, files
+
+    return Parsing(frozenset(d.id for d in documents), checked())
 
 
 # --- a store and a corpus that disagree --------------------------------------------------------

@@ -8,12 +8,12 @@ import inspect
 import os
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from types import ModuleType
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
 import regex
 
@@ -25,6 +25,9 @@ from diffview.corpus.sources import load_source
 from diffview.corpus.topics import BUNDLED_RULES, load_rules
 from diffview.errors import regex_timeout
 from diffview.model import Document, Statement
+
+if TYPE_CHECKING:  # imported when a pool starts: most processes never start one
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # The bundled corpus is `versions/` inside this package, in a checkout and an install alike:
 # in the repository `diffview/versions` is a symlink to the top-level versions/ (the one copy),
@@ -122,7 +125,7 @@ def parse_documents(
     workers: int | None = None,
     *,
     then: Then[T],
-) -> list[tuple[bytes, list[Statement], T]]: ...
+) -> Iterator[tuple[bytes, list[Statement], T]]: ...
 
 
 def parse_documents(
@@ -131,33 +134,37 @@ def parse_documents(
     workers: int | None = None,
     *,
     then: Then[T] | None = None,
-) -> list[tuple[bytes, list[Statement]]] | list[tuple[bytes, list[Statement], T]]:
+) -> list[tuple[bytes, list[Statement]]] | Iterator[tuple[bytes, list[Statement], T]]:
     """`parse_source` of each of `documents`, in their order; on both cores when they are
     enough to pay for a pool (`workers`: its size, default the available cores; 1: serial).
+
     With `then`, each result also carries `then(doc, bytes, statements)`, computed where the
-    document was parsed; its errors are raised like a parse's, first in manifest order."""
+    document was parsed, and the results come as an iterator, each as soon as it and those
+    before it are done: the caller works on the first while the workers parse the next
+    (the pool is started at once; in process, each is parsed when asked for). Errors, of
+    `then` too, are raised where their document's result would come."""
     if then is None:
-        parsed = _parse_all(versions_dir, documents, workers, _nothing)
+        parsed = _iter_parsed(versions_dir, documents, workers, _nothing)
         return [(data, stmts) for data, stmts, _ in parsed]
-    return _parse_all(versions_dir, documents, workers, then)
+    return _iter_parsed(versions_dir, documents, workers, then)
 
 
 def _nothing(doc: Document, data: bytes, statements: list[Statement]) -> None:
     """The `then` of a caller that wants the parse alone."""
 
 
-def _parse_all(
+def _iter_parsed(
     versions_dir: Path,
     documents: Sequence[Document],
     workers: int | None,
     then: Then[T],
-) -> list[tuple[bytes, list[Statement], T]]:
+) -> Iterator[tuple[bytes, list[Statement], T]]:
     n = available_cores() if workers is None else max(1, workers)
     if n < 2 or len(documents) < POOL_MIN_DOCUMENTS:
-        return [_parse_one(versions_dir, doc, then) for doc in documents]
+        return (_parse_one(versions_dir, doc, then) for doc in documents)
     context = _pool_context()
     if context.get_start_method() != "fork" and len(documents) < POOL_MIN_DOCUMENTS_UNFORKED:
-        return [_parse_one(versions_dir, doc, then) for doc in documents]
+        return (_parse_one(versions_dir, doc, then) for doc in documents)
     return _parse_in_pool(Path(versions_dir), list(documents), n, then, context)
 
 
@@ -197,37 +204,54 @@ def _parse_in_pool(
     workers: int,
     then: Then[T],
     context: BaseContext | None = None,
-) -> list[tuple[bytes, list[Statement], T]]:
+) -> Iterator[tuple[bytes, list[Statement], T]]:
+    """Start the pool and hand it every chunk now; the results come in order."""
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     chunks = [documents[i : i + _CHUNK] for i in range(0, len(documents), _CHUNK)]
-    results: list[tuple[bytes, list[Statement], T]] = []
     context = context or _pool_context()
     try:
         pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context)
     except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): in process
-        return [_parse_one(versions_dir, doc, then) for doc in documents]
+        return (_parse_one(versions_dir, doc, then) for doc in documents)
     frozen = context.get_start_method() == "fork"
     if frozen:  # forked workers then never walk (and so copy) the heap they inherit
         gc.freeze()
-    with pool:
+    try:  # forked workers all start at the first submit, with the heap frozen in them
         futures = [pool.submit(_parse_chunk, versions_dir, chunk, then) for chunk in chunks]
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    finally:
+        if frozen:
+            gc.unfreeze()
+    return _pool_results(pool, futures, versions_dir, documents, then)
+
+
+def _pool_results(
+    pool: ProcessPoolExecutor,
+    futures: list[Future[tuple[list[tuple[bytes, list[Statement], T]], BaseException | None]]],
+    versions_dir: Path,
+    documents: list[Document],
+    then: Then[T],
+) -> Iterator[tuple[bytes, list[Statement], T]]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    given = 0
+    with pool:
         try:
             for future in futures:
                 done, error = future.result()
-                results.extend(done)
+                given += len(done)
+                yield from done
                 if error is not None:
                     raise error
         except BrokenProcessPool:  # a worker died (killed, out of memory): finish in process
-            rest = documents[len(results) :]
-            results.extend(_parse_one(versions_dir, doc, then) for doc in rest)
+            for doc in documents[given:]:
+                yield _parse_one(versions_dir, doc, then)
         finally:
             for future in futures:
                 future.cancel()
-            if frozen:
-                gc.unfreeze()
-    return results
 
 
 def _pool_context() -> BaseContext:

@@ -378,6 +378,11 @@ def validate_inputs(documents: list[Document], statements: list[Statement]) -> N
         ids.add(doc.id)
         tag_ref(doc_tag(doc.id))
         tag_ref(round_tag(doc.round))
+    validate_statements(ids, statements)
+
+
+def validate_statements(ids: set[str], statements: Iterable[Statement]) -> None:
+    """Each statement belongs to one of `ids` and names only safe topics."""
     for s in statements:
         if s.doc not in ids:
             raise StoreError(f"statement {s.id!r} belongs to unknown document {s.doc!r}")
