@@ -238,10 +238,11 @@ def _pool_results(
     from concurrent.futures.process import BrokenProcessPool
 
     given = 0
+    futures.reverse()  # popped as taken: a result handed on is not kept here too
     with pool:
         try:
-            for future in futures:
-                done, error = future.result()
+            while futures:
+                done, error = futures.pop().result()
                 given += len(done)
                 yield from done
                 if error is not None:
