@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from diffview.corpus.load import parse_documents, rules_digest
@@ -42,10 +43,12 @@ from diffview.store.head import (
 )
 from diffview.store.lock import store_lock
 from diffview.store.paths import default_store_path, real_store_path
-from diffview.store.plan import Event, ordered_events
+from diffview.store.plan import Event, ordered_events, render_for
 from diffview.store.read import Store
 from diffview.store.write import (
     BuildReport,
+    Parsed,
+    Parsing,
     Progress,
     append_documents,
     say,
@@ -101,8 +104,8 @@ def build_store(
                 return _append(versions_dir, head, events[kept:], sources, labels, rules, progress)
         cached = _cached(head, every, sources, labels, rules)
         todo = [d for d in every if d.id not in cached]
-        parsed = _parse(versions_dir, todo, sources, progress)
-        statements = [s for d in every for s in cached.get(d.id, [])] + parsed
+        parsing = _parse(versions_dir, todo, sources, labels, progress)
+        statements = [s for d in every for s in cached.get(d.id, [])]
     finally:
         if head is not None:
             head.close()
@@ -116,6 +119,7 @@ def build_store(
         locked=True,
         worktree=worktree,
         removals=manifest.removed,
+        parsing=parsing,
     )
     _recorded(report, rules, sources)
     return report
@@ -134,9 +138,9 @@ def _append(
     parsed (a removal needs none)."""
     docs = [e for e in new if isinstance(e, Document)]
     removals = [e for e in new if isinstance(e, Removal)]
-    stmts = _parse(versions_dir, docs, sources, progress)
+    parsing = _parse(versions_dir, docs, sources, labels, progress)
     report = append_documents(
-        head, docs, stmts, sources, labels, progress=progress, removals=removals
+        head, docs, [], sources, labels, progress=progress, removals=removals, parsing=parsing
     )
     _recorded(report, rules, sources)
     return report
@@ -195,18 +199,24 @@ def _parse(
     versions_dir: Path,
     documents: list[Document],
     sources: CorpusFiles,
+    labels: dict[str, str],
     progress: Progress | None,
-) -> list[Statement]:
-    """Parse documents the store has no statements for (on both cores when they are many);
-    the bytes parsed must be the ones hashed."""
+) -> Parsing:
+    """Parse documents the store has no statements for (on both cores when they are many),
+    rendering their store files where they were parsed (`render_for` is pure), as a stream
+    the writer plans and writes from while the rest is parsed: what is left serial is
+    planning and git. The bytes parsed must be the ones hashed."""
     if documents:
         say(progress, f"parsing {len(documents)} documents")
-    out: list[Statement] = []
-    for doc, (data, stmts) in zip(documents, parse_documents(versions_dir, documents), strict=True):
-        if data != sources[doc.source]:
-            raise InputError(versions_dir / doc.source, "changed while it was being read")
-        out.extend(stmts)
-    return out
+    results = parse_documents(versions_dir, documents, then=partial(render_for, labels))
+
+    def checked() -> Iterator[Parsed]:
+        for doc, (data, stmts, files) in zip(documents, results, strict=True):
+            if data != sources[doc.source]:
+                raise InputError(versions_dir / doc.source, "changed while it was being read")
+            yield doc, stmts, files
+
+    return Parsing(frozenset(d.id for d in documents), checked())
 
 
 # --- a store and a corpus that disagree --------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 import regex
@@ -18,6 +18,7 @@ from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus.sources import load_source
 from diffview.corpus.topics import load_rules, required_literals
 from diffview.errors import InputError, LayoutError
+from diffview.model import Document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -206,3 +207,47 @@ def test_a_threaded_process_uses_the_fork_server(
     serial = load_corpus(versions_dir, workers=1)
     _pooled(monkeypatch)
     assert load_corpus(versions_dir, workers=2) == serial
+
+
+# ------------------------------------------------------------ the build, streamed from the pool
+
+
+def test_a_pooled_build_streams_the_serial_builds_commits(
+    tmp_path: Path, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendered in the workers and planned as each document arrives, the store is the one
+    a serial build makes, commit for commit (and so byte for byte)."""
+    from diffview.pipeline import build_store
+
+    serial = build_store(versions_dir, tmp_path / "serial")
+    _pooled(monkeypatch)
+    monkeypatch.setattr(corpus_module, "available_cores", lambda: 2)
+    here: list[str] = []
+    real = corpus_module._parse_one
+
+    def watching(versions: Path, doc: Document, then: Any) -> Any:
+        here.append(doc.id)  # in a forked worker: its own copy of the list
+        return real(versions, doc, then)
+
+    monkeypatch.setattr(corpus_module, "_parse_one", watching)
+    pooled = build_store(versions_dir, tmp_path / "pooled")
+    assert pooled.commits == serial.commits and pooled.head == serial.head
+    assert here == []  # the workers parsed and rendered, not this process
+
+
+def test_a_document_failing_in_the_stream_leaves_no_store(
+    tmp_path: Path, versions_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commits before the broken document may be planned and streamed to git when its
+    error comes: the build fails with the parse's error and leaves nothing behind."""
+    from diffview.pipeline import build_store
+
+    documents, _ = load_manifest_with_rounds(versions_copy)
+    store = tmp_path / "store"
+    _pooled(monkeypatch)
+    monkeypatch.setattr(corpus_module, "available_cores", lambda: 2)
+    path = _break(versions_copy, documents[-1].id)
+    with pytest.raises(LayoutError) as exc:
+        build_store(versions_copy, store)
+    assert str(exc.value).startswith(path.name)
+    assert not store.exists() and list(tmp_path.iterdir()) == [versions_copy]

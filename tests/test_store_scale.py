@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import git
@@ -19,7 +20,7 @@ from diffview.corpus.manifest import (
     render_manifest,
 )
 from diffview.errors import StoreError
-from diffview.model import Document, Statement
+from diffview.model import Document
 from diffview.pipeline import build_store
 from diffview.store.read import Store
 from diffview.store.write import write_store
@@ -49,9 +50,9 @@ def test_a_new_parser_reparses_and_keeps_the_commit_ids(
     parsed: list[str] = []
     real = corpus_load.parse_documents
 
-    def counting(versions: Path, docs: list[Document]) -> list[tuple[bytes, list[Statement]]]:
+    def counting(versions: Path, docs: list[Document], **kw: Any) -> Any:
         parsed.extend(d.id for d in docs)
-        return real(versions, docs)
+        return real(versions, docs, **kw)
 
     monkeypatch.setattr("diffview.pipeline.parse_documents", counting)
     monkeypatch.setattr(pipeline, "rules_digest", lambda: "e" * 64)
@@ -97,9 +98,9 @@ def test_the_store_is_the_parse_cache(
     parsed: list[str] = []
     real = corpus_load.parse_documents
 
-    def counting(versions: Path, docs):  # type: ignore[no-untyped-def]
+    def counting(versions: Path, docs, **kw):  # type: ignore[no-untyped-def]
         parsed.extend(d.id for d in docs)
-        return real(versions, docs)
+        return real(versions, docs, **kw)
 
     monkeypatch.setattr("diffview.pipeline.parse_documents", counting)
     assert build_store(versions_copy, store).action == "unchanged" and parsed == []

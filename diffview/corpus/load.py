@@ -8,11 +8,12 @@ import inspect
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar, overload
 
 import regex
 
@@ -24,6 +25,9 @@ from diffview.corpus.sources import load_source
 from diffview.corpus.topics import BUNDLED_RULES, load_rules
 from diffview.errors import regex_timeout
 from diffview.model import Document, Statement
+
+if TYPE_CHECKING:  # imported when a pool starts: most processes never start one
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # The bundled corpus is `versions/` inside this package, in a checkout and an install alike:
 # in the repository `diffview/versions` is a symlink to the top-level versions/ (the one copy),
@@ -43,6 +47,13 @@ PARSER_VERSION = 1
 POOL_MIN_DOCUMENTS = 8
 POOL_MIN_DOCUMENTS_UNFORKED = 64
 _CHUNK = 4  # documents per task: few round trips, yet an even spread over the workers
+
+T = TypeVar("T")
+# What a caller has done with each parsed document where it was parsed (a pool worker): a
+# picklable top-level function of the entry, its source bytes and its statements. The later
+# stages hand one down (the store's renderer) so their per-document work runs on both cores
+# too, without this layer importing them.
+Then = Callable[[Document, bytes, list[Statement]], T]
 
 
 @dataclass(frozen=True)
@@ -101,18 +112,67 @@ def load_corpus(versions_dir: Path = BUNDLED_VERSIONS, *, workers: int | None = 
     return Corpus(tuple(documents), tuple(statements), sources, labels)
 
 
+@overload
 def parse_documents(
     versions_dir: Path, documents: Sequence[Document], workers: int | None = None
-) -> list[tuple[bytes, list[Statement]]]:
+) -> list[tuple[bytes, list[Statement]]]: ...
+
+
+@overload
+def parse_documents(
+    versions_dir: Path,
+    documents: Sequence[Document],
+    workers: int | None = None,
+    *,
+    then: Then[T],
+) -> Iterator[tuple[bytes, list[Statement], T]]: ...
+
+
+def parse_documents(
+    versions_dir: Path,
+    documents: Sequence[Document],
+    workers: int | None = None,
+    *,
+    then: Then[T] | None = None,
+) -> list[tuple[bytes, list[Statement]]] | Iterator[tuple[bytes, list[Statement], T]]:
     """`parse_source` of each of `documents`, in their order; on both cores when they are
-    enough to pay for a pool (`workers`: its size, default the available cores; 1: serial)."""
+    enough to pay for a pool (`workers`: its size, default the available cores; 1: serial).
+
+    With `then`, each result also carries `then(doc, bytes, statements)`, computed where the
+    document was parsed, and the results come as an iterator, each as soon as it and those
+    before it are done: the caller works on the first while the workers parse the next
+    (the pool is started at once; in process, each is parsed when asked for). Errors, of
+    `then` too, are raised where their document's result would come."""
+    if then is None:
+        parsed = _iter_parsed(versions_dir, documents, workers, _nothing)
+        return [(data, stmts) for data, stmts, _ in parsed]
+    return _iter_parsed(versions_dir, documents, workers, then)
+
+
+def _nothing(doc: Document, data: bytes, statements: list[Statement]) -> None:
+    """The `then` of a caller that wants the parse alone."""
+
+
+def _iter_parsed(
+    versions_dir: Path,
+    documents: Sequence[Document],
+    workers: int | None,
+    then: Then[T],
+) -> Iterator[tuple[bytes, list[Statement], T]]:
     n = available_cores() if workers is None else max(1, workers)
     if n < 2 or len(documents) < POOL_MIN_DOCUMENTS:
-        return [parse_source(versions_dir, doc) for doc in documents]
+        return (_parse_one(versions_dir, doc, then) for doc in documents)
     context = _pool_context()
     if context.get_start_method() != "fork" and len(documents) < POOL_MIN_DOCUMENTS_UNFORKED:
-        return [parse_source(versions_dir, doc) for doc in documents]
-    return _parse_in_pool(Path(versions_dir), list(documents), n, context)
+        return (_parse_one(versions_dir, doc, then) for doc in documents)
+    return _parse_in_pool(Path(versions_dir), list(documents), n, then, context)
+
+
+def _parse_one(
+    versions_dir: Path, doc: Document, then: Then[T]
+) -> tuple[bytes, list[Statement], T]:
+    data, statements = parse_source(versions_dir, doc)
+    return data, statements, then(doc, data, statements)
 
 
 def available_cores() -> int:
@@ -126,13 +186,13 @@ def available_cores() -> int:
 
 
 def _parse_chunk(
-    versions_dir: Path, documents: Sequence[Document]
-) -> tuple[list[tuple[bytes, list[Statement]]], BaseException | None]:
+    versions_dir: Path, documents: Sequence[Document], then: Then[T]
+) -> tuple[list[tuple[bytes, list[Statement], T]], BaseException | None]:
     """A worker's task: the documents in order up to the first error, and that error."""
-    done: list[tuple[bytes, list[Statement]]] = []
+    done: list[tuple[bytes, list[Statement], T]] = []
     for doc in documents:
         try:
-            done.append(parse_source(versions_dir, doc))
+            done.append(_parse_one(versions_dir, doc, then))
         except Exception as exc:  # noqa: BLE001 - handed back to be raised in manifest order
             return done, exc
     return done, None
@@ -142,37 +202,57 @@ def _parse_in_pool(
     versions_dir: Path,
     documents: list[Document],
     workers: int,
+    then: Then[T],
     context: BaseContext | None = None,
-) -> list[tuple[bytes, list[Statement]]]:
+) -> Iterator[tuple[bytes, list[Statement], T]]:
+    """Start the pool and hand it every chunk now; the results come in order."""
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     chunks = [documents[i : i + _CHUNK] for i in range(0, len(documents), _CHUNK)]
-    results: list[tuple[bytes, list[Statement]]] = []
     context = context or _pool_context()
     try:
         pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context)
     except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): in process
-        return [parse_source(versions_dir, doc) for doc in documents]
+        return (_parse_one(versions_dir, doc, then) for doc in documents)
     frozen = context.get_start_method() == "fork"
     if frozen:  # forked workers then never walk (and so copy) the heap they inherit
         gc.freeze()
+    try:  # forked workers all start at the first submit, with the heap frozen in them
+        futures = [pool.submit(_parse_chunk, versions_dir, chunk, then) for chunk in chunks]
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    finally:
+        if frozen:
+            gc.unfreeze()
+    return _pool_results(pool, futures, versions_dir, documents, then)
+
+
+def _pool_results(
+    pool: ProcessPoolExecutor,
+    futures: list[Future[tuple[list[tuple[bytes, list[Statement], T]], BaseException | None]]],
+    versions_dir: Path,
+    documents: list[Document],
+    then: Then[T],
+) -> Iterator[tuple[bytes, list[Statement], T]]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    given = 0
+    futures.reverse()  # popped as taken: a result handed on is not kept here too
     with pool:
-        futures = [pool.submit(_parse_chunk, versions_dir, chunk) for chunk in chunks]
         try:
-            for future in futures:
-                done, error = future.result()
-                results.extend(done)
+            while futures:
+                done, error = futures.pop().result()
+                given += len(done)
+                yield from done
                 if error is not None:
                     raise error
         except BrokenProcessPool:  # a worker died (killed, out of memory): finish in process
-            results.extend(parse_source(versions_dir, doc) for doc in documents[len(results) :])
+            for doc in documents[given:]:
+                yield _parse_one(versions_dir, doc, then)
         finally:
             for future in futures:
                 future.cancel()
-            if frozen:
-                gc.unfreeze()
-    return results
 
 
 def _pool_context() -> BaseContext:

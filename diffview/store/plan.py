@@ -212,11 +212,15 @@ RoundLoader = Callable[[str, str], RoundState | None]
 @dataclass(frozen=True)
 class Rendered:
     """A document's own files and its statements' topic blocks: pure functions of the
-    document, so they can be rendered in parallel before the commits are planned in order."""
+    document, so they can be rendered in parallel (the parse workers, see `pipeline.py`)
+    before the commits are planned in order. `sha256` and `label` say what they were
+    rendered for: the planner renders again if its own differ."""
 
     document: bytes
     statements: bytes
     blocks: tuple[str | None, ...]  # aligned with the statements; None: in no topic file
+    sha256: str = ""
+    label: str = ""
 
 
 def render(doc: Document, statements: list[Statement], sha256: str, label: str) -> Rendered:
@@ -227,7 +231,18 @@ def render(doc: Document, statements: list[Statement], sha256: str, label: str) 
         document_markdown(doc, statements, label),
         statements_json(doc, statements, sha256),
         blocks,
+        sha256,
+        label,
     )
+
+
+def render_for(
+    labels: dict[str, str], doc: Document, source: bytes, statements: list[Statement]
+) -> Rendered:
+    """`render` as the planner would call it for this source under these round labels;
+    top-level (with `functools.partial` over `labels`, picklable) for a parse worker."""
+    sha256 = hashlib.sha256(source).hexdigest()
+    return render(doc, statements, sha256, round_label(doc.round, labels))
 
 
 class Planner:
@@ -271,7 +286,7 @@ class Planner:
         """Plan `doc`'s commit and its tags; return the commit."""
         label = round_label(doc.round, self.labels)
         sha256 = hashlib.sha256(source).hexdigest()
-        if rendered is None:
+        if rendered is None or (rendered.sha256, rendered.label) != (sha256, label):
             rendered = render(doc, statements, sha256, label)
         files: dict[str, bytes] = {}
         if self.plan.head is None:
@@ -363,6 +378,11 @@ def validate_inputs(documents: list[Document], statements: list[Statement]) -> N
         ids.add(doc.id)
         tag_ref(doc_tag(doc.id))
         tag_ref(round_tag(doc.round))
+    validate_statements(ids, statements)
+
+
+def validate_statements(ids: set[str], statements: Iterable[Statement]) -> None:
+    """Each statement belongs to one of `ids` and names only safe topics."""
     for s in statements:
         if s.doc not in ids:
             raise StoreError(f"statement {s.id!r} belongs to unknown document {s.doc!r}")
@@ -385,12 +405,14 @@ def plan_event(
     event: Event,
     by_doc: Mapping[str, list[Statement]],
     sources: Mapping[str, bytes],
+    rendered: Rendered | None = None,
 ) -> PlannedCommit:
-    """Plan one event's commit: a document's, or its removal's."""
+    """Plan one event's commit: a document's (with its files `rendered` already, if they
+    were), or its removal's."""
     if isinstance(event, Removal):
         sha256 = hashlib.sha256(sources[event.doc.source]).hexdigest()
         return planner.remove(event, sha256)
-    return planner.add(event, by_doc[event.id], sources[event.source])
+    return planner.add(event, by_doc[event.id], sources[event.source], rendered)
 
 
 def plan_docs(

@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +36,12 @@ from diffview.store.plan import (
     Plan,
     PlannedCommit,
     Planner,
+    Rendered,
     by_document,
     ordered_events,
     plan_event,
     validate_inputs,
+    validate_statements,
 )
 from diffview.store.swap import leftovers, swap
 from diffview.store.worktree import set_full_worktree, wants_full_worktree
@@ -82,19 +84,28 @@ def write_store(
     locked: bool = False,
     worktree: bool | None = None,
     removals: Iterable[Removal] = (),
+    parsing: Parsing | None = None,
 ) -> BuildReport:
     """Make the store hold exactly these documents, after the history of `removals`
     (whose documents' commits come first, then their removals' commits, in the store's
     order); `statements` include the removed documents'. `locked=True` if the caller
     holds the lock. `worktree`: check out every file (True), only the small ones (False),
-    or as the store had it (None)."""
+    or as the store had it (None). `parsing`: some of `documents` still being parsed, their
+    statements taken as planning reaches them."""
     started = time.perf_counter()
     store_path = Path(store_path or default_store_path()).expanduser().absolute()
     gone = list(removals)
     if not documents:
         raise StoreError("nothing to store: the manifest lists no documents")
     every = [*documents, *(r.doc for r in gone)]
-    job = _Job(sorted(every, key=doc_order), list(statements), sources, labels or {}, gone)
+    job = _Job(
+        sorted(every, key=doc_order),
+        list(statements),
+        sources,
+        labels or {},
+        gone,
+        parsing or Parsing(frozenset(), ()),
+    )
     if locked:
         action, written, plan = _apply(job, store_path, progress, worktree)
     else:
@@ -109,26 +120,85 @@ def _kept(commits: Sequence[PlannedCommit | _Stored]) -> list[tuple[str, str]]:
     return [(c.doc, c.sha) for c in commits if not c.removes and c.doc not in gone]
 
 
+# A document parsed while the store is written: its statements and its files rendered
+# where it was parsed (`plan.render_for`; None: rendered when planned).
+Parsed = tuple[Document, list[Statement], Rendered | None]
+
+
 @dataclass(frozen=True)
+class Parsing:
+    """Documents still being parsed while the store is written (`ids`), their results
+    coming in any order: streamed, so that git compresses the first commits while the
+    parse workers are still at the last ones. Each is checked as it comes, before its
+    commit is planned; an error of the parse is the build's (nothing is visible yet)."""
+
+    ids: frozenset[str]
+    results: Iterable[Parsed]
+
+
+@dataclass
 class _Job:
     """What a build writes, checked before anything is touched: `docs` every document
-    whose commit it plans, `removals` the removals' commits."""
+    whose commit it plans, `removals` the removals' commits; the statements `parsing`
+    brings are checked as they come, before their commit is planned (not frozen: it
+    takes them in as planning reaches them)."""
 
     docs: list[Document]
     statements: list[Statement]
     sources: Mapping[str, bytes]
     labels: Mapping[str, str]
     removals: list[Removal] = field(default_factory=list)
+    parsing: Parsing = Parsing(frozenset(), ())
+    by_doc: dict[str, list[Statement]] = field(default_factory=dict)
+    pending: set[str] = field(default_factory=set)
+    results: Iterator[Parsed] = field(default_factory=lambda: iter(()))
+    # handed out once by `take`: planned, a document's files are written and let go
+    rendered: dict[str, Rendered] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         validate_inputs(self.docs, self.statements)
         for doc in [*self.docs, *(r.doc for r in self.removals)]:
             if doc.source not in self.sources:
                 raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
+        self.by_doc.update(by_document(self.docs, self.statements))
+        unknown = self.parsing.ids - {d.id for d in self.docs}
+        if unknown:
+            raise StoreError(f"parsed documents the store does not hold: {sorted(unknown)}")
+        self.pending.update(self.parsing.ids)
+        self.results = iter(self.parsing.results)
 
     @property
     def events(self) -> list[Event]:
         return ordered_events(self.docs, self.removals)
+
+    def take(self, event: Event) -> Rendered | None:
+        """Make sure `event`'s statements are in `by_doc` (waiting for the parse that
+        brings them, if it is still being parsed); return its pre-rendered files, if any."""
+        if isinstance(event, Removal):
+            return None
+        while event.id in self.pending:
+            self._next()
+        return self.rendered.pop(event.id, None)
+
+    def drain(self) -> None:
+        """Take what is still being parsed (its errors are the build's)."""
+        while self.pending:
+            self._next()
+        if next(self.results, None) is not None:
+            raise StoreError("the parse brought more documents than it was given")
+
+    def _next(self) -> None:
+        parsed = next(self.results, None)
+        if parsed is None:
+            raise StoreError(f"the parse brought no statements for {sorted(self.pending)}")
+        doc, statements, files = parsed
+        if doc.id not in self.pending or any(s.doc != doc.id for s in statements):
+            raise StoreError(f"statements parsed for document {doc.id!r} do not belong to it")
+        validate_statements(self.pending, statements)
+        self.pending.discard(doc.id)
+        self.by_doc[doc.id] = statements
+        if files is not None:
+            self.rendered[doc.id] = files
 
     def ref_names(self) -> set[str]:
         rounds = {tag_ref(round_tag(d.round)) for d in self.docs}
@@ -144,22 +214,31 @@ def append_documents(
     *,
     progress: Progress | None = None,
     removals: Iterable[Removal] = (),
+    parsing: Parsing | None = None,
 ) -> BuildReport:
     """Add documents and removals that all come after the stored history (the store's
     order) on top of the head: only their commits are planned and written; the caller
-    holds the lock."""
+    holds the lock. `parsing`: as for `write_store`."""
     started = time.perf_counter()
     gone = list(removals)
-    job = _Job(sorted(documents, key=doc_order), list(statements), sources, labels, gone)
+    job = _Job(
+        sorted(documents, key=doc_order),
+        list(statements),
+        sources,
+        labels,
+        gone,
+        parsing or Parsing(frozenset(), ()),
+    )
     refuse_redirecting_env()
     refuse_symlinks(head.path / ".git")
     say(progress, "appending to the existing history")
     planner = head.planner(dict(labels))
     writer = FastImport(head.path, head.refs)
-    by_doc = by_document(job.docs, job.statements)
     try:
         for event in job.events:
-            writer.commit(plan_event(planner, event, by_doc, sources))
+            files = job.take(event)
+            writer.commit(plan_event(planner, event, job.by_doc, sources, files))
+        job.drain()
     except BaseException:
         writer.abort()
         raise
@@ -263,16 +342,18 @@ class _Build:
         self.tmp: Path | None = None  # the new repository of a rebuild
 
     def run(self, appendable: bool) -> tuple[str, int, Plan]:
-        by_doc = by_document(self.job.docs, self.job.statements)
-        events = self.job.events
+        job = self.job
+        events = job.events
         for i, event in enumerate(events):
-            c = plan_event(self.planner, event, by_doc, self.job.sources)
+            files = job.take(event)
+            c = plan_event(self.planner, event, job.by_doc, job.sources, files)
             if self.writer is None:
                 if i < len(self.history) and c.sha == self.history[i]:
                     continue  # the stored history so far: nothing to write
                 self._start(i, appendable)
             assert self.writer is not None
             self.writer.commit(c)
+        job.drain()
         plan = self.planner.plan
         if self.writer is None:
             if len(self.history) == len(events) and dict(self.old) == plan.refs:
