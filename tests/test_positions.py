@@ -125,6 +125,15 @@ def stances(text: str, role: str = "cabinet") -> dict[str, str]:
             "end-to-end-versleutelde communicatie behouden blijft.",
             {"general-approach": "supports-conditionally", "e2ee-possible": "supports"},
         ),
+        # "tegen" after a verb of being, with the holder or an adverb between
+        (
+            "Het kabinet blijft tegen verplichte detectie in alle berichtendiensten.",
+            {"mandatory-detection": "opposes"},
+        ),
+        (
+            "Daarom is het kabinet ook tegen een verplichte detectie in alle berichtendiensten.",
+            {"mandatory-detection": "opposes"},
+        ),
         # a negation in a main clause does not reach into the subordinate one
         (
             "Dat neemt niet weg dat Nederland kritisch is op het compromisvoorstel "
@@ -151,6 +160,9 @@ def test_a_position_has_a_holder_words_polarity_and_object(
         "Gebruikers hebben het recht om bezwaar te maken tegen een detectiebevel op "
         "bekend materiaal.",
         "Stel dat Nederland de CSAM-verordening zou steunen.",
+        # "tegen" as a preposition
+        "Er zijn extra maatregelen nodig tegen het misbruik van de interim-derogatie.",
+        "Het voorstel voor de CSAM-verordening is tegen het licht gehouden.",
         # procedure, not a position
         "Hoe komen wij tot dit standpunt over de CSAM-verordening?",
         "Het Nederlandse standpunt over de CSAM-verordening is met uw Kamer gedeeld.",
