@@ -442,6 +442,8 @@ def test_compare_escapes_never_reach_the_terminal(
         (["compare", "encryption", "1999-01"], "1999-01"),
         (["compare", "encryption", "202", "2024-10"], "unknown version '202'"),  # no guessing
         (["compare"], "TOPIC"),
+        (["positions", "csam-other"], "csam-other has no sub-issues, so no positions"),
+        (["positions", "no-such-topic"], "unknown topic 'no-such-topic'"),
     ],
 )
 def test_compare_trouble_is_exit_2(

@@ -257,7 +257,13 @@ def topic_positions(
     (a comparison of two rounds needs those two, not the whole history)."""
     rules = rules or load_rules()
     if topic not in rules.names:
-        raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(rules.names)})")
+        known = ", ".join(rules.names)
+        if topic in (rules.other, rules.non_csam):
+            raise DiffviewError(
+                f"{topic} has no sub-issues, so no positions (positions are read for {known}); "
+                f"its statements: diffview compare {topic}"
+            )
+        raise DiffviewError(f"unknown topic {topic!r} (known: {known})")
     rule = rules.topic(topic)
     issues = tuple(IssueInfo(i.id, i.label) for i in rule.issues)
     versions = [v for v in store.versions() if rounds is None or v.round in rounds]

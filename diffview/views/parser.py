@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
             "diffview ingest antwoorden.txt --date 2026-06 --kind answers --answers 005",
         ),
     )
-    p.add_argument("file", help="the document as text (UTF-8 or UTF-16), as extracted from its PDF")
+    p.add_argument("file", help="the document: text (UTF-8 or UTF-16), a PDF, or the official XML")
     p.add_argument(
         "--date",
         help="the document's date: YYYY-MM-DD, or YYYY-MM when only the month is known "
@@ -209,7 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind",
         help=f"one of {', '.join(DOC_KINDS)} (default: guessed from the text)",
     )
-    p.add_argument("--id", help="document id, three digits (default: the next free number)")
+    p.add_argument(
+        "--id", help="document id, at least three digits (default: the next free number)"
+    )
     p.add_argument(
         "--round",
         help="the round it belongs to, YYYY-MM, e.g. 2026-03 (default: its own month)",
