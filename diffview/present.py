@@ -30,6 +30,11 @@ STANCE_TEXT: dict[Stance, str] = {
     "undecided": "undecided",
 }
 SILENT = "silent"
+# What *silent* promises, for every legend: the rules found no position, which is not proof
+# that the documents say nothing (a position worded as the rules do not know is missed).
+SILENT_MEANS = (
+    "no sentence of the round that the position rules read as the cabinet's position on it"
+)
 MOVE_TEXT = {
     "changed": "changed",
     "new": "new position",

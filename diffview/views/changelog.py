@@ -38,6 +38,7 @@ from diffview.model import (
 )
 from diffview.positions.table import changes_between
 from diffview.present import (
+    SILENT_MEANS,
     cell_text,
     change_label,
     change_line,
@@ -54,8 +55,9 @@ if TYPE_CHECKING:
     pass
 
 LEGEND = (
-    "Legend: positions come first, per sub-issue and round (*silent*: the round's documents "
-    "say nothing on it). In the sentences underneath, ~~struck through~~ = words that FROM "
+    f"Legend: positions come first, per sub-issue and round (*silent*: {SILENT_MEANS}; read "
+    "the sentences before quoting it as silence). In the sentences underneath, "
+    "~~struck through~~ = words that FROM "
     "has and TO lacks, **bold** = words TO adds; *not repeated* = a sentence the later "
     "round's documents do not say again (not a withdrawal), *new in this round* = one they "
     "say first; ↕ moved = the sentence changed place; ⚑ = a change of stance (negation, "

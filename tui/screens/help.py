@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from diffview.present import SILENT_MEANS
+
 KEYS = (
     ("↑ ↓ ← → / click", "move in the timeline, the position grid or the diff"),
     ("enter / click", "grid: a cell's evidence · timeline: set TO (a topic: its grid)"),
@@ -38,7 +40,7 @@ MARKS = (
     ("+  -", "new in this round / not repeated (one document's revisions: added / removed)"),
     ("!", "stance changed (details under the row)"),
     ("T  F", "in the timeline: the TO and FROM versions (F in the grid: FROM round)"),
-    ("silent", "grid: the cabinet states no position on it in that round"),
+    ("silent", f"grid: {SILENT_MEANS}"),
 )
 
 
