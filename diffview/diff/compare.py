@@ -28,11 +28,12 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Protocol, runtime_checkable
 
 from diffview.corpus.labels import mentions_topic
 from diffview.corpus.topics import TopicRules, load_rules
 from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align
-from diffview.diff.similarity import corpus_weights
+from diffview.diff.similarity import corpus_weights, weights_from_counts
 from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.diff.worddiff import squash, word_diff
 from diffview.errors import DiffviewError, regex_timeout
@@ -48,6 +49,7 @@ from diffview.model import (
     count_classes,
 )
 from diffview.text.sentences import sentences_of
+from diffview.text.stems import StemCounts
 
 NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
 
@@ -388,6 +390,13 @@ IDF_FORMAT = 2  # bump when content_stems, corpus_weights or the window change
 IDF_WINDOW = 64
 
 
+@runtime_checkable
+class StemReader(Protocol):
+    """A store that keeps each document's stem counts (`store.Store`: `stems/<id>.json`)."""
+
+    def stem_counts(self, doc_id: str) -> StemCounts | None: ...
+
+
 def _idf_documents(store: StoreReader, version: Version) -> list[str]:
     """The ids of the last `IDF_WINDOW` documents up to and including `version`."""
     ids = [d.id for v in store.versions() if v.round < version.round for d in v.docs]
@@ -414,13 +423,23 @@ def _corpus_idf(store: StoreReader, version: Version) -> Mapping[str, float]:
                     for k, v in data.items()
                 ):
                     return MappingProxyType(data)
-    cabinet = [
-        s
-        for doc in _idf_documents(store, version)
-        for s in store.statements(doc=doc, at=version)
-        if s.role == "cabinet"
-    ]
-    weights = corpus_weights(s.text for s in sentences_of(cabinet))
+    docs = _idf_documents(store, version)
+    weights = _summed_weights(store, docs) if isinstance(store, StemReader) else None
+    if weights is None:
+        cabinet = [
+            s for doc in docs for s in store.statements(doc=doc, at=version) if s.role == "cabinet"
+        ]
+        weights = corpus_weights(s.text for s in sentences_of(cabinet))
     if cache is not None:
         cache.cache_put(name, json.dumps(weights, sort_keys=True).encode())
     return MappingProxyType(weights)
+
+
+def _summed_weights(store: StemReader, docs: Sequence[str]) -> dict[str, float] | None:
+    """`corpus_weights` of the documents' cabinet sentences from their stored stem counts
+    (document frequencies add up): the same weights, without reading a sentence. None when
+    a document has no record (a store written before them)."""
+    records = [store.stem_counts(doc) for doc in docs]
+    if any(r is None for r in records):
+        return None
+    return weights_from_counts(r for r in records if r is not None)

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 import regex
-import snowballstemmer
 
 from diffview.diff.worddiff import regex_timeout_for
 from diffview.model import StanceFlag
+from diffview.text.stems import stem
 
 
 def word_list(text: str) -> list[str]:
@@ -91,21 +90,7 @@ PARTICLE_WINDOW = 6
 
 CATEGORIES = ("negation", "modality", "position")
 
-_STEMMER = snowballstemmer.stemmer("dutch")
 _WORD = regex.compile(r"[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
-
-
-@lru_cache(maxsize=262_144)
-def stem(word: str) -> str:
-    """Dutch Snowball stem plus trimming of a final -t/-dt (steunt → steun, onthoudt → onthoud).
-
-    Snowball leaves the third-person -t on; alignment and stance both want the verb forms of
-    one lemma to meet.
-    """
-    s: str = _STEMMER.stemWord(word.lower())
-    if len(s) >= 5 and s.endswith("t"):
-        s = s[:-1]
-    return s
 
 
 _LISTS: dict[str, frozenset[str]] = {

@@ -19,7 +19,8 @@ from typing import Any
 from diffview.corpus.manifest import MONTHS
 from diffview.model import Document, Statement, TopicLabel
 from diffview.sanitize import sanitize, sanitize_line
-from diffview.text.sentences import split_sentences
+from diffview.text.sentences import clean_sentence, split_sentences
+from diffview.text.stems import STEMS_FORMAT, StemCounts, stem_counts
 
 STORE_FORMAT = 2
 # What makes a clone of a store a store: `index.json` at HEAD carries these two keys.
@@ -143,6 +144,47 @@ def statements_json(
     if not rows:
         text = text.replace("[\n  \n ]", "[]")
     return text.encode("utf-8")
+
+
+def stems_json(statements: Iterable[Statement]) -> bytes:
+    """`stems/<id>.json`: how many of the document's cabinet sentences (as
+    `text.sentences.sentences_of` cuts them) contain each content stem. Written once per
+    document, so the corpus IDF of a compare is a sum of these, not a re-reading of 64
+    documents (`diff.compare`)."""
+    texts = (
+        clean_sentence(s.text[start:end])
+        for s in statements
+        if s.role == "cabinet"
+        for start, end in _spans(s.text)
+    )
+    record = stem_counts(t for t in texts if t)
+    data = {
+        "format": STEMS_FORMAT,
+        "sentences": record.sentences,
+        "wordless": list(record.wordless),
+        "stems": record.counts,
+    }
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def stems_from_json(raw: bytes) -> StemCounts | None:
+    """A `stems/<id>.json` record; None when it is of another format or malformed (the
+    reader then counts the document's sentences itself)."""
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("format") != STEMS_FORMAT:
+            return None
+        n, wordless, counts = data["sentences"], data["wordless"], data["stems"]
+        valid = (
+            isinstance(n, int)
+            and isinstance(wordless, list)
+            and all(isinstance(w, str) for w in wordless)
+            and isinstance(counts, dict)
+            and all(isinstance(c, int) and 0 < c <= n for c in counts.values())
+        )
+        return StemCounts(n, counts, tuple(wordless)) if valid else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _json_file(data: Mapping[str, Any]) -> bytes:
@@ -278,6 +320,13 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
 @lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    """A statement's sentence spans, split once for its document file, its topic blocks
+    and its stem counts."""
+    return tuple(split_sentences(text))
+
+
+@lru_cache(maxsize=4096)
 def sentence_lines(text: str) -> str:
     """Escaped text, one sentence per line, so that `git diff` and `git log -p` show the
     sentences that changed rather than whole paragraphs (markdown still renders consecutive
@@ -287,7 +336,7 @@ def sentence_lines(text: str) -> str:
     it is on (splitting sentences was most of a build's time)."""
     out: list[str] = []
     prev = 0
-    for start, end in split_sentences(text):
+    for start, end in _spans(text):
         if out and _PARAGRAPH_BREAK.search(text, prev, start):
             out.append("")
         out.append(_escape_markup(text[start:end]))
@@ -350,6 +399,7 @@ that together state the cabinet's position at one moment).
 * `sources/` the source documents, byte for byte
 * `documents/<id>.md` every statement of a document (speaker, role, source lines)
 * `statements/<id>.json` the same, machine-readable, one statement per line
+* `stems/<id>.json` how many of a document's cabinet sentences contain each word stem
 * `topics/<topic>.md` the cabinet's statements on a topic in the current round so far
 * `index.json` the rounds and their labels (and the store's format)
 * `index/<round>.json` a round's documents and its cabinet statement counts per topic

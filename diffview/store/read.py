@@ -18,11 +18,13 @@ from diffview.store.files import (
     STORE_FORMAT,
     document_from_dict,
     statement_from_dict,
+    stems_from_json,
 )
 from diffview.store.git import OLDER_FORMAT, read_refs, store_format
 from diffview.store.objects import ObjectReader
 from diffview.store.paths import default_store_path, keep_beside_objects, tag_ref
 from diffview.store.plan import BRANCH
+from diffview.text.stems import StemCounts
 
 # --- reading ---------------------------------------------------------------------------------
 
@@ -269,6 +271,14 @@ class Store:
         while len(self._stmts) > _CACHED_DOCUMENTS:
             self._stmts.popitem(last=False)
         return stmts
+
+    @_retrying
+    def stem_counts(self, doc_id: str) -> StemCounts | None:
+        """A document's cabinet sentences counted per stem (`stems/<id>.json`, written once,
+        so HEAD's is every commit's); None for a store written before it, or a bad file."""
+        self._document(doc_id)
+        raw = self._blob(self.head, f"stems/{doc_id}.json")
+        return None if raw is None else stems_from_json(raw)
 
     @_retrying
     def statements(
