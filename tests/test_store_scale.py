@@ -25,9 +25,9 @@ from diffview.store.read import Store
 from diffview.store.write import write_store
 
 # The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c; format 2
-# before each document's stems/<id>.json, 11e5af42d2fe00b906db6cad96eef0aff7487809). The
-# stem counts need no format bump: a reader falls back to counting when a store lacks them.
-BUNDLED_HEAD = "33206553b81a6f88b33a679c66c99b27556a32f0"
+# before each document's sentences/<id>.json, 11e5af42d2fe00b906db6cad96eef0aff7487809). The
+# record needs no format bump: a reader splits and counts itself when a store lacks it.
+BUNDLED_HEAD = "cdc028deb5cefa6cb41bd43d9393e9d4898daf73"
 
 
 def test_bundled_corpus_head_is_pinned(

@@ -48,7 +48,7 @@ from diffview.model import (
     WordOp,
     count_classes,
 )
-from diffview.text.sentences import sentences_of
+from diffview.text.sentences import sentences_of, statement_sentences
 from diffview.text.stems import StemCounts
 
 NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
@@ -249,7 +249,7 @@ def topic_sentences(
     rules = rules or load_rules()
     out: list[Sentence] = []
     for stmt in statements:
-        sentences = sentences_of([stmt])
+        sentences = list(statement_sentences(stmt))
         if len(sentences) > SHORT_STATEMENT and topic in rules.names:
             hits = [i for i, s in enumerate(sentences) if mentions_topic(s.text, rules, topic)]
             near = {
@@ -392,7 +392,7 @@ IDF_WINDOW = 64
 
 @runtime_checkable
 class StemReader(Protocol):
-    """A store that keeps each document's stem counts (`store.Store`: `stems/<id>.json`)."""
+    """A store that keeps each document's stem counts (`store.Store`: `sentences/<id>.json`)."""
 
     def stem_counts(self, doc_id: str) -> StemCounts | None: ...
 

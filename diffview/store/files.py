@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -146,20 +147,32 @@ def statements_json(
     return text.encode("utf-8")
 
 
-def stems_json(statements: Iterable[Statement]) -> bytes:
-    """`stems/<id>.json`: how many of the document's cabinet sentences (as
-    `text.sentences.sentences_of` cuts them) contain each content stem. Written once per
-    document, so the corpus IDF of a compare is a sum of these, not a re-reading of 64
-    documents (`diff.compare`)."""
-    texts = (
-        clean_sentence(s.text[start:end])
-        for s in statements
-        if s.role == "cabinet"
-        for start, end in _spans(s.text)
-    )
+SENTENCES_FORMAT = 1  # of `sentences/<id>.json`; a reader ignores a record of another
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    """What `sentences/<id>.json` says of a document's cabinet statements: where each one's
+    sentences are (character spans of its text, as `text.sentences.split_sentences` cut
+    them at build) and how many of those sentences contain each content stem."""
+
+    spans: dict[str, tuple[tuple[int, int], ...]]  # by statement id
+    stems: StemCounts
+
+
+def sentences_json(statements: Iterable[Statement]) -> bytes:
+    """`sentences/<id>.json`, written once per document: a compare reads the sentences of a
+    round's statements from it instead of splitting them again, and the corpus IDF is a sum
+    of 64 documents' stem counts instead of a re-reading of their sentences (`diff.compare`).
+    The build splits every statement for its document file anyway (`_spans`)."""
+    cabinet = [s for s in statements if s.role == "cabinet"]
+    spans = {s.id: [list(span) for span in _spans(s.text)] for s in cabinet}
+    texts = (clean_sentence(s.text[a:b]) for s in cabinet for a, b in _spans(s.text))
     record = stem_counts(t for t in texts if t)
     data = {
-        "format": STEMS_FORMAT,
+        "format": SENTENCES_FORMAT,
+        "stems_format": STEMS_FORMAT,
+        "spans": spans,
         "sentences": record.sentences,
         "wordless": list(record.wordless),
         "stems": record.counts,
@@ -167,12 +180,27 @@ def stems_json(statements: Iterable[Statement]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def stems_from_json(raw: bytes) -> StemCounts | None:
-    """A `stems/<id>.json` record; None when it is of another format or malformed (the
-    reader then counts the document's sentences itself)."""
+def _span_list(value: Any) -> tuple[tuple[int, int], ...]:
+    """Spans in text order, non-empty, not overlapping (ValueError otherwise)."""
+    out: list[tuple[int, int]] = []
+    for start, end in value:
+        if not (isinstance(start, int) and isinstance(end, int)):
+            raise ValueError("span")
+        if start >= end or (out and start < out[-1][1]) or start < 0:
+            raise ValueError("span")
+        out.append((start, end))
+    return tuple(out)
+
+
+def sentences_from_json(raw: bytes) -> SentenceRecord | None:
+    """A `sentences/<id>.json` record; None when it is of another format or malformed (the
+    reader then splits and counts the sentences itself). As untrusted as the store: a span
+    past its statement's text is refused where it is used (`text.sentences.remember_spans`)."""
     try:
         data = json.loads(raw)
-        if not isinstance(data, dict) or data.get("format") != STEMS_FORMAT:
+        if not isinstance(data, dict) or data.get("format") != SENTENCES_FORMAT:
+            return None
+        if data.get("stems_format") != STEMS_FORMAT:
             return None
         n, wordless, counts = data["sentences"], data["wordless"], data["stems"]
         valid = (
@@ -181,8 +209,12 @@ def stems_from_json(raw: bytes) -> StemCounts | None:
             and all(isinstance(w, str) for w in wordless)
             and isinstance(counts, dict)
             and all(isinstance(c, int) and 0 < c <= n for c in counts.values())
+            and isinstance(data["spans"], dict)
         )
-        return StemCounts(n, counts, tuple(wordless)) if valid else None
+        if not valid:
+            return None
+        spans = {str(k): _span_list(v) for k, v in data["spans"].items()}
+        return SentenceRecord(spans, StemCounts(n, counts, tuple(wordless)))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -399,7 +431,8 @@ that together state the cabinet's position at one moment).
 * `sources/` the source documents, byte for byte
 * `documents/<id>.md` every statement of a document (speaker, role, source lines)
 * `statements/<id>.json` the same, machine-readable, one statement per line
-* `stems/<id>.json` how many of a document's cabinet sentences contain each word stem
+* `sentences/<id>.json` where the sentences of a document's cabinet statements are, and how
+  many of them contain each word stem (what comparisons read)
 * `topics/<topic>.md` the cabinet's statements on a topic in the current round so far
 * `index.json` the rounds and their labels (and the store's format)
 * `index/<round>.json` a round's documents and its cabinet statement counts per topic

@@ -29,8 +29,8 @@ from diffview.store.files import (
     readme_markdown,
     round_index_json,
     round_tag_message,
+    sentences_json,
     statements_json,
-    stems_json,
     topic_block,
     topic_markdown,
 )
@@ -164,7 +164,7 @@ class Rendered:
 
     document: bytes
     statements: bytes
-    stems: bytes
+    sentences: bytes
     blocks: tuple[str | None, ...]  # aligned with the statements; None: in no topic file
 
 
@@ -175,7 +175,7 @@ def render(doc: Document, statements: list[Statement], sha256: str, label: str) 
     return Rendered(
         document_markdown(doc, statements, label),
         statements_json(doc, statements, sha256),
-        stems_json(statements),
+        sentences_json(statements),
         blocks,
     )
 
@@ -233,7 +233,7 @@ class Planner:
         files[f"sources/{doc.source}"] = source
         files[f"documents/{doc.id}.md"] = rendered.document
         files[f"statements/{doc.id}.json"] = rendered.statements
-        files[f"stems/{doc.id}.json"] = rendered.stems
+        files[f"sentences/{doc.id}.json"] = rendered.sentences
         state = self._round(doc.round, label)
         entry = {**document_to_dict(doc), "source_sha256": sha256}
         state.add(doc, entry, statements, rendered.blocks)

@@ -16,14 +16,16 @@ from diffview.errors import StoreError
 from diffview.model import Document, Statement, TopicLogEntry, Version
 from diffview.store.files import (
     STORE_FORMAT,
+    SentenceRecord,
     document_from_dict,
+    sentences_from_json,
     statement_from_dict,
-    stems_from_json,
 )
 from diffview.store.git import OLDER_FORMAT, read_refs, store_format
 from diffview.store.objects import ObjectReader
 from diffview.store.paths import default_store_path, keep_beside_objects, tag_ref
 from diffview.store.plan import BRANCH
+from diffview.text.sentences import remember_spans
 from diffview.text.stems import StemCounts
 
 # --- reading ---------------------------------------------------------------------------------
@@ -116,6 +118,7 @@ class Store:
         self._reader = reader
         self._refs = dict(refs) if refs is not None else read_refs(path)
         self._stmts: OrderedDict[str, list[Statement]] = OrderedDict()  # by document, LRU
+        self._records: OrderedDict[str, SentenceRecord | None] = OrderedDict()  # the same
         self._lines: dict[str, list[str]] = {}  # decoded source lines per document id
         self._depth = 0  # nesting of public reading methods (see `_retrying`)
 
@@ -192,6 +195,7 @@ class Store:
         self._reader.close()
         self._reader, self._refs = reader, refs
         self._stmts.clear()
+        self._records.clear()
         self._lines.clear()
         for name in _SNAPSHOT_CACHES:
             self.__dict__.pop(name, None)
@@ -270,15 +274,34 @@ class Store:
         self._stmts[doc_id] = stmts
         while len(self._stmts) > _CACHED_DOCUMENTS:
             self._stmts.popitem(last=False)
+        record = self._record(doc_id)
+        if record is not None:  # their sentences as the build cut them: not split again
+            for s in stmts:
+                spans = record.spans.get(s.id)
+                if spans is not None:
+                    remember_spans(s.text, spans)
         return stmts
+
+    def _record(self, doc_id: str) -> SentenceRecord | None:
+        """`sentences/<id>.json` (written once: HEAD's is every commit's); None for a store
+        written before them, or a file that does not parse."""
+        if doc_id in self._records:
+            self._records.move_to_end(doc_id)
+            return self._records[doc_id]
+        raw = self._blob(self.head, f"sentences/{doc_id}.json")
+        record = None if raw is None else sentences_from_json(raw)
+        self._records[doc_id] = record
+        while len(self._records) > _CACHED_DOCUMENTS:
+            self._records.popitem(last=False)
+        return record
 
     @_retrying
     def stem_counts(self, doc_id: str) -> StemCounts | None:
-        """A document's cabinet sentences counted per stem (`stems/<id>.json`, written once,
-        so HEAD's is every commit's); None for a store written before it, or a bad file."""
+        """A document's cabinet sentences counted per stem (`sentences/<id>.json`); None for
+        a store written before them, or a bad file."""
         self._document(doc_id)
-        raw = self._blob(self.head, f"stems/{doc_id}.json")
-        return None if raw is None else stems_from_json(raw)
+        record = self._record(doc_id)
+        return None if record is None else record.stems
 
     @_retrying
     def statements(

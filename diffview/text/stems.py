@@ -2,7 +2,7 @@
 stem counts: the per-document part of the corpus IDF.
 
 Here, below the store, so that a build can write each document's counts once
-(`stems/<id>.json`) and a compare sums 64 small records instead of re-splitting and
+(`sentences/<id>.json`) and a compare sums 64 small records instead of re-splitting and
 re-stemming 64 documents (`diff.compare`); `diff.similarity` scores with the same function.
 """
 
