@@ -394,7 +394,7 @@ IDF_WINDOW = 64
 class StemReader(Protocol):
     """A store that keeps each document's stem counts (`store.Store`: `sentences/<id>.json`)."""
 
-    def stem_counts(self, doc_id: str) -> StemCounts | None: ...
+    def stem_counts(self, doc_ids: Sequence[str]) -> list[StemCounts | None]: ...
 
 
 def _idf_documents(store: StoreReader, version: Version) -> list[str]:
@@ -439,7 +439,7 @@ def _summed_weights(store: StemReader, docs: Sequence[str]) -> dict[str, float] 
     """`corpus_weights` of the documents' cabinet sentences from their stored stem counts
     (document frequencies add up): the same weights, without reading a sentence. None when
     a document has no record (a store written before them)."""
-    records = [store.stem_counts(doc) for doc in docs]
+    records = store.stem_counts(docs)
     if any(r is None for r in records):
         return None
     return weights_from_counts(r for r in records if r is not None)

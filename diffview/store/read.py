@@ -6,7 +6,7 @@ import functools
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -220,6 +220,16 @@ class Store:
             raise _Vanished(f"{self.path}: cannot read {path} at {commit[:12]}: commit missing")
         return data
 
+    def _blobs(self, commit: str, paths: list[str]) -> list[bytes | None]:
+        """`_blob` of many files, asked for at once (one round trip to git per batch)."""
+        names = [f"{commit}:{p}" for p in paths]
+        found: list[bytes | None] = self._read(
+            f"{len(paths)} files at {commit[:12]}", lambda: self._reader.blobs(names)
+        )
+        if None in found and self._read(commit, lambda: self._reader.get(commit)) is None:
+            raise _Vanished(f"{self.path}: cannot read files at {commit[:12]}: commit missing")
+        return found
+
     def _json(self, path: str) -> Any:
         data = self._blob(self.head, path)
         if data is None:
@@ -237,7 +247,14 @@ class Store:
     @cached_property
     def _rounds(self) -> dict[str, dict[str, Any]]:
         """`index/<round>.json` of every round: documents and cabinet counts per topic."""
-        return {r: dict(self._json(f"index/{r}.json")) for r in self._index.get("rounds", {})}
+        names = list(self._index.get("rounds", {}))
+        found = self._blobs(self.head, [f"index/{r}.json" for r in names])
+        out = {}
+        for r, data in zip(names, found, strict=True):
+            if data is None:
+                raise StoreError(f"{self.path}: index/{r}.json missing at HEAD")
+            out[r] = dict(json.loads(data))
+        return out
 
     @cached_property
     def _documents(self) -> tuple[Document, ...]:
@@ -267,41 +284,52 @@ class Store:
         if cached is not None:
             self._stmts.move_to_end(doc_id)
             return cached
-        raw = self._blob(self.head, f"statements/{doc_id}.json")
-        if raw is None:
-            raise StoreError(f"{self.path}: statements/{doc_id}.json missing")
-        stmts = [statement_from_dict(s) for s in json.loads(raw)["statements"]]
-        self._stmts[doc_id] = stmts
+        self._load([doc_id])
+        return self._stmts[doc_id]
+
+    def _load(self, doc_ids: list[str]) -> None:
+        """Parse the statements of the documents not parsed yet, their files (and sentence
+        records) asked for at once; each statement's recorded sentence spans are noted, so
+        that its sentences are read, not split again."""
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self._stmts]
+        if not todo:
+            return
+        self._records_of(todo)
+        found = self._blobs(self.head, [f"statements/{d}.json" for d in todo])
+        for doc_id, raw in zip(todo, found, strict=True):
+            if raw is None:
+                raise StoreError(f"{self.path}: statements/{doc_id}.json missing")
+            stmts = [statement_from_dict(s) for s in json.loads(raw)["statements"]]
+            self._stmts[doc_id] = stmts
+            record = self._records.get(doc_id)
+            if record is not None:
+                for s in stmts:
+                    spans = record.spans.get(s.id)
+                    if spans is not None:
+                        remember_spans(s.text, spans)
         while len(self._stmts) > _CACHED_DOCUMENTS:
             self._stmts.popitem(last=False)
-        record = self._record(doc_id)
-        if record is not None:  # their sentences as the build cut them: not split again
-            for s in stmts:
-                spans = record.spans.get(s.id)
-                if spans is not None:
-                    remember_spans(s.text, spans)
-        return stmts
 
-    def _record(self, doc_id: str) -> SentenceRecord | None:
-        """`sentences/<id>.json` (written once: HEAD's is every commit's); None for a store
-        written before them, or a file that does not parse."""
-        if doc_id in self._records:
-            self._records.move_to_end(doc_id)
-            return self._records[doc_id]
-        raw = self._blob(self.head, f"sentences/{doc_id}.json")
-        record = None if raw is None else sentences_from_json(raw)
-        self._records[doc_id] = record
+    def _records_of(self, doc_ids: list[str]) -> list[SentenceRecord | None]:
+        """`sentences/<id>.json` of each document (written once: HEAD's is every commit's),
+        the missing ones asked for at once; None for a store written before them, or a
+        file that does not parse."""
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self._records]
+        found = self._blobs(self.head, [f"sentences/{d}.json" for d in todo]) if todo else []
+        for doc_id, raw in zip(todo, found, strict=True):
+            self._records[doc_id] = None if raw is None else sentences_from_json(raw)
+        out = [self._records[d] for d in doc_ids]
         while len(self._records) > _CACHED_DOCUMENTS:
             self._records.popitem(last=False)
-        return record
+        return out
 
     @_retrying
-    def stem_counts(self, doc_id: str) -> StemCounts | None:
-        """A document's cabinet sentences counted per stem (`sentences/<id>.json`); None for
-        a store written before them, or a bad file."""
-        self._document(doc_id)
-        record = self._record(doc_id)
-        return None if record is None else record.stems
+    def stem_counts(self, doc_ids: Sequence[str]) -> list[StemCounts | None]:
+        """Each document's cabinet sentences counted per stem (`sentences/<id>.json`); None
+        for a store written before them, or a bad file."""
+        for doc_id in doc_ids:
+            self._document(doc_id)
+        return [None if r is None else r.stems for r in self._records_of(list(doc_ids))]
 
     @_retrying
     def statements(
@@ -374,6 +402,7 @@ class Store:
         """Cabinet statements carrying `topic` in the version's documents, in document order."""
         v = self.resolve_version(version)
         counts = self._topic_counts.get(topic, {})
+        self._load([d.id for d in v.docs if counts.get(d.id)])
         return [
             s
             for d in v.docs
