@@ -4,6 +4,7 @@ store, older stores are rebuilt, ids grow past 999."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from diffview.store.write import write_store
 # The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c; format 2
 # before each document's sentences/<id>.json, 11e5af42d2fe00b906db6cad96eef0aff7487809). The
 # record needs no format bump: a reader splits and counts itself when a store lacks it.
-BUNDLED_HEAD = "cdc028deb5cefa6cb41bd43d9393e9d4898daf73"
+BUNDLED_HEAD = "6a9ddf5bece327052df353d4f11f7f648c316bb4"
 
 
 def test_bundled_corpus_head_is_pinned(
@@ -202,3 +203,47 @@ def test_an_unchanged_corpus_is_not_read_again_and_an_edit_is_seen(
     assert docs[-1].source in read
     read.clear()
     assert build_store(versions_copy, store).action == "unchanged" and read == []
+
+
+_RECORD_CHECK = """
+import json, subprocess, sys
+from diffview.store.files import statement_from_dict
+from diffview.text.sentences import clean_sentence, split_sentences
+from diffview.text.stems import content_terms
+store, doc = sys.argv[1], sys.argv[2]
+def show(path):
+    return subprocess.run(["git", "-C", store, "show", f"main:{path}"],
+                          capture_output=True, check=True).stdout
+record = json.loads(show(f"sentences/{doc}.json"))
+stmts = [statement_from_dict(s) for s in json.loads(show(f"statements/{doc}.json"))["statements"]]
+for s in stmts:
+    if s.role != "cabinet":
+        continue
+    spans = split_sentences(s.text)  # this process never read the store: a fresh split
+    assert record["spans"][s.id] == [list(x) for x in spans], s.id
+    terms = [" ".join(sorted(content_terms(clean_sentence(s.text[a:b])))) for a, b in spans]
+    assert record["terms"][s.id] == terms, s.id
+print("ok")
+"""
+
+
+def test_a_compare_reads_what_it_would_have_computed(tmp_path: Path, versions_dir: Path) -> None:
+    """The store records each cabinet statement's sentences and their stems at build
+    (`sentences/<id>.json`), so a compare splits and stems nothing: what it reads must be
+    what it would have computed, and the corpus weights summed from the records must be
+    those counted over the sentences themselves."""
+    from diffview.diff.similarity import corpus_weights, weights_from_counts
+    from diffview.text.sentences import sentences_of
+
+    path = tmp_path / "s"
+    build_store(versions_dir, path)
+    with Store.open(path) as store:
+        docs = [d.id for d in store.documents()]
+        cabinet = [s for d in docs for s in store.statements(doc=d) if s.role == "cabinet"]
+        records = [r for r in store.stem_counts(docs) if r is not None]
+        assert len(records) == len(docs)
+        counted = corpus_weights(s.text for s in sentences_of(cabinet))
+        assert weights_from_counts(records) == counted
+    for doc in docs:
+        check = [sys.executable, "-c", _RECORD_CHECK, str(path), doc]
+        assert subprocess.run(check, capture_output=True, text=True).stdout == "ok\n", doc

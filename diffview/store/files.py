@@ -21,7 +21,7 @@ from diffview.corpus.manifest import MONTHS
 from diffview.model import Document, Statement, TopicLabel
 from diffview.sanitize import sanitize, sanitize_line
 from diffview.text.sentences import clean_sentence, split_sentences
-from diffview.text.stems import STEMS_FORMAT, StemCounts, stem_counts
+from diffview.text.stems import STEMS_FORMAT, StemCounts, content_terms, stem_counts
 
 STORE_FORMAT = 2
 # What makes a clone of a store a store: `index.json` at HEAD carries these two keys.
@@ -154,10 +154,28 @@ SENTENCES_FORMAT = 1  # of `sentences/<id>.json`; a reader ignores a record of a
 class SentenceRecord:
     """What `sentences/<id>.json` says of a document's cabinet statements: where each one's
     sentences are (character spans of its text, as `text.sentences.split_sentences` cut
-    them at build) and how many of those sentences contain each content stem."""
+    them at build) and how many of those sentences contain each content stem. The spans
+    are checked when asked for: the corpus IDF reads 64 records and none of their spans."""
 
-    spans: dict[str, tuple[tuple[int, int], ...]]  # by statement id
+    raw_spans: dict[str, Any]  # by statement id, as read
     stems: StemCounts
+    raw_terms: dict[str, Any]  # by statement id: each span's content stems, space-joined
+
+    def terms(self, statement_id: str) -> tuple[str, ...] | None:
+        value = self.raw_terms.get(statement_id)
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            return None
+        return tuple(value)
+
+    def spans(self, statement_id: str) -> tuple[tuple[int, int], ...] | None:
+        """A statement's spans, or None when the record has none (or bad ones) for it."""
+        value = self.raw_spans.get(statement_id)
+        if value is None:
+            return None
+        try:
+            return _span_list(value)
+        except (ValueError, TypeError):
+            return None
 
 
 def sentences_json(statements: Iterable[Statement]) -> bytes:
@@ -167,12 +185,16 @@ def sentences_json(statements: Iterable[Statement]) -> bytes:
     The build splits every statement for its document file anyway (`_spans`)."""
     cabinet = [s for s in statements if s.role == "cabinet"]
     spans = {s.id: [list(span) for span in _spans(s.text)] for s in cabinet}
-    texts = (clean_sentence(s.text[a:b]) for s in cabinet for a, b in _spans(s.text))
-    record = stem_counts(t for t in texts if t)
+    texts = {s.id: [clean_sentence(s.text[a:b]) for a, b in _spans(s.text)] for s in cabinet}
+    found = {i: [content_terms(t) for t in ts] for i, ts in texts.items()}  # "": no terms
+    pairs = [(t, f) for i, ts in texts.items() for t, f in zip(ts, found[i], strict=True) if t]
+    record = stem_counts(pairs)
+    terms = {i: [" ".join(sorted(f)) for f in fs] for i, fs in found.items()}
     data = {
         "format": SENTENCES_FORMAT,
         "stems_format": STEMS_FORMAT,
         "spans": spans,
+        "terms": terms,
         "sentences": record.sentences,
         "wordless": list(record.wordless),
         "stems": record.counts,
@@ -213,8 +235,12 @@ def sentences_from_json(raw: bytes) -> SentenceRecord | None:
         )
         if not valid:
             return None
-        spans = {str(k): _span_list(v) for k, v in data["spans"].items()}
-        return SentenceRecord(spans, StemCounts(n, counts, tuple(wordless)))
+        terms = data.get("terms")
+        return SentenceRecord(
+            data["spans"],
+            StemCounts(n, counts, tuple(wordless)),
+            terms if isinstance(terms, dict) else {},
+        )
     except (ValueError, KeyError, TypeError):
         return None
 

@@ -304,9 +304,9 @@ class Store:
             record = self._records.get(doc_id)
             if record is not None:
                 for s in stmts:
-                    spans = record.spans.get(s.id)
+                    spans = record.spans(s.id)
                     if spans is not None:
-                        remember_spans(s.text, spans)
+                        remember_spans(s.text, spans, record.terms(s.id))
         while len(self._stmts) > _CACHED_DOCUMENTS:
             self._stmts.popitem(last=False)
 

@@ -64,10 +64,25 @@ def _term(word: str) -> tuple[str, bool]:
     return stem(bare), low not in STOPWORDS and len(bare) > 1
 
 
+_KNOWN: dict[str, frozenset[str]] = {}  # sentence -> its terms, as a build recorded them
+
+
+def remember_terms(sentence: str, joined: str) -> None:
+    """Let `content_terms(sentence)` answer the space-joined stems a build computed for this
+    very sentence (`sentences/<id>.json`): a compare then stems no word of the rounds it
+    reads (Snowball is pure Python, ~50 µs a word)."""
+    if len(_KNOWN) > _MAX_TERMS:
+        _KNOWN.clear()
+    _KNOWN[sentence] = frozenset(joined.split())
+
+
 def content_terms(text: str) -> frozenset[str]:
     """The stem set used for similarity; all stems if the sentence is only stopwords; empty
     when it has no word at all (`diff.similarity.content_stems` then keys it by its text).
     A plain dict caches each word: a build stems every cabinet sentence of the corpus."""
+    known = _KNOWN.get(text)
+    if known is not None:
+        return known
     timeout = None if len(text) <= _SHORT_TEXT else 5.0 + len(text) / 100_000
     words = _WORD.findall(text, timeout=timeout)
     terms = _TERMS
@@ -97,13 +112,13 @@ class StemCounts:
 STEMS_FORMAT = 1  # bump when content_terms or the record changes (the files are committed)
 
 
-def stem_counts(sentences: Iterable[str]) -> StemCounts:
+def stem_counts(sentences: Iterable[tuple[str, frozenset[str]]]) -> StemCounts:
+    """The counts of sentences given with their `content_terms`."""
     n = 0
     counts: Counter[str] = Counter()
     wordless: list[str] = []
-    for text in sentences:
+    for text, terms in sentences:
         n += 1
-        terms = content_terms(text)
         if terms:
             counts.update(terms)
         else:
