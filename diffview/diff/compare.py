@@ -289,6 +289,21 @@ def with_also(
     return [replace(s, index=i) for i, s in enumerate(merged)]
 
 
+def compared_versions(
+    store: StoreReader, topic: str, from_spec: str | None = None, to_spec: str | None = None
+) -> tuple[Version, Version]:
+    """The FROM and TO versions of a topic comparison (default: its first and last)."""
+    versions = _check_topic(store, topic)
+    old = versions[0] if from_spec is None else store.resolve_version(from_spec)
+    new = versions[-1] if to_spec is None else store.resolve_version(to_spec)
+    if _same_version(old, new):
+        hint = "" if len(versions) > 1 else f" (topic {topic!r} has only one version)"
+        raise DiffviewError(
+            f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
+        )
+    return old, new
+
+
 def topic_sides(
     store: StoreReader,
     topic: str,
@@ -299,14 +314,7 @@ def topic_sides(
 ) -> tuple[Version, Version, list[Sentence], list[Sentence]]:
     """The two versions `compare_versions` compares and the sentences each side shows, one
     function so that measurements of the alignment (tests/crossround.py) see what it sees."""
-    versions = _check_topic(store, topic)
-    old = versions[0] if from_spec is None else store.resolve_version(from_spec)
-    new = versions[-1] if to_spec is None else store.resolve_version(to_spec)
-    if _same_version(old, new):
-        hint = "" if len(versions) > 1 else f" (topic {topic!r} has only one version)"
-        raise DiffviewError(
-            f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
-        )
+    old, new = compared_versions(store, topic, from_spec, to_spec)
     sides = []
     for version in (old, new):
         sentences = topic_sentences(store.topic_statements(topic, version), topic)

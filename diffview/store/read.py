@@ -335,14 +335,22 @@ class Store:
     def statements(
         self, doc: str | None = None, at: str | Version | None = None
     ) -> list[Statement]:
-        """Statements at HEAD (or at a version/tag/spec), optionally of one document."""
+        """Statements at HEAD (or at a version/tag/spec), optionally of one document. A
+        document of a version is read with the version's other documents, in one batch:
+        who asks for one (a round's claims) asks for the others next."""
         docs = list(self._documents)
         if at is not None:
-            last = self.resolve_version(at).docs[-1].id
+            version = self.resolve_version(at)
+            last = version.docs[-1].id
             docs = docs[: [d.id for d in docs].index(last) + 1]
         if doc is not None:
             self._document(doc)
-            return list(self._statements_of(doc)) if any(d.id == doc for d in docs) else []
+            if not any(d.id == doc for d in docs):
+                return []
+            siblings = [d.id for d in version.docs] if at is not None else []
+            if doc in siblings and doc not in self._stmts:
+                self._load(siblings)
+            return list(self._statements_of(doc))
         return [s for d in docs for s in self._statements_of(d.id)]
 
     def _rev_of(self, at: str | Version) -> str:
