@@ -26,9 +26,9 @@ from diffview.store.read import Store
 from diffview.store.write import write_store
 
 # The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c; format 2
-# before each document's sentences/<id>.json, 11e5af42d2fe00b906db6cad96eef0aff7487809). The
+# before each document's sentences/<id>.jsonl, 11e5af42d2fe00b906db6cad96eef0aff7487809). The
 # record needs no format bump: a reader splits and counts itself when a store lacks it.
-BUNDLED_HEAD = "6a9ddf5bece327052df353d4f11f7f648c316bb4"
+BUNDLED_HEAD = "174318db6a8d704cfd64a8ec8b64e417d040b08d"
 
 
 def test_bundled_corpus_head_is_pinned(
@@ -214,7 +214,7 @@ store, doc = sys.argv[1], sys.argv[2]
 def show(path):
     return subprocess.run(["git", "-C", store, "show", f"main:{path}"],
                           capture_output=True, check=True).stdout
-record = json.loads(show(f"sentences/{doc}.json"))
+record = json.loads(show(f"sentences/{doc}.jsonl").splitlines()[1])
 stmts = [statement_from_dict(s) for s in json.loads(show(f"statements/{doc}.json"))["statements"]]
 for s in stmts:
     if s.role != "cabinet":
@@ -229,7 +229,7 @@ print("ok")
 
 def test_a_compare_reads_what_it_would_have_computed(tmp_path: Path, versions_dir: Path) -> None:
     """The store records each cabinet statement's sentences and their stems at build
-    (`sentences/<id>.json`), so a compare splits and stems nothing: what it reads must be
+    (`sentences/<id>.jsonl`), so a compare splits and stems nothing: what it reads must be
     what it would have computed, and the corpus weights summed from the records must be
     those counted over the sentences themselves."""
     from diffview.diff.similarity import corpus_weights, weights_from_counts

@@ -400,7 +400,7 @@ IDF_WINDOW = 64
 
 @runtime_checkable
 class StemReader(Protocol):
-    """A store that keeps each document's stem counts (`store.Store`: `sentences/<id>.json`)."""
+    """A store that keeps each document's stem counts (`store.Store`: `sentences/<id>.jsonl`)."""
 
     def stem_counts(self, doc_ids: Sequence[str]) -> list[StemCounts | None]: ...
 

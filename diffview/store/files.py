@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from diffview.corpus.manifest import MONTHS
@@ -147,29 +147,32 @@ def statements_json(
     return text.encode("utf-8")
 
 
-SENTENCES_FORMAT = 1  # of `sentences/<id>.json`; a reader ignores a record of another
+SENTENCES_FORMAT = 1  # of `sentences/<id>.jsonl`; a reader ignores a record of another
 
 
 @dataclass(frozen=True)
 class SentenceRecord:
-    """What `sentences/<id>.json` says of a document's cabinet statements: where each one's
-    sentences are (character spans of its text, as `text.sentences.split_sentences` cut
-    them at build) and how many of those sentences contain each content stem. The spans
-    are checked when asked for: the corpus IDF reads 64 records and none of their spans."""
+    """What `sentences/<id>.jsonl` says of a document's cabinet statements: how many of their
+    sentences contain each content stem (its first line: all the corpus IDF reads, of 64
+    documents), and where each statement's sentences are, with their content stems (the
+    second line, read when the document's statements are: character spans of its text as
+    `text.sentences.split_sentences` cut them at build, and `text.stems.content_terms`)."""
 
-    raw_spans: dict[str, Any]  # by statement id, as read
     stems: StemCounts
-    raw_terms: dict[str, Any]  # by statement id: each span's content stems, space-joined
+    rest: bytes  # the second line, parsed on first use
 
-    def terms(self, statement_id: str) -> tuple[str, ...] | None:
-        value = self.raw_terms.get(statement_id)
-        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-            return None
-        return tuple(value)
+    @cached_property
+    def _sentences(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.rest)
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def spans(self, statement_id: str) -> tuple[tuple[int, int], ...] | None:
         """A statement's spans, or None when the record has none (or bad ones) for it."""
-        value = self.raw_spans.get(statement_id)
+        spans = self._sentences.get("spans")
+        value = spans.get(statement_id) if isinstance(spans, dict) else None
         if value is None:
             return None
         try:
@@ -177,12 +180,25 @@ class SentenceRecord:
         except (ValueError, TypeError):
             return None
 
+    def terms(self, statement_id: str) -> tuple[str, ...] | None:
+        """Each span's content stems, space-joined (None: none recorded)."""
+        terms = self._sentences.get("terms")
+        value = terms.get(statement_id) if isinstance(terms, dict) else None
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            return None
+        return tuple(value)
+
+
+def _line(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
 
 def sentences_json(statements: Iterable[Statement]) -> bytes:
-    """`sentences/<id>.json`, written once per document: a compare reads the sentences of a
-    round's statements from it instead of splitting them again, and the corpus IDF is a sum
-    of 64 documents' stem counts instead of a re-reading of their sentences (`diff.compare`).
-    The build splits every statement for its document file anyway (`_spans`)."""
+    """`sentences/<id>.jsonl`, written once per document: a compare reads the sentences of
+    a round's statements and their stems from it instead of splitting and stemming them
+    again, and the corpus IDF is a sum of 64 documents' stem counts instead of a re-reading
+    of their sentences (`diff.compare`). The build splits every statement for its document
+    file anyway (`_spans`)."""
     cabinet = [s for s in statements if s.role == "cabinet"]
     spans = {s.id: [list(span) for span in _spans(s.text)] for s in cabinet}
     texts = {s.id: [clean_sentence(s.text[a:b]) for a, b in _spans(s.text)] for s in cabinet}
@@ -190,16 +206,14 @@ def sentences_json(statements: Iterable[Statement]) -> bytes:
     pairs = [(t, f) for i, ts in texts.items() for t, f in zip(ts, found[i], strict=True) if t]
     record = stem_counts(pairs)
     terms = {i: [" ".join(sorted(f)) for f in fs] for i, fs in found.items()}
-    data = {
+    head = {
         "format": SENTENCES_FORMAT,
         "stems_format": STEMS_FORMAT,
-        "spans": spans,
-        "terms": terms,
         "sentences": record.sentences,
         "wordless": list(record.wordless),
         "stems": record.counts,
     }
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (_line(head) + _line({"spans": spans, "terms": terms})).encode("utf-8")
 
 
 def _span_list(value: Any) -> tuple[tuple[int, int], ...]:
@@ -215,11 +229,13 @@ def _span_list(value: Any) -> tuple[tuple[int, int], ...]:
 
 
 def sentences_from_json(raw: bytes) -> SentenceRecord | None:
-    """A `sentences/<id>.json` record; None when it is of another format or malformed (the
-    reader then splits and counts the sentences itself). As untrusted as the store: a span
-    past its statement's text is refused where it is used (`text.sentences.remember_spans`)."""
+    """A `sentences/<id>.jsonl` record (its first line parsed now); None when it is of
+    another format or malformed (the reader then splits and counts the sentences itself).
+    As untrusted as the store: a span past its statement's text is refused where it is used
+    (`text.sentences.remember_spans`)."""
+    first, _, rest = raw.partition(b"\n")
     try:
-        data = json.loads(raw)
+        data = json.loads(first)
         if not isinstance(data, dict) or data.get("format") != SENTENCES_FORMAT:
             return None
         if data.get("stems_format") != STEMS_FORMAT:
@@ -231,16 +247,8 @@ def sentences_from_json(raw: bytes) -> SentenceRecord | None:
             and all(isinstance(w, str) for w in wordless)
             and isinstance(counts, dict)
             and all(isinstance(c, int) and 0 < c <= n for c in counts.values())
-            and isinstance(data["spans"], dict)
         )
-        if not valid:
-            return None
-        terms = data.get("terms")
-        return SentenceRecord(
-            data["spans"],
-            StemCounts(n, counts, tuple(wordless)),
-            terms if isinstance(terms, dict) else {},
-        )
+        return SentenceRecord(StemCounts(n, counts, tuple(wordless)), rest) if valid else None
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -457,7 +465,7 @@ that together state the cabinet's position at one moment).
 * `sources/` the source documents, byte for byte
 * `documents/<id>.md` every statement of a document (speaker, role, source lines)
 * `statements/<id>.json` the same, machine-readable, one statement per line
-* `sentences/<id>.json` where the sentences of a document's cabinet statements are, and how
+* `sentences/<id>.jsonl` where the sentences of a document's cabinet statements are, and how
   many of them contain each word stem (what comparisons read)
 * `topics/<topic>.md` the cabinet's statements on a topic in the current round so far
 * `index.json` the rounds and their labels (and the store's format)

@@ -233,7 +233,7 @@ class Planner:
         files[f"sources/{doc.source}"] = source
         files[f"documents/{doc.id}.md"] = rendered.document
         files[f"statements/{doc.id}.json"] = rendered.statements
-        files[f"sentences/{doc.id}.json"] = rendered.sentences
+        files[f"sentences/{doc.id}.jsonl"] = rendered.sentences
         state = self._round(doc.round, label)
         entry = {**document_to_dict(doc), "source_sha256": sha256}
         state.add(doc, entry, statements, rendered.blocks)

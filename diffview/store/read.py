@@ -311,11 +311,11 @@ class Store:
             self._stmts.popitem(last=False)
 
     def _records_of(self, doc_ids: list[str]) -> list[SentenceRecord | None]:
-        """`sentences/<id>.json` of each document (written once: HEAD's is every commit's),
+        """`sentences/<id>.jsonl` of each document (written once: HEAD's is every commit's),
         the missing ones asked for at once; None for a store written before them, or a
         file that does not parse."""
         todo = [d for d in dict.fromkeys(doc_ids) if d not in self._records]
-        found = self._blobs(self.head, [f"sentences/{d}.json" for d in todo]) if todo else []
+        found = self._blobs(self.head, [f"sentences/{d}.jsonl" for d in todo]) if todo else []
         for doc_id, raw in zip(todo, found, strict=True):
             self._records[doc_id] = None if raw is None else sentences_from_json(raw)
         out = [self._records[d] for d in doc_ids]
@@ -325,7 +325,7 @@ class Store:
 
     @_retrying
     def stem_counts(self, doc_ids: Sequence[str]) -> list[StemCounts | None]:
-        """Each document's cabinet sentences counted per stem (`sentences/<id>.json`); None
+        """Each document's cabinet sentences counted per stem (`sentences/<id>.jsonl`); None
         for a store written before them, or a bad file."""
         for doc_id in doc_ids:
             self._document(doc_id)

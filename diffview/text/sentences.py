@@ -197,7 +197,7 @@ def _cut_points(text: str) -> list[int]:
     return points
 
 
-# Spans a store recorded for a statement's text when it was built (`sentences/<id>.json`):
+# Spans a store recorded for a statement's text when it was built (`sentences/<id>.jsonl`):
 # the same cut, read instead of recomputed. Keyed by the text itself, bounded.
 _KNOWN_SPANS: dict[str, tuple[tuple[int, int], ...]] = {}
 _KNOWN_TERMS: dict[str, tuple[str, ...]] = {}  # the content stems of each span, joined

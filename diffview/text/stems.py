@@ -2,7 +2,7 @@
 stem counts: the per-document part of the corpus IDF.
 
 Here, below the store, so that a build can write each document's counts once
-(`sentences/<id>.json`) and a compare sums 64 small records instead of re-splitting and
+(`sentences/<id>.jsonl`) and a compare sums 64 small records instead of re-splitting and
 re-stemming 64 documents (`diff.compare`); `diff.similarity` scores with the same function.
 """
 
@@ -69,7 +69,7 @@ _KNOWN: dict[str, frozenset[str]] = {}  # sentence -> its terms, as a build reco
 
 def remember_terms(sentence: str, joined: str) -> None:
     """Let `content_terms(sentence)` answer the space-joined stems a build computed for this
-    very sentence (`sentences/<id>.json`): a compare then stems no word of the rounds it
+    very sentence (`sentences/<id>.jsonl`): a compare then stems no word of the rounds it
     reads (Snowball is pure Python, ~50 µs a word)."""
     if len(_KNOWN) > _MAX_TERMS:
         _KNOWN.clear()
