@@ -23,15 +23,16 @@ from pathlib import Path
 from diffview.corpus.extract import Loaded, load_document
 from diffview.corpus.manifest import (
     KAMERSTUK_RE,
+    Manifest,
     check_answers,
     check_id,
     check_kamerstukken,
     check_kind,
     check_round,
     check_title,
-    load_manifest_with_rounds,
     manifest_path,
     parse_user_date,
+    read_manifest,
     write_manifest_candidate,
     write_temp_beside,
 )
@@ -107,12 +108,12 @@ def ingest(
     data, text = loaded.data, loaded.text
     with store_lock(store_path):
         recover(versions_dir, store_path)
-        docs, labels = load_manifest_with_rounds(versions_dir)
+        manifest = read_manifest(versions_dir)
         doc = _new_document(
             file,
             versions_dir,
             loaded,
-            docs,
+            manifest,
             date,
             title,
             kind,
@@ -127,8 +128,8 @@ def ingest(
         statements = _parse(file, doc, text)
         facts = text_facts(text, statements, doc.kind)
         doc = replace(doc, minister=facts.minister, member=facts.member)
-        check_nothing_dropped(store_path, versions_dir, docs)  # as build would refuse
-        _commit(versions_dir, store_path, doc, data, (docs, labels))
+        check_nothing_dropped(store_path, versions_dir, manifest)  # as build would refuse
+        _commit(versions_dir, store_path, doc, data, manifest)
     return doc
 
 
@@ -136,7 +137,7 @@ def _new_document(
     file: Path,
     versions_dir: Path,
     loaded: Loaded,
-    docs: list[Document],
+    manifest: Manifest,
     date: str | None,
     title: str | None,
     kind: str | None,
@@ -147,8 +148,11 @@ def _new_document(
     kamerstukken: Sequence[str] | None = None,
 ) -> Document:
     """Validate every piece of metadata; errors name the file being ingested. What the user
-    passes wins over what the text says about itself (`diffview.corpus.metadata`)."""
+    passes wins over what the text says about itself (`diffview.corpus.metadata`).
+    A removed document's id is never used again (citations stay unambiguous); its text
+    may come back, under a new id."""
     data, text = loaded.data, loaded.text
+    docs, every = list(manifest.documents), manifest.every_document
     _refuse_duplicate(file, text, versions_dir, docs)
     if loaded.original_sha256 is not None:  # the same PDF or XML file a second time
         for d in docs:
@@ -172,9 +176,10 @@ def _new_document(
     if day > dt.date.today():
         raise InputError(file, f"date {date!r} is in the future")
     try:
-        new_id = check_id(doc_id) if doc_id else _next_id(docs)
-        if any(d.id == new_id for d in docs):
-            raise ValueError(f"id {new_id!r} is already used")
+        new_id = check_id(doc_id) if doc_id else _next_id(every)
+        if any(d.id == new_id for d in every):
+            gone = new_id not in {d.id for d in docs}
+            raise ValueError(f"id {new_id!r} is already used{' (removed)' if gone else ''}")
         the_title = check_title(title if title is not None else _guess_title(text))
         the_short = check_title(short_title or _shorten(the_title), "short_title")
         the_kind = check_kind(kind) if kind else _guess_kind(text)
@@ -186,7 +191,9 @@ def _new_document(
             else tuple(k for k in facts.kamerstukken if KAMERSTUK_RE.match(k))
         )
         if the_answers is not None and all(d.id != the_answers for d in docs):
-            raise ValueError(f"answers refers to unknown document {the_answers!r}")
+            known = any(d.id == the_answers for d in every)
+            what = "a removed" if known else "unknown"
+            raise ValueError(f"answers refers to {what} document {the_answers!r}")
     except ValueError as exc:
         raise InputError(file, str(exc)) from None
     digest = hashlib.sha256(data).hexdigest()
@@ -318,7 +325,7 @@ def _commit(
     store_path: Path,
     doc: Document,
     data: bytes,
-    manifest_now: tuple[list[Document], dict[str, str]],
+    manifest_now: Manifest,
 ) -> None:
     """Stage everything aside, write a journal, rename into versions/, extend the store.
 

@@ -1,5 +1,9 @@
-"""An ingest's journal: what a killed ingest leaves, and how the next writer finishes or
-undoes it (under the store lock), so versions/ and the store always agree."""
+"""The journal of an ingest or a remove: what a killed one leaves, and how the next writer
+finishes or undoes it (under the store lock), so versions/ and the store always agree.
+
+An entry says which document (`op`: "add", the default of older journals, or "remove"),
+and holds the manifest before and after; the store decides which one stands: an add
+happened if the store has the document, a remove if it no longer has it."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 
 from diffview.corpus.manifest import check_source_name, manifest_path, write_temp_beside
 from diffview.errors import StoreError
+from diffview.store.fastimport import drop_dead_pack
 from diffview.store.git import checkout
 from diffview.store.paths import default_store_path, real_store_path
 from diffview.store.read import Store
@@ -50,27 +55,33 @@ def recover(versions_dir: Path, store_path: Path | None = None) -> str | None:
     store_path = Path(store_path or default_store_path())
     journal = journal_path(versions_dir)
     outcome: str | None = None
+    store_dir = real_store_path(store_path)
+    if (store_dir / ".git").is_dir():
+        drop_dead_pack(store_dir)  # first: no later write may lean on its objects
     if journal.exists():
         try:
             entry = json.loads(journal.read_bytes())
-            doc_id, source = str(entry["doc"]), str(entry["source"])
+            op, doc_id, source = str(entry.get("op", "add")), str(entry["doc"]), entry["source"]
             old, new = (base64.b64decode(entry[k]) for k in ("old_manifest", "new_manifest"))
-            staged = versions_dir / Path(str(entry["staged_source"])).name
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"{journal}: unreadable ingest journal ({exc})") from None
+            staged = versions_dir / Path(str(entry.get("staged_source", ""))).name
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise StoreError(f"{journal}: unreadable journal ({exc})") from None
         try:
-            target = versions_dir / check_source_name(source)
+            target = versions_dir / check_source_name(str(source))
         except ValueError as exc:
             raise StoreError(f"{journal}: {exc}") from None
-        if _store_has(store_path, doc_id, source):
-            if not target.exists():
+        has = _store_has(store_path, doc_id, str(source))
+        if has == (op != "remove"):  # the store moved: finish versions/
+            if op != "remove" and not target.exists():
                 os.replace(staged, target)
             write_durably(manifest_path(versions_dir), new)
-            checkout(real_store_path(store_path))  # the work tree may lag the refs
+            if store_dir.exists():
+                checkout(store_dir)  # the work tree may lag the refs
             outcome = "completed"
         else:
             write_durably(manifest_path(versions_dir), old)
-            target.unlink(missing_ok=True)
+            if op != "remove":
+                target.unlink(missing_ok=True)  # a remove keeps the source either way
             outcome = "rolled back"
         journal.unlink()
     for leftover in _leftovers(versions_dir):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Literal, Protocol, get_args, runtime_checkable
 
@@ -59,6 +59,17 @@ class Document:
     member: str | None = None  # who asks (Kamervragen), "Kathmann (GroenLinks-PvdA)"
     original: str | None = None  # "pdf" | "xml": the file the stored text was extracted from
     original_sha256: str | None = None  # sha256 of that file's bytes
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A document taken out of the store by `diffview remove`: its entry as it was ingested
+    (its commit stays in the history, so a rebuild needs it) and the moment of its removal
+    commit on the store's timeline (UTC, whole seconds; recorded in the manifest, so a
+    rebuild makes the same commit)."""
+
+    doc: Document
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -342,6 +353,8 @@ class StoreReader(Protocol):
 
     def documents(self) -> list[Document]: ...
 
+    def removals(self) -> list[Removal]: ...
+
     def topics(self) -> list[str]: ...
 
     def versions(self, topic: str | None = None) -> list[Version]: ...
@@ -366,7 +379,8 @@ class StoreReader(Protocol):
 @runtime_checkable
 class DerivedCache(Protocol):
     """A store that keeps data derived from a commit beside its objects (`store.Store` does):
-    the corpus IDF of `diff.compare`, the claims of `positions`."""
+    the corpus IDF of `diff.compare`, the stems of `diff.stance`, the claims of `positions`
+    and whole comparisons (`positions.kept`)."""
 
     def commit_of(self, version: Version) -> str: ...
 

@@ -20,14 +20,16 @@ from pathlib import Path
 
 from diffview.corpus.load import parse_documents, rules_digest
 from diffview.corpus.manifest import (
+    Manifest,
     check_source_name,
-    load_manifest_with_rounds,
     manifest_path,
+    read_manifest,
+    removal_stamp,
     render_manifest,
 )
 from diffview.errors import DiffviewError, InputError, StoreError
 from diffview.journal import recover
-from diffview.model import Document, Statement
+from diffview.model import Document, Removal, Statement
 from diffview.store.corpusfiles import CorpusFiles
 from diffview.store.git import is_store
 from diffview.store.head import (
@@ -36,9 +38,11 @@ from diffview.store.head import (
     read_head,
     record_parsed_with,
     same_document,
+    same_event,
 )
 from diffview.store.lock import store_lock
 from diffview.store.paths import default_store_path, real_store_path
+from diffview.store.plan import Event, ordered_events
 from diffview.store.read import Store
 from diffview.store.write import (
     BuildReport,
@@ -77,29 +81,28 @@ def build_store(
             )
     versions_dir = Path(versions_dir)
     say(progress, f"reading {versions_dir}")
-    documents, labels = load_manifest_with_rounds(versions_dir)
+    manifest = read_manifest(versions_dir)
+    documents, labels, every = list(manifest.documents), manifest.labels, manifest.every_document
     if not force:
-        check_nothing_dropped(path, versions_dir, documents)
+        check_nothing_dropped(path, versions_dir, manifest)
     store_dir = real_store_path(path)
-    sources = CorpusFiles(versions_dir, documents, store_dir)
+    sources = CorpusFiles(versions_dir, every, store_dir)
+    events = ordered_events(every, manifest.removed)
     rules = rules_digest()
     head = read_head(path)
     try:
         if head is not None and worktree is None and head.tagged():
-            kept = _stored_prefix(head, documents, sources, labels, rules)
-            if kept == len(head.docs) == len(documents):
+            stored = len(head.events())
+            kept = _stored_prefix(head, events, sources, labels, rules)
+            if kept == stored == len(events):
                 sources.record(store_dir)
                 return unchanged(head, progress)
-            if kept == len(head.docs):
-                new = documents[kept:]
-                stmts = _parse(versions_dir, new, sources, progress)
-                report = append_documents(head, new, stmts, sources, labels, progress=progress)
-                _recorded(report, rules, sources)
-                return report
-        cached = _cached(head, documents, sources, labels, rules)
-        todo = [d for d in documents if d.id not in cached]
+            if kept == stored:
+                return _append(versions_dir, head, events[kept:], sources, labels, rules, progress)
+        cached = _cached(head, every, sources, labels, rules)
+        todo = [d for d in every if d.id not in cached]
         parsed = _parse(versions_dir, todo, sources, progress)
-        statements = [s for d in documents for s in cached.get(d.id, [])] + parsed
+        statements = [s for d in every for s in cached.get(d.id, [])] + parsed
     finally:
         if head is not None:
             head.close()
@@ -112,6 +115,28 @@ def build_store(
         progress=progress,
         locked=True,
         worktree=worktree,
+        removals=manifest.removed,
+    )
+    _recorded(report, rules, sources)
+    return report
+
+
+def _append(
+    versions_dir: Path,
+    head: HeadState,
+    new: Sequence[Event],
+    sources: CorpusFiles,
+    labels: dict[str, str],
+    rules: str,
+    progress: Progress | None,
+) -> BuildReport:
+    """The events after the stored history, on top of the head: only new documents are
+    parsed (a removal needs none)."""
+    docs = [e for e in new if isinstance(e, Document)]
+    removals = [e for e in new if isinstance(e, Removal)]
+    stmts = _parse(versions_dir, docs, sources, progress)
+    report = append_documents(
+        head, docs, stmts, sources, labels, progress=progress, removals=removals
     )
     _recorded(report, rules, sources)
     return report
@@ -129,17 +154,19 @@ def _recorded(report: BuildReport, rules: str, sources: CorpusFiles) -> None:
 
 def _stored_prefix(
     head: HeadState,
-    documents: list[Document],
+    events: list[Event],
     sources: CorpusFiles,
     labels: dict[str, str],
     rules: str,
 ) -> int:
-    """How many of the stored documents open the new date order unchanged."""
+    """How many of the stored commits (documents and removals) open the new order
+    unchanged."""
     if head.rules != rules:
         return 0
     kept = 0
-    for stored, doc in zip(head.docs, documents, strict=False):
-        if not same_document(stored, doc, sources.sha256(doc.source), labels):
+    for stored, event in zip(head.events(), events, strict=False):
+        doc = event.doc if isinstance(event, Removal) else event
+        if not same_event(stored, event, sources.sha256(doc.source), labels):
             break
         kept += 1
     return kept
@@ -186,52 +213,82 @@ def _parse(
 
 
 def check_nothing_dropped(
-    store_path: Path, versions_dir: Path, documents: Sequence[Document]
+    store_path: Path, versions_dir: Path, corpus: Manifest | Sequence[Document]
 ) -> None:
     """Refuse (StoreError, one line with the fixes) when the store at `store_path` holds a
-    document `documents` (the corpus of `versions_dir`) lacks: writing the store from that
-    corpus would drop it. Documents only the corpus has are fine: a build adds them."""
+    document `corpus` (the manifest of `versions_dir`, or its documents) lacks, or a
+    removal it lacks: writing the store from that corpus would drop it (or bring a removed
+    document back). Documents and removals only the corpus has are fine: a build adds them."""
+    manifest = corpus if isinstance(corpus, Manifest) else Manifest(tuple(corpus))
     stored = _stored_documents(store_path)
     if stored is None:
         return
-    message = _dropping(stored, documents, store_path, versions_dir)
+    message = _dropping(stored[0], manifest.every_document, store_path, versions_dir)
+    if not message:
+        message = _unremoving(stored[1], store_path, manifest, versions_dir)
     if message:
         raise StoreError(message)
 
 
-def corpus_mismatch(stored: Sequence[Document], store_path: Path, versions_dir: Path) -> str | None:
-    """What is wrong between an open store's documents and `versions_dir`, in one line with
-    the command that fixes it; None when they agree. For a reader (the app) that opens a
-    store with a corpus beside it: a store lagging the corpus is said too."""
+def _unremoving(
+    stored: Sequence[Removal], store_path: Path, manifest: Manifest, versions_dir: Path
+) -> str | None:
+    """The refusal for a removal the store's history holds and the corpus lacks."""
+    have = {(r.doc.id, r.at) for r in manifest.removed}
+    lost = [r for r in stored if (r.doc.id, r.at) not in have]
+    if not lost:
+        return None
+    return (
+        f"{store_path}: its history removes {_list([r.doc for r in lost])} "
+        f"(diffview remove, {removal_stamp(lost[0].at)}), which {versions_dir} does not "
+        f"record; a build would bring it back; {_fixes(store_path, versions_dir)}"
+    )
+
+
+def corpus_mismatch(
+    stored: Sequence[Document],
+    store_path: Path,
+    versions_dir: Path,
+    removals: Sequence[Removal] = (),
+) -> str | None:
+    """What is wrong between an open store's documents (and the removals of its history)
+    and `versions_dir`, in one line with the command that fixes it; None when they agree.
+    For a reader (the app) that opens a store with a corpus beside it: a store lagging the
+    corpus is said too, and a removal pulled into the store that the corpus lacks."""
     try:
-        documents = load_manifest_with_rounds(versions_dir)[0]
+        manifest = read_manifest(versions_dir)
     except DiffviewError as exc:
         return str(exc)
-    dropping = _dropping(stored, documents, store_path, versions_dir)
+    dropping = _dropping(stored, manifest.every_document, store_path, versions_dir)
+    dropping = dropping or _unremoving(removals, store_path, manifest, versions_dir)
     if dropping:
         return dropping
     have = {(d.id, d.source) for d in stored}
-    unbuilt = [d for d in documents if (d.id, d.source) not in have]
-    if not unbuilt:
+    unbuilt = [d for d in manifest.documents if (d.id, d.source) not in have]
+    unremoved = [r.doc for r in manifest.removed if (r.doc.id, r.doc.source) in have]
+    news = [f"also has {_list(unbuilt)}"] if unbuilt else []
+    news += [f"removes {_list(unremoved)}"] if unremoved else []
+    if not news:
         return None
     return (
-        f"{store_path}: older than {versions_dir}, which also has {_list(unbuilt)}; "
+        f"{store_path}: older than {versions_dir}, which {' and '.join(news)}; "
         f"bring it up to date: diffview build --versions {versions_dir} --store {store_path}"
     )
 
 
-def _stored_documents(store_path: Path) -> list[Document] | None:
-    """The documents at the store's HEAD; None when there is no store there to lose (no
-    directory, or a directory that is not a store, which `write_store` refuses itself)."""
+def _stored_documents(store_path: Path) -> tuple[list[Document], list[Removal]] | None:
+    """The documents at the store's HEAD and the removals of its history; None when there
+    is no store there to lose (no directory, or a directory that is not a store, which
+    `write_store` refuses itself)."""
     real = real_store_path(store_path)
     if not real.exists() or not is_store(real):
         return None
     older = older_format_documents(real)  # a build rebuilds it in the current format
     if older is not None:
-        return older
+        return older, []  # format 1 knew no removals
     try:
         with Store.open(store_path) as store:
-            return store.documents()
+            return store.documents(), store.removals()
     except StoreError as exc:
         raise StoreError(
             f"{exc}; cannot tell what a rebuild would drop (rebuild anyway: diffview build "
@@ -250,11 +307,7 @@ def _dropping(
     lost = [d for d in stored if (d.id, d.source) not in keep]
     if not lost:
         return None
-    fixes = (
-        f"write the store's corpus out with `diffview export-corpus DIR --store {store_path}` "
-        f"and use --versions DIR, or drop them: diffview build --force --versions "
-        f"{versions_dir} --store {store_path}"
-    )
+    fixes = _fixes(store_path, versions_dir)
     if len(lost) == len(stored):
         return (
             f"{store_path}: built from another corpus than {versions_dir} (none of its "
@@ -266,6 +319,14 @@ def _dropping(
     return (
         f"{store_path}: built from another corpus than {versions_dir}: it holds "
         f"{_list(lost)}, which {versions_dir} lacks{also} and a build would drop; {fixes}"
+    )
+
+
+def _fixes(store_path: Path, versions_dir: Path) -> str:
+    return (
+        f"write the store's corpus out with `diffview export-corpus DIR --store {store_path}` "
+        f"and use --versions DIR, or drop them: diffview build --force --versions "
+        f"{versions_dir} --store {store_path}"
     )
 
 
@@ -295,14 +356,18 @@ def export_corpus(store_path: Path | None, dest: Path) -> list[Document]:
         raise StoreError(f"{dest}: exists and is not an empty directory; name a new one")
     with Store.open(store_path) as store:
         documents = store.documents()
+        removed = store.removals()
         labels = {v.round: v.label for v in store.versions()}
+        labels |= {r.doc.round: store.round_label(r.doc.round) for r in removed}
         sources = {d.source: store.source_bytes(d.id) for d in documents}
+        sources |= {r.doc.source: store.removed_source_bytes(r) for r in removed}
         head = store.head
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.export-{secrets.token_hex(6)}")
+    _drop_dead_exports(dest)
+    tmp = dest.with_name(f".{dest.name}.export-{os.getpid()}-{secrets.token_hex(6)}")
     tmp.mkdir(0o777)  # the umask applies, as to any directory the user makes (mkdtemp: 0700)
     try:
-        _write_corpus(tmp, documents, labels, sources, head)
+        _write_corpus(tmp, Manifest(tuple(documents), tuple(removed), labels), sources, head)
         os.replace(tmp, dest)  # over an empty directory too; a non-empty one: OSError
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -310,31 +375,46 @@ def export_corpus(store_path: Path | None, dest: Path) -> list[Document]:
     return documents
 
 
-def _write_corpus(
-    where: Path,
-    documents: Sequence[Document],
-    labels: dict[str, str],
-    sources: Mapping[str, bytes],
-    head: str,
-) -> None:
-    """The files of a versions/ directory; a store whose manifest would not load back as
-    the same corpus (a hand-edited or hostile store) is refused."""
-    for doc in documents:
+def _drop_dead_exports(dest: Path) -> None:
+    """Remove what a killed `export-corpus` into `dest` left (`.DIR.export-PID-*`): its
+    process is gone. A live export's directory (another process writing DIR) is kept."""
+    for tmp in dest.parent.glob(f".{dest.name}.export-*"):
+        pid = tmp.name.removeprefix(f".{dest.name}.export-").split("-", 1)[0]
+        if tmp.is_symlink() or not tmp.is_dir() or not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _write_corpus(where: Path, corpus: Manifest, sources: Mapping[str, bytes], head: str) -> None:
+    """The files of a versions/ directory (removed documents too, with their removal, so
+    the same history builds from it); a store whose manifest would not load back as the
+    same corpus (a hand-edited or hostile store) is refused."""
+    for doc in corpus.every_document:
         try:
             name = check_source_name(doc.source)
         except ValueError as exc:
             raise StoreError(f"the store's document {doc.id}: {exc}") from None
         (where / name).write_bytes(sources[doc.source])
     header = f"# diffview manifest: written by `diffview export-corpus` from a store at {head}."
-    manifest = manifest_path(where)
-    manifest.write_text(render_manifest(documents, labels, header), encoding="utf-8")
+    text = render_manifest(corpus.documents, corpus.labels, header, corpus.removed)
+    manifest_path(where).write_text(text, encoding="utf-8")
     try:
-        back, back_labels = load_manifest_with_rounds(where)
+        back = read_manifest(where)
     except DiffviewError as exc:
         raise StoreError(f"the store's manifest does not make a corpus: {exc}") from None
-    if sorted(back, key=lambda d: d.id) != sorted(documents, key=lambda d: d.id):
+    if (set(back.documents), set(back.removed)) != (set(corpus.documents), set(corpus.removed)):
         raise StoreError("the store's manifest does not round-trip as a corpus")
-    if {r: back_labels.get(r) for r in labels} != labels:
+    if {r: back.labels.get(r) for r in corpus.labels} != corpus.labels:
         raise StoreError("the store's round labels do not round-trip as a corpus")
 
 

@@ -56,7 +56,8 @@ def ensure_store(path: Path | None) -> Path:
 
 
 def one_run(store: Path, until_diff: bool) -> float:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # any value, "0" too, stops .pyc writing
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-c", CHILD, str(store), "1" if until_diff else "0"],

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from diffview.errors import StoreError
-from diffview.model import Statement, TopicLogEntry, Version
+from diffview.model import Removal, Statement, TopicLogEntry, Version
 from diffview.text.normalize import normalize_lines
 
 
@@ -71,6 +71,9 @@ class EmptyReader:
 
     def close(self) -> None:
         return None
+
+    def removals(self) -> list[Removal]:
+        return []
 
     def statements(
         self, doc: str | None = None, at: str | Version | None = None

@@ -8,6 +8,7 @@ from diffview.diff.align import (
     MATCH_THRESHOLD,
     REWRITE_THRESHOLD,
     Link,
+    across_scores,
     align,
 )
 from diffview.diff.similarity import content_stems, corpus_weights, similarity
@@ -178,7 +179,7 @@ def test_across_rounds_a_flipped_claim_on_distinctive_words_pairs_without_order(
 
 
 def test_across_rounds_a_weak_mutual_candidate_is_possibly_related() -> None:
-    a = ["Het kabinet steunt de derogatie.", "De Commissie presenteert een routekaart."]
+    a = ["Het kabinet waardeert de derogatie.", "De Commissie presenteert een routekaart."]
     b = ["Over de derogatie en de Raad is veel te zeggen."]
     links = align(a, b, across=True, background=corpus_weights([*CORPUS, *a, *b]))
     removed = next(lk for lk in links if lk.left == (0,))
@@ -186,3 +187,15 @@ def test_across_rounds_a_weak_mutual_candidate_is_possibly_related() -> None:
     assert removed.kind == "removed" and removed.related == (0,)
     assert added.kind == "added" and added.related == (0,)
     assert ACROSS_POSSIBLE <= added.score < ACROSS_MATCH
+
+
+def test_across_rounds_the_dossiers_synonyms_meet() -> None:
+    """A "nieuw materiaal" in one round is "onbekend materiaal" in the next (paraphrase.py):
+    across rounds the synonym counts as shared, a word outside the lexicon does not."""
+    a = ["Het kabinet wil geen detectie van nieuw materiaal via hashing."]
+    synonym = ["Het kabinet wil geen detectie van onbekend materiaal via hashing."]
+    other = ["Het kabinet wil geen detectie van recent materiaal via hashing."]
+    weights = corpus_weights([*CORPUS, *a, *synonym, *other])
+    (same,) = across_scores(a, synonym, weights)[0]
+    (unlike,) = across_scores(a, other, weights)[0]
+    assert same > unlike

@@ -681,3 +681,66 @@ def test_an_unexpected_error_is_one_line_and_exit_2(
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("diffview: unexpected error (ValueError)")
     assert "Traceback" not in err
+
+
+def _compare_in_a_process(store: Path, *argv: str) -> tuple[str, list[str]]:
+    """A compare's output in a fresh process, and which of the stemmer and the aligner it
+    imported."""
+    code = (
+        "import io, json, sys; from diffview.views.cli import main; "
+        "out, sys.stdout = sys.stdout, io.StringIO(); "
+        f"main({[*argv, '--store', str(store)]!r}); text = sys.stdout.getvalue(); "
+        "sys.stdout = out; "
+        "print(json.dumps([text, [m for m in ('snowballstemmer', 'diffview.diff.align') "
+        "if m in sys.modules]]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    text, imported = json.loads(result.stdout)
+    return text, imported
+
+
+PAIR = ("compare", "detection-order", "2023-10", "2024-10")
+
+
+def test_a_compare_reads_the_stems_an_earlier_one_made(store: Path) -> None:
+    """Stemming was most of a compare's own work: a process that aligns reads the stems an
+    earlier one made from the store's cache (and imports no stemmer); a bad stems file is
+    ignored. The output is the same every time."""
+    cache = store / ".git" / "diffview-cache"
+
+    def aligned() -> tuple[str, list[str]]:
+        for kept in cache.glob("comparison-*.json"):
+            kept.unlink()
+        return _compare_in_a_process(store, *PAIR, "--format", "json")
+
+    for old in cache.glob("stems-*.json"):
+        old.unlink()
+    first, imported = aligned()
+    assert "snowballstemmer" in imported and list(cache.glob("stems-*.json"))
+    second, imported = aligned()
+    assert second == first and imported == ["diffview.diff.align"]
+    for table in cache.glob("stems-*.json"):
+        table.write_bytes(b'{"steunt": 1}')
+    third, imported = aligned()
+    assert third == first and "snowballstemmer" in imported
+
+
+@pytest.mark.parametrize("fmt", ["json", "inline", "side-by-side"])
+def test_a_second_compare_reads_the_first_ones_comparison(store: Path, fmt: str) -> None:
+    """The same two commits, rules and code give the same comparison: the next process
+    reads it from the store's cache (no aligner imported) and prints the same bytes; a
+    kept comparison that does not read back is ignored and written again."""
+    argv = (*PAIR, "--format", fmt, "--color", "always", "--width", "120")
+    cache = store / ".git" / "diffview-cache"
+    for kept in cache.glob("comparison-*.json"):
+        kept.unlink()
+    first, imported = _compare_in_a_process(store, *argv)
+    assert "diffview.diff.align" in imported and len(list(cache.glob("comparison-*.json"))) == 1
+    second, imported = _compare_in_a_process(store, *argv)
+    assert second == first and imported == []
+    for kept in cache.glob("comparison-*.json"):
+        kept.write_bytes(b'{"units": [{"left": 1}]}')
+    third, imported = _compare_in_a_process(store, *argv)
+    assert third == first and "diffview.diff.align" in imported
+    fourth, imported = _compare_in_a_process(store, *argv)
+    assert fourth == first and imported == []

@@ -376,6 +376,7 @@ def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(
         assert git(Path(store), "status", "--porcelain") == "", step
         fsck = git(Path(store), "fsck", "--no-dangling")  # check=True: exit 0
         assert "error" not in fsck and "missing" not in fsck, step
+        assert git(Path(store), "fsck", "--unreachable", "--no-reflogs").strip() == "", step
         assert [p.name for p in Path(versions).iterdir() if p.name.startswith(".")] == [], step
         assert sorted(p.name for p in Path(store).parent.iterdir()) == ["store", "versions"]
         shutil.rmtree(tmp_path / f"k{step}")
@@ -389,3 +390,46 @@ def _copies(versions: Path, store: Path, where: Path) -> tuple[str, str]:
     shutil.copytree(versions, where / "versions")
     shutil.copytree(store, where / "store", symlinks=True)
     return str(where / "versions"), str(where / "store")
+
+
+def _ingest_killed_before_refs_move(file: str, versions: str, store: str) -> None:
+    """Child process: ingest, SIGKILLed where its pack is in the store and its refs are not
+    moved yet (the leftover an ill-timed kill -9 leaves, made on purpose)."""
+    from diffview.ingest import ingest
+
+    ingest(Path(file), Path(versions), Path(store), date="2026-04-01", kind="answers", title="K")
+
+
+def _kill_myself(*_: object) -> None:
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_killed_ingests_unreachable_pack_is_removed_by_the_next_writer(
+    setup: tuple[Path, Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pack an ingest killed before its ref update moved into the store is reachable
+    from nothing; the next `diffview build` rolls the ingest back and removes that pack."""
+    from diffview.views.cli import main
+
+    versions, store, new = setup
+    packs = store / ".git" / "objects" / "pack"
+    before = sorted(p.name for p in packs.iterdir())
+    with monkeypatch.context() as patch:  # only the forked child dies in update_refs
+        patch.setattr(store_write, "update_refs", _kill_myself)
+        child = multiprocessing.get_context("fork").Process(
+            target=_ingest_killed_before_refs_move, args=(str(new), str(versions), str(store))
+        )
+        child.start()
+    child.join()
+    assert child.exitcode == -9
+    assert len(list(packs.glob("*.pack"))) == len(before) // 2 + 1  # the leftover is there
+    assert main(["build", "--versions", str(versions), "--store", str(store)]) == 0
+    assert "unchanged" in capsys.readouterr().out
+    assert sorted(p.name for p in packs.iterdir()) == before
+    assert git(store, "fsck", "--unreachable", "--no-reflogs").strip() == ""
+    assert len(load_manifest(versions)) == 5
+    assert [p.name for p in (store / ".git").glob("diffview-pending*")] == []

@@ -10,9 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diffview.diff.compare import compare_texts
-from diffview.model import WordOp
+from diffview.model import StanceFlag, WordOp
 from diffview.sanitize import _UNSAFE, sanitize
-from diffview.views.plain import View, dumps_indented, render_inline_plain
+from diffview.views.plain import (
+    View,
+    comparison_to_dict,
+    comparison_to_json,
+    dumps_indented,
+    render_inline_plain,
+)
 from diffview.views.render import render_inline
 
 PLAIN = st.recursive(
@@ -95,3 +101,28 @@ def test_plain_inline_leaves_wide_characters_to_rich() -> None:
     unit = dataclasses.replace(comparison.units[0], ops=(WordOp(0, "een\tregel\nverder"),))
     hand_made = dataclasses.replace(comparison, units=(unit,))
     assert render_inline_plain(hand_made, width=80) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(TEXT, TEXT, st.sampled_from(["", "punctuation only"]), st.floats(), st.booleans())
+def test_comparison_json_is_json_dumps_of_its_dict(
+    a: str, b: str, note: str, score: float, extra: bool
+) -> None:
+    """The units' templates write what `json.dumps` writes for `comparison_to_dict`, for
+    the engine's units and for hand-made ones (stance flags, related, also, notes, any score)."""
+    comparison = compare_texts(a, b)
+    if extra and comparison.units:
+        first = comparison.units[0]
+        left = tuple(dataclasses.replace(s, also=("A:3", "x\ty")) for s in first.left)
+        flag = StanceFlag("negation", ("niet", "\x1b"), ())
+        unit = dataclasses.replace(
+            first, left=left, stance=(flag,), related=("B:1-2",), note=note, score=score
+        )
+        comparison = dataclasses.replace(comparison, units=(unit, *comparison.units[1:]))
+    expected = json.dumps(
+        comparison_to_dict(comparison), sort_keys=True, ensure_ascii=False, indent=2
+    )
+    assert comparison_to_json(comparison) == expected + "\n"
+    empty = dataclasses.replace(comparison, units=())
+    expected = json.dumps(comparison_to_dict(empty), sort_keys=True, ensure_ascii=False, indent=2)
+    assert comparison_to_json(empty) == expected + "\n"

@@ -181,6 +181,29 @@ def test_a_heading_glued_to_its_paragraph_is_a_sentence_of_its_own() -> None:
     assert "Het kabinet verwijst naar het bovenstaande antwoord." in found
 
 
+def test_a_numbered_heading_is_a_sentence_of_its_own() -> None:
+    """Letters and fiches number their sections ("3. Encryptie", "2.1 …", "b) …"); a numbered
+    line that wraps into a sentence stays one sentence."""
+    text = normalize_text(
+        "Het kabinet heeft de inzet in de Raad besproken met de andere lidstaten.\n"
+        "\n"
+        "3. Encryptie\n"
+        "Het kabinet hecht groot belang aan end-to-end versleutelde communicatie.\n"
+        "2.1 Detectiebevel\n"
+        "Het kabinet steunt een detectiebevel voor nieuw materiaal niet.\n"
+        "b) Subsidiariteit\n"
+        "Het oordeel van het kabinet ten aanzien van de subsidiariteit is positief.\n"
+        "\n"
+        "12. Het kabinet\n"
+        "steunt het voorstel van de Commissie over de detectie van materiaal niet.\n"
+    ).text
+    found = [text[a:b] for a, b in split_sentences(text)]
+    for heading in ("3. Encryptie", "2.1 Detectiebevel", "b) Subsidiariteit"):
+        assert heading in found
+    assert "Het kabinet steunt een detectiebevel voor nieuw materiaal niet." in found
+    assert found[-1].startswith("12. Het kabinet") and found[-1].endswith("niet.")
+
+
 def test_a_wrapped_line_before_a_capital_is_not_a_heading() -> None:
     """Lines of a paragraph run the full width: a break before a name is no heading."""
     text = normalize_text(

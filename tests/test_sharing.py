@@ -7,6 +7,7 @@ Real parser and real stores: each test builds the bundled corpus (well under a s
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -205,3 +206,47 @@ def test_two_clones_of_a_shared_store_lose_nothing(
     export_corpus(bob, got)
     assert build_store(got, bob).action == "unchanged"
     assert "origin" in sh_git(bob, "remote")
+
+
+def test_a_rebuild_keeps_the_stores_remotes_and_config(
+    tmp_path: Path, versions_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clone has `origin`; a build that must rebuild (an earlier document's entry
+    changed) writes a new repository and keeps the clone's remotes and settings."""
+    from diffview.pipeline import build_store
+
+    origin, clone = tmp_path / "origin", tmp_path / "clone"
+    build_store(versions_copy, origin)
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], env=git_env(), check=True)
+    sh_git(clone, "config", "user.name", "A Teammate")
+    manifest = versions_copy / "manifest.toml"
+    text = manifest.read_text()
+    manifest.write_text(text.replace('short_title = "SO JBZ-Raad Oct 2023 (questions)"',
+                                     'short_title = "SO Oct 2023 (questions)"'))  # fmt: skip
+    code, out, err = run(capsys, "build", "--versions", str(versions_copy), "--store", str(clone))
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith(f"rebuilt {clone}: 5 documents")
+    assert sh_git(clone, "remote", "get-url", "origin").strip() == str(origin)
+    assert sh_git(clone, "config", "user.name").strip() == "A Teammate"
+    assert sh_git(clone, "config", "branch.main.remote").strip() == "origin"
+    assert sh_git(clone, "config", "core.hooksPath").strip() == "/dev/null"
+    assert sh_git(clone, "status", "--porcelain") == ""
+
+
+def test_a_killed_export_is_cleaned_up_by_the_next_one(
+    mine_and_theirs: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A killed `export-corpus DIR` leaves `.DIR.export-PID-*`; the next export into DIR
+    removes it (its process is gone) and keeps a live export's directory."""
+    _, _, store = mine_and_theirs
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = tmp_path / f".out.export-{gone.pid}-0123456789ab"
+    (dead / "sub").mkdir(parents=True)
+    (dead / "001_x.txt").write_text("half written")
+    live = tmp_path / f".out.export-{os.getpid()}-ba9876543210"
+    live.mkdir()
+    code, _, err = run(capsys, "export-corpus", str(tmp_path / "out"), "--store", str(store))
+    assert code == 0, err
+    assert not dead.exists() and live.is_dir()
+    assert len(load_manifest(tmp_path / "out")) == 6

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import regex
+import snowballstemmer
 
+from diffview.corpus.load import BUNDLED_VERSIONS
 from diffview.diff.compare import compare_sentences
 from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.model import Sentence
@@ -111,3 +114,22 @@ def test_a_deleted_or_inserted_negation_is_never_reworded_one(left: str, right: 
     assert unit.left and unit.right and unit.change != "unchanged"
     assert unit.score < 1.0
     assert any(f.kind == "negation" for f in unit.stance)
+
+
+def test_the_c_stemmer_gives_the_pure_python_stems() -> None:
+    """PyStemmer (C) is what snowballstemmer hands out when it is installed; it must stem
+    every word of the bundled corpus as snowballstemmer's own Python code does, or the
+    alignments (and the stores built from them) would depend on which one a machine has."""
+    import Stemmer  # type: ignore[import-not-found]
+    from snowballstemmer.dutch_stemmer import DutchStemmer
+
+    assert isinstance(snowballstemmer.stemmer("dutch"), Stemmer.Stemmer)
+    words = sorted(
+        {
+            w.lower()
+            for f in BUNDLED_VERSIONS.glob("*.txt")
+            for w in regex.findall(r"[\p{L}\p{M}]+", f.read_text(encoding="utf-8"))
+        }
+    )
+    assert len(words) > 4000
+    assert Stemmer.Stemmer("dutch").stemWords(words) == [DutchStemmer().stemWord(w) for w in words]

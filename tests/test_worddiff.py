@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import sys
+import unicodedata
 
+import pytest
+from diff_match_patch import diff_match_patch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diffview.diff import worddiff
 from diffview.diff.worddiff import changed_fraction, rebuild, squash, tokenize, word_diff
 from diffview.model import WordOp
 
@@ -102,3 +109,53 @@ def test_squash_agrees_with_normalize_canonical_term() -> None:
     for a, b in pairs:
         assert normalize.canonical_term(a) == normalize.canonical_term(b)
         assert squash(a) == squash(b)
+
+
+# The fast paths of `tokenize` and `squash` (stdlib `re` on ASCII and Latin text, the stress
+# pass tried only beside a stressed letter) must give what the full Unicode patterns give.
+ODD = (
+    "aZé09 -‐'’.,/\t\n\x0b\x1c\u00a0\u2009\u3000–—\"`“ÉÈáóò\u0301\u0308\u034f\u0483ßﬁ€\ue000\u2063"
+)
+
+
+def _squash_by_the_patterns(text: str) -> str:
+    """`squash` as its docstring defines it: every pass of the full Unicode patterns."""
+    folded = worddiff._DIGIT_GAP.sub(worddiff._KEPT_GAP, text.casefold())
+    if folded.isascii():
+        folded = folded.replace('"', "'").replace("`", "'").replace("-", "")
+        return "".join(folded.split())
+    folded = worddiff._STRESSED.sub(
+        lambda m: m.group().translate(worddiff._PROTECT), folded.translate(worddiff._QUOTES)
+    )
+    folded = worddiff._SQUASH_DROP.sub("", unicodedata.normalize("NFD", folded))
+    return unicodedata.normalize("NFC", folded.translate(worddiff._UNPROTECT))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.sampled_from(ODD), max_size=16) | st.text(max_size=16))
+def test_squash_is_what_the_full_patterns_give(text: str) -> None:
+    assert squash(text) == _squash_by_the_patterns(text)
+    assert squash(f"Het één {text} privé.") == _squash_by_the_patterns(f"Het één {text} privé.")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.sampled_from("aZ09 -'.,/<U+0AF>\t\n\x0b\x1c_!"), max_size=24))
+def test_ascii_tokens_are_the_unicode_patterns_tokens(text: str) -> None:
+    assert tokenize(text) == worddiff._TOKEN.findall(text)
+
+
+def test_ops_do_not_depend_on_the_machines_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loaded machine makes every clock reading late; the ops must not change (a deadline
+    on the clock once made the same compare give other rows under load)."""
+    engine = sys.modules[diff_match_patch.__module__]  # the module, not its class
+
+    left = " ".join(f"woord{i % 97} detectiebevel{i % 13}" for i in range(150))
+    right = " ".join(f"woord{i % 89} detectiebevel{i % 11}" for i in range(150))
+    calm = word_diff(left, right)
+    clock = iter(range(0, 10**9, 3600))  # an hour passes between any two readings
+    monkeypatch.setattr(engine.time, "time", lambda: float(next(clock)))
+    assert word_diff(left, right) == calm
+    assert rebuild(calm, "right") == right
+    long_left, long_right = left * 2, right * 2  # past EXACT_TOKENS: the other engine, as steady
+    assert len(tokenize(long_left + long_right)) > worddiff.EXACT_TOKENS
+    assert word_diff(long_left, long_right) == word_diff(long_left, long_right)

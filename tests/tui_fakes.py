@@ -18,6 +18,7 @@ from diffview.model import (
     IssueInfo,
     Position,
     PositionTable,
+    Removal,
     Sentence,
     Stance,
     StanceFlag,
@@ -264,6 +265,9 @@ class FakeStore:
 
     def documents(self) -> list[Document]:
         return list(DOCS)
+
+    def removals(self) -> list[Removal]:
+        return []
 
     def topics(self) -> list[str]:
         return ["derogation", "detection-order", "encryption", "csam-other"]

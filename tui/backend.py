@@ -87,7 +87,7 @@ def corpus_mismatch(store: StoreReader, path: Path, versions_dir: Path) -> str |
     one of them lacks), with the command that fixes it; None when they agree."""
     from diffview.pipeline import corpus_mismatch as _mismatch
 
-    return _mismatch(store.documents(), path, versions_dir)
+    return _mismatch(store.documents(), path, versions_dir, store.removals())
 
 
 class BuildCancelled(Exception):

@@ -9,12 +9,15 @@ only ever explained by the words that triggered it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import regex
 
 from diffview.model import STANCES, Stance
+
+Compile = Callable[[Any, str], regex.Pattern[str]]
 
 
 @dataclass(frozen=True)
@@ -22,15 +25,38 @@ class Issue:
     """One sub-issue of a topic: the phrases that name it, and those that name its opposite.
 
     `inverse` phrases ("encryptie onmogelijk maken") name what the issue protects against:
-    opposing them is supporting the issue, so a stance on such an object flips.
+    opposing them is supporting the issue, so a stance on such an object flips. The phrases
+    are compiled on first use: a compare whose claims are cached reads none of them (a
+    user's rules file is compiled whole at load, `TopicRules.check`).
     """
 
     id: str
     topic: str
     label: str
-    phrases: tuple[regex.Pattern[str], ...]
-    inverse: tuple[regex.Pattern[str], ...] = ()
-    exclude: tuple[regex.Pattern[str], ...] = ()
+    where: str
+    compile_: Compile = field(compare=False, repr=False)
+    phrase_sources: tuple[str, ...] = ()
+    inverse_sources: tuple[str, ...] = ()
+    exclude_sources: tuple[str, ...] = ()
+
+    def _compiled(self, key: str, sources: tuple[str, ...]) -> tuple[regex.Pattern[str], ...]:
+        return tuple(self.compile_(p, f"{self.where}.{key}[{i}]") for i, p in enumerate(sources))
+
+    @cached_property
+    def phrases(self) -> tuple[regex.Pattern[str], ...]:
+        return self._compiled("phrases", self.phrase_sources)
+
+    @cached_property
+    def inverse(self) -> tuple[regex.Pattern[str], ...]:
+        return self._compiled("inverse", self.inverse_sources)
+
+    @cached_property
+    def exclude(self) -> tuple[regex.Pattern[str], ...]:
+        return self._compiled("exclude", self.exclude_sources)
+
+    def check(self) -> None:
+        """Compile every phrase now, so a bad one is an error naming its entry."""
+        _ = (self.phrases, self.inverse, self.exclude)
 
 
 @dataclass(frozen=True)
@@ -64,9 +90,7 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _alternatives(
-    value: Any, where: str, compile_: Callable[[Any, str], regex.Pattern[str]]
-) -> regex.Pattern[str]:
+def _alternatives(value: Any, where: str, compile_: Compile) -> regex.Pattern[str]:
     """One pattern from a list of phrases (a holder list reads better than one long regex)."""
     items = _list(value, where)
     if not items:
@@ -82,9 +106,7 @@ def _alternatives(
         raise
 
 
-def build_issues(
-    topic: str, entries: Any, compile_: Callable[[Any, str], regex.Pattern[str]]
-) -> tuple[Issue, ...]:
+def build_issues(topic: str, entries: Any, compile_: Compile) -> tuple[Issue, ...]:
     """The `[[topics.<topic>.issues]]` entries: ids unique, phrases non-empty."""
     issues: list[Issue] = []
     for n, entry in enumerate(_list(entries, f"topics.{topic}.issues")):
@@ -101,28 +123,29 @@ def build_issues(
         if not phrases:
             raise ValueError(f"{where}: phrases must not be empty")
 
-        def each(
-            key: str, _where: str = where, _entry: dict[str, Any] = entry
-        ) -> tuple[regex.Pattern[str], ...]:
+        def each(key: str, _where: str = where, _entry: dict[str, Any] = entry) -> tuple[str, ...]:
             items = _list(_entry.get(key, []), f"{_where}.{key}")
-            return tuple(compile_(p, f"{_where}.{key}[{i}]") for i, p in enumerate(items))
+            for i, p in enumerate(items):
+                if not isinstance(p, str) or not p:
+                    compile_(p, f"{_where}.{key}[{i}]")  # says what is wrong with it
+            return tuple(items)
 
         issues.append(
             Issue(
                 id=issue_id,
                 topic=topic,
                 label=str(entry.get("label", issue_id)),
-                phrases=each("phrases"),
-                inverse=each("inverse"),
-                exclude=each("exclude"),
+                where=where,
+                compile_=compile_,
+                phrase_sources=each("phrases"),
+                inverse_sources=each("inverse"),
+                exclude_sources=each("exclude"),
             )
         )
     return tuple(issues)
 
 
-def _predicate(
-    entry: Any, where: str, compile_: Callable[[Any, str], regex.Pattern[str]]
-) -> Predicate:
+def _predicate(entry: Any, where: str, compile_: Compile) -> Predicate:
     if not isinstance(entry, dict):
         raise ValueError(f"{where} must be a table")
     stance = entry.get("stance")
@@ -140,7 +163,7 @@ def _predicate(
     )
 
 
-def build_lexicon(data: Any, compile_: Callable[[Any, str], regex.Pattern[str]]) -> Lexicon | None:
+def build_lexicon(data: Any, compile_: Compile) -> Lexicon | None:
     """The `[positions]` table, or None when the rules file has none (no positions then)."""
     if data is None:
         return None

@@ -13,13 +13,14 @@ import os
 import re
 import secrets
 import tomllib
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from diffview.errors import InputError
-from diffview.model import DOC_KINDS, Document, Version
+from diffview.model import DOC_KINDS, Document, Removal, Version
 
 MANIFEST_NAME = "manifest.toml"
 PRECISIONS = ("day", "month")
@@ -41,6 +42,7 @@ _OPTIONAL = (
     "member",
     "original",
     "original_sha256",
+    "removed",
 )
 NUMBER_RE = re.compile(r"20\d{2}[DZ]\d{4,6}\Z")
 TEXT_DATE_RE = re.compile(r"[a-z][a-z-]{1,20} \d{4}-\d{2}-\d{2}\Z")
@@ -52,14 +54,35 @@ def manifest_path(versions_dir: Path) -> Path:
     return Path(versions_dir) / MANIFEST_NAME
 
 
+@dataclass(frozen=True)
+class Manifest:
+    """The whole manifest: the documents in the store, those `diffview remove` took out
+    (their entries and sources stay, so a rebuild makes the same history) and the labels."""
+
+    documents: tuple[Document, ...]  # date order
+    removed: tuple[Removal, ...] = ()  # removal order
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def every_document(self) -> list[Document]:
+        """Every entry, removed ones too (ids and sources are never reused)."""
+        return sorted([*self.documents, *(r.doc for r in self.removed)], key=doc_order)
+
+
 def load_manifest(versions_dir: Path) -> list[Document]:
-    """All documents of `versions_dir`, validated, sorted by (date, id)."""
+    """The documents of `versions_dir` (not the removed ones), validated, by (date, id)."""
     docs, _ = load_manifest_with_rounds(versions_dir)
     return docs
 
 
 def load_manifest_with_rounds(versions_dir: Path) -> tuple[list[Document], dict[str, str]]:
-    """Documents plus the `[rounds]` labels table (round -> label)."""
+    """Documents (not the removed ones) plus the `[rounds]` labels table (round -> label)."""
+    manifest = read_manifest(versions_dir)
+    return list(manifest.documents), dict(manifest.labels)
+
+
+def read_manifest(versions_dir: Path) -> Manifest:
+    """The manifest with its removed entries (`removed = "2026-03-02T12:00:01Z"`)."""
     path = manifest_path(versions_dir)
     text = _read_manifest_text(path)
     try:
@@ -74,13 +97,58 @@ def load_manifest_with_rounds(versions_dir: Path) -> tuple[list[Document], dict[
     if not isinstance(entries, list) or not entries:
         raise InputError(path, "no [[document]] entries")
     lines = _entry_lines(text)
-    docs = [
-        _parse_entry(path, entry, lines[i] if i < len(lines) else None)
-        for i, entry in enumerate(entries)
-    ]
-    _check_consistency(path, Path(versions_dir), docs, lines)
+    docs, removed = [], []
+    for i, entry in enumerate(entries):
+        line = lines[i] if i < len(lines) else None
+        doc = _parse_entry(path, entry, line)
+        docs.append(doc)
+        if "removed" in entry:
+            removed.append(_parse_removal(path, doc, entry["removed"], line))
+    _check_consistency(path, Path(versions_dir), docs, lines, {r.doc.id for r in removed})
     labels = _parse_rounds(path, data.get("rounds", {}))
-    return sorted(docs, key=doc_order), labels
+    gone = {r.doc.id for r in removed}
+    if len(gone) == len(docs):
+        raise InputError(path, "every document is removed; nothing is left to store")
+    return Manifest(
+        tuple(sorted((d for d in docs if d.id not in gone), key=doc_order)),
+        tuple(sorted(removed, key=lambda r: (r.at, *id_order(r.doc.id)))),
+        labels,
+    )
+
+
+def _parse_removal(path: Path, doc: Document, value: Any, line: int | None) -> Removal:
+    try:
+        at = parse_removed(value)
+    except ValueError as exc:
+        raise InputError(path, f"document {doc.id!r}: {exc}", line) from None
+    if at <= datetime.combine(doc.date, time(12), UTC):
+        raise InputError(path, f"document {doc.id!r}: removed before its own date", line)
+    return Removal(doc, at)
+
+
+def parse_removed(value: Any) -> datetime:
+    """`removed`: the removal's moment, `2026-03-02T12:00:01Z` as `diffview remove` writes
+    it (UTC), or by hand a day, `2026-03-02` (its noon and a second: after that day's
+    documents)."""
+    if isinstance(value, datetime):
+        at = value
+    elif isinstance(value, date) or (isinstance(value, str) and DATE_RE.match(value)):
+        day = value if isinstance(value, date) else parse_date(value)
+        return datetime.combine(day, time(12), UTC) + timedelta(seconds=1)
+    elif isinstance(value, str):
+        try:
+            at = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"removed must be like 2026-03-02T12:00:01Z, got {value!r}") from None
+    else:
+        raise ValueError("removed must be a date and time string")
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.replace(microsecond=0)
+
+
+def removal_stamp(at: datetime) -> str:
+    """How a removal's moment is written, in the manifest and in the store's index."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _read_manifest_text(path: Path) -> str:
@@ -264,7 +332,7 @@ def parse_user_date(value: str) -> tuple[date, str]:
 
 
 def _check_consistency(
-    path: Path, versions_dir: Path, docs: list[Document], lines: list[int]
+    path: Path, versions_dir: Path, docs: list[Document], lines: list[int], removed: set[str]
 ) -> None:
     seen: dict[str, int] = {}
     sources: set[str] = set()
@@ -276,14 +344,20 @@ def _check_consistency(
             raise InputError(path, f"document {doc.id!r}: source {doc.source!r} listed twice", line)
         seen[doc.id] = i
         sources.add(doc.source)
-        _check_source_file(path, versions_dir, doc, line)
+        _check_source_file(path, versions_dir, doc, line, doc.id in removed)
     for i, doc in enumerate(docs):
         line = lines[i] if i < len(lines) else None
         if doc.answers is not None and (doc.answers not in seen or doc.answers == doc.id):
             raise InputError(path, f"document {doc.id!r} answers unknown id {doc.answers!r}", line)
+        if doc.answers in removed and doc.id not in removed:
+            raise InputError(
+                path, f"document {doc.id!r} answers {doc.answers!r}, which is removed", line
+            )
 
 
-def _check_source_file(path: Path, versions_dir: Path, doc: Document, line: int | None) -> None:
+def _check_source_file(
+    path: Path, versions_dir: Path, doc: Document, line: int | None, removed: bool = False
+) -> None:
     src = versions_dir / doc.source
     try:
         inside = src.resolve().parent == versions_dir.resolve()
@@ -292,7 +366,11 @@ def _check_source_file(path: Path, versions_dir: Path, doc: Document, line: int 
     if not inside:
         raise InputError(path, f"document {doc.id!r}: source {doc.source!r} leaves versions/", line)
     if not src.is_file():
-        raise InputError(path, f"document {doc.id!r}: source file {doc.source!r} not found", line)
+        why = f"document {doc.id!r}: source file {doc.source!r} not found"
+        if removed:  # still needed: a build makes the document's commit before its removal's
+            held = f"git show doc-{doc.id}:sources/{doc.source}"
+            why += f" (removed, but the history needs it: {held} in the store has it)"
+        raise InputError(path, why, line)
 
 
 def _parse_rounds(path: Path, table: Any) -> dict[str, str]:
@@ -356,19 +434,26 @@ def toml_string(value: str) -> str:
     return "".join(out)
 
 
-def render_manifest(documents: Iterable[Document], labels: dict[str, str], header: str = "") -> str:
-    """Deterministic TOML for the manifest (entries in date order)."""
+def render_manifest(
+    documents: Iterable[Document],
+    labels: dict[str, str],
+    header: str = "",
+    removed: Sequence[Removal] = (),
+) -> str:
+    """Deterministic TOML for the manifest (entries in date order, removed ones among them
+    with their `removed` moment)."""
     parts = [header.rstrip("\n") + "\n\n"] if header.strip() else []
     if labels:
         parts.append("[rounds]\n")
         parts.extend(f"{toml_string(r)} = {toml_string(labels[r])}\n" for r in sorted(labels))
         parts.append("\n")
-    for doc in sorted(documents, key=doc_order):
-        parts.append(_render_entry(doc))
+    when = {r.doc.id: r.at for r in removed}
+    for doc in sorted([*documents, *(r.doc for r in removed)], key=doc_order):
+        parts.append(_render_entry(doc, when.get(doc.id)))
     return "".join(parts).rstrip("\n") + "\n"
 
 
-def _render_entry(doc: Document) -> str:
+def _render_entry(doc: Document, removed: datetime | None = None) -> str:
     items = [
         ("id", toml_string(doc.id)),
         ("source", toml_string(doc.source)),
@@ -394,6 +479,8 @@ def _render_entry(doc: Document) -> str:
     ):
         if value is not None:
             items.append((key, toml_string(value)))
+    if removed is not None:
+        items.append(("removed", toml_string(removal_stamp(removed))))
     return "[[document]]\n" + "".join(f"{k} = {v}\n" for k, v in items) + "\n"
 
 
@@ -428,24 +515,34 @@ def write_manifest_candidate(
     versions_dir: Path,
     doc: Document,
     label: str | None = None,
-    current: tuple[list[Document], dict[str, str]] | None = None,
+    current: Manifest | None = None,
 ) -> Path:
     """Like `add_document`, but leave the validated new manifest in a temp file (for ingest).
     `current`: the manifest as the caller loaded it under the store lock (not read again)."""
     path = manifest_path(versions_dir)
-    docs, labels = current if current is not None else load_manifest_with_rounds(versions_dir)
-    docs, labels = list(docs), dict(labels)
-    if any(d.id == doc.id for d in docs):
+    now = current if current is not None else read_manifest(versions_dir)
+    labels = dict(now.labels)
+    if any(d.id == doc.id for d in now.every_document):
         raise InputError(path, f"duplicate id {doc.id!r}")
-    header = _header_comments(_read_manifest_text(path))
     if label and doc.round not in labels:
         labels[doc.round] = check_title(label, "round label")
-    text = render_manifest([*docs, doc], labels, header)
+    return write_candidate(versions_dir, Manifest((*now.documents, doc), now.removed, labels))
+
+
+def write_candidate(versions_dir: Path, manifest: Manifest) -> Path:
+    """`manifest` rendered (the existing header comments kept) into a temp file beside the
+    manifest, checked to read back as the same entries; the caller renames it into place."""
+    path = manifest_path(versions_dir)
+    header = _header_comments(_read_manifest_text(path))
+    text = render_manifest(manifest.documents, manifest.labels, header, manifest.removed)
     tmp = write_temp_beside(path, text.encode("utf-8"))
     try:
         data = tomllib.loads(text)
         parsed = [_parse_entry(tmp, entry, None) for entry in data["document"]]
-        if parsed != sorted([*docs, doc], key=doc_order):
+        stamps = [parse_removed(e["removed"]) for e in data["document"] if "removed" in e]
+        if parsed != manifest.every_document or sorted(stamps) != sorted(
+            r.at for r in manifest.removed
+        ):
             raise InputError(path, "internal error: manifest does not round-trip")
     except BaseException:
         tmp.unlink(missing_ok=True)

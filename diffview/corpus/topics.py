@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -103,11 +103,28 @@ class TopicRules:
     refer_back_max_words: int = 40
     other: str = "csam-other"
     non_csam: str = "non-csam"
-    lexicon: Lexicon | None = None  # how positions are worded; None: no positions
+    # The `[positions]` table; None: no positions. Read into `lexicon` on first use (a
+    # compare whose claims are cached needs none of its patterns).
+    positions: Any = field(default=None, compare=False, repr=False)
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(t.name for t in self.topics)
+
+    @cached_property
+    def lexicon(self) -> Lexicon | None:
+        """How positions are worded; None: no positions."""
+        return build_lexicon(self.positions, compile_folded)
+
+    def check(self) -> None:
+        """Compile every rule now (phrases, sub-issues, lexicon), so a bad one is an error
+        naming its entry before any work."""
+        for pattern in self.patterns():
+            pattern.check()
+        for topic in self.topics:
+            for issue in topic.issues:
+                issue.check()
+        _ = self.lexicon
 
     @cached_property
     def literals(self) -> frozenset[str]:
@@ -157,8 +174,7 @@ def _load_cached(path: Path) -> TopicRules:
     try:
         rules = _build_rules(path, data)
         if path.resolve() != BUNDLED_RULES.resolve():  # the bundled ones: by the tests
-            for pattern in rules.patterns():
-                pattern.check()
+            rules.check()
         return rules
     except (KeyError, TypeError, ValueError, regex.error) as exc:
         message = _describe(exc)
@@ -402,5 +418,5 @@ def _build_rules(path: Path, data: dict[str, Any]) -> TopicRules:
         refer_back_max_words=_int(settings.get("refer_back_max_words", 40), "refer_back_max_words"),
         other=str(settings.get("other", "csam-other")),
         non_csam=str(settings.get("non_csam", "non-csam")),
-        lexicon=build_lexicon(data.get("positions"), compile_folded),
+        positions=data.get("positions"),
     )

@@ -48,12 +48,35 @@ corpus's IDF (`corpus_weights`), steps 5 and 6 are skipped (no gap pairs, no mov
 needs `ACROSS_MATCH` and distinctive shared content (`ACROSS_MIN_DISTINCT`; a sub-issue both
 sentences state a position on, passed as a tag, counts as the rarest word), and a weaker
 mutual best candidate (`ACROSS_POSSIBLE`) stays two one-sided links carrying `related`: the
-views say "possibly related", never moved or rewritten. Calibrated on
-tests/annotations/cross-round-pairs.json (tests/crossround.py prints the figures per band:
-pairs at 0.28-0.30 right 0 of 1, at 0.30-0.45 9 of 10, at 0.45-0.70 2 of 2; "possibly
-related" links 1 of 11). What limits recall there is this score, not the acceptance:
-`across_scores` ranks the true counterpart first for 14 of 43 hand pairs, mutually first for
-10, and all 10 are paired.
+views say "possibly related", never moved or rewritten. Across rounds each sentence also
+carries the dossier's concepts it names (paraphrase.py: "nieuw" = "onbekend" materiaal).
+Calibrated on tests/annotations/cross-round-pairs.json (tests/crossround.py prints the
+figures per band): 11 of 43 hand pairs found, 11 of 11 right (Oct 2023 -> Oct 2024 8/24 at
+8/8, Oct 2024 -> Mar 2026 3/19 at 3/3; before the concepts and ACROSS_MATCH 0.32: 11/43 at
+11/13, the second transition 3/5); pairs at 0.30-0.45 right 8 of 8, at 0.45-0.70 3 of 3;
+"possibly related" links 1 of 13. What limits recall there is the score, not the
+acceptance: `across_scores` ranks the true counterpart first for 15 of 43 hand pairs
+(first in either direction for 20), mutually first for 10, and all 10 are paired.
+
+Reading the 32 misses: 10 share no content word at all (anaphora: "Dit is conform de
+Nederlandse inzet", "Zij zijn daarmee niet geschikt"; paraphrase: "gooien de deur niet
+dicht" / "niet kunnen steunen"); most others lose to a sentence sharing more dossier words
+or a stock phrase ("waarvan is vastgesteld dat ... betreft", "in het geding zijnde
+grondrechten"); three lose their counterpart to another pair, because the later round says
+the thing in two documents (one FROM, two TO restatements). Measured (hand set, recall /
+precision, ACROSS_MATCH re-swept 0.28-0.40 for each) and not adopted, each chosen on the
+first transition and checked on the second: splitting compounds into words the corpus knows
+(detectiebevel = detectie + bevel; the parts weighted as often as the compounds holding
+them): counterpart first 14 -> 19 of 43, but the pairs made are mostly wrong (11/43 at
+11/28; 9/43 at 9/12 at 0.36); a sentence opening on a back-reference ("Dit", "Deze", "Zij")
+borrowing its predecessor's stems: 9/43 at 9/11; dropping light words ("sprake", "aanzien",
+"kader", "betreft"): 10/43 at 10/13; sharper IDF (weights to the power 1.5 or 2): 7/43 at
+7/8, 4/43 at 4/6; a free sentence joining its best candidate's unit (a second restatement,
+merged/split across documents): at a 0.28 floor +1 right on the second transition, 2 wrong
+on the first (12/43 at 12/15), at 0.32 nothing; concepts replacing their words instead of
+standing beside them: 9/43 at 9/12. Of the concepts only nieuw/onbekend changes a pair of
+this set; the other groups are general and change none of its figures. BM25 was not run: a
+sentence has each stem once, so BM25 is this IDF with a length term, which Dice has.
 
 Pairing by what a sentence claims was measured and not adopted (tests/crossround.py,
 `experiment_report`): per sub-issue, the FROM and TO sentences left unpaired that are each
@@ -74,12 +97,14 @@ have unrelated predicates ("geen voorstander" / "niet kunnen instemmen", "onthou
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from diffview.diff.order import anchor_gap, in_order_pairs, longest_increasing
+from diffview.diff.paraphrase import concept_weights, with_concepts
 from diffview.diff.similarity import (
     Weights,
     content_stems,
@@ -101,11 +126,16 @@ PROBES = 8  # rarest stems probed per sentence
 TOP_CANDIDATES = 8  # candidates scored exactly per sentence
 # Between rounds built from different documents (`align(..., across=True)`) sentence order is
 # no evidence: no gap pairing, no moves; a pair needs a score and distinctive shared content.
-ACROSS_MATCH = 0.28  # at or above, with distinctive shared content: the same claim
+ACROSS_MATCH = 0.32  # at or above, with distinctive shared content: the same claim
 ACROSS_POSSIBLE = 0.24  # a mutual best candidate at or above: shown as possibly related
 # distinctive shared weight needed, in units of a stem seen once in the corpus (ln N): about
 # one rare stem, or a shared sub-issue
 ACROSS_MIN_DISTINCT = 0.7
+
+
+# `similarity.quiet_key` on ASCII text without digits: there `_NOT_WORD` is this.
+_ASCII_DIGIT = re.compile("[0-9]")
+_ASCII_NOT_WORD = re.compile("[^A-Za-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -120,6 +150,11 @@ class Link:
     moved: bool = False
     related: tuple[int, ...] = ()  # one-sided link: the other side's possible counterpart
     quiet: str = ""  # a pair differing only in punctuation or footnote markers: which
+
+
+def _across_stems(text: str) -> frozenset[str]:
+    """Content stems and, across rounds, the dossier's concepts they name (paraphrase.py)."""
+    return with_concepts(content_stems(text))
 
 
 def _cap(n: int) -> int:
@@ -146,6 +181,7 @@ class _Aligner:
         self.stems: tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]] = ({}, {})
         self.cands: list[tuple[float, int, int]] = []
         self.weights = Weights(())
+        self.squashed: dict[str, str] = {}  # text -> worddiff.squash(text)
         self._next = 0
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -170,7 +206,7 @@ class _Aligner:
         """Variant-equal sentences: first in-order runs (`in_order_pairs`, so a text
         repeating a passage pairs copy with copy), then what is left by order of occurrence
         (those become moves)."""
-        keys: dict[str, str] = {}  # a revision repeats most sentences word for word
+        keys = self.squashed  # a revision repeats most sentences word for word
         left = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.left]
         right = [keys.get(t) or keys.setdefault(t, squash(t)) for t in self.right]
         for i, j in in_order_pairs(left, right):
@@ -191,11 +227,11 @@ class _Aligner:
         by_key: dict[str, deque[int]] = defaultdict(deque)
         for j, text in enumerate(self.right):
             if j not in self.r_of:
-                by_key[quiet_key(text)].append(j)
+                by_key[self._quiet_key(text)].append(j)
         for i, text in enumerate(self.left):
             if i in self.l_of:
                 continue
-            js = by_key.get(quiet_key(text))
+            js = by_key.get(self._quiet_key(text))
             if js:
                 j = js.popleft()
                 note = (
@@ -204,6 +240,14 @@ class _Aligner:
                     else "footnote marker only"
                 )
                 self._add(Link("pair", (i,), (j,), 1.0, quiet=note))
+
+    def _quiet_key(self, text: str) -> str:
+        """`quiet_key(text)`; an ASCII sentence without a digit has no footnote marker, so
+        its key is its squashed form (known from `exact`) without punctuation."""
+        squashed = self.squashed.get(text)
+        if squashed is None or not text.isascii() or _ASCII_DIGIT.search(text):
+            return quiet_key(text)
+        return _ASCII_NOT_WORD.sub("", squashed) or squashed
 
     # -- 2. candidates -----------------------------------------------------------------------
     def in_place(self) -> None:
@@ -227,13 +271,18 @@ class _Aligner:
     def features(self) -> None:
         ls, rs = self.stems
         tl, tr = self.tags or ((), ())
+        concepts = self.across and self.background is not None
+        stems = _across_stems if concepts else content_stems
         for i, text in enumerate(self.left):
             if i not in self.l_of:
-                ls[i] = content_stems(text) | (tl[i] if i < len(tl) else frozenset())
+                ls[i] = stems(text) | (tl[i] if i < len(tl) else frozenset())
         for j, text in enumerate(self.right):
             if j not in self.r_of:
-                rs[j] = content_stems(text) | (tr[j] if j < len(tr) else frozenset())
-        self.weights = Weights(list(ls.values()) + list(rs.values()), self.background)
+                rs[j] = stems(text) | (tr[j] if j < len(tr) else frozenset())
+        background = self.background
+        if concepts and background is not None:
+            background = concept_weights(background)
+        self.weights = Weights(list(ls.values()) + list(rs.values()), background)
 
     def candidates(self) -> None:
         ls, rs = self.stems
@@ -443,9 +492,9 @@ def across_scores(
     so how often it ranks a hand-aligned counterpart first bounds the recall of any rule
     built on it (tests/crossround.py reports it)."""
     tl, tr = tags or ((), ())
-    ls = [content_stems(t) | (tl[i] if i < len(tl) else frozenset()) for i, t in enumerate(left)]
-    rs = [content_stems(t) | (tr[j] if j < len(tr) else frozenset()) for j, t in enumerate(right)]
-    weights = Weights((), background)
+    ls = [_across_stems(t) | (tl[i] if i < len(tl) else frozenset()) for i, t in enumerate(left)]
+    rs = [_across_stems(t) | (tr[j] if j < len(tr) else frozenset()) for j, t in enumerate(right)]
+    weights = Weights((), concept_weights(background))
     return [[similarity(a, b, weights) for b in rs] for a in ls]
 
 

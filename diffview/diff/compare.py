@@ -49,7 +49,7 @@ from diffview.model import (
     count_classes,
 )
 from diffview.text.sentences import sentences_of, statement_sentences
-from diffview.text.stems import StemCounts
+from diffview.text.stems import StemCounts, stems_kept_in
 
 NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
 
@@ -342,6 +342,19 @@ def compare_versions(
     sentence of a side its alignment tags (the sub-issues it states a position on), used
     between rounds built from different documents.
     """
+    with stems_kept_in(store):  # the stems of earlier compares, and this one's for the next
+        return _compare_versions(store, topic, from_spec, to_spec, also=also, tags=tags)
+
+
+def _compare_versions(
+    store: StoreReader,
+    topic: str,
+    from_spec: str | None,
+    to_spec: str | None,
+    *,
+    also: Callable[[Version], Sequence[Sentence]] | None,
+    tags: Callable[[Version, Sequence[Sentence]], list[frozenset[str]]] | None,
+) -> Comparison:
     old, new, a, b = topic_sides(store, topic, from_spec, to_spec, also=also)
     from_docs, to_docs = tuple(d.id for d in old.docs), tuple(d.id for d in new.docs)
     across = not set(from_docs) & set(to_docs)

@@ -1,7 +1,8 @@
-"""Pairs in reading order between two lists of sentence keys: the longest common
-subsequence by Myers' diff on small pieces, difflib within a budget, a longest increasing
-subsequence for moves, and links put back in reading order. Bounded work on repetitive input
-(a piece is split where both sides agree, each piece's steps are capped).
+"""Pairs in reading order between two lists of sentence keys: a long span cut at its unique
+keys first (patience), the longest common subsequence by Myers' diff on small pieces,
+difflib within a budget, a longest increasing subsequence for moves, and links put back in
+reading order. Bounded work on repetitive input (a piece is split where both sides agree,
+each piece's steps are capped).
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ def in_order_pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[int,
 
     The common head and tail are paired first: one edit among identical sentences then
     stays at its place (difflib's longest-block-first would pair the edited sentence with
-    the last copy and report it moved). What is between goes to difflib's matching blocks
-    when that is cheap: its cost grows with the sum over keys of (copies in A) x (copies in
-    B), quadratic for 100,000 identical lines. Otherwise the span is cut at keys that occur
-    once on each side (patience diff: their longest increasing subsequence) and each piece
-    is handled the same way; a piece with no such key is left to the caller's pairing by
-    order of occurrence, and so is everything once the pieces examined add up to
-    `_SPLIT_WORK` times the input (adversarial nesting cannot make this quadratic).
+    the last copy and report it moved). A long span (over `_PATIENCE_FIRST` keys, a
+    revision of a long text) is then cut at keys that occur once on each side (patience
+    diff: their longest increasing subsequence), in linear time, and each piece is handled
+    the same way, so only the changed stretches reach the steps below. A short span, or one
+    without such keys, goes to difflib's matching blocks when that is cheap: its cost grows
+    with the sum over keys of (copies in A) x (copies in B), quadratic for 100,000 identical
+    lines; else to Myers' diff within a budget; else it is cut at its unique keys. A piece
+    with no such key is left to the caller's pairing by order of occurrence, and so is
+    everything once the pieces examined add up to `_SPLIT_WORK` times the input
+    (adversarial nesting cannot make this quadratic).
     """
     pairs: list[tuple[int, int]] = []
     stack = [(0, len(left), 0, len(right))]
@@ -47,25 +51,23 @@ def in_order_pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[int,
         count_a: dict[str, int] = defaultdict(int)
         for key in left[a0:a1]:
             count_a[key] += 1
-        cost = sum(n * count_b.get(key, 0) for key, n in count_a.items())
-        if cost <= _DIFFLIB_BUDGET:
-            matcher = SequenceMatcher(None, left[a0:a1], right[b0:b1], autojunk=False)
-            for i, j, n in matcher.get_matching_blocks():
-                pairs.extend((a0 + i + k, b0 + j + k) for k in range(n))
-            continue
-        budget = min(work_left, _MYERS_STEPS)
-        found, used = _few_edits(left[a0:a1], right[b0:b1], budget)
-        work_left -= used
-        if found is not None:
-            pairs.extend((a0 + i, b0 + j) for i, j in found)
-            continue
-        where_b = {key: b0 + j for j, key in enumerate(right[b0:b1]) if count_b[key] == 1}
-        unique = [
-            (a0 + i, where_b[key])
-            for i, key in enumerate(left[a0:a1])
-            if count_a[key] == 1 and key in where_b
-        ]
-        anchors = [unique[p] for p in longest_increasing([j for _, j in unique])]
+        big = (a1 - a0) + (b1 - b0) > _PATIENCE_FIRST
+        anchors = _unique_anchors(left, right, (a0, a1, b0, b1), count_a, count_b) if big else []
+        if not anchors:
+            cost = sum(n * count_b.get(key, 0) for key, n in count_a.items())
+            if cost <= _DIFFLIB_BUDGET:
+                matcher = SequenceMatcher(None, left[a0:a1], right[b0:b1], autojunk=False)
+                for i, j, n in matcher.get_matching_blocks():
+                    pairs.extend((a0 + i + k, b0 + j + k) for k in range(n))
+                continue
+            budget = min(work_left, _MYERS_STEPS)
+            found, used = _few_edits(left[a0:a1], right[b0:b1], budget)
+            work_left -= used
+            if found is not None:
+                pairs.extend((a0 + i, b0 + j) for i, j in found)
+                continue
+            if not big:
+                anchors = _unique_anchors(left, right, (a0, a1, b0, b1), count_a, count_b)
         if not anchors:
             continue
         pairs.extend(anchors)
@@ -73,6 +75,25 @@ def in_order_pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[int,
         for (i0, j0), (i1, j1) in zip(bounds, bounds[1:], strict=False):
             stack.append((i0 + 1, i1, j0 + 1, j1))
     return sorted(pairs)
+
+
+def _unique_anchors(
+    left: Sequence[str],
+    right: Sequence[str],
+    span: tuple[int, int, int, int],
+    count_a: dict[str, int],
+    count_b: dict[str, int],
+) -> list[tuple[int, int]]:
+    """Patience diff's anchors in left[a0:a1] x right[b0:b1]: the keys found once on each
+    side, their longest increasing run (in reading order on both sides)."""
+    a0, a1, b0, b1 = span
+    where_b = {key: b0 + j for j, key in enumerate(right[b0:b1]) if count_b[key] == 1}
+    unique = [
+        (a0 + i, where_b[key])
+        for i, key in enumerate(left[a0:a1])
+        if count_a[key] == 1 and key in where_b
+    ]
+    return [unique[p] for p in longest_increasing([j for _, j in unique])]
 
 
 def _few_edits(
@@ -128,6 +149,11 @@ def _myers_pairs(trace: list[list[int]], x: int, y: int) -> list[tuple[int, int]
     return pairs
 
 
+# A span longer than this (both sides) is cut at its unique keys first: a revision repeats
+# most sentences once each, so the pieces are its changed stretches, and difflib's longest-
+# block search over thousands of sentences (~70 ms at 1 MB) is not needed. Topic sides
+# (a few hundred sentences) stay with difflib's matching blocks.
+_PATIENCE_FIRST = 1_000
 # Above this estimated cost (pairs of equal keys compared), difflib is not asked.
 _DIFFLIB_BUDGET = 200_000
 _SPLIT_WORK = 16  # pieces examined, in multiples of the input's length

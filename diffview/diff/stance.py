@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 
 import regex
 
@@ -93,34 +94,41 @@ CATEGORIES = ("negation", "modality", "position")
 _WORD = regex.compile(r"[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
 
 
-_LISTS: dict[str, frozenset[str]] = {
-    "negation": frozenset(w for w in NEGATION_WORDS),  # exact words: stems would blur them
-    "modality": frozenset(MODALITY_WORDS),  # exact words, keyed by lemma
-    "position": frozenset(stem(w) for w in POSITION_WORDS),
-}
+@cache
+def _lists() -> dict[str, frozenset[str]]:
+    """The category word lists; position words by stem (made on first use, not at import)."""
+    return {
+        "negation": frozenset(w for w in NEGATION_WORDS),  # exact words: stems would blur them
+        "modality": frozenset(MODALITY_WORDS),  # exact words, keyed by lemma
+        "position": frozenset(stem(w) for w in POSITION_WORDS),
+    }
+
+
 # "niet" and "geen" negate the same clause in two constructions ("kan niet oordelen" / "kan
 # geen oordeel geven"): one key, so trading one for the other is no flip.
 NEGATION_KEY = {"geen": "niet"}
-_ANTONYM_STEMS = frozenset((stem(a), stem(b)) for a, b in ANTONYMS) | frozenset(
-    (stem(b), stem(a)) for a, b in ANTONYMS
-)
 
 
-# Stemming is the costly step (pure Python, ~90 µs a word): only words that share their
-# first letters with a listed word can have a listed stem, so only those are stemmed.
-_PREFIX = 3
-_PREFIXES = frozenset(
-    w[:_PREFIX]
-    for w in (
-        *POSITION_WORDS,
-        *PARTICLE_VERBS,
-        *_LISTS["position"],
+@cache
+def _antonym_stems() -> frozenset[tuple[str, str]]:
+    return frozenset((stem(a), stem(b)) for a, b in ANTONYMS) | frozenset(
+        (stem(b), stem(a)) for a, b in ANTONYMS
     )
-)
 
 
-def _listed_stem(word: str) -> str:
-    return stem(word) if word[:_PREFIX] in _PREFIXES else ""
+# Only words that share their first letters with a listed word can have a listed stem, so
+# only those are stemmed.
+_PREFIX = 3
+
+
+@cache
+def _prefixes() -> frozenset[str]:
+    return frozenset(w[:_PREFIX] for w in (*POSITION_WORDS, *PARTICLE_VERBS, *_lists()["position"]))
+
+
+# Words that count without a stem: a word neither here nor sharing a listed prefix is in no
+# category, so `_category_words` passes it by.
+_PLAIN_LISTED = frozenset(NEGATION_WORDS) | frozenset(MODAL_LEMMAS) | EXACT_POSITION_WORDS
 
 
 def _words(text: str) -> list[str]:
@@ -131,16 +139,20 @@ def _words(text: str) -> list[str]:
 def _category_words(words: list[str]) -> dict[str, list[tuple[str, str]]]:
     """(key, word) per category in reading order; the key is the stem (the word for
     negation), so inflections of one verb ("steunt"/"steunen") cancel out."""
-    stems = [_listed_stem(w) for w in words]
+    lists, prefixes = _lists(), _prefixes()
     found: dict[str, list[tuple[str, str]]] = {c: [] for c in CATEGORIES}
-    for i, (w, s) in enumerate(zip(words, stems, strict=True)):
-        if w in _LISTS["negation"]:
+    for i, w in enumerate(words):
+        listed = w[:_PREFIX] in prefixes
+        if not listed and w not in _PLAIN_LISTED:
+            continue  # no stem to look up and no listed word: nothing below can match
+        s = stem(w) if listed else ""
+        if w in lists["negation"]:
             found["negation"].append((NEGATION_KEY.get(w, w), w))
         if w in MODAL_LEMMAS:
             found["modality"].append((MODAL_LEMMAS[w], w))
         if _legal_remedy(words, i):
             continue
-        if w in EXACT_POSITION_WORDS or s in _LISTS["position"]:
+        if w in EXACT_POSITION_WORDS or s in lists["position"]:
             found["position"].append((w if w in EXACT_POSITION_WORDS else s, w))
         elif s in PARTICLE_VERBS and PARTICLE_VERBS[s] in words[i + 1 : i + 1 + PARTICLE_WINDOW]:
             particle = PARTICLE_VERBS[s]
@@ -177,7 +189,7 @@ def _minus(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[str, ...
 def _antonym(a: str, b: str) -> bool:
     """Word `b` reverses word `a`: a listed antonym pair (by stem), or one is the other with
     an on-/in- prefix on an adjective ("voldoende" / "onvoldoende")."""
-    if (stem(a), stem(b)) in _ANTONYM_STEMS:
+    if (stem(a), stem(b)) in _antonym_stems():
         return True
     for x, y in ((a, b), (b, a)):
         for prefix in ANTONYM_PREFIXES:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import regex
@@ -35,7 +36,11 @@ from diff_match_patch import diff_match_patch
 
 from diffview.model import WordOp
 
-DIFF_TIMEOUT = 0.5  # seconds per sentence pair; a timed-out diff is still valid, not minimal
+# Up to this many tokens on both sides together a pair is diffed exactly by diff-match-patch
+# with no time-out: its worst case (two unrelated 1,000-token sentences) is ~1 s, and a
+# clock would make the ops depend on the machine's load. Longer pairs go to difflib, whose
+# junk heuristic keeps them near linear; both are deterministic.
+EXACT_TOKENS = 2000
 
 _TOKEN = regex.compile(
     r"\s+"
@@ -44,8 +49,20 @@ _TOKEN = regex.compile(
     r"|.",
     regex.DOTALL,
 )
+# `_TOKEN` on ASCII text, in stdlib `re` (a third of the cost): there the classes are
+# [A-Za-z0-9] and the regex module's whitespace (no \x1c-\x1f, which `re`'s \s has).
+_ASCII_TOKEN = re.compile(
+    r"[\t\n\x0b\x0c\r ]+"
+    r"|[A-Za-z0-9]+(?:(?:[-']|(?<=[0-9])[.,/](?=[0-9]))[A-Za-z0-9]+)*"
+    r"|<U\+[0-9A-F]{4,6}>"
+    r"|.",
+    re.DOTALL,
+)
 _QUOTES = str.maketrans({c: "'" for c in "'‘’‚‛\"“”„«»′″`´"})
 _SQUASH_DROP = regex.compile(r"[\s\-‐‑‒–—―\p{Mn}]+")
+# What _SQUASH_DROP drops below U+0300 (whitespace, the hyphen), the marks of U+0300-U+036F
+# and the dashes: `re`, no Unicode property, so C speed.
+_LATIN_DROP = re.compile("[\t\n\x0b\x0c\r \x85\xa0\\-\u0300-\u036f\u2010-\u2015]+")
 _HYPHENS = regex.compile(r"[\-‐‑]")
 
 
@@ -66,6 +83,8 @@ def tokenize(text: str) -> list[str]:
 
     `"".join(tokenize(t)) == t` for every string.
     """
+    if text.isascii() and len(text) <= SHORT_TEXT:
+        return _ASCII_TOKEN.findall(text)
     return _TOKEN.findall(text, timeout=regex_timeout_for(text))
 
 
@@ -94,20 +113,30 @@ def squash(text: str) -> str:
     an accent on a word of at most four letters is Dutch stress, kept (`één` ≠ `een`,
     `vóór` ≠ `voor`; `privé` = `prive`).
     """
-    folded = _DIGIT_GAP.sub(_KEPT_GAP, text.casefold())
+    folded = text.casefold()
+    if _DIGIT_SPACE.search(folded):
+        folded = _DIGIT_GAP.sub(_KEPT_GAP, folded)
     if folded.isascii():  # the common case, at C speed (a regex call costs ~20 µs)
         folded = folded.replace('"', "'").replace("`", "'").replace("-", "")
         return "".join(folded.split())
     timeout = regex_timeout_for(text)
-    folded = _STRESSED.sub(_protect_stress, folded.translate(_QUOTES), timeout=timeout)
-    folded = unicodedata.normalize("NFD", folded)
-    folded = _SQUASH_DROP.sub("", folded, timeout=timeout)
-    return unicodedata.normalize("NFC", folded.translate(_UNPROTECT))
+    folded = folded.translate(_QUOTES)
+    if _STRESS_LETTER.search(folded):
+        folded = _protect_stressed(folded)
+    decomposed = unicodedata.normalize("NFD", folded)
+    # Latin text decomposes to marks of U+0300-U+036F only: dropped with `re` at C speed;
+    # when nothing at or above U+0300 is left (stressed letters unprotected) that is the
+    # whole drop, else the full Unicode pass decides.
+    dropped = _LATIN_DROP.sub("", decomposed).translate(_UNPROTECT)
+    if dropped and max(dropped) >= "\u0300":
+        dropped = _SQUASH_DROP.sub("", decomposed, timeout=timeout).translate(_UNPROTECT)
+    return unicodedata.normalize("NFC", dropped)
 
 
 # A space between digits that is not a thousands / Kamerstuk group (`32 317`) separates
 # two numbers; `_KEPT_GAP` (not whitespace, not a word character) keeps it in the key.
 _DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)(?!\d{3}(?!\d))")
+_DIGIT_SPACE = re.compile(r"\d\s")  # the cheap test: most sentences have no such gap
 _KEPT_GAP = "\u2063"
 # Short words with an acute or grave accent: the accent is stress (één, vóór, dé, wél).
 _STRESS_LETTERS = "áéíóúàèìòù"
@@ -115,13 +144,30 @@ _STRESSED = regex.compile(
     r"(?<![\p{L}\p{M}])(?=[\p{L}\p{M}]{1,4}(?![\p{L}\p{M}]))"
     rf"[\p{{L}}\p{{M}}]*[{_STRESS_LETTERS}][\p{{L}}\p{{M}}]*"
 )
+_STRESS_LETTER = re.compile(f"[{_STRESS_LETTERS}]")  # no stressed letter: no pass
 _PROTECT = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(_STRESS_LETTERS)})
 _UNPROTECT = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(_STRESS_LETTERS)})
 
 
-def _protect_stress(m: regex.Match[str]) -> str:
-    """Stressed letters become private-use stand-ins that NFD does not decompose."""
-    return m.group(0).translate(_PROTECT)
+def _protect_stressed(text: str) -> str:
+    """`_STRESSED`'s words with their stressed letters as private-use stand-ins that NFD
+    does not decompose. A word of at most four letters starts at most three before its
+    stressed letter, so `_STRESSED` is tried only there (a scan of the whole sentence with
+    its look-arounds costs ~50 µs); the words found are those of `_STRESSED.sub`."""
+    pieces: list[str] = []
+    written = tried = 0  # text[:written] is in pieces; no match starts before `tried`
+    for letter in _STRESS_LETTER.finditer(text):
+        p = letter.start()
+        for start in range(max(tried, p - 3), p + 1):
+            word = _STRESSED.match(text, start)
+            if word is not None:
+                pieces += (text[written:start], word.group().translate(_PROTECT))
+                written = tried = word.end()
+                break
+        else:
+            tried = max(tried, p + 1)
+    pieces.append(text[written:])
+    return "".join(pieces)
 
 
 def _code_point(i: int) -> str:
@@ -133,21 +179,37 @@ def _code_point(i: int) -> str:
 
 
 def _encode(tokens: Sequence[str], table: dict[str, str], keys: Callable[[str], str]) -> str:
-    """One code point per token (same key, same code point)."""
-    chars = []
-    for tok in tokens:
-        k = keys(tok)
-        c = table.get(k)
-        if c is None:
-            c = table[k] = _code_point(len(table))
-        chars.append(c)
-    return "".join(chars)
+    """One code point per token (same key, same code point), numbered in order of first
+    appearance: the loops run in C (`map`, `dict.fromkeys`), not once per token in Python."""
+    keyed = list(map(keys, tokens))
+    for k in dict.fromkeys(keyed):
+        if k not in table:
+            table[k] = _code_point(len(table))
+    return "".join(map(table.__getitem__, keyed))
 
 
-def _engine() -> diff_match_patch:
+def _code_point_diffs(a: str, b: str) -> list[tuple[int, str]]:
+    """diff-match-patch ops (-1, 0, 1) between two code-point strings, semantically cleaned;
+    the same ops on any machine (see EXACT_TOKENS)."""
     dmp = diff_match_patch()
-    dmp.Diff_Timeout = DIFF_TIMEOUT
-    return dmp
+    dmp.Diff_Timeout = 0  # no deadline: the result never depends on the clock
+    exact = len(a) + len(b) <= EXACT_TOKENS
+    diffs = dmp.diff_main(a, b, False) if exact else _difflib_diffs(a, b)
+    dmp.diff_cleanupSemantic(diffs)
+    return diffs
+
+
+def _difflib_diffs(a: str, b: str) -> list[tuple[int, str]]:
+    diffs: list[tuple[int, str]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b).get_opcodes():
+        if tag == "equal":
+            diffs.append((0, a[i1:i2]))
+            continue
+        if i2 > i1:
+            diffs.append((-1, a[i1:i2]))
+        if j2 > j1:
+            diffs.append((1, b[j1:j2]))
+    return diffs
 
 
 def _token_ops(left: list[str], right: list[str]) -> list[tuple[int, list[str], list[str]]]:
@@ -155,9 +217,7 @@ def _token_ops(left: list[str], right: list[str]) -> list[tuple[int, list[str], 
     table: dict[str, str] = {}
     a = _encode(left, table, token_key)
     b = _encode(right, table, token_key)
-    dmp = _engine()
-    diffs = dmp.diff_main(a, b, False)
-    dmp.diff_cleanupSemantic(diffs)
+    diffs = _code_point_diffs(a, b)
     out: list[tuple[int, list[str], list[str]]] = []
     i = j = 0
     for op, chars in diffs:

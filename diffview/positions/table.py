@@ -15,12 +15,10 @@ from contextlib import suppress
 from dataclasses import replace
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diffview.corpus import issue_rules as issue_rules_module
 from diffview.corpus.topics import TopicRules, load_rules
-from diffview.diff.compare import compare_versions, compared_versions
-from diffview.diff.worddiff import squash
 from diffview.errors import DiffviewError
 from diffview.model import (
     STANCES,
@@ -38,10 +36,10 @@ from diffview.model import (
     StoreReader,
     Version,
 )
-from diffview.positions import claims as claims_module
-from diffview.positions.claims import CLAIM_FORMAT, Claim, claim_from_dict, claim_to_dict, claims_of
-from diffview.positions.cores import can_fork, run_on_two_cores
-from diffview.text import sentences as sentences_module
+from diffview.positions.kept import kept_comparison
+
+if TYPE_CHECKING:
+    from diffview.positions.claims import Claim
 
 # When stances tie, the more specific wins. An abstention is also how the cabinet states that
 # it does not support a text without blocking it ("gerekend tot de landen die ... niet
@@ -65,6 +63,8 @@ def _evidence(claim: Claim) -> Evidence:
 
 def _distinct(claims: Sequence[Claim]) -> list[Claim]:
     """One claim per wording: the cabinet pastes one paragraph into several answers."""
+    from diffview.diff.worddiff import squash  # the diff's engine: not for a kept comparison
+
     seen: dict[str, Claim] = {}
     for c in claims:
         key = squash(c.sentence.text)
@@ -117,6 +117,9 @@ def _rules_digest(path: Path) -> str:
     """The rules file and the code that reads claims with them (the claim reader, the rules
     validator, the sentence splitter): any changing (an upgrade of diffview included) makes
     earlier cached claims stale."""
+    from diffview.positions import claims as claims_module
+    from diffview.text import sentences as sentences_module
+
     digest = hashlib.sha256(path.read_bytes())
     for module in (claims_module, issue_rules_module, sentences_module):
         digest.update(Path(module.__file__ or "").read_bytes())
@@ -130,14 +133,20 @@ def _statements(store: StoreReader, version: Version) -> list[Statement]:
 
 
 def _compute(store: StoreReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
+    from diffview.positions.claims import claims_of
+
     return tuple(claims_of(_statements(store, version), rules))
 
 
 def _claims_json(claims: Sequence[Claim]) -> bytes:
+    from diffview.positions.claims import claim_to_dict
+
     return json.dumps([claim_to_dict(c) for c in claims]).encode()
 
 
 def _cache_name(store: DerivedCache, version: Version, rules: TopicRules) -> str:
+    from diffview.positions.claims import CLAIM_FORMAT
+
     return f"claims-{CLAIM_FORMAT}-{store.commit_of(version)}-{_rules_digest(rules.path)}.json"
 
 
@@ -146,7 +155,9 @@ def round_claims(store: StoreReader, version: Version, rules: TopicRules) -> tup
     """Every claim of a round's documents, computed once per open store (all topics share it)
     and kept in the store keyed by the round's commit and the rules, so the next process
     reads them instead of re-reading every statement (same commit + same rules = same
-    claims)."""
+    claims). The claim reader is imported here: a kept comparison needs none."""
+    from diffview.positions.claims import claim_from_dict
+
     if not isinstance(store, DerivedCache):
         return _compute(store, version, rules)
     name = _cache_name(store, version, rules)
@@ -160,9 +171,11 @@ def round_claims(store: StoreReader, version: Version, rules: TopicRules) -> tup
 
 
 def prefetch_claims(store: StoreReader, versions: Sequence[Version], rules: TopicRules) -> None:
-    """Compute the claims of the rounds the store has not kept yet all at once, half of them
+    """Compute the claims of the rounds the store has not kept yet two at a time, the second
     on the other core (`cores.run_on_two_cores`), and keep them, for `round_claims` to read:
     a cold compare needs two rounds' claims, 0.3 s of one core."""
+    from diffview.positions.cores import can_fork, run_on_two_cores
+
     if not isinstance(store, DerivedCache) or not can_fork():
         return  # `round_claims` computes them one by one, here
     names = {v: _cache_name(store, v, rules) for v in versions}
@@ -175,6 +188,8 @@ def prefetch_claims(store: StoreReader, versions: Sequence[Version], rules: Topi
 
 
 def _claims_job(statements: Sequence[Statement], rules: TopicRules) -> bytes:
+    from diffview.positions.claims import claims_of
+
     return _claims_json(claims_of(statements, rules))
 
 
@@ -191,7 +206,19 @@ def compare_with_evidence(
     store: Any, topic: str, from_spec: str | None = None, to_spec: str | None = None
 ) -> Comparison:
     """`compare.compare_versions`, each side also showing the sentences that state the
-    topic's positions in that round, so every cell's evidence is a row of the diff."""
+    topic's positions in that round, so every cell's evidence is a row of the diff; kept in
+    the store's cache (kept.py), so the next process reads it instead of aligning again."""
+    return kept_comparison(
+        store, topic, from_spec, to_spec, lambda: _with_evidence(store, topic, from_spec, to_spec)
+    )
+
+
+def _with_evidence(
+    store: Any, topic: str, from_spec: str | None, to_spec: str | None
+) -> Comparison:
+    # not imported for a kept comparison
+    from diffview.diff.compare import compare_versions, compared_versions
+
     hooks = evidence_hooks(store, topic)
     if hooks is None:
         return compare_versions(store, topic, from_spec, to_spec)
@@ -258,7 +285,7 @@ def changes_between(table: PositionTable, from_round: str, to_round: str) -> lis
 def has_positions(topic: str, rules: TopicRules | None = None) -> bool:
     """True when the rules give the topic sub-issues (csam-other and unknown topics have none)."""
     rules = rules or load_rules()
-    return rules.lexicon is not None and any(t.name == topic and t.issues for t in rules.topics)
+    return rules.positions is not None and any(t.name == topic and t.issues for t in rules.topics)
 
 
 def topic_positions(

@@ -16,6 +16,7 @@ and the scratch directory deleted. Its config is ours, never the store's.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import struct
@@ -25,11 +26,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from diffview.errors import StoreError
-from diffview.store.git import git_argv, git_env, run_git_dir
+from diffview.store.git import git_argv, git_env, ours, read_refs, run_git_dir
 from diffview.store.plan import Plan, PlannedCommit, person
 
 QUARANTINE = "diffview-import-"
 _IMPORT_REF = "refs/diffview/import"
+# In .git while an append's pack is in the store and its refs have not moved yet: a writer
+# killed there leaves a pack nothing reaches, which the next writer removes (`drop_dead_pack`).
+PENDING = "diffview-pending-pack.json"
 
 
 class FastImport:
@@ -79,6 +83,7 @@ class FastImport:
         out.append(_data(c.message.encode("utf-8")))
         if c.parent:
             out.append(f"from {self._ref(c.parent)}\n".encode())
+        out += [f"D {path}\n".encode() for path in c.deleted]
         for path, data in c.files:
             out += [f"M 100644 inline {path}\n".encode(), _data(data)]
         out.append(b"\n")
@@ -87,9 +92,13 @@ class FastImport:
     def _ref(self, sha: str) -> str:
         return f":{self._marks[sha]}" if sha in self._marks else sha
 
-    def finish(self, plan: Plan) -> tuple[list[Path], int]:
+    def finish(
+        self, plan: Plan, refs: tuple[Mapping[str, str], Mapping[str, str]] | None = None
+    ) -> tuple[list[Path], int]:
         """Write the tags that move (their final objects only: a round tag moving on
-        within the plan would leave dangling tag objects), check, move the pack in."""
+        within the plan would leave dangling tag objects), check, move the pack in.
+        `refs`: (old, new) of an append into the store itself, recorded before the pack
+        moves in, so that the pack of a writer killed before its refs moved is found."""
         try:
             for ref, tag in plan.tags.items():
                 if self.old_refs.get(ref) != tag.sha:
@@ -102,7 +111,10 @@ class FastImport:
                 self._fail()
             self._err.close()
             _verify(plan, self.scratch, self._marks)
-            return _move_pack(self.scratch / "objects" / "pack", self.pack_dir)
+            src = self.scratch / "objects" / "pack"
+            if refs is not None:
+                _write_pending(self.pack_dir.parent.parent, src, *refs)
+            return _move_pack(src, self.pack_dir)
         finally:
             self.abort()
 
@@ -166,3 +178,55 @@ def _move_pack(src: Path, dest: Path) -> tuple[list[Path], int]:
             os.replace(f, dest / f.name)
             moved.append(dest / f.name)
     return moved, count
+
+
+# --- a pack whose refs never moved -----------------------------------------------------------
+
+
+def _write_pending(
+    git_dir: Path, src: Path, old: Mapping[str, str], new: Mapping[str, str]
+) -> None:
+    """Record the packs about to move in and the refs before and after (fsynced, renamed)."""
+    names = sorted(f.name for f in src.glob("pack-*") if f.suffix in (".pack", ".idx"))
+    data = json.dumps({"packs": names, "old": dict(old), "new": dict(new)}).encode()
+    tmp = git_dir / f".{PENDING}.{os.getpid()}.tmp"
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, git_dir / PENDING)
+
+
+def clear_pending(repo: Path) -> None:
+    """The append's refs moved (or its pack was removed): nothing is pending any more."""
+    (repo / ".git" / PENDING).unlink(missing_ok=True)
+
+
+def drop_dead_pack(repo: Path) -> bool:
+    """Remove the pack of an append killed after its pack moved in but before its refs
+    moved (no ref reaches its objects); the caller holds the store lock, before any write
+    (a later fast-import would reuse those objects instead of writing them again). Refs
+    that moved elsewhere meanwhile (a `git pull`): the pack is kept, it is harmless.
+    Returns whether a pack was removed."""
+    git_dir = repo / ".git"
+    record = git_dir / PENDING
+    for stale in git_dir.glob(f".{PENDING}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    if record.is_symlink() or not record.is_file():
+        return False
+    try:
+        entry = json.loads(record.read_bytes())
+        names = [str(n) for n in entry["packs"]]
+        old, new = dict(entry["old"]), dict(entry["new"])
+    except (OSError, ValueError, KeyError, TypeError):
+        record.unlink()  # unreadable: keep the packs, they are harmless
+        return False
+    now = ours(read_refs(repo))
+    dead = now == old and now != new
+    if dead:
+        pack_dir = git_dir / "objects" / "pack"
+        for name in sorted(names, key=lambda n: not n.endswith(".idx")):  # index first
+            if name.startswith("pack-") and "/" not in name:
+                (pack_dir / name).unlink(missing_ok=True)
+    record.unlink()
+    return dead

@@ -269,6 +269,7 @@ def round_index_json(
     label: str,
     entries: Iterable[Mapping[str, Any]],
     counts: Mapping[str, Mapping[str, int]],
+    removed: Iterable[Mapping[str, Any]] = (),
 ) -> bytes:
     """`index/<round>.json`: the round's documents (manifest entries with the source's
     sha256) and, per topic, the cabinet's statements per document: what opening a store
@@ -280,6 +281,9 @@ def round_index_json(
         "documents": list(entries),
         "topics": {t: dict(per) for t, per in sorted(counts.items())},
     }
+    gone = list(removed)
+    if gone:  # only then, so the index of a round nothing was removed from is as it was
+        data["removed"] = gone
     return _json_file(data)
 
 
@@ -512,6 +516,17 @@ def commit_message(doc: Document, statements: list[Statement], label: str) -> st
     if doc.answers:
         body.append(f"Answers: {doc.answers}")
     subject = f"{doc.id}: {sanitize_line(doc.title)} ({human_date(doc.date, doc.date_precision)})"
+    return subject + "\n\n" + "\n".join(body) + "\n"
+
+
+def removal_message(doc: Document, label: str, stamp: str) -> str:
+    """The commit that takes a document out: what went and where it still is."""
+    subject = f"Remove {doc.id}: {sanitize_line(doc.title)}"
+    body = [
+        f"Round: {doc.round} ({sanitize_line(label)})",
+        f"Removed: {stamp} (diffview remove {doc.id})",
+        f"Source: sources/{doc.source}, in the history: git show doc-{doc.id}:sources/{doc.source}",
+    ]
     return subject + "\n\n" + "\n".join(body) + "\n"
 
 

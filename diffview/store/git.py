@@ -136,8 +136,13 @@ def safe_repo(path: Path) -> Any:
     return repo
 
 
-def init_repo(path: Path) -> Any:
-    """A fresh non-bare repository, no templates (no sample hooks), hooks disabled, marked."""
+def init_repo(path: Path, keep_config_of: Path | None = None) -> Any:
+    """A fresh non-bare repository, no templates (no sample hooks), hooks disabled, marked.
+
+    `keep_config_of`: the store a rebuild replaces; its `.git/config` (remotes, branch
+    tracking, the user's settings) is carried over, so a rebuild does not drop `origin`.
+    It is no less trusted than before: git still runs with our `-c` overrides, and
+    diffview's own settings are written over it."""
     refuse_redirecting_env()
     git_dir = path / ".git"
     path.mkdir(parents=True)
@@ -145,8 +150,34 @@ def init_repo(path: Path) -> Any:
     # (set when the caller runs inside a git hook) and any global init.templateDir.
     branch = BRANCH.removeprefix("refs/heads/")
     run_git(path, "init", "--quiet", "--template=", f"--initial-branch={branch}", str(path))
+    fresh = (git_dir / "config").read_bytes()
+    if keep_config_of is not None and _carry_config(keep_config_of, git_dir / "config"):
+        try:
+            return _mark(path)
+        except Exception:  # noqa: BLE001 - a config GitPython cannot parse: start afresh
+            (git_dir / "config").write_bytes(fresh)
+    return _mark(path)
+
+
+def _carry_config(old_store: Path, config: Path) -> bool:
+    """Copy the old store's `.git/config` over `config` (a regular file only, never
+    through a symlink); False when there is none to keep."""
+    old = old_store / ".git" / "config"
+    if old.is_symlink() or not old.is_file():
+        return False
+    config.write_bytes(old.read_bytes())
+    return True
+
+
+def _mark(path: Path) -> Any:
+    """diffview's settings on the new repository's config: no hooks, no fsmonitor, no
+    reflogs, no automatic gc, the store marker."""
+    git_dir = path / ".git"
     repo = open_repo(path)
     with repo.config_writer("repository") as cfg:
+        cfg.set_value("core", "bare", "false")
+        if cfg.has_option("core", "worktree"):  # a carried config must not send files away
+            cfg.remove_option("core", "worktree")
         cfg.set_value("core", "hooksPath", "/dev/null")
         cfg.set_value("core", "fsmonitor", "false")
         cfg.set_value("core", "logAllRefUpdates", "false")

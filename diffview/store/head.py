@@ -10,17 +10,18 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from diffview.corpus.manifest import doc_order, doc_tag, round_label, round_tag
+from diffview.corpus.manifest import doc_order, doc_tag, parse_removed, round_label, round_tag
 from diffview.errors import StoreError
-from diffview.model import Document, Statement
+from diffview.model import Document, Removal, Statement
 from diffview.store.files import STORE_FORMAT, document_from_dict, statement_from_dict
 from diffview.store.git import peeled_tags, read_refs, store_format
 from diffview.store.objects import ObjectReader, tree_of
 from diffview.store.paths import keep_beside_objects, real_store_path, tag_ref
-from diffview.store.plan import BRANCH, Planner, RoundState
+from diffview.store.plan import BRANCH, Planner, RoundState, event_key
 from diffview.store.tree import Tree
 
 
@@ -31,9 +32,25 @@ class StoredDoc:
     label: str
 
 
+@dataclass(frozen=True)
+class StoredRemoval:
+    """A removal the store's history holds: the document's entry as stored, and when."""
+
+    stored: StoredDoc
+    at: datetime
+
+    @property
+    def removal(self) -> Removal:
+        return Removal(self.stored.doc, self.at)
+
+
+StoredEvent = StoredDoc | StoredRemoval
+
+
 @dataclass
 class HeadState:
-    """A format-2 store's head: its refs, rules digest, rounds and documents (date order)."""
+    """A format-2 store's head: its refs, rules digest, rounds and documents (date order),
+    and the removals its history holds (their documents are not in `docs`)."""
 
     path: Path
     reader: ObjectReader
@@ -42,6 +59,13 @@ class HeadState:
     rules: str
     labels: dict[str, str]
     docs: list[StoredDoc] = field(default_factory=list)
+    removed: list[StoredRemoval] = field(default_factory=list)
+
+    def events(self) -> list[StoredEvent]:
+        """Every commit of the stored history, in the store's order (`plan.event_key`):
+        each document's (removed ones too), each removal's."""
+        adds: list[StoredEvent] = [*self.docs, *(r.stored for r in self.removed)]
+        return sorted([*adds, *self.removed], key=_stored_key)
 
     def close(self) -> None:
         self.reader.close()
@@ -80,14 +104,17 @@ class HeadState:
     def tagged(self) -> bool:
         """Has every stored document and round its tag? (`git pull` brings commits, not
         tags: a build then writes them.)"""
-        names = {tag_ref(doc_tag(s.doc.id)) for s in self.docs}
-        names |= {tag_ref(round_tag(s.doc.round)) for s in self.docs}
+        every = [*self.docs, *(r.stored for r in self.removed)]
+        names = {tag_ref(doc_tag(s.doc.id)) for s in every}
+        names |= {tag_ref(round_tag(s.doc.round)) for s in every}
         return names <= set(self.refs)
 
     def planner(self, labels: dict[str, str]) -> Planner:
         """A planner that goes on from the head, as if it had planned the stored commits."""
         tree = Tree.parse(tree_of(self.reader, self.head), self._tree_bytes)
-        last = self.docs[-1].doc.round if self.docs else None
+        # the topic files show the round of the latest document added (a removal keeps it)
+        every = sorted([*self.docs, *(r.stored for r in self.removed)], key=_stored_key)
+        last = every[-1].doc.round if every else None
         return Planner(
             labels,
             tree=tree,
@@ -108,10 +135,16 @@ class HeadState:
         if round_ not in self.labels:
             return None
         state = RoundState(round_, label)
-        for entry in self.json_at(f"index/{round_}.json")["documents"]:
+        index = self.json_at(f"index/{round_}.json")
+        for entry in index["documents"]:
             doc = document_from_dict(entry)
             state.add(doc, entry, self.statements_of(doc.id))
+        state.removed = list(index.get("removed", []))
         return state
+
+
+def _stored_key(event: StoredEvent) -> tuple[int, int, int, str]:
+    return event_key(event.removal if isinstance(event, StoredRemoval) else event.doc)
 
 
 PARSED_WITH = "diffview-parsed-with"  # in .git: the rules digest of the stored statements
@@ -160,9 +193,14 @@ def _read_index(path: Path, reader: ObjectReader, refs: dict[str, str], head: st
     state.labels = {str(k): str(v) for k, v in index.get("rounds", {}).items()}
     docs = []
     for round_, label in state.labels.items():
-        for entry in state.json_at(f"index/{round_}.json")["documents"]:
+        index = state.json_at(f"index/{round_}.json")
+        for entry in index["documents"]:
             docs.append(StoredDoc(document_from_dict(entry), str(entry["source_sha256"]), label))
+        for entry in index.get("removed", []):
+            stored = StoredDoc(document_from_dict(entry), str(entry["source_sha256"]), label)
+            state.removed.append(StoredRemoval(stored, parse_removed(entry["removed"])))
     state.docs = sorted(docs, key=lambda s: doc_order(s.doc))
+    state.removed.sort(key=_stored_key)
     return state
 
 
@@ -180,6 +218,18 @@ def older_format_documents(store_path: Path) -> list[Document] | None:
     if data is None:
         return []
     return [document_from_dict(d) for d in json.loads(data).get("documents", [])]
+
+
+def same_event(
+    stored: StoredEvent, event: Document | Removal, sha256: str, labels: dict[str, str]
+) -> bool:
+    """Would `event` give the stored commit's files (its document's, or its removal's)?"""
+    if isinstance(stored, StoredRemoval) != isinstance(event, Removal):
+        return False
+    if isinstance(stored, StoredRemoval) and isinstance(event, Removal):
+        return stored.at == event.at and same_document(stored.stored, event.doc, sha256, labels)
+    assert isinstance(stored, StoredDoc) and isinstance(event, Document)
+    return same_document(stored, event, sha256, labels)
 
 
 def same_document(stored: StoredDoc, doc: Document, sha256: str, labels: dict[str, str]) -> bool:

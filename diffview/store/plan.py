@@ -17,9 +17,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from diffview.corpus.manifest import doc_order, doc_tag, round_label, round_tag
+from diffview.corpus.manifest import (
+    doc_order,
+    doc_tag,
+    id_order,
+    removal_stamp,
+    round_label,
+    round_tag,
+)
 from diffview.errors import StoreError
-from diffview.model import Document, Statement
+from diffview.model import Document, Removal, Statement
 from diffview.store.files import (
     GITATTRIBUTES,
     commit_message,
@@ -27,6 +34,7 @@ from diffview.store.files import (
     document_to_dict,
     index_json,
     readme_markdown,
+    removal_message,
     round_index_json,
     round_tag_message,
     sentences_json,
@@ -69,7 +77,8 @@ def _tag_bytes(target: str, name: str, ts: int, message: str) -> bytes:
 
 @dataclass(frozen=True)
 class PlannedCommit:
-    """One document's commit: the files it writes on top of its parent's tree."""
+    """One document's commit (or its removal's): the files it writes on top of its
+    parent's tree, and those it deletes."""
 
     doc: str
     sha: str
@@ -77,6 +86,31 @@ class PlannedCommit:
     ts: int
     message: str
     files: tuple[tuple[str, bytes], ...]
+    deleted: tuple[str, ...] = ()
+
+    @property
+    def removes(self) -> bool:
+        return bool(self.deleted)
+
+
+# --- events: a document's commit, or its removal's -------------------------------------------
+
+Event = Document | Removal
+
+
+def event_key(event: Event) -> tuple[int, int, int, str]:
+    """The store's order: by time (a document at noon of its date, a removal at its
+    recorded moment, always later than its document's), then documents before removals,
+    then by id, numerically."""
+    if isinstance(event, Removal):
+        return (int(event.at.timestamp()), 1, *id_order(event.doc.id))
+    return (timestamp(event.date), 0, *id_order(event.id))
+
+
+def ordered_events(documents: Iterable[Document], removals: Iterable[Removal]) -> list[Event]:
+    """Every commit of the store, oldest first: `documents` are all that were ever added
+    (removed ones too: their commits stay in the history)."""
+    return sorted([*documents, *removals], key=event_key)
 
 
 @dataclass(frozen=True)
@@ -120,7 +154,9 @@ class RoundState:
     entries: list[dict[str, Any]] = field(default_factory=list)
     topic_docs: dict[str, list[Document]] = field(default_factory=dict)
     topic_blocks: dict[str, list[str]] = field(default_factory=dict)
+    block_docs: dict[str, list[str]] = field(default_factory=dict)  # each block's document
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    removed: list[dict[str, Any]] = field(default_factory=list)  # entries, removal order
 
     def add(
         self,
@@ -142,8 +178,25 @@ class RoundState:
                 if not docs or docs[-1].id != doc.id:
                     docs.append(doc)
                 self.topic_blocks.setdefault(t, []).append(block)
+                self.block_docs.setdefault(t, []).append(doc.id)
                 per = self.counts.setdefault(t, {})
                 per[doc.id] = per.get(doc.id, 0) + 1
+
+    def remove(self, doc_id: str, entry: dict[str, Any]) -> set[str]:
+        """Take a document out (its entry goes to `removed`); return the topics whose
+        files held its statements."""
+        self.entries = [e for e in self.entries if e["id"] != doc_id]
+        self.removed.append(entry)
+        spoke = {t for t, owners in self.block_docs.items() if doc_id in owners}
+        for t in spoke:
+            keep = [i for i, owner in enumerate(self.block_docs[t]) if owner != doc_id]
+            self.topic_blocks[t] = [self.topic_blocks[t][i] for i in keep]
+            self.block_docs[t] = [self.block_docs[t][i] for i in keep]
+            self.topic_docs[t] = [d for d in self.topic_docs[t] if d.id != doc_id]
+            self.counts[t].pop(doc_id, None)
+            if not self.counts[t]:
+                del self.counts[t]
+        return spoke
 
     def topic_file(self, topic: str) -> bytes:
         docs = self.topic_docs.get(topic, [])
@@ -151,7 +204,7 @@ class RoundState:
         return topic_markdown(topic, self.round, self.label, docs, blocks, len(blocks))
 
     def index_file(self) -> bytes:
-        return round_index_json(self.round, self.label, self.entries, self.counts)
+        return round_index_json(self.round, self.label, self.entries, self.counts, self.removed)
 
 
 RoundLoader = Callable[[str, str], RoundState | None]
@@ -250,6 +303,35 @@ class Planner:
             files[f"topics/{topic}.md"] = state.topic_file(topic)
         return self._commit(doc, statements, label, files)
 
+    def remove(self, removal: Removal, sha256: str) -> PlannedCommit:
+        """Plan the commit that takes `removal.doc` out: its three files go, its round's
+        index lists it under `removed`, the topic files showing its round lose its
+        statements. No tag moves: `doc-<id>` and the round tags keep marking the history
+        (the document is still in the commits before this one)."""
+        doc = removal.doc
+        label = round_label(doc.round, self.labels)
+        state = self._round(doc.round, label)
+        if all(e["id"] != doc.id for e in state.entries):
+            raise StoreError(f"cannot remove document {doc.id}: the store does not hold it")
+        entry = {**document_to_dict(doc), "source_sha256": sha256}
+        spoke = state.remove(doc.id, {**entry, "removed": removal_stamp(removal.at)})
+        files = {f"index/{doc.round}.json": state.index_file()}
+        if doc.round == self.shown_round:
+            for topic in sorted(spoke):
+                files[f"topics/{topic}.md"] = state.topic_file(topic)
+        deleted = (f"sources/{doc.source}", f"documents/{doc.id}.md", f"statements/{doc.id}.json")
+        for path in deleted:
+            self.tree.delete(path)
+        for path, data in files.items():
+            self.tree.set(path, object_id("blob", data))
+        ts = int(removal.at.timestamp())
+        message = removal_message(doc, label, removal_stamp(removal.at))
+        parent = self.plan.head
+        sha = object_id("commit", _commit_bytes(self.tree.sha(), parent, ts, message))
+        commit = PlannedCommit(doc.id, sha, parent, ts, message, tuple(files.items()), deleted)
+        self.plan.commits.append(replace(commit, files=()))
+        return commit
+
     def _commit(
         self, doc: Document, statements: list[Statement], label: str, files: dict[str, bytes]
     ) -> PlannedCommit:
@@ -302,21 +384,35 @@ def by_document(
     return out
 
 
+def plan_event(
+    planner: Planner,
+    event: Event,
+    by_doc: Mapping[str, list[Statement]],
+    sources: Mapping[str, bytes],
+) -> PlannedCommit:
+    """Plan one event's commit: a document's, or its removal's."""
+    if isinstance(event, Removal):
+        sha256 = hashlib.sha256(sources[event.doc.source]).hexdigest()
+        return planner.remove(event, sha256)
+    return planner.add(event, by_doc[event.id], sources[event.source])
+
+
 def plan_docs(
     planner: Planner,
     docs: list[Document],
     statements: Iterable[Statement],
     sources: Mapping[str, bytes],
+    removals: Iterable[Removal] = (),
 ) -> Plan:
-    """Add `docs` (in date order) to `planner`; return its plan."""
+    """Add `docs` and `removals` (in the store's order) to `planner`; return its plan."""
     stmts = list(statements)
     validate_inputs(docs, stmts)
     by_doc = by_document(docs, stmts)
     for doc in docs:
         if doc.source not in sources:
             raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
-    for doc in docs:
-        planner.add(doc, by_doc[doc.id], sources[doc.source])
+    for event in ordered_events(docs, removals):
+        plan_event(planner, event, by_doc, sources)
     return planner.plan
 
 
@@ -325,7 +421,9 @@ def plan_store(
     statements: Iterable[Statement],
     sources: Mapping[str, bytes],
     labels: Mapping[str, str] | None = None,
+    removals: Iterable[Removal] = (),
 ) -> Plan:
-    """All objects and refs of the store for these documents, computed in memory."""
+    """All objects and refs of the store for these documents (every one ever added) and
+    removals, computed in memory."""
     docs = sorted(documents, key=doc_order)
-    return plan_docs(Planner(labels or {}), docs, statements, sources)
+    return plan_docs(Planner(labels or {}), docs, statements, sources, removals)

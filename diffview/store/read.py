@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from collections import OrderedDict
@@ -11,9 +12,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from diffview.corpus.manifest import doc_order, doc_tag, rounds
+from diffview.corpus.manifest import (
+    doc_order,
+    doc_tag,
+    id_order,
+    parse_removed,
+    removal_stamp,
+    round_label,
+    rounds,
+)
 from diffview.errors import StoreError
-from diffview.model import Document, Statement, TopicLogEntry, Version
+from diffview.model import Document, Removal, Statement, TopicLogEntry, Version
 from diffview.store.files import (
     STORE_FORMAT,
     SentenceRecord,
@@ -61,7 +70,15 @@ def _open_snapshot(path: Path) -> tuple[ObjectReader, dict[str, str]]:
 
 
 # Per-snapshot caches of `Store`, dropped when a reader moves on to a rebuilt store.
-_SNAPSHOT_CACHES = ("head", "_index", "_rounds", "_documents", "_topics", "_topic_counts")
+_SNAPSHOT_CACHES = (
+    "head",
+    "_index",
+    "_rounds",
+    "_documents",
+    "_removals",
+    "_topics",
+    "_topic_counts",
+)
 _CACHED_DOCUMENTS = 256  # statements of this many documents stay parsed (a round is ~12)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -123,8 +140,14 @@ class Store:
         self._depth = 0  # nesting of public reading methods (see `_retrying`)
 
     def commit_of(self, version: Version) -> str:
-        """The commit a version's tag points at: what is derived from it can be keyed by it."""
-        return self._commit_sha(self._rev_of(version))
+        """The commit a version's tag points at: what is derived from it can be keyed by it.
+        A removal takes documents out of earlier versions without moving their tags, so in
+        a store with removals the key also names them (derived data is computed again)."""
+        commit = self._commit_sha(self._rev_of(version))
+        if not self._removals:
+            return commit
+        stamps = "\n".join(f"{r.doc.id} {removal_stamp(r.at)}" for r in self._removals)
+        return f"{commit}-r{hashlib.sha1(stamps.encode()).hexdigest()[:12]}"
 
     def _cache_file(self, name: str) -> Path:
         if not _CACHE_NAME.fullmatch(name):
@@ -266,6 +289,33 @@ class Store:
     @_retrying
     def documents(self) -> list[Document]:
         return list(self._documents)
+
+    @cached_property
+    def _removals(self) -> tuple[Removal, ...]:
+        gone = [
+            Removal(document_from_dict(d), parse_removed(d["removed"]))
+            for r in self._rounds.values()
+            for d in r.get("removed", [])
+        ]
+        return tuple(sorted(gone, key=lambda r: (r.at, *id_order(r.doc.id))))
+
+    @_retrying
+    def removals(self) -> list[Removal]:
+        """The documents `diffview remove` took out (still in the history), in order."""
+        return list(self._removals)
+
+    @_retrying
+    def removed_source_bytes(self, removal: Removal) -> bytes:
+        """A removed document's source, from its own commit (`doc-<id>`)."""
+        doc = removal.doc
+        data = self._blob(self._commit_sha(tag_ref(doc_tag(doc.id))), f"sources/{doc.source}")
+        if data is None:
+            raise StoreError(f"{self.path}: sources/{doc.source} missing at doc-{doc.id}")
+        return data
+
+    def round_label(self, round_: str) -> str:
+        """A round's label as the store's index has it."""
+        return round_label(round_, self._labels())
 
     def _labels(self) -> dict[str, str]:
         return dict(self._index.get("rounds", {}))

@@ -76,6 +76,31 @@ class Tree:
             return
         self._put(head.encode(), FILE_MODE + b" " + head.encode() + b"\0" + bytes.fromhex(blob))
 
+    def delete(self, path: str) -> None:
+        """Take the file `path` out; a directory left empty goes too (git has no empty
+        trees). A path that is not there is no error."""
+        head, _, rest = path.partition("/")
+        if rest:
+            sub = self.dirs.get(head)
+            if sub is None:
+                return
+            sub.delete(rest)
+            self._sha = None
+            if sub._keys:
+                self._dirty.add(head)
+            else:
+                del self.dirs[head]
+                self._dirty.discard(head)
+                self._drop(head.encode() + b"/")
+            return
+        self._sha = None
+        self._drop(head.encode())
+
+    def _drop(self, key: bytes) -> None:
+        i = bisect_left(self._keys, key)
+        if i < len(self._keys) and self._keys[i] == key:
+            del self._keys[i], self._rows[i]
+
     def _put(self, key: bytes, row: bytes) -> None:
         i = bisect_left(self._keys, key)
         if i < len(self._keys) and self._keys[i] == key:

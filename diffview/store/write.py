@@ -6,15 +6,15 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from diffview.corpus.manifest import doc_order, doc_tag, round_tag
 from diffview.errors import StoreError
-from diffview.model import Document, Statement
-from diffview.store.fastimport import FastImport
+from diffview.model import Document, Removal, Statement
+from diffview.store.fastimport import FastImport, clear_pending, drop_dead_pack
 from diffview.store.files import STORE_FORMAT
 from diffview.store.git import (
     checkout,
@@ -30,7 +30,17 @@ from diffview.store.git import (
 from diffview.store.head import HeadState
 from diffview.store.lock import store_lock
 from diffview.store.paths import default_store_path, real_store_path, tag_ref
-from diffview.store.plan import BRANCH, Plan, Planner, by_document, validate_inputs
+from diffview.store.plan import (
+    BRANCH,
+    Event,
+    Plan,
+    PlannedCommit,
+    Planner,
+    by_document,
+    ordered_events,
+    plan_event,
+    validate_inputs,
+)
 from diffview.store.swap import leftovers, swap
 from diffview.store.worktree import set_full_worktree, wants_full_worktree
 
@@ -71,38 +81,54 @@ def write_store(
     progress: Progress | None = None,
     locked: bool = False,
     worktree: bool | None = None,
+    removals: Iterable[Removal] = (),
 ) -> BuildReport:
-    """Make the store hold exactly these documents; `locked=True` if the caller holds the
-    lock. `worktree`: check out every file (True), only the small ones (False), or as the
-    store had it (None)."""
+    """Make the store hold exactly these documents, after the history of `removals`
+    (whose documents' commits come first, then their removals' commits, in the store's
+    order); `statements` include the removed documents'. `locked=True` if the caller
+    holds the lock. `worktree`: check out every file (True), only the small ones (False),
+    or as the store had it (None)."""
     started = time.perf_counter()
     store_path = Path(store_path or default_store_path()).expanduser().absolute()
-    job = _Job(sorted(documents, key=doc_order), list(statements), sources, labels or {})
+    gone = list(removals)
+    if not documents:
+        raise StoreError("nothing to store: the manifest lists no documents")
+    every = [*documents, *(r.doc for r in gone)]
+    job = _Job(sorted(every, key=doc_order), list(statements), sources, labels or {}, gone)
     if locked:
         action, written, plan = _apply(job, store_path, progress, worktree)
     else:
         with store_lock(store_path):
             action, written, plan = _apply(job, store_path, progress, worktree)
-    commits = [(c.doc, c.sha) for c in plan.commits]
-    return _report(store_path, action, plan, commits, written, started, progress)
+    return _report(store_path, action, plan, _kept(plan.commits), written, started, progress)
+
+
+def _kept(commits: Sequence[PlannedCommit | _Stored]) -> list[tuple[str, str]]:
+    """(doc id, commit) of the documents still in the store after these commits."""
+    gone = {c.doc for c in commits if c.removes}
+    return [(c.doc, c.sha) for c in commits if not c.removes and c.doc not in gone]
 
 
 @dataclass(frozen=True)
 class _Job:
-    """What a build writes, checked before anything is touched."""
+    """What a build writes, checked before anything is touched: `docs` every document
+    whose commit it plans, `removals` the removals' commits."""
 
     docs: list[Document]
     statements: list[Statement]
     sources: Mapping[str, bytes]
     labels: Mapping[str, str]
+    removals: list[Removal] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if not self.docs:
-            raise StoreError("nothing to store: the manifest lists no documents")
         validate_inputs(self.docs, self.statements)
-        for doc in self.docs:
+        for doc in [*self.docs, *(r.doc for r in self.removals)]:
             if doc.source not in self.sources:
                 raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
+
+    @property
+    def events(self) -> list[Event]:
+        return ordered_events(self.docs, self.removals)
 
     def ref_names(self) -> set[str]:
         rounds = {tag_ref(round_tag(d.round)) for d in self.docs}
@@ -117,11 +143,14 @@ def append_documents(
     labels: Mapping[str, str],
     *,
     progress: Progress | None = None,
+    removals: Iterable[Removal] = (),
 ) -> BuildReport:
-    """Add documents that all come after the stored ones (date order) on top of the head:
-    only their commits are planned and written; the caller holds the lock."""
+    """Add documents and removals that all come after the stored history (the store's
+    order) on top of the head: only their commits are planned and written; the caller
+    holds the lock."""
     started = time.perf_counter()
-    job = _Job(sorted(documents, key=doc_order), list(statements), sources, labels)
+    gone = list(removals)
+    job = _Job(sorted(documents, key=doc_order), list(statements), sources, labels, gone)
     refuse_redirecting_env()
     refuse_symlinks(head.path / ".git")
     say(progress, "appending to the existing history")
@@ -129,16 +158,29 @@ def append_documents(
     writer = FastImport(head.path, head.refs)
     by_doc = by_document(job.docs, job.statements)
     try:
-        for doc in job.docs:
-            writer.commit(planner.add(doc, by_doc[doc.id], sources[doc.source]))
+        for event in job.events:
+            writer.commit(plan_event(planner, event, by_doc, sources))
     except BaseException:
         writer.abort()
         raise
     plan = planner.plan
     old = ours(head.refs)
     written = _append(writer, plan, head.path, old, {**old, **plan.refs})
-    commits = head.commits() + [(c.doc, c.sha) for c in plan.commits]
+    commits = _kept([*_Stored.of(head.commits()), *plan.commits])
     return _report(head.path, "appended", plan, commits, written, started, progress)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A stored document's commit, as `_kept` reads a planned one."""
+
+    doc: str
+    sha: str
+    removes: bool = False
+
+    @classmethod
+    def of(cls, commits: Iterable[tuple[str, str]]) -> list[_Stored]:
+        return [cls(doc, sha) for doc, sha in commits]
 
 
 def unchanged(head: HeadState, progress: Progress | None = None) -> BuildReport:
@@ -182,6 +224,8 @@ def _apply(
     for dead in leftovers(store_path):
         shutil.rmtree(dead, ignore_errors=True)
     fresh = not store_path.exists()
+    if not fresh and (store_path / ".git").is_dir():
+        drop_dead_pack(store_path)
     fmt = None if fresh else store_format(store_path)
     if not fresh and fmt is None:
         raise StoreError(f"{store_path} exists and is not a diffview store; refusing to touch it")
@@ -220,8 +264,9 @@ class _Build:
 
     def run(self, appendable: bool) -> tuple[str, int, Plan]:
         by_doc = by_document(self.job.docs, self.job.statements)
-        for i, doc in enumerate(self.job.docs):
-            c = self.planner.add(doc, by_doc[doc.id], self.job.sources[doc.source])
+        events = self.job.events
+        for i, event in enumerate(events):
+            c = plan_event(self.planner, event, by_doc, self.job.sources)
             if self.writer is None:
                 if i < len(self.history) and c.sha == self.history[i]:
                     continue  # the stored history so far: nothing to write
@@ -230,9 +275,9 @@ class _Build:
             self.writer.commit(c)
         plan = self.planner.plan
         if self.writer is None:
-            if len(self.history) == len(self.job.docs) and dict(self.old) == plan.refs:
+            if len(self.history) == len(events) and dict(self.old) == plan.refs:
                 return "unchanged", 0, plan
-            self._start(len(self.job.docs), appendable)
+            self._start(len(events), appendable)
         assert self.writer is not None
         if self.tmp is None:
             new = plan.refs
@@ -251,11 +296,11 @@ class _Build:
         tmp = Path(tempfile.mkdtemp(prefix=f".{self.store_path.name}.build-", dir=parent))
         tmp.rmdir()
         self.tmp = tmp
-        init_repo(tmp).close()
+        init_repo(tmp, keep_config_of=self.store_path if self.store_path.exists() else None).close()
         set_full_worktree(tmp, self.full)
         if common:
             _borrow_packs(self.store_path, tmp)
-        say(self.progress, f"writing {len(self.job.docs) - common} commits")
+        say(self.progress, f"writing {len(self.job.events) - common} commits")
         self.writer = FastImport(tmp, {})
 
     def _finish(self, plan: Plan) -> int:
@@ -305,10 +350,11 @@ def _append(
     failure undo all three (refs back by a reverse CAS, the work tree reset, the new pack
     removed), so that a caller rolling back its own changes (ingest) finds the store as
     it was."""
-    written, count = writer.finish(plan)
+    written, count = writer.finish(plan, (old, new))
     moved = False
     try:
         update_refs(store_path, new, old)
+        clear_pending(store_path)
         moved = True
         checkout(store_path)
     except BaseException:
@@ -319,5 +365,6 @@ def _append(
         for path in written:
             with suppress(OSError):
                 path.unlink()
+        clear_pending(store_path)
         raise
     return count

@@ -18,6 +18,7 @@ equal (`end-to-end encryptie` = `end-to-endencryptie`), for the diff engine and 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ _CHAR_MAP = str.maketrans(
         **dict.fromkeys(_DOUBLE_QUOTES, '"'),
     }
 )
+_MAPPED = re.compile("[" + re.escape("".join(map(chr, _CHAR_MAP))) + "]")
 
 # "32 317" inside a Kamerstuk reference → "32317": a 2-digit and a 3-digit group, either
 # after the word Kamerstuk(ken) or followed by what follows a dossier number (", nr.",
@@ -84,7 +86,11 @@ class Normalized:
 def clean_line(raw: str) -> str:
     """One source line with bullets, invisible chars, quotes and whitespace unified."""
     # Every character the map changes is non-ASCII, and NFC leaves ASCII as it is.
-    s = raw if raw.isascii() else unicodedata.normalize("NFC", raw.translate(_CHAR_MAP))
+    # `translate` with a mapping costs a dict look-up per character: only lines holding one
+    # of its characters (found by one C-speed scan) are translated.
+    s = raw
+    if not raw.isascii():
+        s = unicodedata.normalize("NFC", raw.translate(_CHAR_MAP) if _MAPPED.search(raw) else raw)
     if not s.isprintable():  # fast path: most lines hold no control or odd space at all
         s = sanitize(s)
     return " ".join(s.split())  # every Unicode space (NBSP, thin space, tab) → one space
@@ -179,6 +185,9 @@ def _unify_refs(text: str, line_map: list[tuple[int, int]]) -> tuple[str, list[t
 _ENDS_SENTENCE = regex.compile(r"[.!?:;…][\"')\]]*\d{0,2}$")
 _HEADING_MAX_WORDS = 12
 _HEADING_MAX_SHARE = 0.7  # of the widest line: a wrapped line runs the full width
+# "3. Encryptie", "2.1 Detectiebevel", "b) Subsidiariteit": a section number before the
+# capital (a numbered sentence still ends with a sentence mark, a wrapped one runs wide).
+_SECTION_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\))\s+")
 _NOT_HEADING_END = tuple(".!?…:;,-–—(\"'“”’")
 
 
@@ -192,7 +201,7 @@ def is_heading_line(stripped: str, widest: int) -> bool:
     the full width, so a short line inside a paragraph is its last one, which ends with a
     sentence mark; a short unmarked line is a heading."""
     return (
-        stripped[:1].isupper()
+        _SECTION_NUMBER.sub("", stripped, count=1)[:1].isupper()
         and not stripped.endswith(_NOT_HEADING_END)
         and len(stripped) <= _HEADING_MAX_SHARE * widest
         and len(stripped.split()) <= _HEADING_MAX_WORDS

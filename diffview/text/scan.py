@@ -162,7 +162,9 @@ def scan_source(raw: str, protect: frozenset[int] = frozenset()) -> Scan:
 
 
 _PARAGRAPH_OPENER = regex.compile(r"^(?:De|Deze) leden\b")  # a new question paragraph
-_SENTENCE_END = regex.compile(r"[.?!:;]['\")]*\s?\d{0,3}$")  # may end in a footnote marker
+# may end in a footnote marker; searched backwards from the end, where a match must end
+# (a forward search tries every character of a paragraph-long line)
+_SENTENCE_END = regex.compile(r"(?r)[.?!:;]['\")]*\s?\d{0,3}$")
 
 
 def paragraphs(scan: Scan) -> list[list[tuple[int, str]]]:

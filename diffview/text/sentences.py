@@ -8,7 +8,7 @@ those into fragments, and every fragment would then show up as a spurious change
 The rule, in order:
   * a paragraph break (blank line) always ends a sentence; a bullet (`•`, `▪`, the PDF's
     private-use bullet) always starts one; so does a heading line glued to the next line
-    (`_heading_ends`);
+    (`_heading_cuts`);
   * otherwise a sentence ends at `.`, `!`, `?` or `…` (with any closing quotes/brackets that
     follow) when whitespace follows and the next word does not start with a lower-case letter;
   * ... unless the word before the period is a known abbreviation, an initial (`J.`, `J.J.`), or
@@ -78,7 +78,10 @@ _TERMINATOR = regex.compile(
 )
 _PARAGRAPH = regex.compile(r"\n[^\S\n]*\n\s*")
 _BULLET = regex.compile(rf"[{BULLETS}]|<U\+F0B7>")
-_WORD_BEFORE = regex.compile(r"[\p{L}\p{N}.]+$")
+_BULLET_MARKS = (*BULLETS, "<U+F0B7>")
+# The word that ends at a period: searched backwards from it (a forward search for
+# `[...]+$` would try every start in its window), the longest run ending at the period.
+_WORD_BEFORE = regex.compile(r"(?r)[\p{L}\p{N}.]+")
 _PROTECTED = regex.compile(
     rf"""\([^()\n]{{0,{_MAX_PROTECTED}}}\)
        |\[[^\[\]\n]{{0,{_MAX_PROTECTED}}}\]
@@ -117,24 +120,30 @@ def _inside(pos: int, starts: list[int], ends: list[int]) -> bool:
 
 def _next_char(text: str, pos: int) -> str:
     """First non-space character at or after `pos` ('' at the end of the text)."""
+    c = text[pos : pos + 1]
+    if c == " ":  # the usual: one space, then the next word
+        c = text[pos + 1 : pos + 2]
+    if c.isalnum():  # a letter or digit is no space by any definition: no regex call
+        return c
     m = _NON_SPACE.search(text, pos)
     return m.group() if m else ""
 
 
 def _is_boundary(
-    text: str, m: regex.Match[str], sentence_start: int, protected: tuple[list[int], list[int]]
+    text: str, first: int, end: int, sentence_start: int, protected: tuple[list[int], list[int]]
 ) -> bool:
-    """Decide whether the terminator `m` really ends a sentence (see module docstring)."""
-    nxt = _next_char(text, m.end())
+    """Decide whether the terminator at text[first:end] really ends a sentence (see module
+    docstring)."""
+    nxt = _next_char(text, end)
     if nxt == "":
         return True
     if nxt.islower():
         return False
-    if _inside(m.end(), *protected):
+    if _inside(end, *protected):
         return False
-    if text[m.start()] != ".":
+    if text[first] != ".":
         return True  # ! ? … end a sentence before anything but a lower-case word
-    before = _WORD_BEFORE.search(text, max(sentence_start, m.start() - 40), m.start() + 1)
+    before = _WORD_BEFORE.search(text, max(sentence_start, first - 40), first + 1)
     if before is None:
         return True
     word = before.group()
@@ -143,17 +152,17 @@ def _is_boundary(
         return False
     if lowered in TERMINAL_ABBREVIATIONS:
         return nxt.isupper()
-    if _INITIALS.fullmatch(word) and len(word) <= 8:
+    if len(word) <= 8 and _INITIALS.fullmatch(word):
         return False
     prefix = text[sentence_start : before.start()]
     return not (_LIST_MARKER.fullmatch(word) and not prefix.strip(BULLETS + " \t\n"))
 
 
-def _heading_ends(text: str) -> list[int]:
-    """Ends of heading lines glued to the text that follows ("Staat van Schengen\nDe leden
-    ..."; `normalize.normalize_lines` keeps such a line break): a line after a sentence end,
-    that `normalize.is_heading_line` calls a heading, followed by a line that starts with a
-    capital."""
+def _heading_cuts(text: str) -> list[int]:
+    """Starts and ends of heading lines glued to the text that follows ("Staat van
+    Schengen\nDe leden ..."; `normalize.normalize_lines` keeps such a line break): a line
+    after a sentence end, that `normalize.is_heading_line` calls a heading (a section number
+    before it allowed), followed by a line that starts with a capital."""
     lines = text.split("\n")
     widest = max((len(line.strip()) for line in lines), default=0)
     ends: list[int] = []
@@ -167,8 +176,8 @@ def _heading_ends(text: str) -> list[int]:
         heading = (
             after_end and following.lstrip()[:1].isupper() and is_heading_line(stripped, widest)
         )
-        if heading:
-            ends.append(offset - 1)
+        if heading:  # its start too: "b) Subsidiariteit" opens on no capital
+            ends += [offset - 1 - len(line) + (len(line) - len(line.lstrip())), offset - 1]
         after_end = heading or stripped.endswith((".", "!", "?", "…", ":"))
     return ends
 
@@ -176,9 +185,10 @@ def _heading_ends(text: str) -> list[int]:
 def _cut_points(text: str) -> list[int]:
     """Offsets where a new sentence starts (unsorted duplicates allowed)."""
     cuts = [m.end() for m in _PARAGRAPH.finditer(text, timeout=_timeout(text))]
-    cuts += [m.start() for m in _BULLET.finditer(text, timeout=_timeout(text))]
+    if any(b in text for b in _BULLET_MARKS):  # a text without bullets needs no scan
+        cuts += [m.start() for m in _BULLET.finditer(text, timeout=_timeout(text))]
     if "\n" in text:
-        cuts += _heading_ends(text)
+        cuts += _heading_cuts(text)
     cuts.sort()
     protected = _protected_spans(text)
     points: list[int] = []
@@ -186,13 +196,14 @@ def _cut_points(text: str) -> list[int]:
     hard = iter(cuts + [len(text) + 1])
     next_hard = next(hard)
     for m in _TERMINATOR.finditer(text, timeout=_timeout(text)):
-        while next_hard <= m.start():
+        first, end = m.span()
+        while next_hard <= first:
             points.append(next_hard)
             start = next_hard
             next_hard = next(hard)
-        if _is_boundary(text, m, start, protected):
-            points.append(m.end())
-            start = m.end()
+        if _is_boundary(text, first, end, start, protected):
+            points.append(end)
+            start = end
     points.extend(cuts)
     return points
 

@@ -8,17 +8,23 @@ re-stemming 64 documents (`diff.compare`); `diff.similarity` scores with the sam
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.machinery import PathFinder
+from pathlib import Path
+from typing import Any
 
 import regex
-import snowballstemmer
 
-_STEMMER = snowballstemmer.stemmer("dutch")
+from diffview.model import DerivedCache
+
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[-‐'’][\p{L}\p{N}]+)*")
-_JOINER = regex.compile(r"[-‐'’]")
+_JOINERS = str.maketrans(dict.fromkeys("-‐'’"))  # dropped inside a word: no regex call
 _SHORT_TEXT = 4_096  # as diff.worddiff: no regex time-out below this length
 
 
@@ -41,6 +47,21 @@ STOPWORDS = frozenset(
 )
 
 
+# Stemming is pure Python (~50 µs a word): a compare of two rounds stems a thousand words.
+# The stems already made are kept in the store's derived cache (`stems_kept_in`), so the next
+# process reads them (and imports no stemmer) instead of making them again.
+_KNOWN: dict[str, str] = {}  # lower-cased word -> stem, read from a cache
+_LEARNED: dict[str, str] = {}  # stems made by this process
+MAX_KNOWN_STEMS = 200_000  # a cache file stops growing here (about 5 MB)
+
+
+@cache
+def _stemmer() -> Any:
+    import snowballstemmer  # only on a word no cache knows (its import loads 30 languages)
+
+    return snowballstemmer.stemmer("dutch")
+
+
 @lru_cache(maxsize=262_144)
 def stem(word: str) -> str:
     """Dutch Snowball stem plus trimming of a final -t/-dt (steunt → steun, onthoudt → onthoud).
@@ -48,10 +69,59 @@ def stem(word: str) -> str:
     Snowball leaves the third-person -t on; alignment and stance both want the verb forms of
     one lemma to meet.
     """
-    s: str = _STEMMER.stemWord(word.lower())
+    low = word.lower()
+    known = _KNOWN.get(low)
+    if known is not None:
+        return known
+    s: str = _stemmer().stemWord(low)
     if len(s) >= 5 and s.endswith("t"):
         s = s[:-1]
+    _LEARNED[low] = s
     return s
+
+
+@cache
+def _stem_table_name() -> str:
+    """The cache file of stems, named by what makes them: the Snowball Dutch stemmer's
+    source and this module's (`stem`), so another stemmer never reads this one's stems."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    spec = PathFinder.find_spec("snowballstemmer")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        for name in ("dutch_stemmer.py", "basestemmer.py"):
+            with suppress(OSError):
+                digest.update((Path(location) / name).read_bytes())
+    return f"stems-{digest.hexdigest()[:16]}.json"
+
+
+def _read_stems(cache: DerivedCache) -> None:
+    """Stems from the cache, when it holds a mapping of words to stems (else none)."""
+    data = cache.cache_get(_stem_table_name())
+    if data is None:
+        return
+    with suppress(ValueError):
+        table = json.loads(data)
+        if isinstance(table, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+        ):
+            _KNOWN.update(table)
+
+
+@contextmanager
+def stems_kept_in(cache: object) -> Iterator[None]:
+    """Within: stems come from `cache` (a store's `DerivedCache`) where it has them; after:
+    the stems made meanwhile are added to it. Anything else as `cache`: no cache."""
+    if not isinstance(cache, DerivedCache):
+        yield
+        return
+    if not _KNOWN:
+        _read_stems(cache)
+    yield
+    # copies: the app's workers stem on other threads meanwhile
+    fresh = {w: s for w, s in _LEARNED.copy().items() if w not in _KNOWN}
+    if fresh and len(_KNOWN) < MAX_KNOWN_STEMS:
+        _KNOWN.update(fresh)
+        table = json.dumps(_KNOWN.copy(), sort_keys=True, ensure_ascii=False)
+        cache.cache_put(_stem_table_name(), table.encode())
 
 
 _TERMS: dict[str, tuple[str, bool]] = {}  # word as written -> (stem, counts for similarity)
@@ -60,27 +130,27 @@ _MAX_TERMS = 262_144
 
 def _term(word: str) -> tuple[str, bool]:
     low = word.lower()
-    bare = _JOINER.sub("", low)
+    bare = low.translate(_JOINERS)
     return stem(bare), low not in STOPWORDS and len(bare) > 1
 
 
-_KNOWN: dict[str, frozenset[str]] = {}  # sentence -> its terms, as a build recorded them
+_KNOWN_TERMS: dict[str, frozenset[str]] = {}  # sentence -> its terms, as a build recorded
 
 
 def remember_terms(sentence: str, joined: str) -> None:
     """Let `content_terms(sentence)` answer the space-joined stems a build computed for this
     very sentence (`sentences/<id>.jsonl`): a compare then stems no word of the rounds it
     reads (Snowball is pure Python, ~50 µs a word)."""
-    if len(_KNOWN) > _MAX_TERMS:
-        _KNOWN.clear()
-    _KNOWN[sentence] = frozenset(joined.split())
+    if len(_KNOWN_TERMS) > _MAX_TERMS:
+        _KNOWN_TERMS.clear()
+    _KNOWN_TERMS[sentence] = frozenset(joined.split())
 
 
 def content_terms(text: str) -> frozenset[str]:
     """The stem set used for similarity; all stems if the sentence is only stopwords; empty
     when it has no word at all (`diff.similarity.content_stems` then keys it by its text).
     A plain dict caches each word: a build stems every cabinet sentence of the corpus."""
-    known = _KNOWN.get(text)
+    known = _KNOWN_TERMS.get(text)
     if known is not None:
         return known
     timeout = None if len(text) <= _SHORT_TEXT else 5.0 + len(text) / 100_000

@@ -105,6 +105,25 @@ def cmd_export_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove(args: argparse.Namespace) -> int:
+    from diffview.corpus.manifest import removal_stamp
+    from diffview.remove import remove
+
+    store = _store_path(args)
+    removal = remove(args.id, Path(args.versions), store)
+    doc = removal.doc
+    if args.format == "json":
+        _print_json({"id": doc.id, "source": doc.source, "removed": removal_stamp(removal.at)})
+        return 0
+    print(
+        f"removed {doc.id}: {sanitize_line(doc.title)}, with a new commit on top of {store}; "
+        f"its earlier commits keep it (git show doc-{doc.id}:sources/{doc.source}), and its "
+        f"source stays in {args.versions}, marked removed in manifest.toml, so a build makes "
+        "the same history"
+    )
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from diffview.ingest import ingest
 

@@ -21,6 +21,7 @@ from diffview.views.commands import (
     cmd_ingest,
     cmd_log,
     cmd_positions,
+    cmd_remove,
     cmd_statements,
     cmd_topics,
     cmd_tui,
@@ -226,6 +227,24 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "json"),
         default="text",
         help="text (default) or json (the new manifest entry)",
+    )
+
+    p = _command(
+        sub,
+        "remove",
+        "undo an ingest: take a document out of the store (a new commit)",
+        cmd_remove,
+        description="Take document ID out of the store with a new commit on top; the "
+        "earlier commits keep it (git show doc-ID:sources/...). Its source stays in the "
+        "corpus, its manifest entry marked `removed`, so a build from the corpus makes "
+        "the same history; its id is never given to another document. Refused, changing "
+        "nothing: an unknown or removed id, a document another one answers (remove that "
+        "one first), the last document.",
+        examples=("diffview remove 005", "diffview remove 005 --format json"),
+    )
+    p.add_argument("id", metavar="ID", help="the document's id, e.g. 005")
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
     )
 
     p = _command(

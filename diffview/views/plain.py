@@ -45,6 +45,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from diffview.model import CHANGE_CLASSES, AlignedUnit, Comparison, Sentence, StanceFlag, WordOp
 from diffview.present import change_label, class_counts, in_focus, stance_count
@@ -146,13 +147,14 @@ def _unit_json(unit: AlignedUnit) -> dict[str, object]:
     }
 
 
-def comparison_to_dict(comparison: Comparison) -> dict[str, object]:
-    """The JSON document as plain data (schema in the module docstring)."""
+def comparison_to_dict(comparison: Comparison, *, units: bool = True) -> dict[str, object]:
+    """The JSON document as plain data (schema in the module docstring); without its
+    "units" when `units` is false."""
     counts = comparison.class_counts
     extra = sorted(k for k in counts if k not in CHANGE_CLASSES)  # a hand-made comparison's
     summary: dict[str, int] = {c: int(counts.get(c, 0)) for c in (*CHANGE_CLASSES, *extra)}
     summary["stance"] = len(comparison.stance_units)
-    return {
+    head: dict[str, object] = {
         "schema": JSON_SCHEMA_VERSION,
         "topic": sanitize_line(comparison.topic),
         "from": {
@@ -164,13 +166,84 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, object]:
             "docs": [sanitize_line(d) for d in comparison.to_docs],
         },
         "summary": summary,
-        "units": [_unit_json(u) for u in comparison.units],
     }
+    return {**head, "units": [_unit_json(u) for u in comparison.units]} if units else head
 
 
 def comparison_to_json(comparison: Comparison) -> str:
-    """Stable JSON (schema 1): sorted keys, UTF-8, indent 2, newline-terminated."""
-    return dumps_indented(comparison_to_dict(comparison)) + "\n"
+    """Stable JSON (schema 1): sorted keys, UTF-8, indent 2, newline-terminated: what
+    `dumps_indented(comparison_to_dict(c))` writes, the units spelled by `_unit_text` (a 1 MB
+    revision has 8,000 units of a fixed shape: a template each, not a walk of their dicts)."""
+    head = dumps_indented({**comparison_to_dict(comparison, units=False), "units": []})
+    if not comparison.units:
+        return head + "\n"
+    assert head.endswith('"units": []\n}')  # "units" sorts last
+    units = ",\n    ".join(_unit_text(u) for u in comparison.units)
+    return head[: -len("[]\n}")] + "[\n    " + units + "\n  ]\n}\n"
+
+
+def _list_text(items: Sequence[str], newline: str) -> str:
+    """A JSON list of already written items whose own line starts with `newline`."""
+    if not items:
+        return "[]"
+    inner = newline + "  "
+    return "[" + inner + ("," + inner).join(items) + newline + "]"
+
+
+@lru_cache(maxsize=4096)
+def _line_text(value: str) -> str:
+    """A one-line field written: a side's sentences share their doc, source and statement."""
+    return _quote(sanitize_line(value))
+
+
+def _strings_text(values: Sequence[str], newline: str) -> str:
+    return _list_text([_line_text(v) for v in values], newline) if values else "[]"
+
+
+def _sentence_text(s: Sentence, nl: str) -> str:
+    """`_sentence_json(s)` written at the indent `nl`, keys sorted."""
+    k = nl + "  "
+    return (
+        f'{{{k}"also": {_strings_text(s.also, k)},{k}"doc": {_line_text(s.doc)},'
+        f'{k}"lines": [{k}  {int.__repr__(s.lines[0])},{k}  {int.__repr__(s.lines[1])}{k}],'
+        f'{k}"source": {_line_text(s.source)},{k}"statement": {_line_text(s.statement_id)},'
+        f'{k}"text": {_quote(sanitize(s.text))}{nl}}}'
+    )
+
+
+def _flag_text(f: StanceFlag, nl: str) -> str:
+    k = nl + "  "
+    return (
+        f'{{{k}"added": {_strings_text(f.added, k)},{k}"kind": {_quote(f.kind)},'
+        f'{k}"removed": {_strings_text(f.removed, k)}{nl}}}'
+    )
+
+
+def _op_text(op: WordOp, nl: str) -> str:
+    k = nl + "  "
+    return f'{{{k}"op": "{_OP_NAMES[op.op]}",{k}"text": {_quote(sanitize(op.text))}{nl}}}'
+
+
+_UNIT_NL = "\n    "  # a unit's own line: inside "units", inside the document
+_KEY_NL = _UNIT_NL + "  "
+_ITEM_NL = _KEY_NL + "  "
+
+
+def _unit_text(unit: AlignedUnit) -> str:
+    """`_unit_json(unit)` as `dumps_indented` writes it inside the document's "units"."""
+    k, i = _KEY_NL, _ITEM_NL
+    score = float(round(float(unit.score), 4))
+    score_text = float.__repr__(score) if math.isfinite(score) else json.dumps(score)
+    left = _list_text([_sentence_text(s, i) for s in unit.left], k)
+    right = _list_text([_sentence_text(s, i) for s in unit.right], k)
+    ops = _list_text([_op_text(op, i) for op in unit.ops], k)
+    stance = _list_text([_flag_text(f, i) for f in unit.stance], k) if unit.stance else "[]"
+    return (
+        f'{{{k}"change": {_line_text(unit.change)},{k}"left": {left},'
+        f'{k}"moved": {"true" if unit.moved else "false"},{k}"note": {_quote(unit.note)},'
+        f'{k}"ops": {ops},{k}"related": {_strings_text(unit.related, k)},{k}"right": {right},'
+        f'{k}"score": {score_text},{k}"stance": {stance}{_UNIT_NL}}}'
+    )
 
 
 def dumps_indented(data: object) -> str:
