@@ -154,9 +154,9 @@ SENTENCES_FORMAT = 1  # of `sentences/<id>.jsonl`; a reader ignores a record of 
 class SentenceRecord:
     """What `sentences/<id>.jsonl` says of a document's cabinet statements: how many of their
     sentences contain each content stem (its first line: all the corpus IDF reads, of 64
-    documents), and where each statement's sentences are, with their content stems (the
-    second line, read when the document's statements are: character spans of its text as
-    `text.sentences.split_sentences` cut them at build, and `text.stems.content_terms`)."""
+    documents), and where each statement's sentences are (the second line, read when the
+    document's statements are: character spans of its text as
+    `text.sentences.split_sentences` cut them at build)."""
 
     stems: StemCounts
     rest: bytes  # the second line, parsed on first use
@@ -180,14 +180,6 @@ class SentenceRecord:
         except (ValueError, TypeError):
             return None
 
-    def terms(self, statement_id: str) -> tuple[str, ...] | None:
-        """Each span's content stems, space-joined (None: none recorded)."""
-        terms = self._sentences.get("terms")
-        value = terms.get(statement_id) if isinstance(terms, dict) else None
-        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-            return None
-        return tuple(value)
-
 
 def _line(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -195,17 +187,14 @@ def _line(data: Mapping[str, Any]) -> str:
 
 def sentences_json(statements: Iterable[Statement]) -> bytes:
     """`sentences/<id>.jsonl`, written once per document: a compare reads the sentences of
-    a round's statements and their stems from it instead of splitting and stemming them
-    again, and the corpus IDF is a sum of 64 documents' stem counts instead of a re-reading
-    of their sentences (`diff.compare`). The build splits every statement for its document
-    file anyway (`_spans`)."""
+    a round's statements from it instead of splitting them again, and the corpus IDF is a
+    sum of 64 documents' stem counts instead of a re-reading of their sentences
+    (`diff.compare`). The build splits every statement for its document file anyway
+    (`_spans`)."""
     cabinet = [s for s in statements if s.role == "cabinet"]
     spans = {s.id: [list(span) for span in _spans(s.text)] for s in cabinet}
     texts = {s.id: [clean_sentence(s.text[a:b]) for a, b in _spans(s.text)] for s in cabinet}
-    found = {i: [content_terms(t) for t in ts] for i, ts in texts.items()}  # "": no terms
-    pairs = [(t, f) for i, ts in texts.items() for t, f in zip(ts, found[i], strict=True) if t]
-    record = stem_counts(pairs)
-    terms = {i: [" ".join(sorted(f)) for f in fs] for i, fs in found.items()}
+    record = stem_counts((t, content_terms(t)) for ts in texts.values() for t in ts if t)
     head = {
         "format": SENTENCES_FORMAT,
         "stems_format": STEMS_FORMAT,
@@ -213,7 +202,7 @@ def sentences_json(statements: Iterable[Statement]) -> bytes:
         "wordless": list(record.wordless),
         "stems": record.counts,
     }
-    return (_line(head) + _line({"spans": spans, "terms": terms})).encode("utf-8")
+    return (_line(head) + _line({"spans": spans})).encode("utf-8")
 
 
 def _span_list(value: Any) -> tuple[tuple[int, int], ...]:

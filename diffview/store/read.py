@@ -356,7 +356,7 @@ class Store:
                 for s in stmts:
                     spans = record.spans(s.id)
                     if spans is not None:
-                        remember_spans(s.text, spans, record.terms(s.id))
+                        remember_spans(s.text, spans)
         while len(self._stmts) > _CACHED_DOCUMENTS:
             self._stmts.popitem(last=False)
 

@@ -33,7 +33,6 @@ from diffview.errors import regex_timeout
 from diffview.model import Sentence, Statement
 from diffview.sanitize import sanitize
 from diffview.text.normalize import is_heading_line
-from diffview.text.stems import remember_terms
 
 
 def word_list(text: str) -> list[str]:
@@ -211,25 +210,17 @@ def _cut_points(text: str) -> list[int]:
 # Spans a store recorded for a statement's text when it was built (`sentences/<id>.jsonl`):
 # the same cut, read instead of recomputed. Keyed by the text itself, bounded.
 _KNOWN_SPANS: dict[str, tuple[tuple[int, int], ...]] = {}
-_KNOWN_TERMS: dict[str, tuple[str, ...]] = {}  # the content stems of each span, joined
 _MAX_KNOWN = 65_536
 
 
-def remember_spans(
-    text: str, spans: tuple[tuple[int, int], ...], terms: tuple[str, ...] | None = None
-) -> None:
+def remember_spans(text: str, spans: tuple[tuple[int, int], ...]) -> None:
     """Let `split_sentences(text)` answer `spans`, which a build computed from this very
-    text, and `sentences_of` tell `text.stems` each sentence's content stems (`terms`, one
-    space-joined string per span). A span outside the text, or terms not one per span, are
-    ignored: the store is untrusted."""
+    text (a span outside the text is ignored: the store is untrusted)."""
     if spans and spans[-1][1] > len(text):
         return
     if len(_KNOWN_SPANS) >= _MAX_KNOWN:
         _KNOWN_SPANS.clear()
-        _KNOWN_TERMS.clear()
     _KNOWN_SPANS[text] = spans
-    if terms is not None and len(terms) == len(spans):
-        _KNOWN_TERMS[text] = terms
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -276,13 +267,10 @@ def sentences_of(statements: Sequence[Statement]) -> list[Sentence]:
             spans = split_sentences(stmt.text)
         except TimeoutError:
             raise regex_timeout(stmt.source, f"sentences of {stmt.id}", stmt.lines[0]) from None
-        terms = _KNOWN_TERMS.get(stmt.text)
-        for i, (start, end) in enumerate(spans):
+        for start, end in spans:
             text = clean_sentence(stmt.text[start:end])
             if not text:
                 continue
-            if terms is not None:
-                remember_terms(text, terms[i])
             out.append(
                 Sentence(
                     text=text,

@@ -134,38 +134,21 @@ def _term(word: str) -> tuple[str, bool]:
     return stem(bare), low not in STOPWORDS and len(bare) > 1
 
 
-_KNOWN_TERMS: dict[str, frozenset[str]] = {}  # sentence -> its terms, as a build recorded
-
-
-def remember_terms(sentence: str, joined: str) -> None:
-    """Let `content_terms(sentence)` answer the space-joined stems a build computed for this
-    very sentence (`sentences/<id>.jsonl`): a compare then stems no word of the rounds it
-    reads (Snowball is pure Python, ~50 µs a word)."""
-    if len(_KNOWN_TERMS) > _MAX_TERMS:
-        _KNOWN_TERMS.clear()
-    _KNOWN_TERMS[sentence] = frozenset(joined.split())
-
-
 def content_terms(text: str) -> frozenset[str]:
     """The stem set used for similarity; all stems if the sentence is only stopwords; empty
     when it has no word at all (`diff.similarity.content_stems` then keys it by its text).
-    A plain dict caches each word: a build stems every cabinet sentence of the corpus."""
-    known = _KNOWN_TERMS.get(text)
-    if known is not None:
-        return known
+    Each distinct word is looked up once, in a plain dict: a build counts the stems of every
+    cabinet sentence of the corpus."""
     timeout = None if len(text) <= _SHORT_TEXT else 5.0 + len(text) / 100_000
-    words = _WORD.findall(text, timeout=timeout)
     terms = _TERMS
     if len(terms) > _MAX_TERMS:
         terms.clear()
-    found = []
-    for w in words:
-        t = terms.get(w)
-        if t is None:
-            t = terms[w] = _term(w)
-        found.append(t)
-    content = frozenset(s for s, keep in found if keep)
-    return content or frozenset(s for s, _ in found)
+    get = terms.get
+    found = [
+        get(w) or terms.setdefault(w, _term(w)) for w in set(_WORD.findall(text, timeout=timeout))
+    ]
+    content = frozenset([s for s, keep in found if keep])
+    return content or frozenset([s for s, _ in found])
 
 
 @dataclass(frozen=True)
