@@ -28,7 +28,7 @@ from diffview.store.write import write_store
 # The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c; format 2
 # before each document's sentences/<id>.jsonl, 11e5af42d2fe00b906db6cad96eef0aff7487809). The
 # record needs no format bump: a reader splits and counts itself when a store lacks it.
-BUNDLED_HEAD = "174318db6a8d704cfd64a8ec8b64e417d040b08d"
+BUNDLED_HEAD = "6f104421efeb59a04469ad693ec9fce872649c4f"
 
 
 def test_bundled_corpus_head_is_pinned(

@@ -26,6 +26,7 @@ from diffview.errors import regex_timeout
 from diffview.model import Document, Statement
 from diffview.text import sentences as sentences_module
 from diffview.text import stems as stems_module
+from diffview.text.stems import StemCounts, cabinet_stem_counts, remember_counts
 
 # The bundled corpus is `versions/` inside this package, in a checkout and an install alike:
 # in the repository `diffview/versions` is a symlink to the top-level versions/ (the one copy),
@@ -127,17 +128,29 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
+_Counted = tuple[bytes, list[Statement], StemCounts]
+
+
 def _parse_chunk(
     versions_dir: Path, documents: Sequence[Document]
-) -> tuple[list[tuple[bytes, list[Statement]]], BaseException | None]:
-    """A worker's task: the documents in order up to the first error, and that error."""
-    done: list[tuple[bytes, list[Statement]]] = []
+) -> tuple[list[_Counted], BaseException | None]:
+    """A worker's task: the documents in order up to the first error, and that error. Each
+    with its cabinet sentences' stem counts, which the build writes (`sentences/<id>.jsonl`):
+    counted here, on both cores, rather than in the build's one process."""
+    done: list[_Counted] = []
     for doc in documents:
         try:
-            done.append(parse_source(versions_dir, doc))
+            data, statements = parse_source(versions_dir, doc)
+            done.append((data, statements, cabinet_stem_counts(statements)))
         except Exception as exc:  # noqa: BLE001 - handed back to be raised in manifest order
             return done, exc
     return done, None
+
+
+def _counted(result: _Counted) -> tuple[bytes, list[Statement]]:
+    data, statements, counts = result
+    remember_counts(statements, counts)
+    return data, statements
 
 
 def _parse_in_pool(
@@ -164,7 +177,7 @@ def _parse_in_pool(
         try:
             for future in futures:
                 done, error = future.result()
-                results.extend(done)
+                results.extend(_counted(r) for r in done)
                 if error is not None:
                     raise error
         except BrokenProcessPool:  # a worker died (killed, out of memory): finish in process

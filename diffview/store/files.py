@@ -20,8 +20,8 @@ from typing import Any
 from diffview.corpus.manifest import MONTHS
 from diffview.model import Document, Statement, TopicLabel
 from diffview.sanitize import sanitize, sanitize_line
-from diffview.text.sentences import clean_sentence, split_sentences
-from diffview.text.stems import STEMS_FORMAT, StemCounts, content_terms, stem_counts
+from diffview.text.sentences import split_sentences
+from diffview.text.stems import STEMS_FORMAT, StemCounts, cabinet_stem_counts
 
 STORE_FORMAT = 2
 # What makes a clone of a store a store: `index.json` at HEAD carries these two keys.
@@ -193,8 +193,7 @@ def sentences_json(statements: Iterable[Statement]) -> bytes:
     (`_spans`)."""
     cabinet = [s for s in statements if s.role == "cabinet"]
     spans = {s.id: [list(span) for span in _spans(s.text)] for s in cabinet}
-    texts = {s.id: [clean_sentence(s.text[a:b]) for a, b in _spans(s.text)] for s in cabinet}
-    record = stem_counts((t, content_terms(t)) for ts in texts.values() for t in ts if t)
+    record = cabinet_stem_counts(cabinet)
     head = {
         "format": SENTENCES_FORMAT,
         "stems_format": STEMS_FORMAT,

@@ -21,7 +21,8 @@ from typing import Any
 
 import regex
 
-from diffview.model import DerivedCache
+from diffview.model import DerivedCache, Statement
+from diffview.text.sentences import clean_sentence, split_sentences
 
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[-‐'’][\p{L}\p{N}]+)*")
 _JOINERS = str.maketrans(dict.fromkeys("-‐'’"))  # dropped inside a word: no regex call
@@ -177,3 +178,37 @@ def stem_counts(sentences: Iterable[tuple[str, frozenset[str]]]) -> StemCounts:
         else:
             wordless.append(text)
     return StemCounts(n, dict(sorted(counts.items())), tuple(wordless))
+
+
+_Key = tuple[tuple[str, str], ...]
+_KNOWN_COUNTS: dict[_Key, StemCounts] = {}  # by the statements' ids and texts
+_MAX_COUNTS = 16_384
+
+
+def _key(statements: Iterable[Statement]) -> _Key:
+    return tuple((s.id, s.text) for s in statements if s.role == "cabinet")
+
+
+def cabinet_stem_counts(statements: Iterable[Statement]) -> StemCounts:
+    """The stem counts of a document's cabinet sentences (as `text.sentences.sentences_of`
+    cuts them): the record a build writes. A parse worker computes them beside the parse,
+    on both cores (`corpus.load`), and the build then finds them here (`remember_counts`)."""
+    statements = list(statements)
+    known = _KNOWN_COUNTS.get(_key(statements))
+    if known is not None:
+        return known
+    texts = (
+        clean_sentence(s.text[a:b])
+        for s in statements
+        if s.role == "cabinet"
+        for a, b in split_sentences(s.text)
+    )
+    return stem_counts((t, content_terms(t)) for t in texts if t)
+
+
+def remember_counts(statements: Iterable[Statement], counts: StemCounts) -> None:
+    """Let `cabinet_stem_counts(statements)` answer `counts`, computed from these very
+    statements in a parse worker."""
+    if len(_KNOWN_COUNTS) >= _MAX_COUNTS:
+        _KNOWN_COUNTS.clear()
+    _KNOWN_COUNTS[_key(statements)] = counts
