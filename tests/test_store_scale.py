@@ -4,6 +4,7 @@ store, older stores are rebuilt, ids grow past 999."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,10 @@ from diffview.pipeline import build_store
 from diffview.store.read import Store
 from diffview.store.write import write_store
 
-# The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c).
-BUNDLED_HEAD = "11e5af42d2fe00b906db6cad96eef0aff7487809"
+# The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c; format 2
+# before each document's sentences/<id>.jsonl, 11e5af42d2fe00b906db6cad96eef0aff7487809). The
+# record needs no format bump: a reader splits and counts itself when a store lacks it.
+BUNDLED_HEAD = "6f104421efeb59a04469ad693ec9fce872649c4f"
 
 
 def test_bundled_corpus_head_is_pinned(
@@ -201,3 +204,44 @@ def test_an_unchanged_corpus_is_not_read_again_and_an_edit_is_seen(
     assert docs[-1].source in read
     read.clear()
     assert build_store(versions_copy, store).action == "unchanged" and read == []
+
+
+_RECORD_CHECK = """
+import json, subprocess, sys
+from diffview.store.files import statement_from_dict
+from diffview.text.sentences import split_sentences
+store, doc = sys.argv[1], sys.argv[2]
+def show(path):
+    return subprocess.run(["git", "-C", store, "show", f"main:{path}"],
+                          capture_output=True, check=True).stdout
+record = json.loads(show(f"sentences/{doc}.jsonl").splitlines()[1])
+stmts = [statement_from_dict(s) for s in json.loads(show(f"statements/{doc}.json"))["statements"]]
+for s in stmts:
+    if s.role != "cabinet":
+        continue
+    spans = split_sentences(s.text)  # this process never read the store: a fresh split
+    assert record["spans"][s.id] == [list(x) for x in spans], s.id
+print("ok")
+"""
+
+
+def test_a_compare_reads_what_it_would_have_computed(tmp_path: Path, versions_dir: Path) -> None:
+    """The store records each cabinet statement's sentences and the stems they hold at
+    build (`sentences/<id>.jsonl`), so a compare splits nothing and counts no stem: what it
+    reads must be what it would have computed, and the corpus weights summed from the
+    records must be those counted over the sentences themselves."""
+    from diffview.diff.similarity import corpus_weights, weights_from_counts
+    from diffview.text.sentences import sentences_of
+
+    path = tmp_path / "s"
+    build_store(versions_dir, path)
+    with Store.open(path) as store:
+        docs = [d.id for d in store.documents()]
+        cabinet = [s for d in docs for s in store.statements(doc=d) if s.role == "cabinet"]
+        records = [r for r in store.stem_counts(docs) if r is not None]
+        assert len(records) == len(docs)
+        counted = corpus_weights(s.text for s in sentences_of(cabinet))
+        assert weights_from_counts(records) == counted
+    for doc in docs:
+        check = [sys.executable, "-c", _RECORD_CHECK, str(path), doc]
+        assert subprocess.run(check, capture_output=True, text=True).stdout == "ok\n", doc

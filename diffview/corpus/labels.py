@@ -214,7 +214,7 @@ def mentions_topic(text: str, rules: TopicRules, topic: str) -> bool:
     """True when any phrase of the topic's rule occurs in `text` (a sentence): the sentences of
     a long statement that carry its topic, not the rest of the turn."""
     rule = rules.topic(topic)
-    return _score(_Text.of(_clean(text)), rule).score > 0
+    return _score(_Text.of(_clean(text), rule.literals), rule).score > 0
 
 
 def is_about_csam(labels: Sequence[TopicLabel], rules: TopicRules) -> bool:

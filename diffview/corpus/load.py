@@ -25,6 +25,8 @@ from diffview.corpus.sources import load_source
 from diffview.corpus.topics import BUNDLED_RULES, load_rules
 from diffview.errors import regex_timeout
 from diffview.model import Document, Statement
+from diffview.text import sentences as sentences_module
+from diffview.text import stems as stems_module
 
 if TYPE_CHECKING:  # imported when a pool starts: most processes never start one
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -309,10 +311,13 @@ def rules_digest() -> str:
 
 def _parser_modules() -> list[ModuleType]:
     """This module and every diffview module it reaches through module-level names (a module,
-    or a function or class defined in one), plus the layouts of the registry: the code that
-    can change a parse. Found by walking, so moving a module needs no list kept here."""
+    or a function or class defined in one), plus the layouts of the registry and the modules
+    that cut and stem the sentences the store records: the code that can change a parse or
+    what a build writes of it. Found by walking, so moving a module needs no list kept here."""
     package = __name__.split(".")[0]
     start = [sys.modules[__name__], *(sys.modules[lay.detect.__module__] for lay in REGISTRY)]
+    # what the store writes beside each parse (sentence spans, stem counts) is theirs too
+    start += [sentences_module, stems_module]
     seen: dict[str, ModuleType] = {}
     todo = list(start)
     while todo:

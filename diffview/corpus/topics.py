@@ -82,6 +82,12 @@ class TopicRule:
     issues: tuple[Issue, ...] = ()  # sub-issues the cabinet takes positions on
     default_issue: str | None = None  # where a position on the regulation as a whole goes
 
+    @cached_property
+    def literals(self) -> frozenset[str]:
+        """Every literal its patterns and exclusions require (as `TopicRules.literals`): a
+        sentence asked whether it mentions the topic notes once which it holds."""
+        return frozenset(x for p in (*self.patterns, *self.exclude) if p.needs for x in p.needs)
+
 
 @dataclass(frozen=True)
 class TopicRules:

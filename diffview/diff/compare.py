@@ -28,12 +28,13 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Protocol, runtime_checkable
 
 from diffview.corpus.labels import mentions_topic
 from diffview.corpus.topics import TopicRules, load_rules
 from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align
-from diffview.diff.similarity import corpus_weights
-from diffview.diff.stance import stance_flags, stance_of_one_side, stems_kept_in
+from diffview.diff.similarity import corpus_weights, weights_from_counts
+from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.diff.worddiff import squash, word_diff
 from diffview.errors import DiffviewError, regex_timeout
 from diffview.model import (
@@ -47,7 +48,8 @@ from diffview.model import (
     WordOp,
     count_classes,
 )
-from diffview.text.sentences import sentences_of
+from diffview.text.sentences import sentences_of, statement_sentences
+from diffview.text.stems import StemCounts, stems_kept_in
 
 NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
 
@@ -247,7 +249,7 @@ def topic_sentences(
     rules = rules or load_rules()
     out: list[Sentence] = []
     for stmt in statements:
-        sentences = sentences_of([stmt])
+        sentences = list(statement_sentences(stmt))
         if len(sentences) > SHORT_STATEMENT and topic in rules.names:
             hits = [i for i, s in enumerate(sentences) if mentions_topic(s.text, rules, topic)]
             near = {
@@ -287,6 +289,21 @@ def with_also(
     return [replace(s, index=i) for i, s in enumerate(merged)]
 
 
+def compared_versions(
+    store: StoreReader, topic: str, from_spec: str | None = None, to_spec: str | None = None
+) -> tuple[Version, Version]:
+    """The FROM and TO versions of a topic comparison (default: its first and last)."""
+    versions = _check_topic(store, topic)
+    old = versions[0] if from_spec is None else store.resolve_version(from_spec)
+    new = versions[-1] if to_spec is None else store.resolve_version(to_spec)
+    if _same_version(old, new):
+        hint = "" if len(versions) > 1 else f" (topic {topic!r} has only one version)"
+        raise DiffviewError(
+            f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
+        )
+    return old, new
+
+
 def topic_sides(
     store: StoreReader,
     topic: str,
@@ -297,14 +314,7 @@ def topic_sides(
 ) -> tuple[Version, Version, list[Sentence], list[Sentence]]:
     """The two versions `compare_versions` compares and the sentences each side shows, one
     function so that measurements of the alignment (tests/crossround.py) see what it sees."""
-    versions = _check_topic(store, topic)
-    old = versions[0] if from_spec is None else store.resolve_version(from_spec)
-    new = versions[-1] if to_spec is None else store.resolve_version(to_spec)
-    if _same_version(old, new):
-        hint = "" if len(versions) > 1 else f" (topic {topic!r} has only one version)"
-        raise DiffviewError(
-            f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
-        )
+    old, new = compared_versions(store, topic, from_spec, to_spec)
     sides = []
     for version in (old, new):
         sentences = topic_sentences(store.topic_statements(topic, version), topic)
@@ -401,6 +411,13 @@ IDF_FORMAT = 2  # bump when content_stems, corpus_weights or the window change
 IDF_WINDOW = 64
 
 
+@runtime_checkable
+class StemReader(Protocol):
+    """A store that keeps each document's stem counts (`store.Store`: `sentences/<id>.jsonl`)."""
+
+    def stem_counts(self, doc_ids: Sequence[str]) -> list[StemCounts | None]: ...
+
+
 def _idf_documents(store: StoreReader, version: Version) -> list[str]:
     """The ids of the last `IDF_WINDOW` documents up to and including `version`."""
     ids = [d.id for v in store.versions() if v.round < version.round for d in v.docs]
@@ -427,13 +444,23 @@ def _corpus_idf(store: StoreReader, version: Version) -> Mapping[str, float]:
                     for k, v in data.items()
                 ):
                     return MappingProxyType(data)
-    cabinet = [
-        s
-        for doc in _idf_documents(store, version)
-        for s in store.statements(doc=doc, at=version)
-        if s.role == "cabinet"
-    ]
-    weights = corpus_weights(s.text for s in sentences_of(cabinet))
+    docs = _idf_documents(store, version)
+    weights = _summed_weights(store, docs) if isinstance(store, StemReader) else None
+    if weights is None:
+        cabinet = [
+            s for doc in docs for s in store.statements(doc=doc, at=version) if s.role == "cabinet"
+        ]
+        weights = corpus_weights(s.text for s in sentences_of(cabinet))
     if cache is not None:
         cache.cache_put(name, json.dumps(weights, sort_keys=True).encode())
     return MappingProxyType(weights)
+
+
+def _summed_weights(store: StemReader, docs: Sequence[str]) -> dict[str, float] | None:
+    """`corpus_weights` of the documents' cabinet sentences from their stored stem counts
+    (document frequencies add up): the same weights, without reading a sentence. None when
+    a document has no record (a store written before them)."""
+    records = store.stem_counts(docs)
+    if any(r is None for r in records):
+        return None
+    return weights_from_counts(r for r in records if r is not None)

@@ -21,7 +21,8 @@ import math
 from collections.abc import Mapping
 from functools import cache
 
-from diffview.diff.stance import stem, word_list
+from diffview.diff.stance import word_list
+from diffview.text.stems import stem
 
 CONCEPT_MARK = "≈"  # prefix of a concept term (no word starts with it)
 

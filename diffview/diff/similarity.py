@@ -12,49 +12,21 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 
 import regex
 
-from diffview.diff.stance import stem as _stem
-from diffview.diff.stance import word_list
 from diffview.diff.worddiff import regex_timeout_for, squash
+from diffview.text.stems import StemCounts, content_terms
 
 DISTINCT_IDF = (
     3.5  # a stem in fewer than 1 in e^3.5 (3%) of the corpus's sentences tells them apart
 )
 
-STOPWORDS = frozenset(
-    word_list("""
-    de het een en of van in op te ter ten dat die dit deze der des is zijn was waren wordt
-    worden werd werden word ben bent heeft hebben had hadden heb hebt aan bij met voor door
-    over naar uit om tot als dan ook er hier daar waar wat wie welke welk zo maar nog al wel
-    dus toch reeds zich zij ze hij wij we u uw ik je jij hun haar hem ons onze mijn zijn
-    men na onder tegen tussen binnen zonder sinds vanaf tijdens omdat doordat zodat indien
-    wanneer terwijl hoe daarom daarmee daarbij daarvan daarin daarop hierbij hiervan hierin
-    hierop waarbij waarvan waarin waarop worden geworden zal mede nu even eens steeds
-    niet geen
-    """)
-)
-
-_WORD = regex.compile(r"[\p{L}\p{N}]+(?:[-‐'’][\p{L}\p{N}]+)*")
-
-
-_JOINERS = str.maketrans(dict.fromkeys("-‐'’"))  # dropped inside a word: no regex call
-
-
-@lru_cache(maxsize=262_144)
-def _term(word: str) -> tuple[str, bool]:
-    """Stem of one lower-cased word and whether it counts for similarity."""
-    bare = word.translate(_JOINERS)
-    return _stem(bare), word not in STOPWORDS and len(bare) > 1
-
 
 def content_stems(text: str) -> frozenset[str]:
-    """The stem set used for similarity; all stems if the sentence is only stopwords."""
-    terms = [_term(w.lower()) for w in _WORD.findall(text, timeout=regex_timeout_for(text))]
-    content = frozenset(s for s, keep in terms if keep)
-    return content or frozenset(s for s, _ in terms) or frozenset({squash(text)})
+    """The stem set used for similarity; all stems if the sentence is only stopwords, its
+    squashed text if it has no word at all."""
+    return content_terms(text) or frozenset({squash(text)})
 
 
 def corpus_weights(texts: Iterable[str]) -> dict[str, float]:
@@ -67,6 +39,21 @@ def corpus_weights(texts: Iterable[str]) -> dict[str, float]:
         n += 1
         for t in content_stems(text):
             df[t] += 1
+    return {t: math.log(max(n, 1) / c) for t, c in df.items()}
+
+
+def weights_from_counts(records: Iterable[StemCounts]) -> dict[str, float]:
+    """`corpus_weights` of several documents' sentences from their stem counts
+    (`text.stems.stem_counts`): document frequencies and sentence counts add up, so the
+    weights are the same as over the sentences themselves."""
+    df: dict[str, int] = defaultdict(int)
+    n = 0
+    for record in records:
+        n += record.sentences
+        for t, c in record.counts.items():
+            df[t] += c
+        for text in record.wordless:
+            df[squash(text)] += 1
     return {t: math.log(max(n, 1) / c) for t, c in df.items()}
 
 

@@ -18,20 +18,15 @@ and stemmed at import, so any inflection the stemmer folds is covered.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
-from functools import cache, lru_cache
-from importlib.machinery import PathFinder
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from functools import cache
 
 import regex
 
 from diffview.diff.worddiff import regex_timeout_for
-from diffview.model import DerivedCache, StanceFlag
+from diffview.model import StanceFlag
+from diffview.text.stems import stem
 
 
 def word_list(text: str) -> list[str]:
@@ -97,82 +92,6 @@ PARTICLE_WINDOW = 6
 CATEGORIES = ("negation", "modality", "position")
 
 _WORD = regex.compile(r"[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
-
-# Stemming is pure Python (~50 µs a word): a compare of two rounds stems a thousand words.
-# The stems already made are kept in the store's derived cache (`stems_kept_in`), so the next
-# process reads them (and imports no stemmer) instead of making them again.
-_KNOWN: dict[str, str] = {}  # lower-cased word -> stem, read from a cache
-_LEARNED: dict[str, str] = {}  # stems made by this process
-MAX_KNOWN_STEMS = 200_000  # a cache file stops growing here (about 5 MB)
-
-
-@cache
-def _stemmer() -> Any:
-    import snowballstemmer  # only on a word no cache knows (its import loads 30 languages)
-
-    return snowballstemmer.stemmer("dutch")
-
-
-@lru_cache(maxsize=262_144)
-def stem(word: str) -> str:
-    """Dutch Snowball stem plus trimming of a final -t/-dt (steunt → steun, onthoudt → onthoud).
-
-    Snowball leaves the third-person -t on; alignment and stance both want the verb forms of
-    one lemma to meet.
-    """
-    low = word.lower()
-    known = _KNOWN.get(low)
-    if known is not None:
-        return known
-    s: str = _stemmer().stemWord(low)
-    if len(s) >= 5 and s.endswith("t"):
-        s = s[:-1]
-    _LEARNED[low] = s
-    return s
-
-
-@cache
-def _stem_table_name() -> str:
-    """The cache file of stems, named by what makes them: the Snowball Dutch stemmer's
-    source and this module's (`stem`), so another stemmer never reads this one's stems."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    spec = PathFinder.find_spec("snowballstemmer")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        for name in ("dutch_stemmer.py", "basestemmer.py"):
-            with suppress(OSError):
-                digest.update((Path(location) / name).read_bytes())
-    return f"stems-{digest.hexdigest()[:16]}.json"
-
-
-def _read_stems(cache: DerivedCache) -> None:
-    """Stems from the cache, when it holds a mapping of words to stems (else none)."""
-    data = cache.cache_get(_stem_table_name())
-    if data is None:
-        return
-    with suppress(ValueError):
-        table = json.loads(data)
-        if isinstance(table, dict) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in table.items()
-        ):
-            _KNOWN.update(table)
-
-
-@contextmanager
-def stems_kept_in(cache: object) -> Iterator[None]:
-    """Within: stems come from `cache` (a store's `DerivedCache`) where it has them; after:
-    the stems made meanwhile are added to it. Anything else as `cache`: no cache."""
-    if not isinstance(cache, DerivedCache):
-        yield
-        return
-    if not _KNOWN:
-        _read_stems(cache)
-    yield
-    # copies: the app's workers stem on other threads meanwhile
-    fresh = {w: s for w, s in _LEARNED.copy().items() if w not in _KNOWN}
-    if fresh and len(_KNOWN) < MAX_KNOWN_STEMS:
-        _KNOWN.update(fresh)
-        table = json.dumps(_KNOWN.copy(), sort_keys=True, ensure_ascii=False)
-        cache.cache_put(_stem_table_name(), table.encode())
 
 
 @cache

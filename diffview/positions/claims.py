@@ -9,16 +9,16 @@ sentences that state something.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import regex
 
 from diffview.corpus.issue_rules import Issue, Lexicon, Predicate
-from diffview.corpus.topics import TIMEOUT, TopicRules, lower_text
+from diffview.corpus.topics import TIMEOUT, TopicRules, lower_text, required_literals
 from diffview.model import STANCES, Sentence, Stance, Statement
-from diffview.text.sentences import clean_sentence, sentences_of
+from diffview.text.sentences import clean_sentence, statement_sentences
 
 # A position naming no object at all goes to the regulation as a whole only when its words
 # are strong ("besloten om zich te onthouden"), not for a passing "onwenselijk".
@@ -139,16 +139,119 @@ def _stance_of(predicate: Predicate, negated: bool) -> Stance | None:
     return predicate.stance
 
 
+_NEEDS: dict[int, tuple[regex.Pattern[str], frozenset[str] | None]] = {}
+
+
+def _needs(pattern: regex.Pattern[str]) -> frozenset[str] | None:
+    """Literals one of which every match of `pattern` holds (`topics.required_literals`;
+    None: cannot tell), found once per pattern (kept with it, so its id is not reused)."""
+    hit = _NEEDS.get(id(pattern))
+    if hit is not None and hit[0] is pattern:
+        return hit[1]
+    caseless = pattern.flags & (regex.IGNORECASE | regex.VERBOSE)  # the source alone misleads
+    found = None if caseless else required_literals(pattern.pattern)
+    needs = None if found is None else frozenset(found)
+    _NEEDS[id(pattern)] = (pattern, needs)
+    return needs
+
+
+_Needing = tuple[tuple[regex.Pattern[str], frozenset[str] | None], ...]
+
+
+def _needing(patterns: Iterable[regex.Pattern[str]]) -> _Needing:
+    return tuple((p, _needs(p)) for p in patterns)
+
+
+def _can_match(needs: frozenset[str] | None, present: frozenset[str]) -> bool:
+    return needs is None or not needs.isdisjoint(present)
+
+
+@dataclass(frozen=True)
+class _Prefilter:
+    """The patterns of a lexicon or of a sub-issue, each with the literals its matches need:
+    the literals a sentence holds are found once, by substring tests, and a pattern is
+    searched only when one of its own is among them. 93% of a round's sentences state
+    nothing and most name no sub-issue: 60 substring tests cost far less than 50 searches."""
+
+    literals: tuple[str, ...]  # every literal any of the patterns needs
+    predicates: tuple[tuple[Predicate, frozenset[str] | None], ...] = ()
+    not_positions: _Needing = ()
+    condition: _Needing = ()
+    phrases: _Needing = ()
+    exclude: _Needing = ()
+
+    def present(self, text: str) -> frozenset[str]:
+        return frozenset([x for x in self.literals if x in text])
+
+
+_PREFILTERS: dict[int, tuple[object, _Prefilter]] = {}
+
+
+def _kept(owner: Lexicon | Issue, make: Callable[[], _Prefilter]) -> _Prefilter:
+    """Made once per lexicon or sub-issue (kept with it, so its id is not reused)."""
+    hit = _PREFILTERS.get(id(owner))
+    if hit is not None and hit[0] is owner:
+        return hit[1]
+    made = make()
+    _PREFILTERS[id(owner)] = (owner, made)
+    return made
+
+
+def _literals(*groups: _Needing) -> tuple[str, ...]:
+    return tuple(sorted({x for group in groups for _, needs in group for x in needs or ()}))
+
+
+def _lexicon_filter(lexicon: Lexicon) -> _Prefilter:
+    def make() -> _Prefilter:
+        predicates = tuple((p, _needs(p.pattern)) for p in lexicon.predicates)
+        nots, condition = _needing(lexicon.not_positions), _needing([lexicon.condition])
+        heads = tuple((p.pattern, n) for p, n in predicates)
+        return _Prefilter(_literals(heads, nots, condition), predicates, nots, condition)
+
+    return _kept(lexicon, make)
+
+
+def _issue_filter(issue: Issue) -> _Prefilter:
+    def make() -> _Prefilter:
+        phrases, exclude = _needing(issue.phrases), _needing(issue.exclude)
+        return _Prefilter(_literals(phrases, exclude), phrases=phrases, exclude=exclude)
+
+    return _kept(issue, make)
+
+
+_ISSUE_SETS: dict[tuple[int, ...], tuple[tuple[Issue, ...], _Prefilter]] = {}
+
+
+def _issues_filter(issues: tuple[Issue, ...]) -> _Prefilter:
+    """The literals of every sub-issue of `issues`, to find once per sentence."""
+    key = tuple(id(i) for i in issues)
+    hit = _ISSUE_SETS.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], issues, strict=True)):
+        return hit[1]
+    made = _Prefilter(tuple(sorted({x for i in issues for x in _issue_filter(i).literals})))
+    _ISSUE_SETS[key] = (issues, made)
+    return made
+
+
 def read_sentence(text: str, lexicon: Lexicon, speaker: str = "") -> list[_Reading]:
     """Every position the cabinet states in a sentence, strongest first (the first of equal
     weight: Dutch main clauses come first). Empty for procedure, questions, suppositions."""
     original, text = text, lower_text(text)  # the rules are compiled for lower-cased text
-    if any(p.search(text, timeout=TIMEOUT) for p in lexicon.not_positions):
+    pre = _lexicon_filter(lexicon)
+    present = pre.present(text)
+    predicates = [p for p, n in pre.predicates if n is None or not n.isdisjoint(present)]
+    if not predicates:
         return []
-    condition = lexicon.condition.search(text, timeout=TIMEOUT)
+    nots = pre.not_positions
+    if any(p.search(text, timeout=TIMEOUT) for p, n in nots if _can_match(n, present)):
+        return []
+    condition = None
+    for pattern, needs in pre.condition:
+        if _can_match(needs, present):
+            condition = pattern.search(text, timeout=TIMEOUT)
     readings: list[_Reading] = []
     actors: list[_Actor] | None = None  # looked for only once a sentence has position words
-    for predicate in lexicon.predicates:
+    for predicate in predicates:
         for match in predicate.pattern.finditer(text, timeout=TIMEOUT):
             stance = _stance_of(predicate, _negated(text, match, lexicon))
             actors = _actors(text, lexicon) if actors is None else actors
@@ -171,10 +274,15 @@ def issues_in(text: str, issues: Iterable[Issue]) -> list[tuple[Issue, regex.Mat
     the lower-cased text: slice the original with the match's span)."""
     text = lower_text(text)
     found = []
+    issues = tuple(issues)
+    present = _issues_filter(issues).present(text)
     for issue in issues:
-        if any(x.search(text, timeout=TIMEOUT) for x in issue.exclude):
+        pre = _issue_filter(issue)
+        if any(x.search(text, timeout=TIMEOUT) for x, n in pre.exclude if _can_match(n, present)):
             continue
-        for phrase in issue.phrases:
+        for phrase, needs in pre.phrases:
+            if not _can_match(needs, present):
+                continue
             match = phrase.search(text, timeout=TIMEOUT)
             if match:
                 found.append((issue, match))
@@ -279,7 +387,7 @@ def statement_claims(
         return []
     issues = [i for topic in rules.topics for i in topic.issues]
     asked_issues = [(i, q.text) for q in asked for i, _ in issues_in(q.text, issues)]
-    sentences = sentences_of([stmt])
+    sentences = statement_sentences(stmt)
     # Objects are looked up only where a position is stated, or just before one (the carry).
     readings = [read_sentence(s.text, lexicon, stmt.speaker) for s in sentences]
     claims: list[Claim] = []

@@ -12,14 +12,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from diffview.corpus.manifest import MONTHS
 from diffview.model import Document, Statement, TopicLabel
 from diffview.sanitize import sanitize, sanitize_line
 from diffview.text.sentences import split_sentences
+from diffview.text.stems import STEMS_FORMAT, StemCounts, cabinet_stem_counts
 
 STORE_FORMAT = 2
 # What makes a clone of a store a store: `index.json` at HEAD carries these two keys.
@@ -143,6 +145,100 @@ def statements_json(
     if not rows:
         text = text.replace("[\n  \n ]", "[]")
     return text.encode("utf-8")
+
+
+SENTENCES_FORMAT = 1  # of `sentences/<id>.jsonl`; a reader ignores a record of another
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    """What `sentences/<id>.jsonl` says of a document's cabinet statements: how many of their
+    sentences contain each content stem (its first line: all the corpus IDF reads, of 64
+    documents), and where each statement's sentences are (the second line, read when the
+    document's statements are: character spans of its text as
+    `text.sentences.split_sentences` cut them at build)."""
+
+    stems: StemCounts
+    rest: bytes  # the second line, parsed on first use
+
+    @cached_property
+    def _sentences(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.rest)
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def spans(self, statement_id: str) -> tuple[tuple[int, int], ...] | None:
+        """A statement's spans, or None when the record has none (or bad ones) for it."""
+        spans = self._sentences.get("spans")
+        value = spans.get(statement_id) if isinstance(spans, dict) else None
+        if value is None:
+            return None
+        try:
+            return _span_list(value)
+        except (ValueError, TypeError):
+            return None
+
+
+def _line(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def sentences_json(statements: Iterable[Statement]) -> bytes:
+    """`sentences/<id>.jsonl`, written once per document: a compare reads the sentences of
+    a round's statements from it instead of splitting them again, and the corpus IDF is a
+    sum of 64 documents' stem counts instead of a re-reading of their sentences
+    (`diff.compare`). The build splits every statement for its document file anyway
+    (`_spans`)."""
+    cabinet = [s for s in statements if s.role == "cabinet"]
+    spans = {s.id: [list(span) for span in _spans(s.text)] for s in cabinet}
+    record = cabinet_stem_counts(cabinet)
+    head = {
+        "format": SENTENCES_FORMAT,
+        "stems_format": STEMS_FORMAT,
+        "sentences": record.sentences,
+        "wordless": list(record.wordless),
+        "stems": record.counts,
+    }
+    return (_line(head) + _line({"spans": spans})).encode("utf-8")
+
+
+def _span_list(value: Any) -> tuple[tuple[int, int], ...]:
+    """Spans in text order, non-empty, not overlapping (ValueError otherwise)."""
+    out: list[tuple[int, int]] = []
+    for start, end in value:
+        if not (isinstance(start, int) and isinstance(end, int)):
+            raise ValueError("span")
+        if start >= end or (out and start < out[-1][1]) or start < 0:
+            raise ValueError("span")
+        out.append((start, end))
+    return tuple(out)
+
+
+def sentences_from_json(raw: bytes) -> SentenceRecord | None:
+    """A `sentences/<id>.jsonl` record (its first line parsed now); None when it is of
+    another format or malformed (the reader then splits and counts the sentences itself).
+    As untrusted as the store: a span past its statement's text is refused where it is used
+    (`text.sentences.remember_spans`)."""
+    first, _, rest = raw.partition(b"\n")
+    try:
+        data = json.loads(first)
+        if not isinstance(data, dict) or data.get("format") != SENTENCES_FORMAT:
+            return None
+        if data.get("stems_format") != STEMS_FORMAT:
+            return None
+        n, wordless, counts = data["sentences"], data["wordless"], data["stems"]
+        valid = (
+            isinstance(n, int)
+            and isinstance(wordless, list)
+            and all(isinstance(w, str) for w in wordless)
+            and isinstance(counts, dict)
+            and all(isinstance(c, int) and 0 < c <= n for c in counts.values())
+        )
+        return SentenceRecord(StemCounts(n, counts, tuple(wordless)), rest) if valid else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _json_file(data: Mapping[str, Any]) -> bytes:
@@ -282,6 +378,13 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
 @lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    """A statement's sentence spans, split once for its document file, its topic blocks
+    and its stem counts."""
+    return tuple(split_sentences(text))
+
+
+@lru_cache(maxsize=4096)
 def sentence_lines(text: str) -> str:
     """Escaped text, one sentence per line, so that `git diff` and `git log -p` show the
     sentences that changed rather than whole paragraphs (markdown still renders consecutive
@@ -291,7 +394,7 @@ def sentence_lines(text: str) -> str:
     it is on (splitting sentences was most of a build's time)."""
     out: list[str] = []
     prev = 0
-    for start, end in split_sentences(text):
+    for start, end in _spans(text):
         if out and _PARAGRAPH_BREAK.search(text, prev, start):
             out.append("")
         out.append(_escape_markup(text[start:end]))
@@ -354,6 +457,8 @@ that together state the cabinet's position at one moment).
 * `sources/` the source documents, byte for byte
 * `documents/<id>.md` every statement of a document (speaker, role, source lines)
 * `statements/<id>.json` the same, machine-readable, one statement per line
+* `sentences/<id>.jsonl` where the sentences of a document's cabinet statements are, and how
+  many of them contain each word stem (what comparisons read)
 * `topics/<topic>.md` the cabinet's statements on a topic in the current round so far
 * `index.json` the rounds and their labels (and the store's format)
 * `index/<round>.json` a round's documents and its cabinet statement counts per topic

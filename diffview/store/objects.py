@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import subprocess
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
 from diffview.errors import StoreError
 from diffview.store.git import git_argv, git_env
+
+# Requests written at once: their lines (< 200 bytes each) stay well inside a pipe's buffer,
+# so git's answers can fill its own while the requests are still being written.
+_BATCH = 128
 
 
 class ObjectReader:
@@ -39,29 +44,52 @@ class ObjectReader:
 
     def get(self, name: str) -> tuple[str, bytes] | None:
         """An object by id or `<rev>:<path>`; names are ids and paths we made, never text."""
-        if "\n" in name or not name or name.startswith("-"):
-            raise StoreError(f"refusing object name {name!r}")
-        with self._lock:
-            proc = self._start()
-            out: IO[bytes] = proc.stdout  # type: ignore[assignment]
-            try:
-                proc.stdin.write(name.encode() + b"\n")  # type: ignore[union-attr]
-                proc.stdin.flush()  # type: ignore[union-attr]
-                header = out.readline()
-            except (BrokenPipeError, OSError):
-                header = b""
-            parts = header.split()
-            if len(parts) != 3:
-                if header.endswith(b" missing\n") or header.endswith(b" ambiguous\n"):
-                    return None
-                raise StoreError(f"git cat-file failed in {self.git_dir}")
-            data = out.read(int(parts[2]))
-            out.read(1)
-            return parts[1].decode("ascii"), data
+        return self.get_many([name])[0]
+
+    def get_many(self, names: Sequence[str]) -> list[tuple[str, bytes] | None]:
+        """Objects by name, asked for in batches written at once: one round trip per batch,
+        not per object (a store's 84 round indexes cost 2.5 ms each one by one on a busy
+        machine, waiting for git to be scheduled; git itself answers them in 40 ms)."""
+        for name in names:
+            if "\n" in name or not name or name.startswith("-"):
+                raise StoreError(f"refusing object name {name!r}")
+        found: list[tuple[str, bytes] | None] = []
+        for i in range(0, len(names), _BATCH):
+            batch = names[i : i + _BATCH]
+            with self._lock:
+                found += self._ask(batch)
+        return found
+
+    def _ask(self, names: Sequence[str]) -> list[tuple[str, bytes] | None]:
+        proc = self._start()
+        out: IO[bytes] = proc.stdout  # type: ignore[assignment]
+        try:
+            proc.stdin.write(b"".join(n.encode() + b"\n" for n in names))  # type: ignore[union-attr]
+            proc.stdin.flush()  # type: ignore[union-attr]
+        except (BrokenPipeError, OSError):
+            raise StoreError(f"git cat-file failed in {self.git_dir}") from None
+        return [self._answer(out) for _ in names]
+
+    def _answer(self, out: IO[bytes]) -> tuple[str, bytes] | None:
+        try:
+            header = out.readline()
+        except OSError:
+            header = b""
+        parts = header.split()
+        if len(parts) != 3:
+            if header.endswith(b" missing\n") or header.endswith(b" ambiguous\n"):
+                return None
+            raise StoreError(f"git cat-file failed in {self.git_dir}")
+        data = out.read(int(parts[2]))
+        out.read(1)
+        return parts[1].decode("ascii"), data
 
     def blob(self, name: str) -> bytes | None:
         got = self.get(name)
         return got[1] if got is not None else None
+
+    def blobs(self, names: Sequence[str]) -> list[bytes | None]:
+        return [got[1] if got is not None else None for got in self.get_many(names)]
 
     def peel(self, sha: str) -> str | None:
         """The commit a tag (or a commit) id names; None if missing."""

@@ -3,7 +3,7 @@
 Pure: the same documents give the same object ids, so "nothing changed" is a comparison of
 refs and the history is reproducible. A `Planner` adds one document (one commit) at a time
 on top of a tree it keeps in memory (`tree.py`), writing only the files that commit
-changes: the document's own three files, its round's index, and the topic files it speaks
+changes: the document's own four files, its round's index, and the topic files it speaks
 on. It starts empty (a full build) or from a stored commit (`head.py`: an append plans only
 the new commits), and both give the same ids.
 """
@@ -37,6 +37,7 @@ from diffview.store.files import (
     removal_message,
     round_index_json,
     round_tag_message,
+    sentences_json,
     statements_json,
     topic_block,
     topic_markdown,
@@ -218,6 +219,7 @@ class Rendered:
 
     document: bytes
     statements: bytes
+    sentences: bytes
     blocks: tuple[str | None, ...]  # aligned with the statements; None: in no topic file
     sha256: str = ""
     label: str = ""
@@ -230,6 +232,7 @@ def render(doc: Document, statements: list[Statement], sha256: str, label: str) 
     return Rendered(
         document_markdown(doc, statements, label),
         statements_json(doc, statements, sha256),
+        sentences_json(statements),
         blocks,
         sha256,
         label,
@@ -298,6 +301,7 @@ class Planner:
         files[f"sources/{doc.source}"] = source
         files[f"documents/{doc.id}.md"] = rendered.document
         files[f"statements/{doc.id}.json"] = rendered.statements
+        files[f"sentences/{doc.id}.jsonl"] = rendered.sentences
         state = self._round(doc.round, label)
         entry = {**document_to_dict(doc), "source_sha256": sha256}
         state.add(doc, entry, statements, rendered.blocks)

@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -25,13 +25,17 @@ from diffview.errors import StoreError
 from diffview.model import Document, Removal, Statement, TopicLogEntry, Version
 from diffview.store.files import (
     STORE_FORMAT,
+    SentenceRecord,
     document_from_dict,
+    sentences_from_json,
     statement_from_dict,
 )
 from diffview.store.git import OLDER_FORMAT, read_refs, store_format
 from diffview.store.objects import ObjectReader
 from diffview.store.paths import default_store_path, keep_beside_objects, tag_ref
 from diffview.store.plan import BRANCH
+from diffview.text.sentences import remember_spans
+from diffview.text.stems import StemCounts
 
 # --- reading ---------------------------------------------------------------------------------
 
@@ -131,6 +135,7 @@ class Store:
         self._reader = reader
         self._refs = dict(refs) if refs is not None else read_refs(path)
         self._stmts: OrderedDict[str, list[Statement]] = OrderedDict()  # by document, LRU
+        self._records: OrderedDict[str, SentenceRecord | None] = OrderedDict()  # the same
         self._lines: dict[str, list[str]] = {}  # decoded source lines per document id
         self._depth = 0  # nesting of public reading methods (see `_retrying`)
 
@@ -213,6 +218,7 @@ class Store:
         self._reader.close()
         self._reader, self._refs = reader, refs
         self._stmts.clear()
+        self._records.clear()
         self._lines.clear()
         for name in _SNAPSHOT_CACHES:
             self.__dict__.pop(name, None)
@@ -237,6 +243,16 @@ class Store:
             raise _Vanished(f"{self.path}: cannot read {path} at {commit[:12]}: commit missing")
         return data
 
+    def _blobs(self, commit: str, paths: list[str]) -> list[bytes | None]:
+        """`_blob` of many files, asked for at once (one round trip to git per batch)."""
+        names = [f"{commit}:{p}" for p in paths]
+        found: list[bytes | None] = self._read(
+            f"{len(paths)} files at {commit[:12]}", lambda: self._reader.blobs(names)
+        )
+        if None in found and self._read(commit, lambda: self._reader.get(commit)) is None:
+            raise _Vanished(f"{self.path}: cannot read files at {commit[:12]}: commit missing")
+        return found
+
     def _json(self, path: str) -> Any:
         data = self._blob(self.head, path)
         if data is None:
@@ -254,7 +270,14 @@ class Store:
     @cached_property
     def _rounds(self) -> dict[str, dict[str, Any]]:
         """`index/<round>.json` of every round: documents and cabinet counts per topic."""
-        return {r: dict(self._json(f"index/{r}.json")) for r in self._index.get("rounds", {})}
+        names = list(self._index.get("rounds", {}))
+        found = self._blobs(self.head, [f"index/{r}.json" for r in names])
+        out = {}
+        for r, data in zip(names, found, strict=True):
+            if data is None:
+                raise StoreError(f"{self.path}: index/{r}.json missing at HEAD")
+            out[r] = dict(json.loads(data))
+        return out
 
     @cached_property
     def _documents(self) -> tuple[Document, ...]:
@@ -311,27 +334,73 @@ class Store:
         if cached is not None:
             self._stmts.move_to_end(doc_id)
             return cached
-        raw = self._blob(self.head, f"statements/{doc_id}.json")
-        if raw is None:
-            raise StoreError(f"{self.path}: statements/{doc_id}.json missing")
-        stmts = [statement_from_dict(s) for s in json.loads(raw)["statements"]]
-        self._stmts[doc_id] = stmts
+        self._load([doc_id])
+        return self._stmts[doc_id]
+
+    def _load(self, doc_ids: list[str]) -> None:
+        """Parse the statements of the documents not parsed yet, their files (and sentence
+        records) asked for at once; each statement's recorded sentence spans are noted, so
+        that its sentences are read, not split again."""
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self._stmts]
+        if not todo:
+            return
+        self._records_of(todo)
+        found = self._blobs(self.head, [f"statements/{d}.json" for d in todo])
+        for doc_id, raw in zip(todo, found, strict=True):
+            if raw is None:
+                raise StoreError(f"{self.path}: statements/{doc_id}.json missing")
+            stmts = [statement_from_dict(s) for s in json.loads(raw)["statements"]]
+            self._stmts[doc_id] = stmts
+            record = self._records.get(doc_id)
+            if record is not None:
+                for s in stmts:
+                    spans = record.spans(s.id)
+                    if spans is not None:
+                        remember_spans(s.text, spans)
         while len(self._stmts) > _CACHED_DOCUMENTS:
             self._stmts.popitem(last=False)
-        return stmts
+
+    def _records_of(self, doc_ids: list[str]) -> list[SentenceRecord | None]:
+        """`sentences/<id>.jsonl` of each document (written once: HEAD's is every commit's),
+        the missing ones asked for at once; None for a store written before them, or a
+        file that does not parse."""
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self._records]
+        found = self._blobs(self.head, [f"sentences/{d}.jsonl" for d in todo]) if todo else []
+        for doc_id, raw in zip(todo, found, strict=True):
+            self._records[doc_id] = None if raw is None else sentences_from_json(raw)
+        out = [self._records[d] for d in doc_ids]
+        while len(self._records) > _CACHED_DOCUMENTS:
+            self._records.popitem(last=False)
+        return out
+
+    @_retrying
+    def stem_counts(self, doc_ids: Sequence[str]) -> list[StemCounts | None]:
+        """Each document's cabinet sentences counted per stem (`sentences/<id>.jsonl`); None
+        for a store written before them, or a bad file."""
+        for doc_id in doc_ids:
+            self._document(doc_id)
+        return [None if r is None else r.stems for r in self._records_of(list(doc_ids))]
 
     @_retrying
     def statements(
         self, doc: str | None = None, at: str | Version | None = None
     ) -> list[Statement]:
-        """Statements at HEAD (or at a version/tag/spec), optionally of one document."""
+        """Statements at HEAD (or at a version/tag/spec), optionally of one document. A
+        document of a version is read with the version's other documents, in one batch:
+        who asks for one (a round's claims) asks for the others next."""
         docs = list(self._documents)
         if at is not None:
-            last = self.resolve_version(at).docs[-1].id
+            version = self.resolve_version(at)
+            last = version.docs[-1].id
             docs = docs[: [d.id for d in docs].index(last) + 1]
         if doc is not None:
             self._document(doc)
-            return list(self._statements_of(doc)) if any(d.id == doc for d in docs) else []
+            if not any(d.id == doc for d in docs):
+                return []
+            siblings = [d.id for d in version.docs] if at is not None else []
+            if doc in siblings and doc not in self._stmts:
+                self._load(siblings)
+            return list(self._statements_of(doc))
         return [s for d in docs for s in self._statements_of(d.id)]
 
     def _rev_of(self, at: str | Version) -> str:
@@ -391,6 +460,7 @@ class Store:
         """Cabinet statements carrying `topic` in the version's documents, in document order."""
         v = self.resolve_version(version)
         counts = self._topic_counts.get(topic, {})
+        self._load([d.id for d in v.docs if counts.get(d.id)])
         return [
             s
             for d in v.docs

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from functools import lru_cache
 
 import regex
 
@@ -206,11 +207,30 @@ def _cut_points(text: str) -> list[int]:
     return points
 
 
+# Spans a store recorded for a statement's text when it was built (`sentences/<id>.jsonl`):
+# the same cut, read instead of recomputed. Keyed by the text itself, bounded.
+_KNOWN_SPANS: dict[str, tuple[tuple[int, int], ...]] = {}
+_MAX_KNOWN = 65_536
+
+
+def remember_spans(text: str, spans: tuple[tuple[int, int], ...]) -> None:
+    """Let `split_sentences(text)` answer `spans`, which a build computed from this very
+    text (a span outside the text is ignored: the store is untrusted)."""
+    if spans and spans[-1][1] > len(text):
+        return
+    if len(_KNOWN_SPANS) >= _MAX_KNOWN:
+        _KNOWN_SPANS.clear()
+    _KNOWN_SPANS[text] = spans
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans `(start, end)` of the sentences of `text`, whitespace trimmed.
 
     Spans are in text order, do not overlap, and never cover only whitespace.
     """
+    known = _KNOWN_SPANS.get(text)
+    if known is not None:
+        return list(known)
     spans: list[tuple[int, int]] = []
     prev = 0
     for cut in sorted(set(_cut_points(text))) + [len(text)]:
@@ -262,3 +282,10 @@ def sentences_of(statements: Sequence[Statement]) -> list[Sentence]:
                 )
             )
     return out
+
+
+@lru_cache(maxsize=8192)
+def statement_sentences(stmt: Statement) -> tuple[Sentence, ...]:
+    """`sentences_of([stmt])`, kept: a compare cuts a round's statements for its claims and
+    again for the topic's sides, and splitting is most of that work."""
+    return tuple(sentences_of([stmt]))
