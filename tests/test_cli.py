@@ -353,13 +353,15 @@ def test_compare_inline_in_a_pipe_is_richs_layout(
     from diffview.positions.table import compare_with_evidence
     from diffview.store.read import Store
     from diffview.views import commands, render
+    from diffview.views.plain import View
 
     opened = Store.open(store)
     comparison = compare_with_evidence(opened, topic, None, None)
     for width, focus in ((120, False), (120, True), (47, False)):
         extra = ("--width", str(width), *(("--focus",) if focus else ()))
         code, out, _ = run_on(store, capsys, "compare", topic, "--format", "inline", *extra)
-        view = commands._positions_view(opened, topic, None, None, focus)
+        lead, claimed = commands._positions_view(opened, topic, None, None)
+        view = View(lead=lead, claimed=claimed) if focus else View(lead=lead, context=1)
         expected = render.render_inline(comparison, width=width, color=False, view=view)
         assert code == 1 and out == expected
 

@@ -254,6 +254,7 @@ def test_json_schema_and_round_trip() -> None:
         "ops",
         "related",
         "note",
+        "reads",
     }
     assert first["stance"][1] == {"kind": "position", "removed": ["steunt"], "added": ["onthoudt"]}
     assert first["left"][0] == {
