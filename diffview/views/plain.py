@@ -13,9 +13,12 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
       "to":   {"label": str, "docs": [doc id, ...]},
       "summary": {<change class>: int for every class in model.CHANGE_CLASSES,
                   "stance": int (units carrying at least one stance flag)},
+      "summary_reads": {<shown word>: int for every non-zero class},  # present.class_count_items
       "units": [
         {
           "change": one of model.CHANGE_CLASSES,
+          "reads": str,  # the word every view shows (present.class_label): "new in this
+                         # round" / "not repeated" for added / removed across documents
           "score": float rounded to 4 decimals,
           "moved": bool,
           "stance": [{"kind": "negation"|"modality"|"position",
@@ -33,7 +36,8 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
       ]
     }
 
-All strings taken from documents are sanitised (control/bidi/private characters appear as
+Every unit is there whatever `--context`, `--all` or `--focus` say (they shape the text
+layouts). All strings taken from documents are sanitised (control/bidi/private characters appear as
 `<U+XXXX>`). `summary` counts come from `Comparison.counts` (derived from the units when a
 hand-made comparison has none).
 """
