@@ -322,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
             "diffview compare versleuteling 2024-10 2026-03 --format inline --color never",
             "diffview compare derogation --format json > derogation.json",
             "diffview compare --files old.txt new.txt",
+            "diffview compare --files old.txt new.txt --context 3",
+            "diffview compare --files old.txt new.txt --all",
         ),
     )
     p.add_argument("topic", nargs="?", type=_topic, metavar="TOPIC", help=topics)
@@ -359,8 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--context",
         type=_count,
         metavar="N",
-        help="unchanged rows shown before and after each change (default 1: "
-        "diffview.present.DEFAULT_CONTEXT)",
+        # the default is present.DEFAULT_CONTEXT (not imported here: the parser loads fast)
+        help="unchanged rows shown before and after each change (default 1; not with --focus)",
     )
 
     p = _command(
