@@ -8,6 +8,7 @@ as "withdrawn" in another, and a stance is spelled the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from diffview.model import (
@@ -18,7 +19,9 @@ from diffview.model import (
     Position,
     PositionChange,
     PositionTable,
+    Sentence,
     Stance,
+    cite_of,
 )
 from diffview.positions.table import changes_between
 
@@ -114,14 +117,19 @@ def class_label(change: str, comparison: Comparison) -> str:
     return change
 
 
-def class_counts(comparison: Comparison) -> list[str]:
-    """`3 reworded`, `40 new in this round`, ..., `7 unchanged`: the non-zero classes, changes
-    first in model order (classes a hand-made comparison invents after them), unchanged last;
-    the words of `class_label`. Every view's summary is built from these."""
+def class_count_items(comparison: Comparison) -> list[tuple[str, int]]:
+    """(`new in this round`, 40), ..., (`unchanged`, 7): the non-zero classes, changes first in
+    model order (classes a hand-made comparison invents after them), unchanged last; the
+    words of `class_label`. Every view's summary (the JSON's `summary_reads` too) is these."""
     counts = comparison.class_counts
     changed = [c for c in CHANGE_CLASSES if c != "unchanged"]
     order = [*changed, *sorted(k for k in counts if k not in CHANGE_CLASSES), "unchanged"]
-    return [f"{counts[c]} {class_label(c, comparison)}" for c in order if counts.get(c)]
+    return [(class_label(c, comparison), counts[c]) for c in order if counts.get(c)]
+
+
+def class_counts(comparison: Comparison) -> list[str]:
+    """`3 reworded`, `40 new in this round`, ..., `7 unchanged`: `class_count_items` as text."""
+    return [f"{n} {word}" for word, n in class_count_items(comparison)]
 
 
 def stance_count(comparison: Comparison) -> str:
@@ -156,3 +164,77 @@ def in_focus(unit: AlignedUnit, claimed: frozenset[str]) -> bool:
     if any(s.cite in claimed for s in (*unit.left, *unit.right)):
         return True
     return bool(unit.left and unit.right) and unit.change != "unchanged"
+
+
+# --------------------------------------------------------------------------- collapsing
+
+DEFAULT_CONTEXT = 1  # unchanged rows shown before and after each change, as `diff -U1`
+
+
+@dataclass(frozen=True)
+class Collapsed:
+    """A run of unchanged rows a text view prints as one line (`collapsed_text`)."""
+
+    units: tuple[AlignedUnit, ...]
+
+
+def is_change(unit: AlignedUnit) -> bool:
+    """A row a reader of a diff must see: anything but an unchanged pair in its place."""
+    return unit.change != "unchanged" or unit.moved
+
+
+def collapse_unchanged(
+    units: Sequence[AlignedUnit], context: int | None = DEFAULT_CONTEXT
+) -> list[AlignedUnit | Collapsed]:
+    """What diff(1) shows of a revision: every change, `context` unchanged rows before and
+    after it, and each longer run of unchanged rows as one `Collapsed` (a run of one row is
+    shown: its line would save nothing). `context=None`: every row, nothing collapsed."""
+    if context is None:
+        return list(units)
+    near: set[int] = set()
+    for i, unit in enumerate(units):
+        if is_change(unit):
+            near.update(range(i - context, i + context + 1))
+    rows: list[AlignedUnit | Collapsed] = []
+    run: list[AlignedUnit] = []
+    for i, unit in enumerate(units):
+        if i not in near:
+            run.append(unit)
+            continue
+        rows.extend([Collapsed(tuple(run))] if len(run) > 1 else run)
+        rows.append(unit)
+        run = []
+    rows.extend([Collapsed(tuple(run))] if len(run) > 1 else run)
+    return rows
+
+
+def _span(sentences: Sequence[Sentence]) -> str:
+    """`a.txt:12-830`: the lines a run covers in its document (first and last, when a run
+    spans documents), `—` for none."""
+    if not sentences:
+        return "—"
+    first, last = sentences[0], sentences[-1]
+    if all(s.doc == first.doc for s in sentences):
+        lines = (min(s.lines[0] for s in sentences), max(s.lines[1] for s in sentences))
+        return cite_of(first.doc, lines)
+    return f"{first.cite} … {last.cite}"
+
+
+def collapsed_text(run: Collapsed) -> str:
+    """`… 447 unchanged sentences (a.txt:12-830 → b.txt:12-830) …`: cited FROM → TO, as a
+    row is."""
+    n = len(run.units)
+    left = _span([s for u in run.units for s in u.left])
+    right = _span([s for u in run.units for s in u.right])
+    return f"… {n} unchanged sentence{'' if n == 1 else 's'} ({left} → {right}) …"
+
+
+def collapsed_note(rows: Sequence[AlignedUnit | Collapsed]) -> str:
+    """The closing line when runs were collapsed: how many rows, and how to see them."""
+    n = sum(len(r.units) for r in rows if isinstance(r, Collapsed))
+    if not n:
+        return ""
+    return (
+        f"{n} unchanged sentence{'' if n == 1 else 's'} collapsed "
+        "(--context N shows N around each change, --all every row)"
+    )

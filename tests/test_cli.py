@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -353,13 +354,15 @@ def test_compare_inline_in_a_pipe_is_richs_layout(
     from diffview.positions.table import compare_with_evidence
     from diffview.store.read import Store
     from diffview.views import commands, render
+    from diffview.views.plain import View
 
     opened = Store.open(store)
     comparison = compare_with_evidence(opened, topic, None, None)
     for width, focus in ((120, False), (120, True), (47, False)):
         extra = ("--width", str(width), *(("--focus",) if focus else ()))
         code, out, _ = run_on(store, capsys, "compare", topic, "--format", "inline", *extra)
-        view = commands._positions_view(opened, topic, None, None, focus)
+        lead, claimed = commands._positions_view(opened, topic, None, None)
+        view = View(lead=lead, claimed=claimed) if focus else View(lead=lead, context=1)
         expected = render.render_inline(comparison, width=width, color=False, view=view)
         assert code == 1 and out == expected
 
@@ -383,6 +386,103 @@ def test_compare_files_identical_is_exit_0(
     code, out, _ = run(capsys, "compare", "--files", str(a), str(a), "--format", "inline")
     assert code == 0
     assert "2 unchanged" in out
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def revision(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A revision of one bundled document: its two "niet kunnen steunen" lose the "niet"."""
+    where = tmp_path_factory.mktemp("revision")
+    a, b = where / "a.txt", where / "b.txt"
+    text = next((REPO / "versions").glob("004_*.txt")).read_text(encoding="utf-8")
+    a.write_text(text, encoding="utf-8")
+    assert text.count("niet kunnen steunen") == 2
+    b.write_text(text.replace("niet kunnen steunen", "kunnen steunen"), encoding="utf-8")
+    return str(a), str(b)
+
+
+def _rows(out: str) -> list[str]:
+    """The row meta lines (`unchanged 1.00`, `reworded 0.75 ⚑ ...`) and collapsed runs."""
+    return [
+        line
+        for line in out.splitlines()
+        if line.startswith(("unchanged 1.00", "reworded 0."))
+        or re.match(r"… \d+ unchanged sentences \(", line)
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["inline", "side-by-side"])
+def test_compare_files_revision_shows_changes_in_context_as_diff_does(
+    revision: tuple[str, str], capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """Two words changed in a 450-sentence document: the two changes, one unchanged sentence
+    on each side of them, each longer unchanged run one line, cited FROM → TO."""
+    a, b = revision
+    argv = ("compare", "--files", a, b, "--format", fmt, "--color", "never", "--width", "120")
+    code, out, _ = run(capsys, *argv)
+    assert code == 1
+    assert "2 reworded · 451 unchanged" in out  # the summary still counts every row
+    assert len(out.splitlines()) < 60
+    rows = [r.split(" ")[0] for r in _rows(out)]
+    assert rows == [
+        *("…", "unchanged", "reworded", "unchanged"),
+        *("…", "unchanged", "reworded", "unchanged", "…"),
+    ]
+    runs = [line for line in out.splitlines() if line.startswith("… ")]
+    assert runs[0].startswith("… 341 unchanged sentences (a.txt:2-838 → b.txt:2-838)")
+    assert out.rstrip().endswith("(--context N shows N around each change, --all every row)")
+    assert "447 unchanged sentences collapsed" in out
+
+
+def test_compare_files_all_context_and_focus_choose_the_rows(
+    revision: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = revision
+    base = ("compare", "--files", a, b, "--format", "inline", "--color", "never")
+    _, out, _ = run(capsys, *base, "--all")
+    assert sum(r.startswith("unchanged") for r in _rows(out)) == 451 and "collapsed" not in out
+    _, out, _ = run(capsys, *base, "--context", "0")
+    assert [r.split(" ")[0] for r in _rows(out)] == ["…", "reworded", "…", "reworded", "…"]
+    _, out, _ = run(capsys, *base, "--context", "3")
+    assert sum(r.startswith("unchanged") for r in _rows(out)) == 12
+    _, out, _ = run(capsys, *base, "--focus")  # no positions: the changed pairs only
+    assert [r.split(" ")[0] for r in _rows(out)] == ["reworded", "reworded"]
+    assert "focus: 2 of 453 rows; 451 hidden" in out
+    with pytest.raises(SystemExit) as exit_:
+        main([*base, "--focus", "--all"])
+    assert exit_.value.code == 2
+
+
+def test_compare_files_json_keeps_every_row_in_revision_words(
+    revision: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = revision
+    _, out, _ = run(capsys, "compare", "--files", a, b, "--format", "json", "--context", "0")
+    data = json.loads(out)
+    assert len(data["units"]) == 453
+    assert {u["reads"] for u in data["units"]} == {"reworded", "unchanged"}
+    assert data["summary_reads"] == {"reworded": 2, "unchanged": 451}
+
+
+def test_compare_topic_json_reads_what_the_other_views_say(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Between rounds of different documents a one-sided unit keeps its class in `change`
+    but reads "new in this round" / "not repeated", and the summary counts those words."""
+    _, out, _ = run_on(store, capsys, "compare", "derogation", "--format", "json")
+    data = json.loads(out)
+    reads = {(u["change"], u["reads"]) for u in data["units"]}
+    assert reads == {("added", "new in this round"), ("removed", "not repeated")}
+    summary = data["summary"]
+    assert data["summary_reads"] == {
+        "new in this round": summary["added"],
+        "not repeated": summary["removed"],
+    }
+    _, text, _ = run_on(store, capsys, "compare", "derogation", "--format", "inline")
+    line = f"{summary['added']} new in this round · {summary['removed']} not repeated"
+    assert line in text and "added" not in text.split("─")[0]
 
 
 def test_compare_files_stance_change_inline_without_color(

@@ -254,6 +254,7 @@ def test_json_schema_and_round_trip() -> None:
         "ops",
         "related",
         "note",
+        "reads",
     }
     assert first["stance"][1] == {"kind": "position", "removed": ["steunt"], "added": ["onthoudt"]}
     assert first["left"][0] == {
@@ -313,3 +314,34 @@ def test_through_the_diff_engine() -> None:
         assert cell_len(line) <= 90
     data = json.loads(comparison_to_json(cmp))
     assert [u["change"] for u in data["units"]] == [u.change for u in cmp.units]
+
+
+def test_rounds_of_different_documents_collapse_repeated_sentences_the_same_way() -> None:
+    """A later round that repeats sentences word for word: those runs collapse as in a
+    revision, cited in each round's documents; the one-sided row still reads "new in this
+    round", and a lone unchanged sentence beyond the context is shown, not collapsed."""
+    from diffview.views.plain import View, render_inline_plain
+
+    def same(k: int) -> AlignedUnit:
+        text = f"Zin {k} blijft staan."
+        return AlignedUnit(
+            "unchanged", (sent(text, "002", (k, k), k),), (sent(text, "003", (k, k), k),), 1.0
+        )
+
+    new = AlignedUnit("added", (), (sent("Het kabinet onthoudt zich.", "003", (9, 9), 9),), 0.0)
+    units = [same(1), same(2), same(3), new, same(4), same(5)]
+    cmp = comparison(*units)
+    assert cmp.across_documents
+    for out in (
+        render_inline(cmp, width=100, color=False, view=View(context=1)),
+        render_side_by_side(cmp, width=100, color=False, view=View(context=1)),
+        render_inline_plain(cmp, width=100, view=View(context=1)),
+    ):
+        assert out is not None
+        lines = out.splitlines()
+        assert "… 2 unchanged sentences (002:1-2 → 003:1-2) …" in lines
+        assert any(line.startswith("new in this round") for line in lines)
+        assert "Zin 5 blijft staan." in out  # one sentence past the context: shown
+        assert "2 unchanged sentences collapsed" in lines[-1]
+    everything = render_inline(cmp, width=100, color=False, view=View())
+    assert "collapsed" not in everything and "Zin 1 blijft staan." in everything

@@ -14,6 +14,7 @@ import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -363,7 +364,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     if args.files and args.topic:
         raise DiffviewError("compare takes a TOPIC or --files A B, not both")
-    view = plain.View()
+    view = _rows_view(args)
     if args.files:
         from diffview.diff import compare
 
@@ -377,7 +378,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         comparison = positions.compare_with_evidence(store, args.topic, args.from_, args.to)
     fmt = args.format or ("side-by-side" if sys.stdout.isatty() else "inline")
     if not args.files and fmt != "json":  # JSON carries no lead and no focus
-        view = _positions_view(store, args.topic, args.from_, args.to, args.focus)
+        lead, claimed = _positions_view(store, args.topic, args.from_, args.to)
+        view = replace(view, lead=lead, claimed=claimed if view.claimed is not None else None)
     color = _want_color(args.color)
     width = args.width or shutil.get_terminal_size((120, 24)).columns
     if fmt == "json":
@@ -399,16 +401,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_DIFFERENT if comparison.has_changes else EXIT_SAME
 
 
-def _positions_view(
-    store: Store, topic: str, from_: str | None, to: str | None, focus: bool
-) -> View:
-    """The positions a topic comparison leads with, and its focus (render.View)."""
+def _rows_view(args: argparse.Namespace) -> View:
+    """Which rows the text layouts print: `--focus` (no positions, as for `--files`: the
+    changed pairs), `--all`, else the changes with `--context` rows around them."""
     from diffview import present
-    from diffview.positions import table as positions
     from diffview.views.plain import View
 
+    if args.focus:
+        return View(claimed=frozenset())
+    context = present.DEFAULT_CONTEXT if args.context is None else args.context
+    return View(context=None if args.all else context)
+
+
+def _positions_view(
+    store: Store, topic: str, from_: str | None, to: str | None
+) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The positions a topic comparison leads with, and the sentences stating them (the
+    focus)."""
+    from diffview import present
+    from diffview.positions import table as positions
+
     if not positions.has_positions(topic):
-        return View()
+        return (), frozenset()
     versions = store.versions(topic)
     old = store.resolve_version(from_) if from_ else versions[0]
     new = store.resolve_version(to) if to else versions[-1]
@@ -416,7 +430,7 @@ def _positions_view(
     lead = (
         tuple(present.pair_summary(table, old.round, new.round)) if old.round != new.round else ()
     )
-    return View(lead=lead, claimed=table.claimed if focus else None)
+    return lead, table.claimed
 
 
 def cmd_positions(args: argparse.Namespace) -> int:

@@ -37,6 +37,13 @@ def _columns(value: str) -> int:
     return int(value)
 
 
+def _count(value: str) -> int:
+    """A number of rows: a whole number, 0 or more."""
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {value!r}")
+    return int(value)
+
+
 def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     """--store and --versions, accepted before or after the sub-command.
 
@@ -315,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
             "diffview compare versleuteling 2024-10 2026-03 --format inline --color never",
             "diffview compare derogation --format json > derogation.json",
             "diffview compare --files old.txt new.txt",
+            "diffview compare --files old.txt new.txt --context 3",
+            "diffview compare --files old.txt new.txt --all",
         ),
     )
     p.add_argument("topic", nargs="?", type=_topic, metavar="TOPIC", help=topics)
@@ -336,10 +345,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="auto (default: on a terminal, unless NO_COLOR is set), always or never",
     )
     p.add_argument("--width", type=_columns, metavar="N", help="columns (default: the terminal's)")
-    p.add_argument(
+    rows = p.add_mutually_exclusive_group()
+    rows.add_argument(
         "--focus",
         action="store_true",
-        help="only rows stating a position or paired across the two rounds",
+        help="only rows stating a position or paired across the two sides with a change",
+    )
+    rows.add_argument(
+        "--all",
+        action="store_true",
+        help="every row, the unchanged ones too (by default each run of unchanged sentences "
+        "is one line, as in diff(1); the JSON always has every row)",
+    )
+    p.add_argument(
+        "--context",
+        type=_count,
+        metavar="N",
+        # the default is present.DEFAULT_CONTEXT (not imported here: the parser loads fast)
+        help="unchanged rows shown before and after each change (default 1; not with --focus)",
     )
 
     p = _command(

@@ -13,9 +13,12 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
       "to":   {"label": str, "docs": [doc id, ...]},
       "summary": {<change class>: int for every class in model.CHANGE_CLASSES,
                   "stance": int (units carrying at least one stance flag)},
+      "summary_reads": {<shown word>: int for every non-zero class},  # present.class_count_items
       "units": [
         {
           "change": one of model.CHANGE_CLASSES,
+          "reads": str,  # the word every view shows (present.class_label): "new in this
+                         # round" / "not repeated" for added / removed across documents
           "score": float rounded to 4 decimals,
           "moved": bool,
           "stance": [{"kind": "negation"|"modality"|"position",
@@ -33,7 +36,8 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
       ]
     }
 
-All strings taken from documents are sanitised (control/bidi/private characters appear as
+Every unit is there whatever `--context`, `--all` or `--focus` say (they shape the text
+layouts). All strings taken from documents are sanitised (control/bidi/private characters appear as
 `<U+XXXX>`). `summary` counts come from `Comparison.counts` (derived from the units when a
 hand-made comparison has none).
 """
@@ -48,7 +52,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from diffview.model import CHANGE_CLASSES, AlignedUnit, Comparison, Sentence, StanceFlag, WordOp
-from diffview.present import change_label, class_counts, in_focus, stance_count
+from diffview.present import (
+    Collapsed,
+    change_label,
+    class_count_items,
+    class_counts,
+    class_label,
+    collapse_unchanged,
+    collapsed_note,
+    collapsed_text,
+    in_focus,
+    stance_count,
+)
 from diffview.sanitize import sanitize, sanitize_line
 
 JSON_SCHEMA_VERSION = 1
@@ -105,6 +120,22 @@ class View:
 
     lead: tuple[str, ...] = ()
     claimed: frozenset[str] | None = None
+    # Without focus: unchanged rows shown around each change (`present.collapse_unchanged`);
+    # None shows every row (`compare --all`).
+    context: int | None = None
+
+
+def shown_rows(comparison: Comparison, view: View) -> tuple[list[AlignedUnit | Collapsed], str]:
+    """The rows both text layouts print, in order, and the line they close with: the rows in
+    focus, or every change with its context and the unchanged runs collapsed."""
+    units = comparison.units
+    if view.claimed is not None:
+        shown = [u for u in units if in_focus(u, view.claimed)]
+        hidden = len(units) - len(shown)
+        note = f"focus: {len(shown)} of {len(units)} rows; {hidden} hidden"
+        return list(shown), note + " (drop --focus to see them)" if hidden else ""
+    rows = collapse_unchanged(units, view.context)
+    return rows, collapsed_note(rows)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -133,9 +164,10 @@ def _op_json(op: WordOp) -> dict[str, str]:
     return {"op": _OP_NAMES[op.op], "text": sanitize(op.text)}
 
 
-def _unit_json(unit: AlignedUnit) -> dict[str, object]:
+def _unit_json(unit: AlignedUnit, comparison: Comparison) -> dict[str, object]:
     return {
         "change": unit.change,
+        "reads": class_label(unit.change, comparison),
         "score": round(float(unit.score), 4),
         "moved": bool(unit.moved),
         "stance": [_flag_json(f) for f in unit.stance],
@@ -166,8 +198,11 @@ def comparison_to_dict(comparison: Comparison, *, units: bool = True) -> dict[st
             "docs": [sanitize_line(d) for d in comparison.to_docs],
         },
         "summary": summary,
+        "summary_reads": dict(class_count_items(comparison)),
     }
-    return {**head, "units": [_unit_json(u) for u in comparison.units]} if units else head
+    if not units:
+        return head
+    return {**head, "units": [_unit_json(u, comparison) for u in comparison.units]}
 
 
 def comparison_to_json(comparison: Comparison) -> str:
@@ -178,7 +213,7 @@ def comparison_to_json(comparison: Comparison) -> str:
     if not comparison.units:
         return head + "\n"
     assert head.endswith('"units": []\n}')  # "units" sorts last
-    units = ",\n    ".join(_unit_text(u) for u in comparison.units)
+    units = ",\n    ".join(_unit_text(u, comparison) for u in comparison.units)
     return head[: -len("[]\n}")] + "[\n    " + units + "\n  ]\n}\n"
 
 
@@ -229,8 +264,9 @@ _KEY_NL = _UNIT_NL + "  "
 _ITEM_NL = _KEY_NL + "  "
 
 
-def _unit_text(unit: AlignedUnit) -> str:
-    """`_unit_json(unit)` as `dumps_indented` writes it inside the document's "units"."""
+def _unit_text(unit: AlignedUnit, comparison: Comparison) -> str:
+    """`_unit_json(unit, comparison)` as `dumps_indented` writes it inside the document's
+    "units"."""
     k, i = _KEY_NL, _ITEM_NL
     score = float(round(float(unit.score), 4))
     score_text = float.__repr__(score) if math.isfinite(score) else json.dumps(score)
@@ -241,7 +277,8 @@ def _unit_text(unit: AlignedUnit) -> str:
     return (
         f'{{{k}"change": {_line_text(unit.change)},{k}"left": {left},'
         f'{k}"moved": {"true" if unit.moved else "false"},{k}"note": {_quote(unit.note)},'
-        f'{k}"ops": {ops},{k}"related": {_strings_text(unit.related, k)},{k}"right": {right},'
+        f'{k}"ops": {ops},{k}"reads": {_line_text(class_label(unit.change, comparison))},'
+        f'{k}"related": {_strings_text(unit.related, k)},{k}"right": {right},'
         f'{k}"score": {score_text},{k}"stance": {stance}{_UNIT_NL}}}'
     )
 
@@ -390,7 +427,7 @@ def render_inline_plain(
     combining), a tab or a line break: Rich lays those out."""
     view = view or View()
     width = max(width, MIN_WIDTH)
-    shown = [u for u in comparison.units if view.claimed is None or in_focus(u, view.claimed)]
+    rows, closing = shown_rows(comparison, view)
     docs = [
         ", ".join(sanitize_line(d) for d in ds) or "—"
         for ds in (comparison.from_docs, comparison.to_docs)
@@ -403,15 +440,16 @@ def render_inline_plain(
         summary_line(comparison),
         "─" * width,
     ]
-    for unit in shown:
+    for unit in rows:
+        if isinstance(unit, Collapsed):
+            texts += [collapsed_text(unit), ""]
+            continue
         texts.append(_meta(unit, comparison))
         texts.append(_redline(inline_ops(unit)))
         texts.append(f"{_cites(unit.left)} → {_cites(unit.right)}")
         texts.append("")
-    hidden = len(comparison.units) - len(shown)
-    if hidden:
-        note = f"focus: {len(shown)} of {len(comparison.units)} rows; {hidden} hidden"
-        texts.append(note + " (drop --focus to see them)")
+    if closing:
+        texts.append(closing)
     if not _ONE_CELL.issuperset("".join(texts)):
         return None
     lines = [line.rstrip() for text in texts for line in (_wrapped(text, width) or [""])]

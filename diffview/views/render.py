@@ -25,7 +25,14 @@ from rich.table import Table
 from rich.text import Text
 
 from diffview.model import AlignedUnit, Comparison, PositionTable, Sentence
-from diffview.present import change_label, change_line, in_focus, round_label, stance_text
+from diffview.present import (
+    Collapsed,
+    change_label,
+    change_line,
+    collapsed_text,
+    round_label,
+    stance_text,
+)
 from diffview.sanitize import sanitize, sanitize_line
 from diffview.views.plain import (  # re-exported: the JSON and the plain data of the views
     JSON_SCHEMA_VERSION,
@@ -35,6 +42,7 @@ from diffview.views.plain import (  # re-exported: the JSON and the plain data o
     comparison_to_dict,
     comparison_to_json,
     inline_ops,
+    shown_rows,
     stance_label,
     summary_line,
 )
@@ -255,16 +263,17 @@ def _render(
         console.print(Text(sanitize_line(lead), overflow="fold"))
     console.print(Text(summary_line(comparison), style="bold", overflow="fold"))
     console.print(Text("─" * max(width, _MIN_WIDTH), style="dim"))
-    shown = [u for u in comparison.units if view.claimed is None or in_focus(u, view.claimed)]
-    for unit in shown:
-        console.print(_row_meta(unit, comparison))
-        for renderable in unit_body(unit):
-            console.print(renderable)
+    rows, closing = shown_rows(comparison, view)
+    for unit in rows:
+        if isinstance(unit, Collapsed):
+            console.print(Text(collapsed_text(unit), style="dim", overflow="fold"))
+        else:
+            console.print(_row_meta(unit, comparison))
+            for renderable in unit_body(unit):
+                console.print(renderable)
         console.print()
-    hidden = len(comparison.units) - len(shown)
-    if hidden:
-        note = f"focus: {len(shown)} of {len(comparison.units)} rows; {hidden} hidden"
-        console.print(Text(note + " (drop --focus to see them)", style="dim"))
+    if closing:
+        console.print(Text(closing, style="dim", overflow="fold"))
     return _finish(buffer, color)
 
 
