@@ -36,6 +36,19 @@ def run_on(store: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple
     return run(capsys, *argv, "--store", str(store))
 
 
+def test_a_long_build_lists_its_last_commits_and_says_where_the_rest_are(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diffview.views import commands
+
+    monkeypatch.setattr(commands, "BUILD_LINES", 2)
+    code, out, _ = run_on(store, capsys, "build")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 4
+    assert lines[0] == f"… 3 earlier commits (all of them: git -C {store} log --oneline)"
+    assert lines[1].endswith("doc-001") and lines[2].endswith("doc-004")
+
+
 def test_build_reports_one_commit_per_document(
     store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -70,6 +70,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return run(store_path=_store_path(args), versions_dir=Path(args.versions))
 
 
+BUILD_LINES = 20  # commits a text build lists; the JSON lists all
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from diffview.pipeline import build_store
 
@@ -86,7 +89,13 @@ def cmd_build(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    for doc_id, sha in report.commits:
+    shown = report.commits[-BUILD_LINES:]
+    if len(report.commits) > len(shown):  # a thousand lines would bury the summary
+        print(
+            f"… {len(report.commits) - len(shown)} earlier commits "
+            f"(all of them: git -C {report.store_path} log --oneline)"
+        )
+    for doc_id, sha in shown:
         print(f"{sha[:12]}  doc-{doc_id}")
     print(
         f"{report.action} {report.store_path}: {len(report.commits)} documents, "
