@@ -286,7 +286,7 @@ def test_append_after_git_gc_writes_only_new_objects(
     packed = int(
         dict(x.split(": ") for x in git(path, "count-objects", "-v").splitlines())["in-pack"]
     )
-    # a caller inside a git hook: GitPython and git must still write to the store
+    # a caller inside a git hook: git must still write to the store
     monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere" / ".git"))
     monkeypatch.setenv("GIT_WORK_TREE", str(tmp_path))
     report = write_store(docs, stmts, path, sources, labels)

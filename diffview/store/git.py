@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
 
 from diffview.errors import StoreError
 from diffview.store.files import (
@@ -92,18 +92,11 @@ def run_git_dir(git_dir: Path | None, *args: str, stdin: bytes | None = None) ->
 
 
 def refuse_redirecting_env() -> None:
-    """GitPython, like git, honours $GIT_OBJECT_DIRECTORY and $GIT_COMMON_DIR (set inside
-    some git hooks): a store write must never land in another repository's database."""
+    """git honours $GIT_OBJECT_DIRECTORY and $GIT_COMMON_DIR (set inside some git hooks): a
+    store write must never land in another repository's database."""
     for var in ("GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"):
         if os.environ.get(var):
             raise StoreError(f"refusing to write the store while ${var} is set; unset it")
-
-
-def open_repo(path: Path) -> Any:
-    """The store's repository, for writing, through GitPython (see `safe_repo`)."""
-    refuse_redirecting_env()
-    refuse_symlinks(Path(path) / ".git")
-    return safe_repo(path)
 
 
 def refuse_symlinks(git_dir: Path) -> None:
@@ -121,22 +114,7 @@ def refuse_symlinks(git_dir: Path) -> None:
                     raise StoreError(f"{Path(root, d)} is a symlink; refusing to write through it")
 
 
-def safe_repo(path: Path) -> Any:
-    """A GitPython `Repo` whose git processes (`cat-file` reading objects) get the same
-    sanitized environment and `-c` overrides as `run_git`: the caller's GIT_* variables
-    blanked, no system or global config."""
-    from git import Repo
-
-    repo = Repo(path)
-    mine = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY")  # refused or pinned
-    blank = {k: "" for k in os.environ if k.startswith("GIT_") and k not in mine}
-    pinned = {"GIT_WORK_TREE": str(path), "GIT_INDEX_FILE": str(Path(path, ".git", "index"))}
-    repo.git.update_environment(**(blank | pinned | GIT_FIXED_ENV))
-    repo.git.set_persistent_git_options(c=list(GIT_SAFE_OPTS[1::2]))
-    return repo
-
-
-def init_repo(path: Path, keep_config_of: Path | None = None) -> Any:
+def init_repo(path: Path, keep_config_of: Path | None = None) -> None:
     """A fresh non-bare repository, no templates (no sample hooks), hooks disabled, marked.
 
     `keep_config_of`: the store a rebuild replaces; its `.git/config` (remotes, branch
@@ -153,10 +131,11 @@ def init_repo(path: Path, keep_config_of: Path | None = None) -> Any:
     fresh = (git_dir / "config").read_bytes()
     if keep_config_of is not None and _carry_config(keep_config_of, git_dir / "config"):
         try:
-            return _mark(path)
-        except Exception:  # noqa: BLE001 - a config GitPython cannot parse: start afresh
+            _mark(path)
+            return
+        except StoreError:  # a carried config git cannot parse: start afresh
             (git_dir / "config").write_bytes(fresh)
-    return _mark(path)
+    _mark(path)
 
 
 def _carry_config(old_store: Path, config: Path) -> bool:
@@ -169,23 +148,27 @@ def _carry_config(old_store: Path, config: Path) -> bool:
     return True
 
 
-def _mark(path: Path) -> Any:
+def _mark(path: Path) -> None:
     """diffview's settings on the new repository's config: no hooks, no fsmonitor, no
-    reflogs, no automatic gc, the store marker."""
-    git_dir = path / ".git"
-    repo = open_repo(path)
-    with repo.config_writer("repository") as cfg:
-        cfg.set_value("core", "bare", "false")
-        if cfg.has_option("core", "worktree"):  # a carried config must not send files away
-            cfg.remove_option("core", "worktree")
-        cfg.set_value("core", "hooksPath", "/dev/null")
-        cfg.set_value("core", "fsmonitor", "false")
-        cfg.set_value("core", "logAllRefUpdates", "false")
-        cfg.set_value("gc", "auto", "0")
-        cfg.set_value(MARKER_KEY[0], MARKER_KEY[1], "1")
-        cfg.set_value(MARKER_KEY[0], "format", str(STORE_FORMAT))
-    (git_dir / "description").write_text("diffview store (generated; do not edit)\n")
-    return repo
+    reflogs, no automatic gc, the store marker (written by `git config`, constant keys)."""
+    refuse_redirecting_env()
+    refuse_symlinks(path / ".git")
+    # A carried config must not send files away; none set is exit 5, and a config git cannot
+    # read fails the next call, which init_repo answers by starting afresh.
+    with suppress(StoreError):
+        run_git(path, "config", "--unset-all", "core.worktree")
+    settings = [
+        ("core.bare", "false"),
+        ("core.hooksPath", "/dev/null"),
+        ("core.fsmonitor", "false"),
+        ("core.logAllRefUpdates", "false"),
+        ("gc.auto", "0"),
+        (".".join(MARKER_KEY), "1"),
+        (f"{MARKER_KEY[0]}.format", str(STORE_FORMAT)),
+    ]
+    for key, value in settings:
+        run_git(path, "config", key, value)
+    (path / ".git" / "description").write_text("diffview store (generated; do not edit)\n")
 
 
 def read_refs(repo_path: Path) -> dict[str, str]:
@@ -247,7 +230,7 @@ def store_format(path: Path) -> int | None:
     marker = committed_marker(path)
     if marker is not None:
         return marker
-    return _config_format(git_dir / "config")
+    return _config_format(git_dir)
 
 
 def committed_marker(path: Path) -> int | None:
@@ -264,18 +247,22 @@ def committed_marker(path: Path) -> int | None:
     return fmt if isinstance(fmt, int) else None
 
 
-def _config_format(cfg: Path) -> int | None:
-    from git.config import GitConfigParser
+def _config_format(git_dir: Path) -> int | None:
+    """A format-1 store's config marker, read by `git config --file` from that file only."""
+    cfg = git_dir / "config"
+    if cfg.is_symlink() or not cfg.is_file():
+        return None
 
-    if not cfg.is_file():
-        return None
-    reader = GitConfigParser(str(cfg), read_only=True)
-    try:
-        if str(reader.get_value(MARKER_KEY[0], MARKER_KEY[1], "")) != "1":
+    def value(key: str) -> str | None:
+        try:
+            return run_git_dir(git_dir, "config", "--file", str(cfg), "--get", key).decode()
+        except StoreError:  # unset (exit 1) or a broken config: simply not our store
             return None
-        return int(reader.get_value(MARKER_KEY[0], "format", 1))
-    except Exception:  # noqa: BLE001 - a broken config is simply not our store
+
+    if (value(".".join(MARKER_KEY)) or "").strip() != "1":
         return None
+    fmt = (value(f"{MARKER_KEY[0]}.format") or "1").strip()
+    return int(fmt) if fmt.isdigit() else None
 
 
 def is_store(path: Path) -> bool:

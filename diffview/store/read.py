@@ -41,7 +41,7 @@ from diffview.text.stems import StemCounts
 
 
 def _why(exc: BaseException) -> str:
-    """One line for an unexpected library error (GitPython messages can span lines)."""
+    """One line for an unexpected error (git messages can span lines)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:200]
 
@@ -203,7 +203,7 @@ class Store:
             return read()
         except StoreError:
             raise
-        except Exception as exc:  # noqa: BLE001 - GitPython/gitdb raise many unrelated types
+        except Exception as exc:  # noqa: BLE001 - a vanished pack or ref raises many unrelated types
             raise _Vanished(f"{self.path}: cannot read {what}: {_why(exc)}") from None
 
     def _reopen(self) -> bool:

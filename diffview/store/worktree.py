@@ -9,10 +9,11 @@ files (`.git/diffview-worktree` remembers it).
 Why not `git read-tree -u` / `git checkout`: those honour the store's own `.git/config` and
 attributes, so a hostile store could make them run a program (`filter.<x>.smudge`,
 `.clean`, `.process`, `core.fsmonitor`) or write somewhere else (`core.worktree`). Here the
-files of a commit's tree are read through gitdb, written under the store directory only
-(every directory opened relative to its parent with `O_NOFOLLOW`, so a symlink planted in
-the store cannot redirect a write), and a version-2 index is written so that `git status`
-is clean. Nothing in the store's configuration is read.
+files of a commit's tree are listed by `git ls-tree` and read by `git cat-file` (both
+sanitized), written under the store directory only (every directory opened relative to its
+parent with `O_NOFOLLOW`, so a symlink planted in the store cannot redirect a write), and
+a version-2 index is written so that `git status` is clean. Nothing in the store's
+configuration is read.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import struct
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
 
 from diffview.errors import StoreError
 
@@ -80,36 +80,6 @@ def checkout_head(repo: Path) -> None:
                 files[path] = (mode, sha, data)
     skipped = {p: v for p, v in tree.items() if p not in files}
     write_worktree(repo, files, skipped)
-
-
-def commit_tree_files(odb: Any, commit: str) -> dict[str, tuple[int, str, bytes]]:
-    """{path: (mode, blob sha, bytes)} of a commit's tree, read through gitdb."""
-    data = odb.stream(bytes.fromhex(commit)).read()
-    first = data.split(b"\n", 1)[0]
-    if not first.startswith(b"tree "):
-        raise StoreError(f"commit {commit} has no tree")
-    out: dict[str, tuple[int, str, bytes]] = {}
-    _walk(odb, first[5:].decode("ascii"), "", out)
-    return out
-
-
-def _walk(odb: Any, tree: str, prefix: str, out: dict[str, tuple[int, str, bytes]]) -> None:
-    data = odb.stream(bytes.fromhex(tree)).read()
-    pos = 0
-    while pos < len(data):
-        space = data.index(b" ", pos)
-        nul = data.index(b"\0", space)
-        mode, name = data[pos:space], data[space + 1 : nul].decode("utf-8", "surrogateescape")
-        sha = data[nul + 1 : nul + 21].hex()
-        pos = nul + 21
-        _check_name(name)
-        path = prefix + name
-        if mode == b"40000":
-            _walk(odb, sha, path + "/", out)
-        elif mode in _FILE_MODES:
-            out[path] = (_FILE_MODES[mode], sha, odb.stream(bytes.fromhex(sha)).read())
-        else:  # symlinks and submodules never come from diffview: refuse, do not follow
-            raise StoreError(f"store tree entry {path!r} has unsupported mode {mode.decode()}")
 
 
 def _check_name(name: str) -> None:

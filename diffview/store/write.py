@@ -377,7 +377,7 @@ class _Build:
         tmp = Path(tempfile.mkdtemp(prefix=f".{self.store_path.name}.build-", dir=parent))
         tmp.rmdir()
         self.tmp = tmp
-        init_repo(tmp, keep_config_of=self.store_path if self.store_path.exists() else None).close()
+        init_repo(tmp, keep_config_of=self.store_path if self.store_path.exists() else None)
         set_full_worktree(tmp, self.full)
         if common:
             _borrow_packs(self.store_path, tmp)
