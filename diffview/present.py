@@ -51,17 +51,17 @@ def stance_text(stance: Stance | None) -> str:
     return SILENT if stance is None else STANCE_TEXT[stance]
 
 
-def cites(evidence: Sequence[Evidence], dash: str = "-") -> str:
-    """`003:142-147, 001:1036-1037`: where the evidence sentences stand (the changelog's
-    typeset form passes an en dash)."""
-    return ", ".join(e.cite.replace("-", dash) for e in evidence)
+def cites(evidence: Sequence[Evidence]) -> str:
+    """`003:142-147, 001:1036-1037`: where the evidence sentences stand, in the one form
+    every view prints (a citation copied from one is found in the others)."""
+    return ", ".join(e.cite for e in evidence)
 
 
-def cell_text(position: Position, dash: str = "-") -> str:
+def cell_text(position: Position) -> str:
     """`abstains (003:142-147)`, or `silent`."""
     if position.silent:
         return SILENT
-    return f"{stance_text(position.stance)} ({cites(position.evidence, dash)})"
+    return f"{stance_text(position.stance)} ({cites(position.evidence)})"
 
 
 def issue_label(table: PositionTable, issue: str) -> str:
@@ -72,11 +72,11 @@ def round_label(table: PositionTable, round_: str) -> str:
     return dict(table.rounds).get(round_, round_)
 
 
-def change_line(table: PositionTable, change: PositionChange, dash: str = "-") -> str:
+def change_line(table: PositionTable, change: PositionChange) -> str:
     """`Known material: supports → silent, not restated (002:730-731)`: the citations last,
     FROM's then TO's."""
     note = "" if change.move == "changed" else f", {MOVE_TEXT[change.move]}"
-    sides = [cites(e, dash) for e in (change.from_evidence, change.to_evidence) if e]
+    sides = [cites(e) for e in (change.from_evidence, change.to_evidence) if e]
     where = f" ({' → '.join(sides)})" if sides else ""
     old, new = stance_text(change.from_stance), stance_text(change.to_stance)
     return f"{issue_label(table, change.issue)}: {old} → {new}{note}{where}"

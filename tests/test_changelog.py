@@ -45,7 +45,7 @@ ADVERSARIAL = (
     "_em_ ~~s~~ \\* \x1b[31mred\x1b]8;;http://x\x07 \u202eevil\n    indented\n# line heading\n"
     "1. list\n- item\n> quote\n---\n"
 )
-SPAN = r"\d{3}:\d+(–\d+)?"
+SPAN = r"\d{3}:\d+(-\d+)?"
 SPANS = rf"{SPAN}(, (also )?{SPAN})*"  # repeats of a sentence in its version: "also ..."
 CITE = re.compile(rf"\({SPANS}( → {SPANS})?\)$")
 
@@ -224,8 +224,8 @@ def test_every_quote_has_a_citation() -> None:
     for inline in items(MD.parse(comparison_section(sample(), DOCS, full=True))):
         assert CITE.search(plain(inline)), plain(inline)
     texts = [plain(i) for i in items(MD.parse(comparison_section(sample(), DOCS)))]
-    assert texts[0].endswith("(002:113–128 → 003:40–45)")
-    assert texts[1].endswith("(003:60–61)") and texts[2].endswith("(002:7)")
+    assert texts[0].endswith("(002:113-128 → 003:40-45)")
+    assert texts[1].endswith("(003:60-61)") and texts[2].endswith("(002:7)")
 
 
 def test_struck_and_bold_sit_on_the_changed_words() -> None:
@@ -249,7 +249,7 @@ def test_added_removed_moved_split_marks() -> None:
     )
     md = comparison_section(comparison(split, moved, *sample().units[1:3]), DOCS)
     texts = [plain(i) for i in items(MD.parse(md))]
-    assert "1 → 2 sentences" in texts[0] and texts[0].endswith("(002:113–128 → 003:1, 003:2)")
+    assert "1 → 2 sentences" in texts[0] and texts[0].endswith("(002:113-128 → 003:1, 003:2)")
     assert texts[1].startswith("↕ moved") and "Zelfde." in texts[1]
     inlines = items(MD.parse(md))
     assert marked(inlines[2], "strong") == ["Een nieuwe zin."]

@@ -7,7 +7,7 @@ Layout, per topic and per successive pair of versions (rounds) in the requested 
 a dated heading, a table of both versions' documents (titles, Kamerstuk numbers), a
 one-paragraph summary (stance changes first, then counts per change class), then every
 changed sentence as a redline: deleted words `~~struck~~`, inserted words `**bold**`,
-moved/split/merged marked, each quote followed by its citation `(002:113–128)`.
+moved/split/merged marked, each quote followed by its citation `(002:113-128)`.
 Unchanged sentences are counted, not repeated (unless `full=True`).
 
 Safety: document text is sanitised, its whitespace collapsed (so it can never start a
@@ -62,7 +62,7 @@ LEGEND = (
     "round's documents do not say again (not a withdrawal), *new in this round* = one they "
     "say first; ↕ moved = the sentence changed place; ⚑ = a change of stance (negation, "
     "modality, position verb); each quote is followed by its source "
-    "`(document:first–last line)`."
+    "`(document:first-last line)`."
 )
 
 # ASCII punctuation that CommonMark/GFM can act on inside a line: emphasis, code, links and
@@ -74,16 +74,17 @@ LEGEND = (
 
 
 def _span(sentence: Sentence) -> str:
-    """`002:113–128`, and where the version repeats the sentence (`also 003:815–820`)."""
+    """`002:113-128`, and where the version repeats the sentence (`also 003:815-820`): the
+    form every view prints."""
     a, b = sentence.lines
     doc = sanitize_line(sentence.doc)
-    own = f"{doc}:{a}" if a == b else f"{doc}:{a}–{b}"
-    also = [sanitize_line(c).replace("-", "–") for c in sentence.also]
+    own = f"{doc}:{a}" if a == b else f"{doc}:{a}-{b}"
+    also = [sanitize_line(c) for c in sentence.also]
     return f"{own}, also {', '.join(also)}" if also else own
 
 
 def citation(unit: AlignedUnit) -> str:
-    """`(002:113–128 → 003:40–45)`; one side only for added/removed sentences."""
+    """`(002:113-128 → 003:40-45)`; one side only for added/removed sentences."""
     left = ", ".join(_span(s) for s in unit.left)
     right = ", ".join(_span(s) for s in unit.right)
     text = f"{left} → {right}" if left and right else left or right
@@ -257,11 +258,9 @@ def _pair_md(table: PositionTable, comparison: Comparison) -> str:
     old, new = rounds.get(comparison.from_label), rounds.get(comparison.to_label)
     if old is None or new is None:
         return "Positions: a state within one round; the table above has the rounds."
-    changes = [
-        f"- {escape_md(change_line(table, c, '–'))}" for c in changes_between(table, old, new)
-    ]
+    changes = [f"- {escape_md(change_line(table, c))}" for c in changes_between(table, old, new)]
     restated = [
-        f"- restated: {escape_md(issue_label(table, p.issue))}: {escape_md(cell_text(p, '–'))}"
+        f"- restated: {escape_md(issue_label(table, p.issue))}: {escape_md(cell_text(p))}"
         for p in table.restated(old, new)
     ]
     if not changes and not restated:
@@ -276,11 +275,11 @@ def positions_md(table: PositionTable) -> str:
     rule = "|---" * (len(table.rounds) + 1) + "|"
     rows = [head, rule]
     for issue in table.issues:
-        cells = [escape_md(cell_text(table.cell(r, issue.id), "–")) for r, _ in table.rounds]
+        cells = [escape_md(cell_text(table.cell(r, issue.id))) for r, _ in table.rounds]
         rows.append(f"| {escape_md(issue.label)} | " + " | ".join(cells) + " |")
     changes = [
         f"- {escape_md(round_label(table, c.from_round))} → "
-        f"{escape_md(round_label(table, c.to_round))}: {escape_md(change_line(table, c, '–'))}"
+        f"{escape_md(round_label(table, c.to_round))}: {escape_md(change_line(table, c))}"
         for c in table.changes
     ]
     body = "\n".join(changes) or "- none: every sub-issue holds its stance (or its silence)"
