@@ -21,9 +21,11 @@ from diffview.model import (
     PositionTable,
     Sentence,
     Stance,
+    StanceFlag,
     cite_of,
 )
 from diffview.positions.table import changes_between
+from diffview.sanitize import sanitize_line
 
 STANCE_TEXT: dict[Stance, str] = {
     "supports": "supports",
@@ -55,6 +57,18 @@ def cites(evidence: Sequence[Evidence]) -> str:
     """`003:142-147, 001:1036-1037`: where the evidence sentences stand, in the one form
     every view prints (a citation copied from one is found in the others)."""
     return ", ".join(e.cite for e in evidence)
+
+
+def stance_words(flags: Sequence[StanceFlag]) -> str:
+    """`negation: -niet; position: -steunt +onthoudt`: each flag's category and the words it
+    took out (-) and put in (+), sanitised; the same words in every view (a view adds its mark
+    and its own escaping)."""
+    parts = []
+    for flag in flags:
+        words = [f"-{sanitize_line(w)}" for w in flag.removed]
+        words += [f"+{sanitize_line(w)}" for w in flag.added]
+        parts.append(f"{flag.kind}: {' '.join(words)}".strip())
+    return "; ".join(parts)
 
 
 def cell_text(position: Position) -> str:

@@ -254,7 +254,7 @@ def test_added_removed_moved_split_marks() -> None:
     inlines = items(MD.parse(md))
     assert marked(inlines[2], "strong") == ["Een nieuwe zin."]
     assert marked(inlines[3], "s") == ["Een oude zin."]
-    assert "⚑ stance: negation niet → ∅; position steunt → onthoudt" in plain(
+    assert "⚑ stance: negation: -niet; position: -steunt +onthoudt" in plain(
         items(MD.parse(comparison_section(sample(), DOCS)))[0]
     )
 

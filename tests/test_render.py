@@ -178,7 +178,7 @@ def test_split_row_shows_one_against_two() -> None:
 def test_row_marks_and_citations() -> None:
     out = render_side_by_side(sample(), width=120, color=False)
     assert "↕ moved" in out
-    assert "⚑ stance: niet→ ; steunt→onthoudt" in out
+    assert "⚑ stance: negation: -niet; position: -steunt +onthoudt" in out
     # rounds of different documents: a one-sided row is new in this round, with no score
     assert "reworded 0.62" in out and "new in this round" in out
     assert "0.00" not in out and "added" not in out

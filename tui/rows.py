@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.text import Text
 
 from diffview.model import AlignedUnit, Sentence, StanceFlag
+from diffview.present import stance_words
 from diffview.sanitize import sanitize, sanitize_line
 
 # one-cell markers of the change class, shown in the gutter; legend in the help screen
@@ -110,12 +111,7 @@ def stance_text(flags: tuple[StanceFlag, ...], styles: Styles) -> Text | None:
     """`! negation: -niet +wel` lines for the stance flags of a unit."""
     if not flags:
         return None
-    parts = []
-    for flag in flags:
-        words = [f"-{sanitize_line(w)}" for w in flag.removed]
-        words += [f"+{sanitize_line(w)}" for w in flag.added]
-        parts.append(f"{flag.kind}: {' '.join(words)}".strip())
-    return Text(f"{STANCE_MARK} " + "; ".join(parts), styles["stance"])
+    return Text(f"{STANCE_MARK} {stance_words(flags)}", styles["stance"])
 
 
 def cite(sentences: tuple[Sentence, ...]) -> str:

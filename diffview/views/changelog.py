@@ -47,6 +47,7 @@ from diffview.present import (
     issue_label,
     round_label,
     stance_count,
+    stance_words,
 )
 from diffview.sanitize import sanitize_line
 from diffview.views.markdown import escape_md, redline_md
@@ -122,12 +123,7 @@ def _unit_label(unit: AlignedUnit, comparison: Comparison) -> str:
 
 
 def _stance_md(unit: AlignedUnit) -> str:
-    flags = []
-    for flag in unit.stance:
-        removed = escape_md(", ".join(flag.removed)) or "∅"
-        added = escape_md(", ".join(flag.added)) or "∅"
-        flags.append(f"{flag.kind} {removed} → {added}")
-    return f" — ⚑ stance: {'; '.join(flags)}" if flags else ""
+    return f" — ⚑ stance: {escape_md(stance_words(unit.stance))}" if unit.stance else ""
 
 
 def unit_item(unit: AlignedUnit, comparison: Comparison) -> str:

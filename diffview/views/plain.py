@@ -63,6 +63,7 @@ from diffview.present import (
     collapsed_text,
     in_focus,
     stance_count,
+    stance_words,
 )
 from diffview.sanitize import sanitize, sanitize_line
 
@@ -74,13 +75,6 @@ _OP_NAMES = {-1: "delete", 0: "equal", 1: "insert"}
 def summary_line(comparison: Comparison) -> str:
     """One line: non-zero counts per change class, then the number of stance changes."""
     return " · ".join([*(class_counts(comparison) or ["no sentences"]), stance_count(comparison)])
-
-
-def stance_label(flags: Sequence[StanceFlag]) -> str:
-    """`niet→ ; steunt→onthoudt`: what each flag removed and added, sanitised."""
-    return " ; ".join(
-        f"{sanitize_line(','.join(f.removed))}→{sanitize_line(','.join(f.added))}" for f in flags
-    )
 
 
 def _side_ops(unit: AlignedUnit, side: str) -> list[tuple[int, str]]:
@@ -411,7 +405,7 @@ def _meta(unit: AlignedUnit, comparison: Comparison) -> str:
     elif unit.moved:
         meta += " ↕ moved"
     if unit.stance:
-        meta += f" ⚑ stance: {stance_label(unit.stance)}"
+        meta += f" ⚑ stance: {stance_words(unit.stance)}"
     return meta
 
 

@@ -32,6 +32,7 @@ from diffview.present import (
     collapsed_text,
     round_label,
     stance_text,
+    stance_words,
 )
 from diffview.sanitize import sanitize, sanitize_line
 from diffview.views.plain import (  # re-exported: the JSON and the plain data of the views
@@ -43,7 +44,6 @@ from diffview.views.plain import (  # re-exported: the JSON and the plain data o
     comparison_to_json,
     inline_ops,
     shown_rows,
-    stance_label,
     summary_line,
 )
 
@@ -56,7 +56,6 @@ __all__ = [
     "render_positions",
     "render_side_by_side",
     "render_table",
-    "stance_label",
     "summary_line",
 ]
 
@@ -171,7 +170,7 @@ def _row_meta(unit: AlignedUnit, comparison: Comparison) -> Text:
     elif unit.moved:
         meta.append(" ↕ moved", style="cyan")
     if unit.stance:
-        meta.append(f" ⚑ stance: {stance_label(unit.stance)}", style="bold red")
+        meta.append(f" ⚑ stance: {stance_words(unit.stance)}", style="bold red")
     return meta
 
 
