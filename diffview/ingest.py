@@ -10,14 +10,12 @@ to the store, so versions/ and the store always end up agreeing.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt  # `date` is the user's string below
 import hashlib
-import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from diffview.corpus.extract import Loaded, load_document
@@ -39,7 +37,7 @@ from diffview.corpus.manifest import (
 from diffview.corpus.metadata import text_facts, with_metadata
 from diffview.corpus.sources import load_source
 from diffview.errors import InputError, LayoutError, regex_timeout
-from diffview.journal import journal_path, recover, write_durably
+from diffview.journal import apply_entry, recover, write_entry
 from diffview.model import DOC_KINDS, Document, Statement
 from diffview.pipeline import build_store, check_nothing_dropped
 from diffview.store.lock import store_lock
@@ -339,27 +337,16 @@ def _commit(
     try:
         staged.append(write_temp_beside(target, data))
         staged.append(write_manifest_candidate(versions_dir, doc, current=manifest_now))
-        journal = {
-            "doc": doc.id,
-            "source": doc.source,
-            "staged_source": staged[0].name,
-            "old_manifest": base64.b64encode(manifest.read_bytes()).decode("ascii"),
-            "new_manifest": base64.b64encode(staged[1].read_bytes()).decode("ascii"),
-        }
-        write_durably(journal_path(versions_dir), json.dumps(journal).encode())
+        write_entry(
+            versions_dir, "add", doc.id, doc.source, staged[1], staged_source=staged[0].name
+        )
     except BaseException:
         for tmp in staged:
             tmp.unlink(missing_ok=True)
         raise
-    try:
-        os.replace(staged[0], target)
-        os.replace(staged[1], manifest)
-        # force: ingest checked under this lock that the store drops nothing (`ingest`)
-        build_store(versions_dir, store_path, locked=True, force=True)
-    except BaseException:
-        recover(versions_dir, store_path)
-        raise
-    journal_path(versions_dir).unlink()
+    # force: ingest checked under this lock that the store drops nothing (`ingest`)
+    build = partial(build_store, versions_dir, store_path, locked=True, force=True)
+    apply_entry(versions_dir, store_path, [(staged[0], target), (staged[1], manifest)], build)
 
 
 __all__ = ["ingest"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from diffview.corpus.manifest import check_source_name, manifest_path, write_temp_beside
@@ -35,6 +36,42 @@ def write_durably(path: Path, data: bytes) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_entry(
+    versions_dir: Path, op: str, doc: str, source: str, new_manifest: Path, **extra: str
+) -> None:
+    """The journal of one ingest or remove, durably, before anything in versions/ moves:
+    which document, and the manifest before and after (`recover` picks one)."""
+    old_manifest = manifest_path(versions_dir).read_bytes()
+    entry = {
+        "op": op,
+        "doc": doc,
+        "source": source,
+        **extra,
+        "old_manifest": base64.b64encode(old_manifest).decode("ascii"),
+        "new_manifest": base64.b64encode(new_manifest.read_bytes()).decode("ascii"),
+    }
+    write_durably(journal_path(versions_dir), json.dumps(entry).encode())
+
+
+def apply_entry(
+    versions_dir: Path,
+    store_path: Path,
+    moves: list[tuple[Path, Path]],
+    write_store: Callable[[], object],
+) -> None:
+    """Move the staged files into versions/, then write the store (its ref update is the
+    one commit point); any failure or kill before the journal is gone is finished or undone
+    by `recover`, now or by the next writer."""
+    try:
+        for staged, target in moves:
+            os.replace(staged, target)
+        write_store()
+    except BaseException:
+        recover(versions_dir, store_path)
+        raise
+    journal_path(versions_dir).unlink()
 
 
 def _store_has(store_path: Path, doc_id: str, source: str) -> bool:
@@ -100,4 +137,11 @@ def _leftovers(versions_dir: Path) -> list[Path]:
     return [p for pattern in patterns for p in versions_dir.glob(pattern) if p.is_file()]
 
 
-__all__ = ["JOURNAL_NAME", "journal_path", "recover", "write_durably"]
+__all__ = [
+    "JOURNAL_NAME",
+    "apply_entry",
+    "journal_path",
+    "recover",
+    "write_durably",
+    "write_entry",
+]

@@ -19,10 +19,8 @@ by the next writer (`journal.recover`), under the same store lock as build and i
 
 from __future__ import annotations
 
-import base64
-import json
-import os
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from diffview.corpus.manifest import (
@@ -33,7 +31,7 @@ from diffview.corpus.manifest import (
     write_candidate,
 )
 from diffview.errors import InputError
-from diffview.journal import journal_path, recover, write_durably
+from diffview.journal import apply_entry, recover, write_entry
 from diffview.model import Removal
 from diffview.pipeline import build_store, check_nothing_dropped
 from diffview.store.lock import store_lock
@@ -88,25 +86,13 @@ def _commit(versions_dir: Path, store_path: Path, removal: Removal, now: Manifes
     documents = tuple(d for d in now.documents if d.id != removal.doc.id)
     staged = write_candidate(versions_dir, Manifest(documents, (*now.removed, removal), now.labels))
     try:
-        journal = {
-            "op": "remove",
-            "doc": removal.doc.id,
-            "source": removal.doc.source,
-            "old_manifest": base64.b64encode(manifest.read_bytes()).decode("ascii"),
-            "new_manifest": base64.b64encode(staged.read_bytes()).decode("ascii"),
-        }
-        write_durably(journal_path(versions_dir), json.dumps(journal).encode())
+        write_entry(versions_dir, "remove", removal.doc.id, removal.doc.source, staged)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    try:
-        os.replace(staged, manifest)
-        # force: checked under this lock that the store drops nothing but this document
-        build_store(versions_dir, store_path, locked=True, force=True)
-    except BaseException:
-        recover(versions_dir, store_path)
-        raise
-    journal_path(versions_dir).unlink()
+    # force: checked under this lock that the store drops nothing but this document
+    build = partial(build_store, versions_dir, store_path, locked=True, force=True)
+    apply_entry(versions_dir, store_path, [(staged, manifest)], build)
 
 
 __all__ = ["remove"]
