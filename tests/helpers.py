@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import subprocess
+import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from diffview.errors import StoreError
 from diffview.model import Removal, Statement, TopicLogEntry, Version
 from diffview.text.normalize import normalize_lines
+
+if TYPE_CHECKING:
+    from _typeshed import TraceFunction
 
 
 def statement(
@@ -94,3 +103,29 @@ class EmptyReader:
 
     def topic_log(self, topic: str) -> list[TopicLogEntry]:
         return []
+
+
+def killed_at_line(
+    step: int | None, traced: tuple[str, ...], work: Callable[[], object], steps: Path
+) -> None:
+    """Run `work` in this (child) process and SIGKILL it at the `step`-th line executed in
+    the `traced` modules; None: run to the end and write the number of such lines to
+    `steps`, so a test can spread its kill points over them."""
+    count = 0
+
+    def tracer(frame: FrameType, event: str, arg: Any) -> TraceFunction | None:  # sys.settrace
+        nonlocal count
+        if not frame.f_code.co_filename.endswith(traced):
+            return None
+        if event == "line":
+            count += 1
+            if count == step:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        work()
+    finally:
+        sys.settrace(None)
+    steps.write_text(str(count))

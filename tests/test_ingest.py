@@ -10,12 +10,12 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from helpers import git, tree_hash
+from helpers import git, killed_at_line, tree_hash
 
 from diffview.corpus.manifest import load_manifest
 from diffview.errors import InputError, LayoutError, StoreError
@@ -24,7 +24,7 @@ from diffview.store import write as store_write
 from diffview.store.lock import lock_path
 
 if TYPE_CHECKING:
-    from _typeshed import TraceFunction
+    pass
 
 NEW = "Vraag 1 Steunt het kabinet het detectiebevel?\nAntwoord: Nee, het kabinet steunt het niet.\n"
 
@@ -309,34 +309,19 @@ _TRACED = (
 
 
 def _ingest_killed_at(step: int | None, file: str, versions: str, store: str) -> None:
-    """Child process: ingest, SIGKILL itself at the `step`-th line executed in the writing
-    modules (None: run to the end and report the number of steps through the exit code
-    channel of a file)."""
-    import signal
-    import sys
-
+    """Child process: ingest, killed at the `step`-th line of the writing modules."""
     from diffview.ingest import ingest
 
-    count = 0
-
-    def tracer(frame: FrameType, event: str, arg: Any) -> TraceFunction | None:  # sys.settrace
-        nonlocal count
-        if not frame.f_code.co_filename.endswith(_TRACED):
-            return None
-        if event == "line":
-            count += 1
-            if count == step:
-                os.kill(os.getpid(), signal.SIGKILL)
-        return tracer
-
-    sys.settrace(tracer)
-    try:
-        ingest(
-            Path(file), Path(versions), Path(store), date="2026-04-01", kind="answers", title="K"
-        )
-    finally:
-        sys.settrace(None)
-    Path(store + ".steps").write_text(str(count))
+    work = partial(
+        ingest,
+        Path(file),
+        Path(versions),
+        Path(store),
+        date="2026-04-01",
+        kind="answers",
+        title="K",
+    )
+    killed_at_line(step, _TRACED, work, Path(store + ".steps"))
 
 
 def test_kill_9_at_any_point_of_ingest_is_all_or_nothing(

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from helpers import git, tree_hash
+from helpers import git, killed_at_line, tree_hash
 
 from diffview.corpus.manifest import load_manifest, read_manifest
 from diffview.pipeline import corpus_mismatch
@@ -28,7 +27,7 @@ from diffview.views.cli import main
 from tui import backend
 
 if TYPE_CHECKING:
-    from _typeshed import TraceFunction
+    pass
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NEW_ROUND = FIXTURES / "so-2026-06-single-answer.txt"  # becomes 005, round 2026-06
@@ -288,30 +287,11 @@ _TRACED = (
 
 
 def _remove_killed_at(step: int | None, versions: str, store: str) -> None:
-    """Child process: remove 003, SIGKILL itself at the `step`-th line executed in the
-    writing modules (None: run to the end and write the number of lines executed)."""
-    import signal
-
+    """Child process: remove 003, killed at the `step`-th line of the writing modules."""
     from diffview.remove import remove
 
-    count = 0
-
-    def tracer(frame: FrameType, event: str, arg: Any) -> TraceFunction | None:  # sys.settrace
-        nonlocal count
-        if not frame.f_code.co_filename.endswith(_TRACED):
-            return None
-        if event == "line":
-            count += 1
-            if count == step:
-                os.kill(os.getpid(), signal.SIGKILL)
-        return tracer
-
-    sys.settrace(tracer)
-    try:
-        remove("003", Path(versions), Path(store))
-    finally:
-        sys.settrace(None)
-    Path(store + ".steps").write_text(str(count))
+    work = partial(remove, "003", Path(versions), Path(store))
+    killed_at_line(step, _TRACED, work, Path(store + ".steps"))
 
 
 def test_kill_9_at_any_point_of_remove_is_all_or_nothing(
