@@ -13,9 +13,12 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from diffview.errors import StoreError
 from diffview.model import Removal, Statement, TopicLogEntry, Version
 from diffview.text.normalize import normalize_lines
+from diffview.views.cli import main
 
 if TYPE_CHECKING:
     from _typeshed import TraceFunction
@@ -129,3 +132,10 @@ def killed_at_line(
     finally:
         sys.settrace(None)
     steps.write_text(str(count))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`diffview ARGV…` in this process: exit code, stdout, stderr."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import tree_hash
+from helpers import run, tree_hash
 
 from diffview.views.cli import main
 from diffview.views.parser import build_parser
@@ -23,12 +23,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "store"
     assert main(["build", "--store", str(path)]) == 0
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_on(store: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

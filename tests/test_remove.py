@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from helpers import git, killed_at_line, tree_hash
+from helpers import git, killed_at_line, run, tree_hash
 
 from diffview.corpus.manifest import load_manifest, read_manifest
 from diffview.pipeline import corpus_mismatch
 from diffview.store.read import Store
-from diffview.views.cli import main
 from tui import backend
 
 if TYPE_CHECKING:
@@ -31,12 +30,6 @@ if TYPE_CHECKING:
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NEW_ROUND = FIXTURES / "so-2026-06-single-answer.txt"  # becomes 005, round 2026-06
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def head(store: Path) -> str:

@@ -13,22 +13,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import tree_hash
+from helpers import run, tree_hash
 
 from diffview.corpus.manifest import load_manifest
 from diffview.errors import StoreError
 from diffview.store.git import git_env
 from diffview.store.read import Store
-from diffview.views.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NEW_ROUND = FIXTURES / "so-2026-06-single-answer.txt"  # becomes 005, round 2026-06
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def sh_git(where: Path, *args: str) -> str:
