@@ -195,13 +195,22 @@ def _is_heading(line: str, following: str, widest: int) -> bool:
     return following[:1].isupper() and is_heading_line(line, widest)
 
 
+def _after_number(line: str) -> str:
+    """The line after its section number, if it opens on one (most lines do not: a cheap
+    digit-or-letter-paren test first, as this runs on every line of a document)."""
+    if not (line[:1].isdigit() or line[1:2] == ")"):
+        return line
+    number = _SECTION_NUMBER.match(line)
+    return line[number.end() :] if number else line
+
+
 def is_heading_line(stripped: str, widest: int) -> bool:
     """A line that reads as a heading: capitalised, at most twelve words, no sentence mark at
     its end, and short against the widest line of its block. PDF text wraps a paragraph at
     the full width, so a short line inside a paragraph is its last one, which ends with a
     sentence mark; a short unmarked line is a heading."""
     return (
-        _SECTION_NUMBER.sub("", stripped, count=1)[:1].isupper()
+        _after_number(stripped)[:1].isupper()
         and not stripped.endswith(_NOT_HEADING_END)
         and len(stripped) <= _HEADING_MAX_SHARE * widest
         and len(stripped.split()) <= _HEADING_MAX_WORDS
