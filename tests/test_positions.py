@@ -206,6 +206,24 @@ def test_holder_keeps_its_case_and_a_first_person_is_the_speaker() -> None:
     assert reading[0].holder == "Minister X" and reading[0].stance == "abstains"
 
 
+def test_a_holder_phrase_is_cited_by_who_it_names() -> None:
+    lexicon = RULES.lexicon or _no()
+    reading = read_sentence(
+        "De Nederlandse inzet is om het detectiebevel niet te steunen.", lexicon
+    )
+    assert [(r.holder, r.stance) for r in reading] == [("Nederland", "opposes")]
+    reading = read_sentence("Het kabinetsstandpunt is dat wij het voorstel steunen.", lexicon)
+    assert {r.holder for r in reading} == {"het kabinet"}
+
+
+def test_a_place_is_not_a_holder() -> None:
+    # "in Nederland" says where, not who: the position is the platforms', not the cabinet's
+    text = "Aanbieders in Nederland steunen de verlenging van de interim-derogatie."
+    assert claims(text) == []
+    text = "Het kabinet zal in Nederland de verlenging van de interim-derogatie steunen."
+    assert {c.holder for c in claims(text)} == {"Het kabinet"}
+
+
 def _no() -> NoReturn:
     raise AssertionError("the bundled rules have a [positions] table")
 

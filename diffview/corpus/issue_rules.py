@@ -16,6 +16,7 @@ from typing import Any
 import regex
 
 from diffview.model import STANCES, Stance
+from diffview.text.normalize import TIMEOUT
 
 Compile = Callable[[Any, str], regex.Pattern[str]]
 
@@ -82,6 +83,14 @@ class Lexicon:
     barriers: regex.Pattern[str]  # words a predicate does not reach its object across
     condition: regex.Pattern[str]
     not_positions: tuple[regex.Pattern[str], ...]  # procedure, questions, legal remedies
+    holder_names: tuple[tuple[regex.Pattern[str], str], ...] = ()  # phrase -> who it names
+
+    def holder_name(self, phrase: str) -> str:
+        """Who a holder phrase names ("Nederlandse inzet" is Nederland's), for the evidence."""
+        for pattern, name in self.holder_names:
+            if pattern.fullmatch(phrase.casefold(), timeout=TIMEOUT):
+                return name
+        return phrase
 
 
 def _list(value: Any, where: str) -> list[Any]:
@@ -163,6 +172,16 @@ def _predicate(entry: Any, where: str, compile_: Compile) -> Predicate:
     )
 
 
+def _holder_names(value: Any, compile_: Compile) -> tuple[tuple[regex.Pattern[str], str], ...]:
+    names = []
+    for i, entry in enumerate(_list(value, "positions.holder_names")):
+        where = f"positions.holder_names[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise ValueError(f"{where} must be a table with a regex and a name")
+        names.append((compile_(entry.get("regex"), f"{where}.regex"), entry["name"]))
+    return tuple(names)
+
+
 def build_lexicon(data: Any, compile_: Compile) -> Lexicon | None:
     """The `[positions]` table, or None when the rules file has none (no positions then)."""
     if data is None:
@@ -180,6 +199,7 @@ def build_lexicon(data: Any, compile_: Compile) -> Lexicon | None:
         raise ValueError("positions.negation_window must be a non-negative integer")
     return Lexicon(
         holders=_alternatives(data.get("holders"), "positions.holders", compile_),
+        holder_names=_holder_names(data.get("holder_names", []), compile_),
         others=_alternatives(data.get("others"), "positions.others", compile_),
         predicates=predicates,
         negation=compile_(data.get("negation"), "positions.negation"),

@@ -112,6 +112,7 @@ def _holder(
     speaker: str,
     needs_holder: bool,
     original: str,
+    names: Callable[[str], str],
 ) -> str | None:
     """The actor a position belongs to: the nearest one before the position words (else the
     nearest after), and only when it is the cabinet. Words about one's own position ("een
@@ -130,7 +131,7 @@ def _holder(
     if not nearest[2]:
         return None
     word = " ".join(original[nearest[0] : nearest[1]].split())
-    return speaker or "het kabinet" if word.casefold() in _FIRST_PERSON else word
+    return speaker or "het kabinet" if word.casefold() in _FIRST_PERSON else names(word)
 
 
 def _stance_of(predicate: Predicate, negated: bool) -> Stance | None:
@@ -255,7 +256,9 @@ def read_sentence(text: str, lexicon: Lexicon, speaker: str = "") -> list[_Readi
         for match in predicate.pattern.finditer(text, timeout=TIMEOUT):
             stance = _stance_of(predicate, _negated(text, match, lexicon))
             actors = _actors(text, lexicon) if actors is None else actors
-            holder = _holder(actors, match, speaker, predicate.needs_holder, original)
+            holder = _holder(
+                actors, match, speaker, predicate.needs_holder, original, lexicon.holder_name
+            )
             if stance is None or holder is None:
                 continue
             if stance == "supports" and condition is not None:
