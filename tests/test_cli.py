@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -853,3 +854,51 @@ def test_a_second_compare_reads_the_first_ones_comparison(store: Path, fmt: str)
     assert third == first and "diffview.diff.align" in imported
     fourth, imported = _compare_in_a_process(store, *argv)
     assert fourth == first and imported == []
+
+
+def test_the_derived_cache_keeps_the_most_recently_used_entries_within_its_bound(
+    store: Path, tmp_path: Path
+) -> None:
+    """Past its bound the cache drops what was used longest ago (a read counts as a use)
+    and keeps the newest; nothing but its own entries is counted or removed."""
+    from diffview.store.read import Store
+
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    cache = copy / ".git" / "diffview-cache"
+    shutil.rmtree(cache)
+    cache.mkdir()
+    (cache / "notes.txt").write_bytes(b"x" * 5000)  # not an entry: never evicted
+    with Store.open(copy) as opened:
+        opened.cache_bound = 3000
+        for age, name in enumerate(["a.json", "b.json", "c.json"]):
+            opened.cache_put(name, bytes([97 + age]) * 1000)
+            os.utime(cache / name, ns=(10**18 + age, 10**18 + age))  # a oldest, then b, c
+        assert opened.cache_get("a.json") == b"a" * 1000  # a is now the most recent
+        opened.cache_put("d.json", b"d" * 1000)
+        assert sorted(p.name for p in cache.iterdir()) == [
+            "a.json",
+            "c.json",
+            "d.json",
+            "notes.txt",
+        ]
+        assert opened.cache_get("b.json") is None
+
+
+def test_a_compare_after_eviction_prints_the_same(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An evicted comparison is only time lost: the next compare works it out again, the same."""
+    from diffview.store import read
+
+    argv = (*PAIR, "--format", "json")
+    code, before, err = run_on(store, capsys, *argv)
+    assert code == 1, err  # as diff(1): the rounds differ
+    cache = store / ".git" / "diffview-cache"
+    assert list(cache.glob("comparison-*.json"))
+    monkeypatch.setattr(read, "CACHE_BOUND", 1)
+    with read.Store.open(store) as opened:
+        opened.cache_put("filler.json", b"{}")
+    assert [p.name for p in cache.glob("*.json")] == ["filler.json"]
+    code, after, _ = run_on(store, capsys, *argv)
+    assert code == 1 and after == before

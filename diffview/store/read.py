@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -85,6 +87,47 @@ _R = TypeVar("_R")
 
 
 _CACHE_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,200}\.json")
+# The derived cache's size bound: a comparison is tens of KB, a round's claims or IDF a few
+# hundred KB at 1,000 documents, so this keeps thousands of compared pairs.
+CACHE_BOUND = 64 * 1024 * 1024
+
+
+def _cache_entries(directory: Path) -> list[tuple[int, str, int]]:
+    """(mtime ns, name, size) of the cache's own entries: only names `cache_put` writes, so
+    temp files of a put under way and anything else placed there are never counted or removed."""
+    entries = []
+    try:
+        with os.scandir(directory) as it:
+            for entry in it:
+                if not _CACHE_NAME.fullmatch(entry.name):
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue  # removed by another process meanwhile
+                entries.append((st.st_mtime_ns, entry.name, st.st_size))
+    except OSError:
+        return []
+    return entries
+
+
+def evict_cache(directory: Path, bound: int, keep: str = "") -> None:
+    """Remove the least recently used entries (oldest mtime first, ties by name, so the
+    choice is deterministic) until the rest fit in `bound` bytes; `keep`, the entry just
+    written, stays. Safe against a racing process: an entry it removed first is skipped, and
+    a reader holding one open still reads it whole (only a later read misses and recomputes)."""
+    entries = _cache_entries(directory)
+    total = sum(size for _, _, size in entries)
+    for _, name, size in sorted(entries):
+        if total <= bound:
+            return
+        if name == keep:
+            continue
+        try:
+            (directory / name).unlink(missing_ok=True)
+        except OSError:
+            return  # read-only store: nothing can be evicted, nothing was written either
+        total -= size
 
 
 class _Vanished(StoreError):
@@ -138,6 +181,7 @@ class Store:
         self._records: OrderedDict[str, SentenceRecord | None] = OrderedDict()  # the same
         self._lines: dict[str, list[str]] = {}  # decoded source lines per document id
         self._depth = 0  # nesting of public reading methods (see `_retrying`)
+        self.cache_bound = CACHE_BOUND  # bytes of derived cache kept (see `evict_cache`)
 
     def commit_of(self, version: Version) -> str:
         """The commit a version's tag points at: what is derived from it can be keyed by it.
@@ -149,22 +193,32 @@ class Store:
         stamps = "\n".join(f"{r.doc.id} {removal_stamp(r.at)}" for r in self._removals)
         return f"{commit}-r{hashlib.sha1(stamps.encode()).hexdigest()[:12]}"
 
+    def _cache_dir(self) -> Path:
+        return self.path / ".git" / "diffview-cache"
+
     def _cache_file(self, name: str) -> Path:
         if not _CACHE_NAME.fullmatch(name):
             raise ValueError(f"bad cache name {name!r}")
-        return self.path / ".git" / "diffview-cache" / name
+        return self._cache_dir() / name
 
     def cache_get(self, name: str) -> bytes | None:
         """Derived data written by `cache_put` (None when absent or unreadable): never part of
-        a commit, so the history and its commit ids do not depend on it."""
+        a commit, so the history and its commit ids do not depend on it. A hit is touched
+        (its mtime is what eviction orders by), best effort: a read-only store still reads."""
+        path = self._cache_file(name)
         try:
-            return self._cache_file(name).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return data
 
     def cache_put(self, name: str, data: bytes) -> None:
-        """Keep derived data beside the objects (atomic; a read-only store just skips it)."""
+        """Keep derived data beside the objects (atomic; a read-only store just skips it),
+        then evict the least recently used entries past `cache_bound`."""
         keep_beside_objects(self._cache_file(name), data)
+        evict_cache(self._cache_dir(), self.cache_bound, keep=name)
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
