@@ -18,8 +18,9 @@ from diffview.views.plain import (
     comparison_to_json,
     dumps_indented,
     render_inline_plain,
+    render_side_by_side_plain,
 )
-from diffview.views.render import render_inline
+from diffview.views.render import render_inline, render_side_by_side
 
 PLAIN = st.recursive(
     st.none()
@@ -92,6 +93,25 @@ def test_plain_inline_is_richs_inline_without_colour(
     view = View(lead=("detection order: supports → abstains (002:1-2)",) if lead else ())
     plain = render_inline_plain(comparison, width=width, view=view)
     assert plain == render_inline(comparison, width=width, color=False, view=view)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TEXT, TEXT, st.integers(min_value=1, max_value=130), st.booleans())
+def test_plain_side_by_side_is_richs_side_by_side_without_colour(
+    a: str, b: str, width: int, all_rows: bool
+) -> None:
+    """Each column wraps on its own within Rich's split of the width; split and merged
+    rows show one sentence against two, each with its citation."""
+    comparison = compare_texts(a, b)
+    view = View(context=None if all_rows else 0)
+    plain = render_side_by_side_plain(comparison, width=width, view=view)
+    assert plain == render_side_by_side(comparison, width=width, color=False, view=view)
+
+
+def test_plain_side_by_side_leaves_wide_characters_to_rich() -> None:
+    comparison = compare_texts("Het kabinet steunt 日本 niet.", "Het kabinet steunt 日本 wel.")
+    assert render_side_by_side_plain(comparison, width=80) is None
+    assert "日本" in render_side_by_side(comparison, width=80, color=False)
 
 
 def test_plain_inline_leaves_wide_characters_to_rich() -> None:

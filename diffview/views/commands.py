@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
-    from diffview.model import Statement
+    from diffview.model import Comparison, Statement
     from diffview.store.read import Store
     from diffview.views.plain import View
 
@@ -393,11 +393,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     width = args.width or shutil.get_terminal_size((120, 24)).columns
     if fmt == "json":
         out = plain.comparison_to_json(comparison)
-    elif (
-        fmt == "inline"
-        and not color
-        and (text := plain.render_inline_plain(comparison, width=width, view=view))
-    ):
+    elif not color and (text := _plain_layout(fmt, comparison, width, view)):
         out = text  # a pipe's layout, written without Rich (the same bytes)
     else:
         from diffview.views import render  # Rich: the terminal layouts
@@ -408,6 +404,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             out = render.render_side_by_side(comparison, width=width, color=color, view=view)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return EXIT_DIFFERENT if comparison.has_changes else EXIT_SAME
+
+
+def _plain_layout(fmt: str, comparison: Comparison, width: int, view: View) -> str | None:
+    """The layout without colour, written without Rich (Rich's import and table layout were
+    most of a side-by-side process); None when Rich must lay it out (wide characters)."""
+    from diffview.views import plain
+
+    if fmt == "inline":
+        return plain.render_inline_plain(comparison, width=width, view=view)
+    return plain.render_side_by_side_plain(comparison, width=width, view=view)
 
 
 def _rows_view(args: argparse.Namespace) -> View:

@@ -47,7 +47,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -343,7 +343,7 @@ _ONE_CELL = frozenset(
     chr(c)
     for lo, hi in ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x2500, 0x25FC))
     for c in range(lo, hi + 1)
-) | frozenset("‐‑‒–—―‘’‚‛“”„‟•…′″→↕⚑")
+) | frozenset("‐‑‒–—―‘’‚‛“”„‟•…′″€→↕⚑")
 _TRAILING_SPACE = re.compile(r"\s+$")
 _WORD = re.compile(r"\s*\S+\s*")
 
@@ -413,13 +413,110 @@ def _cites(sentences: Sequence[Sentence]) -> str:
     return ", ".join(sanitize_line(s.cites) for s in sentences) or "—"
 
 
+def _sentence_starts(raw: str, sentences: Sequence[str]) -> list[int] | None:
+    """Offsets in `raw` where each sentence begins, or None when they cannot be found."""
+    starts: list[int] = []
+    cursor = 0
+    for sentence in sentences:
+        probe = sentence.strip()[:24]
+        at = raw.find(probe, cursor) if probe else cursor
+        if at < 0:
+            return None
+        starts.append(at)
+        cursor = at + max(len(probe), 1)
+    starts[0] = 0
+    return starts
+
+
+def _cut_ops(ops: Sequence[tuple[int, str]], starts: Sequence[int]) -> list[list[tuple[int, str]]]:
+    """Split a side's op chunks at raw offsets, so each sentence gets its own markers."""
+    bounds = [*starts[1:], None]
+    pieces: list[list[tuple[int, str]]] = [[] for _ in starts]
+    offset = 0
+    index = 0
+    for op, chunk in ops:
+        while chunk:
+            limit = bounds[index]
+            take = len(chunk) if limit is None else min(len(chunk), limit - offset)
+            if take <= 0:
+                index += 1
+                continue
+            pieces[index].append((op, chunk[:take]))
+            chunk = chunk[take:]
+            offset += take
+    return pieces
+
+
 def render_inline_plain(
     comparison: Comparison, *, width: int, view: View | None = None
 ) -> str | None:
     """`render.render_inline(..., color=False)` byte for byte, without Rich (a pipe's default
     layout); None when a text holds a character whose width a terminal decides (wide,
     combining), a tab or a line break: Rich lays those out."""
-    view = view or View()
+    return _render_plain(comparison, width, view or View(), _redline_lines)
+
+
+def render_side_by_side_plain(
+    comparison: Comparison, *, width: int, view: View | None = None
+) -> str | None:
+    """`render.render_side_by_side(..., color=False)` byte for byte, without Rich (a pipe's
+    side by side: Rich's import and table layout were most of the process); None as for
+    `render_inline_plain`, and Rich lays it out."""
+    return _render_plain(comparison, width, view or View(), _column_lines)
+
+
+def _redline_lines(unit: AlignedUnit, width: int) -> list[str] | None:
+    """The inline body: the redline, then the citations FROM → TO."""
+    texts = [_redline(inline_ops(unit)), f"{_cites(unit.left)} → {_cites(unit.right)}"]
+    if not _ONE_CELL.issuperset("".join(texts)):
+        return None
+    return [line for text in texts for line in (_wrapped(text, width) or [""])]
+
+
+def _side_lines(unit: AlignedUnit, side: str) -> list[str]:
+    """One column's texts, as `render._cell`: each sentence followed by its citation."""
+    sentences = unit.left if side == "left" else unit.right
+    if not sentences:
+        return ["—"]
+    ops = _side_ops(unit, side)
+    texts = [_redline(ops)]
+    if len(sentences) > 1:
+        raw = "".join(chunk for _, chunk in ops)
+        starts = _sentence_starts(raw, [sanitize(s.text) for s in sentences])
+        if starts is not None:
+            texts = [_redline(piece).rstrip() for piece in _cut_ops(ops, starts)]
+    if len(texts) != len(sentences):
+        return [*texts, _cites(sentences)]
+    cites = [sanitize_line(s.cites) for s in sentences]
+    return [part for pair in zip(texts, cites, strict=True) for part in pair]
+
+
+def _column_lines(unit: AlignedUnit, width: int) -> list[str] | None:
+    """The side-by-side body as Rich's two-column table draws it (box MINIMAL, no edge,
+    padding 1 beside the rule): the columns share `width - 3` cells, the left one the odd
+    cell; each wraps on its own and the shorter is filled with blank lines."""
+    sides = [_side_lines(unit, "left"), _side_lines(unit, "right")]
+    if not _ONE_CELL.issuperset("".join(sides[0] + sides[1])):
+        return None
+    inner = width - 3
+    widths = ((inner + 1) // 2, inner // 2)
+    cells = [
+        [line for text in texts for line in (_wrapped(text, w) or [""])]
+        for texts, w in zip(sides, widths, strict=True)
+    ]
+    height = max(len(c) for c in cells)
+    left, right = (c + [""] * (height - len(c)) for c in cells)
+    return [f"{a.ljust(widths[0])} │ {b}" for a, b in zip(left, right, strict=True)]
+
+
+def _render_plain(
+    comparison: Comparison,
+    width: int,
+    view: View,
+    body: Callable[[AlignedUnit, int], list[str] | None],
+) -> str | None:
+    """The frame `render._render` draws (header, positions, summary, each row's meta line
+    and body), for one-cell text only; None hands the layout back to Rich."""
     width = max(width, MIN_WIDTH)
     rows, closing = shown_rows(comparison, view)
     docs = [
@@ -434,17 +531,21 @@ def render_inline_plain(
         summary_line(comparison),
         "─" * width,
     ]
+    lines: list[str] = []
     for unit in rows:
         if isinstance(unit, Collapsed):
             texts += [collapsed_text(unit), ""]
             continue
         texts.append(_meta(unit, comparison))
-        texts.append(_redline(inline_ops(unit)))
-        texts.append(f"{_cites(unit.left)} → {_cites(unit.right)}")
-        texts.append("")
+        unit_lines = body(unit, width)
+        if unit_lines is None or not _ONE_CELL.issuperset("".join(texts)):
+            return None
+        lines += [line for text in texts for line in (_wrapped(text, width) or [""])]
+        lines += unit_lines
+        texts = [""]
     if closing:
         texts.append(closing)
     if not _ONE_CELL.issuperset("".join(texts)):
         return None
-    lines = [line.rstrip() for text in texts for line in (_wrapped(text, width) or [""])]
-    return "\n".join(lines) + "\n"
+    lines += [line for text in texts for line in (_wrapped(text, width) or [""])]
+    return "\n".join(line.rstrip() for line in lines) + "\n"

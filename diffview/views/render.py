@@ -39,6 +39,8 @@ from diffview.views.plain import (  # re-exported: the JSON and the plain data o
     JSON_SCHEMA_VERSION,
     MIN_WIDTH,
     View,
+    _cut_ops,
+    _sentence_starts,
     _side_ops,
     comparison_to_dict,
     comparison_to_json,
@@ -95,40 +97,6 @@ def _styled(ops: Iterable[tuple[int, str]], color: bool) -> Text:
             text.append(f"[-{core}-]" if op < 0 else f"{{+{core}+}}")
         text.append(trail)
     return text
-
-
-def _sentence_starts(raw: str, sentences: Sequence[str]) -> list[int] | None:
-    """Offsets in `raw` where each sentence begins, or None when they cannot be found."""
-    starts: list[int] = []
-    cursor = 0
-    for sentence in sentences:
-        probe = sentence.strip()[:24]
-        at = raw.find(probe, cursor) if probe else cursor
-        if at < 0:
-            return None
-        starts.append(at)
-        cursor = at + max(len(probe), 1)
-    starts[0] = 0
-    return starts
-
-
-def _cut_ops(ops: Sequence[tuple[int, str]], starts: Sequence[int]) -> list[list[tuple[int, str]]]:
-    """Split a side's op chunks at raw offsets, so each sentence gets its own markers."""
-    bounds = [*starts[1:], None]
-    pieces: list[list[tuple[int, str]]] = [[] for _ in starts]
-    offset = 0
-    index = 0
-    for op, chunk in ops:
-        while chunk:
-            limit = bounds[index]
-            take = len(chunk) if limit is None else min(len(chunk), limit - offset)
-            if take <= 0:
-                index += 1
-                continue
-            pieces[index].append((op, chunk[:take]))
-            chunk = chunk[take:]
-            offset += take
-    return pieces
 
 
 def _side_texts(unit: AlignedUnit, side: str, color: bool) -> list[Text]:
