@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -146,3 +147,17 @@ def test_comparison_json_is_json_dumps_of_its_dict(
     empty = dataclasses.replace(comparison, units=())
     expected = json.dumps(comparison_to_dict(empty), sort_keys=True, ensure_ascii=False, indent=2)
     assert comparison_to_json(empty) == expected + "\n"
+
+
+@pytest.mark.parametrize("layout", [render_side_by_side_plain, render_inline_plain])
+def test_plain_layouts_write_no_escape_from_document_text(
+    layout: Callable[..., str | None],
+) -> None:
+    """A document's escape sequence, bidi override or markup reaches the pipe inert."""
+    comparison = compare_texts(
+        "Het kabinet \x1b[31msteunt\x1b[0m [bold]dit[/bold] niet.",
+        "Het kabinet \u202esteunt\u202c dit wel.\x07",
+    )
+    out = layout(comparison, width=80)
+    assert out is not None and "[bold]dit[/bold]" in out
+    assert not any(ch in out for ch in "\x1b\x07\u202e\u202c")
