@@ -193,7 +193,7 @@ def sentences_json(statements: Iterable[Statement]) -> bytes:
     (`_spans`)."""
     cabinet = [s for s in statements if s.role == "cabinet"]
     spans = {s.id: [list(span) for span in _spans(s.text)] for s in cabinet}
-    record = cabinet_stem_counts(cabinet)
+    record = cabinet_stem_counts(cabinet, _spans)
     head = {
         "format": SENTENCES_FORMAT,
         "stems_format": STEMS_FORMAT,
