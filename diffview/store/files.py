@@ -119,8 +119,10 @@ def statement_from_dict(d: Mapping[str, Any]) -> Statement:
     )
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+# One encoder each, made once: `json.dumps` with options builds a new one per call, and a
+# build encodes every statement. The same options, so the same bytes (and commit ids).
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def statements_json(
@@ -182,7 +184,7 @@ class SentenceRecord:
 
 
 def _line(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _compact(data) + "\n"
 
 
 def sentences_json(statements: Iterable[Statement]) -> bytes:
