@@ -280,7 +280,7 @@ def round_index_json(
 # --- markdown --------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&#|~!$])")
-_MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])", re.MULTILINE)
 
 
 def md_escape(text: str) -> str:
@@ -292,13 +292,18 @@ def md_escape(text: str) -> str:
 
 def _escape_markup(text: str) -> str:
     """`md_escape` without the sanitising (which maps characters one by one, so it can run
-    once over many escaped pieces joined by newlines: same result, one regex pass)."""
-    lines = []
-    for raw in text.split("\n"):
-        line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
-        line = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
-        lines.append(line)
-    return "\n".join(lines)
+    once over many escaped pieces joined by newlines: same result, one regex pass). Line by
+    line in effect, but each pass runs once over the whole text: the backslashes before
+    specials (never whitespace, so the same before or after the strip), the strip of every
+    line, then the markers at line starts (`^` after each newline)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    lines = "\n".join([line.strip() for line in escaped.split("\n")])
+    return _MD_LINE_START.sub(_escape_marker, lines)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    marker = match.group(1)
+    return marker[:-1] + "\\" + marker[-1]
 
 
 @lru_cache(maxsize=4096)
@@ -399,9 +404,9 @@ def sentence_lines(text: str) -> str:
     for start, end in _spans(text):
         if out and _PARAGRAPH_BREAK.search(text, prev, start):
             out.append("")
-        out.append(_escape_markup(text[start:end]))
+        out.append(text[start:end])
         prev = end
-    return sanitize("\n".join(out))
+    return sanitize(_escape_markup("\n".join(out)))  # one pass: it works line by line
 
 
 def topic_block(s: Statement, doc: Document) -> str:
