@@ -27,8 +27,12 @@ def sanitize(text: str) -> str:
 
     Printable text (`str.isprintable`: no Cc, Cf, Cs, Co, Cn, Zl or Zp character) has none
     and is returned as it is, without a regex call (the diff's JSON sanitises every string
-    it writes, most of them already sanitised)."""
+    it writes, most of them already sanitised). Nor is text that is printable but for its
+    newlines and tabs (a statement's sentences, one a line, with an accent or a curly
+    quote): the Unicode pass would find nothing in it."""
     if text.isprintable() or (text.isascii() and not _ASCII_UNSAFE.search(text)):
+        return text
+    if text.replace("\n", "").replace("\t", "").isprintable():
         return text
     return _UNSAFE.sub(_visible, text, timeout=5)
 

@@ -1,12 +1,18 @@
 """Profile the parse stage: parse the bundled documents N times under cProfile (not a test).
 
     .venv/bin/python scripts/profile_parse.py [N] [--no-profile] [--store] [--warm]
+    .venv/bin/python scripts/profile_parse.py --versions DIR [--limit K] [--no-profile]
 
 Prints the median per-document parse time (each of the five bundled documents × N), then the
 cProfile top functions by cumulative and by own time. Every parse starts cold (memoised
 topic analyses and line caches forgotten, as in a new process) unless `--warm`. `--store`
 also times the store-plan renderers (`statements_json`, `document_markdown`,
 `topic_markdown`) per document.
+
+`--versions DIR` instead measures what a build's parse worker does for each of the first K
+documents (default 200) of that corpus, in manifest order in one process, as a worker does
+(its memos warm): `parse_source`, then `render_for` (the store files); the medians of each,
+CPU time, and the profile of both.
 """
 
 from __future__ import annotations
@@ -17,14 +23,19 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 
-from diffview.corpus.load import BUNDLED_VERSIONS, parse_text
+from diffview.corpus.load import BUNDLED_VERSIONS, parse_source, parse_text
 from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus.sources import load_source
 from diffview.model import Document
 
 
 def main() -> None:
+    if "--versions" in sys.argv:
+        worker_costs(Path(sys.argv[sys.argv.index("--versions") + 1]))
+        return
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else 5
     documents, _labels = load_manifest_with_rounds(BUNDLED_VERSIONS)
@@ -95,6 +106,42 @@ def store_costs(texts: list[tuple[Document, str]]) -> None:
         j = best(lambda: storefiles.statements_json(doc, st))  # noqa: B023 - called at once
         m = best(lambda: storefiles.document_markdown(doc, st, doc.round))  # noqa: B023
         print(f"  {doc.id}: statements_json {j:.1f}, document_markdown {m:.1f}")
+
+
+def worker_costs(versions: Path) -> None:
+    """Parse and render the first K documents of `versions` as one build worker would."""
+    from diffview.store.plan import render_for
+
+    limit = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else 200
+    documents, labels = load_manifest_with_rounds(versions)
+    documents = documents[:limit]
+    render = partial(render_for, labels)
+    parse_text(documents[0], load_source(versions / documents[0].source)[1])  # warm: imports
+    cold()
+    parsed, rendered = [], []
+    profiler = cProfile.Profile()
+    for doc in documents:
+        if "--no-profile" not in sys.argv:
+            profiler.enable()
+        c0 = time.process_time()
+        data, statements = parse_source(versions, doc)
+        c1 = time.process_time()
+        render(doc, data, statements)
+        c2 = time.process_time()
+        profiler.disable()
+        parsed.append(c1 - c0)
+        rendered.append(c2 - c1)
+    both = [a + b for a, b in zip(parsed, rendered, strict=True)]
+    print(
+        f"{len(documents)} documents of {versions}, ms CPU per document (median): "
+        f"parse {statistics.median(parsed) * 1000:.1f}, render "
+        f"{statistics.median(rendered) * 1000:.1f}, both {statistics.median(both) * 1000:.1f};"
+        f" total {sum(both):.2f} s"
+    )
+    if "--no-profile" not in sys.argv:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(50)
+        stats.sort_stats("tottime").print_stats(30)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ class _Text:
         folded = text.lower()
         if len(folded) != len(text):
             return cls(text, None)
-        return cls(text, folded, literals, frozenset(x for x in literals if x in folded))
+        # filter over the bound `in` test: no Python frame per literal, for every statement
+        return cls(text, folded, literals, frozenset(filter(folded.__contains__, literals)))
 
     def lacks(self, pattern: Pattern) -> bool:
         """True when the folded text holds no literal that every match of `pattern` holds,
@@ -77,7 +78,7 @@ class _Text:
         if needs <= self.universe:
             return self.present.isdisjoint(needs)
         folded = self.folded
-        return not any(x in folded for x in needs)
+        return not any(map(folded.__contains__, needs))
 
     def search(self, pattern: Pattern) -> tuple[int, int] | None:
         folded = self.folded

@@ -119,8 +119,10 @@ def statement_from_dict(d: Mapping[str, Any]) -> Statement:
     )
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+# One encoder each, made once: `json.dumps` with options builds a new one per call, and a
+# build encodes every statement. The same options, so the same bytes (and commit ids).
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def statements_json(
@@ -182,7 +184,7 @@ class SentenceRecord:
 
 
 def _line(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _compact(data) + "\n"
 
 
 def sentences_json(statements: Iterable[Statement]) -> bytes:
@@ -193,7 +195,7 @@ def sentences_json(statements: Iterable[Statement]) -> bytes:
     (`_spans`)."""
     cabinet = [s for s in statements if s.role == "cabinet"]
     spans = {s.id: [list(span) for span in _spans(s.text)] for s in cabinet}
-    record = cabinet_stem_counts(cabinet)
+    record = cabinet_stem_counts(cabinet, _spans)
     head = {
         "format": SENTENCES_FORMAT,
         "stems_format": STEMS_FORMAT,
@@ -278,7 +280,7 @@ def round_index_json(
 # --- markdown --------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&#|~!$])")
-_MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])", re.MULTILINE)
 
 
 def md_escape(text: str) -> str:
@@ -290,13 +292,18 @@ def md_escape(text: str) -> str:
 
 def _escape_markup(text: str) -> str:
     """`md_escape` without the sanitising (which maps characters one by one, so it can run
-    once over many escaped pieces joined by newlines: same result, one regex pass)."""
-    lines = []
-    for raw in text.split("\n"):
-        line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
-        line = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
-        lines.append(line)
-    return "\n".join(lines)
+    once over many escaped pieces joined by newlines: same result, one regex pass). Line by
+    line in effect, but each pass runs once over the whole text: the backslashes before
+    specials (never whitespace, so the same before or after the strip), the strip of every
+    line, then the markers at line starts (`^` after each newline)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    lines = "\n".join([line.strip() for line in escaped.split("\n")])
+    return _MD_LINE_START.sub(_escape_marker, lines)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    marker = match.group(1)
+    return marker[:-1] + "\\" + marker[-1]
 
 
 @lru_cache(maxsize=4096)
@@ -397,9 +404,9 @@ def sentence_lines(text: str) -> str:
     for start, end in _spans(text):
         if out and _PARAGRAPH_BREAK.search(text, prev, start):
             out.append("")
-        out.append(_escape_markup(text[start:end]))
+        out.append(text[start:end])
         prev = end
-    return sanitize("\n".join(out))
+    return sanitize(_escape_markup("\n".join(out)))  # one pass: it works line by line
 
 
 def topic_block(s: Statement, doc: Document) -> str:

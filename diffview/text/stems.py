@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -24,6 +24,7 @@ import regex
 from diffview.model import DerivedCache, Statement
 from diffview.text.sentences import clean_sentence, split_sentences
 
+Splitter = Callable[[str], Sequence[tuple[int, int]]]
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[-‐'’][\p{L}\p{N}]+)*")
 _JOINERS = str.maketrans(dict.fromkeys("-‐'’"))  # dropped inside a word: no regex call
 _SHORT_TEXT = 4_096  # as diff.worddiff: no regex time-out below this length
@@ -180,14 +181,18 @@ def stem_counts(sentences: Iterable[tuple[str, frozenset[str]]]) -> StemCounts:
     return StemCounts(n, dict(sorted(counts.items())), tuple(wordless))
 
 
-def cabinet_stem_counts(statements: Iterable[Statement]) -> StemCounts:
+def cabinet_stem_counts(
+    statements: Iterable[Statement], split: Splitter = split_sentences
+) -> StemCounts:
     """The stem counts of a document's cabinet sentences (as `text.sentences.sentences_of`
     cuts them): the record a build writes, rendered in the parse worker that parsed the
-    document (`store.plan.render_for`), so on both cores."""
+    document (`store.plan.render_for`), so on both cores. `split`: `split_sentences` or a
+    memo of it, so a build that cut the texts for the document file does not cut them
+    again."""
     texts = (
         clean_sentence(s.text[a:b])
         for s in statements
         if s.role == "cabinet"
-        for a, b in split_sentences(s.text)
+        for a, b in split(s.text)
     )
     return stem_counts((t, content_terms(t)) for t in texts if t)
