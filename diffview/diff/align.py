@@ -92,6 +92,25 @@ object phrases, claim or not) 22 pairs share one and 8 are mutually first within
 after. The claims' predicate words add nothing either: of the 8, the 4 not already paired
 have unrelated predicates ("geen voorstander" / "niet kunnen instemmen", "onthouding" /
 "niet kunnen steunen") or a partner already rightly paired.
+
+A second round of score changes, none adopted (scripts/crossround_experiments.py re-runs
+them; counterpart ranked first / mutually first of 43, today 15 / 10): adding a fraction of
+the neighbouring cells' score (context; the diagonal neighbours 0.2 -> 16 / 10, 0.4 -> 14 /
+8; all six neighbours 0.2 -> 16 / 9); bigrams of content stems beside the stems, weighted by
+their IDF over the compared sentences (x0.25-1.0, adjacent or skipping one word: 13-15 /
+8-9); the object sub-issue both sentences name as a bonus, or a malus when both name
+different ones (0.05-0.1: 14-15 / 9-10); eight more general concept groups (derogatie/
+afwijking, afwijzen/onthouding, proportioneel/evenredig, betrouwbaar/nauwkeurig, encryptie/
+versleuteling, technologie/techniek, waarborg/garantie, scannen/doorzoeken): each alone
+changes recall by 0 or -2, all together 9/43 at 9/11; a blend with the multilingual USE v3
+cosine: 0.3 -> 16 / 8, 0.5 -> 13 / 7, the cosine alone 9 / 4 (as mutual-best pairs at 0.6
+one more right pair, 12/43 at 12/12, first transition only). Accepting many-to-one (each
+FROM sentence's best TO sentence above a floor and a margin over its runner-up, taken or
+not) adds at most 2 right pairs at precision 0.22-0.69 (13/43 at 13/29: floor 0.3, no
+margin). Correcting hubness (CSLS: less the mean of the row's and column's top-k scores,
+k 3-20) makes up to 11 mutually first, but only 13-15 first. A rule pairing only what this
+score ranks first stays below 20/43 (first in either direction), so recall 0.6 needs a
+different signal, not tuning.
 """
 
 from __future__ import annotations
