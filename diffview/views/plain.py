@@ -473,18 +473,29 @@ def _redline_lines(unit: AlignedUnit, width: int) -> list[str] | None:
     return [line for text in texts for line in (_wrapped(text, width) or [""])]
 
 
+def sentence_ops(unit: AlignedUnit, side: str) -> list[list[tuple[int, str]]]:
+    """A side's op chunks cut per sentence (split/merge rows show 1 vs 2 sentences), for
+    every layout; one piece, the side whole, when the op texts do not spell the sentences
+    (a hand-made unit); none for an empty side."""
+    sentences = unit.left if side == "left" else unit.right
+    if not sentences:
+        return []
+    ops = _side_ops(unit, side)
+    if len(sentences) > 1:
+        raw = "".join(chunk for _, chunk in ops)
+        starts = _sentence_starts(raw, [sanitize(s.text) for s in sentences])
+        if starts is not None:
+            return _cut_ops(ops, starts)
+    return [list(ops)]
+
+
 def _side_lines(unit: AlignedUnit, side: str) -> list[str]:
     """One column's texts, as `render._cell`: each sentence followed by its citation."""
     sentences = unit.left if side == "left" else unit.right
     if not sentences:
         return ["—"]
-    ops = _side_ops(unit, side)
-    texts = [_redline(ops)]
-    if len(sentences) > 1:
-        raw = "".join(chunk for _, chunk in ops)
-        starts = _sentence_starts(raw, [sanitize(s.text) for s in sentences])
-        if starts is not None:
-            texts = [_redline(piece).rstrip() for piece in _cut_ops(ops, starts)]
+    pieces = sentence_ops(unit, side)
+    texts = [_redline(pieces[0])] if len(pieces) == 1 else [_redline(p).rstrip() for p in pieces]
     if len(texts) != len(sentences):
         return [*texts, _cites(sentences)]
     cites = [sanitize_line(s.cites) for s in sentences]

@@ -34,17 +34,15 @@ from diffview.present import (
     stance_text,
     stance_words,
 )
-from diffview.sanitize import sanitize, sanitize_line
+from diffview.sanitize import sanitize_line
 from diffview.views.plain import (  # re-exported: the JSON and the plain data of the views
     JSON_SCHEMA_VERSION,
     MIN_WIDTH,
     View,
-    _cut_ops,
-    _sentence_starts,
-    _side_ops,
     comparison_to_dict,
     comparison_to_json,
     inline_ops,
+    sentence_ops,
     shown_rows,
     summary_line,
 )
@@ -105,17 +103,12 @@ def _side_texts(unit: AlignedUnit, side: str, color: bool) -> list[Text]:
     When the op texts do not spell the sentences (a hand-made unit), the side is shown
     whole, followed by all its citations.
     """
-    sentences = unit.left if side == "left" else unit.right
-    ops = _side_ops(unit, side)
-    if len(sentences) > 1:
-        raw = "".join(chunk for _, chunk in ops)
-        starts = _sentence_starts(raw, [sanitize(s.text) for s in sentences])
-        if starts is not None:
-            texts = [_styled(piece, color) for piece in _cut_ops(ops, starts)]
-            for text in texts:
-                text.rstrip()
-            return texts
-    return [_styled(ops, color)] if sentences else []
+    pieces = sentence_ops(unit, side)
+    texts = [_styled(piece, color) for piece in pieces]
+    if len(pieces) > 1:
+        for text in texts:
+            text.rstrip()
+    return texts
 
 
 def _cite(sentence: Sentence) -> str:
