@@ -348,6 +348,11 @@ _TRAILING_SPACE = re.compile(r"\s+$")
 _WORD = re.compile(r"\s*\S+\s*")
 
 
+def _wrapped_all(texts: Iterable[str], width: int) -> list[str]:
+    """Each text wrapped to `width` cells, an empty text as one empty line, in one list."""
+    return [line for text in texts for line in (_wrapped(text, width) or [""])]
+
+
 def _wrapped(text: str, width: int) -> list[str]:
     """`rich.text.Text(text, overflow="fold")` wrapped to `width` cells, as Console.print
     lays it out (Rich's `divide_line`, then each line's trailing space beyond the width cut,
@@ -470,7 +475,7 @@ def _redline_lines(unit: AlignedUnit, width: int) -> list[str] | None:
     texts = [_redline(inline_ops(unit)), f"{_cites(unit.left)} → {_cites(unit.right)}"]
     if not _ONE_CELL.issuperset("".join(texts)):
         return None
-    return [line for text in texts for line in (_wrapped(text, width) or [""])]
+    return _wrapped_all(texts, width)
 
 
 def sentence_ops(unit: AlignedUnit, side: str) -> list[list[tuple[int, str]]]:
@@ -511,10 +516,7 @@ def _column_lines(unit: AlignedUnit, width: int) -> list[str] | None:
         return None
     inner = width - 3
     widths = ((inner + 1) // 2, inner // 2)
-    cells = [
-        [line for text in texts for line in (_wrapped(text, w) or [""])]
-        for texts, w in zip(sides, widths, strict=True)
-    ]
+    cells = [_wrapped_all(texts, w) for texts, w in zip(sides, widths, strict=True)]
     height = max(len(c) for c in cells)
     left, right = (c + [""] * (height - len(c)) for c in cells)
     return [f"{a.ljust(widths[0])} │ {b}" for a, b in zip(left, right, strict=True)]
@@ -551,12 +553,12 @@ def _render_plain(
         unit_lines = body(unit, width)
         if unit_lines is None or not _ONE_CELL.issuperset("".join(texts)):
             return None
-        lines += [line for text in texts for line in (_wrapped(text, width) or [""])]
+        lines += _wrapped_all(texts, width)
         lines += unit_lines
         texts = [""]
     if closing:
         texts.append(closing)
     if not _ONE_CELL.issuperset("".join(texts)):
         return None
-    lines += [line for text in texts for line in (_wrapped(text, width) or [""])]
+    lines += _wrapped_all(texts, width)
     return "\n".join(line.rstrip() for line in lines) + "\n"
