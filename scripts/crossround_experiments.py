@@ -39,7 +39,7 @@ from diffview.pipeline import build_store  # noqa: E402
 from diffview.positions.claims import issues_in  # noqa: E402
 from diffview.positions.table import evidence_hooks  # noqa: E402
 from diffview.store.read import Store  # noqa: E402
-from diffview.text.stems import _WORD, _term  # noqa: E402
+from diffview.text.stems import content_stem_sequence  # noqa: E402
 
 Tags = tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None
 Scorer = Callable[[Sequence[str], Sequence[str], Mapping[str, float], Tags], list[list[float]]]
@@ -89,7 +89,7 @@ def context(lam: float, cells: Sequence[tuple[int, int]]) -> Scorer:
 
 
 def _bigrams(text: str, gap: int) -> set[str]:
-    kept = [s for s, keep in (_term(w) for w in _WORD.findall(text)) if keep]
+    kept = content_stem_sequence(text)
     return {f"{a}_{b}" for k in range(1, gap + 1) for a, b in zip(kept, kept[k:], strict=False)}
 
 

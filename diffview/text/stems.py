@@ -153,6 +153,13 @@ def content_terms(text: str) -> frozenset[str]:
     return content or frozenset([s for s, _ in found])
 
 
+def content_stem_sequence(text: str) -> list[str]:
+    """The content stems of a text in word order, repeats kept (phrase features, such as
+    stem bigrams, need the order that `content_terms` drops)."""
+    found = (_term(w) for w in _WORD.findall(text, timeout=5.0 + len(text) / 100_000))
+    return [s for s, keep in found if keep]
+
+
 @dataclass(frozen=True)
 class StemCounts:
     """How many of a document's cabinet sentences contain each stem: summed over documents,
