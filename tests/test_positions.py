@@ -216,12 +216,26 @@ def test_a_holder_phrase_is_cited_by_who_it_names() -> None:
     assert {r.holder for r in reading} == {"het kabinet"}
 
 
+def test_the_cabinet_is_named_one_way_whoever_spells_it() -> None:
+    # one holder column: "Het kabinet", "dit kabinet" and an unnamed cabinet speaker ("wij" in a
+    # letter signed by no one) are all "het kabinet"; the previous cabinet stays apart
+    lexicon = RULES.lexicon or _no()
+    for text, speaker in (
+        ("Het kabinet kan dit voorstel niet steunen.", ""),
+        ("Dit kabinet kan dit voorstel niet steunen.", ""),
+        ("Wij kunnen dit voorstel niet steunen.", "kabinet"),
+    ):
+        assert {r.holder for r in read_sentence(text, lexicon, speaker)} == {"het kabinet"}
+    reading = read_sentence("Het vorige kabinet kon dit voorstel niet steunen.", lexicon)
+    assert {r.holder for r in reading} == {"het vorige kabinet"}
+
+
 def test_a_place_is_not_a_holder() -> None:
     # "in Nederland" says where, not who: the position is the platforms', not the cabinet's
     text = "Aanbieders in Nederland steunen de verlenging van de interim-derogatie."
     assert claims(text) == []
     text = "Het kabinet zal in Nederland de verlenging van de interim-derogatie steunen."
-    assert {c.holder for c in claims(text)} == {"Het kabinet"}
+    assert {c.holder for c in claims(text)} == {"het kabinet"}
 
 
 def _no() -> NoReturn:

@@ -127,11 +127,17 @@ def _holder(
     elif after:
         nearest = min(after, key=lambda a: a[0])
     else:
-        return None if needs_holder else speaker or "het kabinet"
+        return None if needs_holder else _speaker_name(speaker)
     if not nearest[2]:
         return None
     word = " ".join(original[nearest[0] : nearest[1]].split())
-    return speaker or "het kabinet" if word.casefold() in _FIRST_PERSON else names(word)
+    return _speaker_name(speaker) if word.casefold() in _FIRST_PERSON else names(word)
+
+
+def _speaker_name(speaker: str) -> str:
+    """Who "ik"/"wij" is: the speaker named in the document, else the cabinet, spelled as the
+    holder phrases are ("het kabinet", whether the layout recorded the speaker as "kabinet")."""
+    return "het kabinet" if speaker in ("", "kabinet") else speaker
 
 
 def _stance_of(predicate: Predicate, negated: bool) -> Stance | None:
