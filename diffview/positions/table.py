@@ -187,6 +187,24 @@ def prefetch_claims(store: StoreReader, versions: Sequence[Version], rules: Topi
             store.cache_put(names[version], data)
 
 
+def keep_claims(store: StoreReader, rules: TopicRules | None = None) -> int:
+    """Compute and keep the claims of every round the store's cache lacks (two at a time, on
+    both cores); the number computed. A write (build, ingest, remove) calls it, so the
+    first `compare` or `positions` of a round reads its claims instead of running the
+    phrase rules over every sentence of it (0.3 s of a 0.45 s first compare on the bundled
+    corpus); a write that changed nothing finds them all kept."""
+    if not isinstance(store, DerivedCache):
+        return 0
+    rules = rules or load_rules()
+    missing = [v for v in store.versions() if store.cache_get(_cache_name(store, v, rules)) is None]
+    prefetch_claims(store, missing, rules)  # pairs of rounds, when a fork is safe
+    for version in missing:  # the odd one out, or every one where no fork is
+        name = _cache_name(store, version, rules)
+        if store.cache_get(name) is None:
+            store.cache_put(name, _claims_json(_compute(store, version, rules)))
+    return len(missing)
+
+
 def _claims_job(statements: Sequence[Statement], rules: TopicRules) -> bytes:
     from diffview.positions.claims import claims_of
 
