@@ -63,14 +63,16 @@ def _open_store(args: argparse.Namespace) -> Store:
 
 
 def _keep_derived(path: Path) -> None:
-    """After a write: the claims of every round computed now and kept beside the objects
-    (`positions.table.keep_claims`), so the first compare of a pair reads them. Derived
-    data only: the write is done either way, so a failure here is only time lost later."""
-    from diffview.positions.table import keep_claims
+    """After a write: the claims of every round and the comparisons of the newest adjacent
+    pairs computed now and kept beside the objects (`positions.table.keep_claims`,
+    `keep_comparisons`), so a first compare reads instead of aligning. Derived data only:
+    the write is done either way, so a failure here is only time lost later."""
+    from diffview.positions.table import keep_claims, keep_comparisons
     from diffview.store.read import Store
 
     with suppress(DiffviewError, OSError, TimeoutError), Store.open(path) as store:
         keep_claims(store)
+        keep_comparisons(store, path)
 
 
 # --- commands -------------------------------------------------------------------------
