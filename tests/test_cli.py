@@ -902,3 +902,50 @@ def test_a_compare_after_eviction_prints_the_same(
     assert [p.name for p in cache.glob("*.json")] == ["filler.json"]
     code, after, _ = run_on(store, capsys, *argv)
     assert code == 1 and after == before
+
+
+def test_a_build_keeps_what_the_first_compare_of_each_adjacent_pair_reads(
+    tmp_path: Path,
+) -> None:
+    """A new user's first compare of any topic's adjacent rounds reads what the build kept
+    (no aligner imported) and prints what aligning it afresh prints."""
+    path = tmp_path / "store"
+    assert main(["build", "--store", str(path)]) == 0
+    pairs = [
+        ("detection-order", "2023-10", "2024-10"),
+        ("detection-order", "2024-10", "2026-03"),
+        ("encryption", "2024-10", "2026-03"),
+        ("non-csam", "2023-10", "2024-10"),
+    ]
+    kept = {p: _compare_in_a_process(path, "compare", *p, "--format", "json") for p in pairs}
+    assert all(imported == [] for _, imported in kept.values())
+    shutil.rmtree(path / ".git" / "diffview-cache")
+    for pair, (text, _) in kept.items():
+        fresh, imported = _compare_in_a_process(path, "compare", *pair, "--format", "json")
+        assert "diffview.diff.align" in imported and fresh == text
+
+
+def _imported_by(argv: list[str], modules: tuple[str, ...]) -> list[str]:
+    code = (
+        "import sys, io; from diffview.views.cli import main; "
+        "out, sys.stdout = sys.stdout, io.StringIO(); main(sys.argv[1:]); sys.stdout = out; "
+        f"print([m for m in {modules!r} if m in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return [str(m) for m in json.loads(result.stdout.replace("'", '"'))]
+
+
+def test_reading_a_kept_comparison_or_two_files_compiles_no_topic_rules(
+    store: Path, tmp_path: Path
+) -> None:
+    """The topic rules' compiler (the phrase patterns of topics.toml) is for labelling and
+    claims: a compare that reads a kept comparison, or diffs two files, never imports it."""
+    rules = ("diffview.corpus.topics", "diffview.corpus.issue_rules")
+    argv = [*PAIR, "--format", "json", "--store", str(store)]
+    main(argv)  # kept now, if it was not
+    assert _imported_by(argv, rules) == []
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Het kabinet steunt het voorstel. Dat is helder.\n", encoding="utf-8")
+    b.write_text("Het kabinet steunt het voorstel niet. Dat is helder.\n", encoding="utf-8")
+    assert _imported_by(["compare", "--files", str(a), str(b), "--format", "json"], rules) == []

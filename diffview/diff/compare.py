@@ -28,10 +28,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from diffview.corpus.labels import mentions_topic
-from diffview.corpus.topics import TopicRules, load_rules
 from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align
 from diffview.diff.similarity import corpus_weights, weights_from_counts
 from diffview.diff.stance import stance_flags, stance_of_one_side
@@ -50,6 +48,9 @@ from diffview.model import (
 )
 from diffview.text.sentences import sentences_of, statement_sentences
 from diffview.text.stems import StemCounts, stems_kept_in
+
+if TYPE_CHECKING:
+    from diffview.corpus.topics import TopicRules
 
 NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
 
@@ -246,6 +247,9 @@ def topic_sentences(
     debate turn) contributes the sentences naming the topic and their immediate neighbours,
     not all of its sentences; a short one, or one naming it nowhere (its topic came from its
     question), is kept whole."""
+    from diffview.corpus.labels import mentions_topic  # the rules: not for `--files`
+    from diffview.corpus.topics import load_rules
+
     rules = rules or load_rules()
     out: list[Sentence] = []
     for stmt in statements:

@@ -77,6 +77,17 @@ def _name(store: StoreReader, cache: DerivedCache, topic: str, from_: Any, to: A
     return f"comparison-{KEPT_FORMAT}-{digest}.json"
 
 
+def is_kept(store: StoreReader, topic: str, from_spec: str | None, to_spec: str | None) -> bool:
+    """True when the store's cache holds this comparison (or cannot hold any): nothing to
+    compute ahead."""
+    if not isinstance(store, DerivedCache):
+        return True
+    try:
+        return store.cache_get(_name(store, store, topic, from_spec, to_spec)) is not None
+    except DiffviewError:
+        return True
+
+
 def kept_comparison(
     store: StoreReader,
     topic: str,

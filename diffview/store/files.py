@@ -20,7 +20,6 @@ from typing import Any
 from diffview.corpus.manifest import MONTHS
 from diffview.model import Document, Statement, TopicLabel
 from diffview.sanitize import sanitize, sanitize_line
-from diffview.text.sentences import split_sentences
 from diffview.text.stems import STEMS_FORMAT, StemCounts, cabinet_stem_counts
 
 STORE_FORMAT = 2
@@ -388,6 +387,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 def _spans(text: str) -> tuple[tuple[int, int], ...]:
     """A statement's sentence spans, split once for its document file, its topic blocks
     and its stem counts."""
+    from diffview.text.sentences import split_sentences  # writing only: a read needs none
+
     return tuple(split_sentences(text))
 
 

@@ -17,8 +17,7 @@ from diffview.errors import StoreError
 from diffview.store.files import (
     STORE_FORMAT,
 )
-from diffview.store.paths import check_ref_name
-from diffview.store.plan import BRANCH
+from diffview.store.paths import BRANCH, check_ref_name
 
 MARKER_KEY = ("diffview", "store")
 # Every git invocation (only `init` and `update-ref` remain): no system or global config

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from diffview.errors import StoreError
 
+BRANCH = "refs/heads/main"  # the store's one branch (here: readers need it, not the planner)
+
 # --- paths -----------------------------------------------------------------------------------
 
 

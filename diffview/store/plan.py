@@ -42,10 +42,10 @@ from diffview.store.files import (
     topic_block,
     topic_markdown,
 )
+from diffview.store.paths import BRANCH as BRANCH  # re-exported: the writers name it here
 from diffview.store.paths import tag_ref
 from diffview.store.tree import Tree, object_id
 
-BRANCH = "refs/heads/main"
 AUTHOR = b"diffview <diffview@localhost>"
 TOPIC_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 # At least three digits, zero-padded below 1000 only: 000..999, then 1000, 1001, ...

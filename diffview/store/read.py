@@ -34,9 +34,7 @@ from diffview.store.files import (
 )
 from diffview.store.git import OLDER_FORMAT, read_refs, store_format
 from diffview.store.objects import ObjectReader
-from diffview.store.paths import default_store_path, keep_beside_objects, tag_ref
-from diffview.store.plan import BRANCH
-from diffview.text.sentences import remember_spans
+from diffview.store.paths import BRANCH, default_store_path, keep_beside_objects, tag_ref
 from diffview.text.stems import StemCounts
 
 # --- reading ---------------------------------------------------------------------------------
@@ -398,6 +396,8 @@ class Store:
         todo = [d for d in dict.fromkeys(doc_ids) if d not in self._stmts]
         if not todo:
             return
+        from diffview.text.sentences import remember_spans  # not for a kept comparison
+
         self._records_of(todo)
         found = self._blobs(self.head, [f"statements/{d}.json" for d in todo])
         for doc_id, raw in zip(todo, found, strict=True):

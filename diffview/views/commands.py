@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,7 +58,21 @@ def _open_store(args: argparse.Namespace) -> Store:
 
         print(f"diffview: building the store at {path} ...", file=sys.stderr)
         build_store(Path(args.versions), path)
+        _keep_derived(path)
     return Store.open(path)
+
+
+def _keep_derived(path: Path) -> None:
+    """After a write: the claims of every round and the comparisons of the newest adjacent
+    pairs computed now and kept beside the objects (`positions.table.keep_claims`,
+    `keep_comparisons`), so a first compare reads instead of aligning. Derived data only:
+    the write is done either way, so a failure here is only time lost later."""
+    from diffview.positions.table import keep_claims, keep_comparisons
+    from diffview.store.read import Store
+
+    with suppress(DiffviewError, OSError, TimeoutError), Store.open(path) as store:
+        keep_claims(store)
+        keep_comparisons(store, path)
 
 
 # --- commands -------------------------------------------------------------------------
@@ -79,6 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build_store(
         Path(args.versions), _store_path(args), force=args.force, worktree=args.worktree
     )
+    _keep_derived(report.store_path)
     if args.format == "json":
         _print_json(
             {
@@ -121,6 +136,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     store = _store_path(args)
     removal = remove(args.id, Path(args.versions), store)
+    _keep_derived(store)
     doc = removal.doc
     if args.format == "json":
         _print_json({"id": doc.id, "source": doc.source, "removed": removal_stamp(removal.at)})
@@ -149,6 +165,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         answers=args.answers,
         kamerstukken=args.kamerstuk,
     )
+    _keep_derived(_store_path(args))
     if args.format == "json":  # the manifest entry, as `topics --format json` names documents
         _print_json(
             {
