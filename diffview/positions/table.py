@@ -195,16 +195,14 @@ def prefetch_claims(store: StoreReader, versions: Sequence[Version], rules: Topi
             store.cache_put(names[version], data)
 
 
-def keep_claims(store: StoreReader, rules: TopicRules | None = None) -> int:
-    """Compute and keep the claims of every round the store's cache lacks (two at a time, on
-    both cores); the number computed. A write (build, ingest, remove) calls it, so the
-    first `compare` or `positions` of a round reads its claims instead of running the
-    phrase rules over every sentence of it (0.3 s of a 0.45 s first compare on the bundled
-    corpus); a write that changed nothing finds them all kept."""
+def keep_claims(store: StoreReader, versions: Sequence[Version], rules: TopicRules) -> int:
+    """Compute and keep the claims of those rounds the store's cache lacks (two at a time,
+    on both cores); the number computed. The first `compare` or `positions` of such a round
+    then reads its claims instead of running the phrase rules over every sentence of it
+    (0.3 s of a 0.45 s first compare on the bundled corpus)."""
     if not isinstance(store, DerivedCache):
         return 0
-    rules = rules or load_rules()
-    missing = [v for v in store.versions() if store.cache_get(_cache_name(store, v, rules)) is None]
+    missing = [v for v in versions if store.cache_get(_cache_name(store, v, rules)) is None]
     prefetch_claims(store, missing, rules)  # pairs of rounds, when a fork is safe
     for version in missing:  # the odd one out, or every one where no fork is
         name = _cache_name(store, version, rules)
@@ -213,29 +211,35 @@ def keep_claims(store: StoreReader, rules: TopicRules | None = None) -> int:
     return len(missing)
 
 
-# Comparisons a write keeps ahead: the newest adjacent pairs of rounds, every topic's (the
+# Comparisons a build keeps ahead: the newest adjacent pairs of rounds, every topic's (the
 # bundled corpus has 8), so a first compare of one of them reads it. Bounded, so that a
-# write to a store of a thousand documents computes a few, not every pair of its history.
+# build of a thousand documents computes a few, not every pair of its history (nor every
+# round's claims: a round's claims are keyed by its commit, which an ingest of an earlier
+# document changes for every later round).
 KEEP_AHEAD = 8
 
 
-def keep_comparisons(store: Any, path: Path, limit: int = KEEP_AHEAD) -> int:
-    """Compute and keep the comparisons of each topic's adjacent versions that the store's
-    cache lacks, newest pair first, at most `limit`, half of them on the other core (a
-    forked child opening `path` itself); the number computed. Run after `keep_claims`:
-    the comparisons read the claims it kept."""
+def keep_ahead(store: Any, path: Path, limit: int = KEEP_AHEAD) -> int:
+    """Compute and keep the claims and comparisons of each topic's newest adjacent versions
+    that the store's cache lacks, newest pair first, at most `limit` pairs, half of the
+    comparisons on the other core (a forked child opening `path` itself); the number of
+    comparisons computed."""
     from diffview.corpus.topicnames import ordered
     from diffview.positions.cores import run_on_two_cores
     from diffview.positions.kept import is_kept
 
     pairs = [
-        (len(versions) - i, rank, topic, a.round, b.round)
+        (len(versions) - i, rank, topic, a, b)
         for rank, topic in enumerate(ordered(store.topics()))
         for versions in [store.versions(topic)]
         for i, (a, b) in enumerate(zip(versions, versions[1:], strict=False))
     ]
-    todo = [p[2:] for p in sorted(pairs) if not is_kept(store, *p[2:])][:limit]
-    jobs = [partial(_keep_comparison, path, *pair) for pair in todo]
+    newest_first = [p[2:] for p in sorted(pairs, key=lambda p: p[:3])]
+    todo = [(t, a, b) for t, a, b in newest_first if not is_kept(store, t, a.round, b.round)]
+    todo = todo[:limit]
+    rounds = {v.round: v for _, a, b in todo for v in (a, b)}
+    keep_claims(store, [rounds[r] for r in sorted(rounds)], load_rules())
+    jobs = [partial(_keep_comparison, path, topic, a.round, b.round) for topic, a, b in todo]
     run_on_two_cores(jobs)
     return len(todo)
 

@@ -63,16 +63,16 @@ def _open_store(args: argparse.Namespace) -> Store:
 
 
 def _keep_derived(path: Path) -> None:
-    """After a write: the claims of every round and the comparisons of the newest adjacent
-    pairs computed now and kept beside the objects (`positions.table.keep_claims`,
-    `keep_comparisons`), so a first compare reads instead of aligning. Derived data only:
-    the write is done either way, so a failure here is only time lost later."""
-    from diffview.positions.table import keep_claims, keep_comparisons
+    """After a build: the claims and comparisons of the newest adjacent pairs of rounds
+    computed now and kept beside the objects (`positions.table.keep_ahead`), so a new user's
+    first compare reads instead of aligning. Not after an ingest or a removal: at a thousand
+    documents that would cost seconds where the write costs one. Derived data only: the
+    write is done either way, so a failure here is only time lost later."""
+    from diffview.positions.table import keep_ahead
     from diffview.store.read import Store
 
     with suppress(DiffviewError, OSError, TimeoutError), Store.open(path) as store:
-        keep_claims(store)
-        keep_comparisons(store, path)
+        keep_ahead(store, path)
 
 
 # --- commands -------------------------------------------------------------------------
@@ -136,7 +136,6 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     store = _store_path(args)
     removal = remove(args.id, Path(args.versions), store)
-    _keep_derived(store)
     doc = removal.doc
     if args.format == "json":
         _print_json({"id": doc.id, "source": doc.source, "removed": removal_stamp(removal.at)})
@@ -165,7 +164,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         answers=args.answers,
         kamerstukken=args.kamerstuk,
     )
-    _keep_derived(_store_path(args))
     if args.format == "json":  # the manifest entry, as `topics --format json` names documents
         _print_json(
             {
