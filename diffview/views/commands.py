@@ -93,7 +93,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build_store(
         Path(args.versions), _store_path(args), force=args.force, worktree=args.worktree
     )
-    _keep_derived(report.store_path)
+    if report.changed:  # an unchanged store keeps what it had; a cleared cache fills on use
+        _keep_derived(report.store_path)
     if args.format == "json":
         _print_json(
             {
