@@ -233,7 +233,9 @@ class Comparison:
 
     @property
     def has_changes(self) -> bool:
-        return any(u.change != "unchanged" for u in self.units)
+        """Any difference at all, as diff(1)'s exit status 1 means: a punctuation-only or a
+        footnote-marker-only edit (an unchanged pair with a note) and a move included."""
+        return any(u.change != "unchanged" or u.moved or u.note for u in self.units)
 
     @property
     def across_documents(self) -> bool:
@@ -277,7 +279,11 @@ class Position:
         return self.stance is None
 
 
-PositionMove = Literal["changed", "new", "not-restated"]
+# new: stated for the first time in the table's rounds; resumed: stated again after rounds of
+# silence, as last stated; changed: another stance than FROM's, or than the last one stated
+# before a silence (`PositionChange.since` names that round: a reversal across a round that
+# does not mention the sub-issue is a change, not a new position).
+PositionMove = Literal["changed", "new", "not-restated", "resumed"]
 
 
 @dataclass(frozen=True)
@@ -292,6 +298,7 @@ class PositionChange:
     move: PositionMove
     from_evidence: tuple[Evidence, ...] = ()
     to_evidence: tuple[Evidence, ...] = ()
+    since: str | None = None  # FROM silent: the round the stance was last stated in
 
 
 @dataclass(frozen=True)

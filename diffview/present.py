@@ -44,6 +44,7 @@ MOVE_TEXT = {
     "changed": "changed",
     "new": "new position",
     "not-restated": "not restated",
+    "resumed": "stated again",
 }
 # One-sided rows between rounds of different documents, and within revisions of one document.
 ACROSS_ROUNDS = {"added": "new in this round", "removed": "not repeated"}
@@ -90,6 +91,8 @@ def change_line(table: PositionTable, change: PositionChange) -> str:
     """`Known material: supports → silent, not restated (002:730-731)`: the citations last,
     FROM's then TO's."""
     note = "" if change.move == "changed" else f", {MOVE_TEXT[change.move]}"
+    if change.since is not None:  # FROM was silent: weighed against the last stance stated
+        note += f", last stated {round_label(table, change.since)}"
     sides = [cites(e) for e in (change.from_evidence, change.to_evidence) if e]
     where = f" ({' → '.join(sides)})" if sides else ""
     old, new = stance_text(change.from_stance), stance_text(change.to_stance)
@@ -121,6 +124,19 @@ def pair_summary_lines(table: PositionTable, from_round: str, to_round: str) -> 
 def pair_summary(table: PositionTable, from_round: str, to_round: str) -> list[str]:
     """`pair_summary_lines` as plain lines (the CLI and the changelog print them as they are)."""
     return [text for _, text in pair_summary_lines(table, from_round, to_round)]
+
+
+def topic_line(comparison: Comparison) -> str | None:
+    """`Topic: encryption`, or None for two files (they have no topic)."""
+    return f"Topic: {sanitize_line(comparison.topic)}" if comparison.topic else None
+
+
+def docs_note(label: str, docs: Sequence[str]) -> str:
+    """`  (docs 003, 001)` after a side's label; nothing when the label is its one document
+    (two files: `FROM a.txt`, not `FROM a.txt  (docs a.txt)`)."""
+    if list(docs) == [label]:
+        return ""
+    return f"  (docs {', '.join(sanitize_line(d) for d in docs) or '—'})"
 
 
 def class_label(change: str, comparison: Comparison) -> str:
@@ -193,8 +209,9 @@ class Collapsed:
 
 
 def is_change(unit: AlignedUnit) -> bool:
-    """A row a reader of a diff must see: anything but an unchanged pair in its place."""
-    return unit.change != "unchanged" or unit.moved
+    """A row a reader of a diff must see: anything but an unchanged pair in its place with
+    the same words and marks (a punctuation-only edit is quiet, not hidden)."""
+    return unit.change != "unchanged" or unit.moved or bool(unit.note)
 
 
 def collapse_unchanged(

@@ -16,10 +16,11 @@ from helpers import statement
 from diffview.corpus.labels import label_statements
 from diffview.corpus.topics import BUNDLED_RULES, load_rules
 from diffview.errors import InputError
-from diffview.model import PositionTable
+from diffview.model import Evidence, IssueInfo, Position, PositionTable
 from diffview.pipeline import build_store
 from diffview.positions.claims import Claim, claims_of, read_sentence
-from diffview.positions.table import positions_to_json, topic_positions
+from diffview.positions.table import changes_between, positions_to_json, topic_positions
+from diffview.present import change_line
 from diffview.store.read import Store
 from diffview.views import cli
 
@@ -499,3 +500,50 @@ def test_every_cells_evidence_is_a_row_of_the_diff(bundled: Store) -> None:
                 for issue in table.issues:
                     for e in table.cell(round_, issue.id).evidence:
                         assert e.cite in side, (topic, round_, issue.id, e.cite)
+
+
+def _history(stances: list[str | None]) -> PositionTable:
+    """One sub-issue over consecutive rounds with the given stances (None: silent)."""
+    rounds = tuple((f"2026-0{i + 1}", f"round {i + 1}") for i in range(len(stances)))
+    cells = tuple(
+        Position(
+            "derogation",
+            r,
+            "interim-derogation",
+            stance,  # type: ignore[arg-type]
+            "het kabinet" if stance else "",
+            (Evidence(f"00{i}", (19, 19), "…"),) if stance else (),
+        )
+        for i, ((r, _), stance) in enumerate(zip(rounds, stances, strict=True))
+    )
+    issues = (IssueInfo("interim-derogation", "Interim derogation"),)
+    return PositionTable("derogation", rounds, issues, cells, ())
+
+
+def test_a_reversal_across_a_silent_round_is_a_change_not_a_new_position() -> None:
+    table = _history(["supports", None, "opposes"])
+    (gone,) = changes_between(table, "2026-01", "2026-02")
+    assert gone.move == "not-restated"
+    (back,) = changes_between(table, "2026-02", "2026-03")
+    assert (back.move, back.from_stance, back.to_stance, back.since) == (
+        "changed",
+        "supports",
+        "opposes",
+        "2026-01",
+    )
+    line = change_line(table, back)
+    assert line.startswith("Interim derogation: supports → opposes, last stated round 1")
+    assert "(000:19 → 002:19)" in line
+
+
+def test_a_stance_stated_again_after_silence_is_resumed_and_a_first_one_new() -> None:
+    table = _history(["supports", None, "supports"])
+    (back,) = changes_between(table, "2026-02", "2026-03")
+    assert (back.move, back.since) == ("resumed", "2026-01")
+    assert "supports → supports, stated again, last stated round 1" in change_line(table, back)
+    table = _history([None, None, "opposes"])
+    (first,) = changes_between(table, "2026-02", "2026-03")
+    assert (first.move, first.from_stance, first.since) == ("new", None, None)
+    assert (
+        change_line(table, first) == "Interim derogation: silent → opposes, new position (002:19)"
+    )

@@ -327,13 +327,23 @@ def issue_tags(
 
 
 def changes_between(table: PositionTable, from_round: str, to_round: str) -> list[PositionChange]:
-    """Sub-issues whose stance differs between two rounds (silence included), in order."""
+    """Sub-issues whose stance differs between two rounds (silence included), in order. When
+    FROM is silent, TO's stance is weighed against the last one stated before it in the
+    table's rounds: the same is resumed, another is changed (with `since`), none is new."""
     out = []
     for issue in table.issues:
         old, new = table.cell(from_round, issue.id), table.cell(to_round, issue.id)
         if old.stance == new.stance:
             continue
-        move: PositionMove = "new" if old.silent else "not-restated" if new.silent else "changed"
+        since = None
+        if new.silent:
+            move: PositionMove = "not-restated"
+        elif not old.silent:
+            move = "changed"
+        else:
+            last = _last_stated(table, from_round, issue.id)
+            old, since = (old, None) if last is None else (last, last.round)
+            move = "new" if last is None else "resumed" if last.stance == new.stance else "changed"
         out.append(
             PositionChange(
                 issue.id,
@@ -344,9 +354,18 @@ def changes_between(table: PositionTable, from_round: str, to_round: str) -> lis
                 move,
                 old.evidence,
                 new.evidence,
+                since,
             )
         )
     return out
+
+
+def _last_stated(table: PositionTable, before: str, issue: str) -> Position | None:
+    """The latest round up to `before` (included) in which the sub-issue had a stance."""
+    rounds = [r for r, _ in table.rounds]
+    earlier = rounds[: rounds.index(before) + 1] if before in rounds else []
+    stated = (table.cell(r, issue) for r in reversed(earlier))
+    return next((p for p in stated if not p.silent), None)
 
 
 def has_positions(topic: str, rules: TopicRules | None = None) -> bool:
@@ -429,6 +448,7 @@ def positions_to_json(table: PositionTable) -> dict[str, Any]:
                 "from_stance": c.from_stance or "silent",
                 "to_stance": c.to_stance or "silent",
                 "move": c.move,
+                "since": c.since,
                 "from_evidence": [_evidence_json(e) for e in c.from_evidence],
                 "to_evidence": [_evidence_json(e) for e in c.to_evidence],
             }

@@ -61,9 +61,11 @@ from diffview.present import (
     collapse_unchanged,
     collapsed_note,
     collapsed_text,
+    docs_note,
     in_focus,
     stance_count,
     stance_words,
+    topic_line,
 )
 from diffview.sanitize import sanitize, sanitize_line
 
@@ -532,14 +534,12 @@ def _render_plain(
     and body), for one-cell text only; None hands the layout back to Rich."""
     width = max(width, MIN_WIDTH)
     rows, closing = shown_rows(comparison, view)
-    docs = [
-        ", ".join(sanitize_line(d) for d in ds) or "—"
-        for ds in (comparison.from_docs, comparison.to_docs)
-    ]
+    topic = topic_line(comparison)
+    c = comparison
     texts = [
-        f"Topic: {sanitize_line(comparison.topic)}",
-        f"FROM {sanitize_line(comparison.from_label)}  (docs {docs[0]})",
-        f"TO   {sanitize_line(comparison.to_label)}  (docs {docs[1]})",
+        *([topic] if topic else []),
+        f"FROM {sanitize_line(c.from_label)}{docs_note(c.from_label, c.from_docs)}",
+        f"TO   {sanitize_line(c.to_label)}{docs_note(c.to_label, c.to_docs)}",
         *(sanitize_line(lead) for lead in view.lead),
         summary_line(comparison),
         "─" * width,

@@ -30,9 +30,11 @@ from diffview.present import (
     change_label,
     change_line,
     collapsed_text,
+    docs_note,
     round_label,
     stance_text,
     stance_words,
+    topic_line,
 )
 from diffview.sanitize import sanitize_line
 from diffview.views.plain import (  # re-exported: the JSON and the plain data of the views
@@ -153,9 +155,9 @@ def _cell(unit: AlignedUnit, side: str, color: bool) -> Group | Text:
 
 
 def _header(comparison: Comparison) -> list[Text]:
-    topic = Text(f"Topic: {sanitize_line(comparison.topic)}", style="bold", overflow="fold")
+    topic = topic_line(comparison)
     return [
-        topic,
+        *([Text(topic, style="bold", overflow="fold")] if topic else []),
         _version_line("FROM", comparison.from_label, comparison.from_docs, "red"),
         _version_line("TO", comparison.to_label, comparison.to_docs, "green"),
     ]
@@ -165,7 +167,7 @@ def _version_line(name: str, label: str, docs: Sequence[str], style: str) -> Tex
     line = Text(overflow="fold")
     line.append(f"{name:<4} ", style=f"bold {style}")
     line.append(sanitize_line(label))
-    line.append(f"  (docs {', '.join(sanitize_line(d) for d in docs) or '—'})", style="dim")
+    line.append(docs_note(label, docs), style="dim")
     return line
 
 
@@ -261,11 +263,14 @@ def render_positions(table: PositionTable, *, width: int, color: bool) -> str:
             )
     console.print(grid)
     console.print(Text("Changes:", style="bold"))
+    changes = Table.grid(padding=(0, 1))  # a change wraps under its text, not at column 0
+    changes.add_column(no_wrap=True)
+    changes.add_column(overflow="fold")
     for change in table.changes:
-        step = f"{round_label(table, change.from_round)} → {round_label(table, change.to_round)}"
-        console.print(
-            Text(f"  {step}: {sanitize_line(change_line(table, change))}", overflow="fold")
-        )
+        step = f"  {round_label(table, change.from_round)} → {round_label(table, change.to_round)}:"
+        changes.add_row(Text(step), Text(sanitize_line(change_line(table, change))))
+    if table.changes:
+        console.print(changes)
     if not table.changes:
         console.print(Text("  none: every sub-issue holds its stance (or its silence)"))
     return _finish(buffer, color)
