@@ -24,11 +24,10 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from diffview.corpus.labels import mentions_topic
 from diffview.corpus.topics import TopicRules, load_rules
@@ -50,6 +49,9 @@ from diffview.model import (
 )
 from diffview.text.sentences import sentences_of, statement_sentences
 from diffview.text.stems import StemCounts, stems_kept_in
+
+if TYPE_CHECKING:
+    from diffview.diff.lines import Cutter
 
 NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
 
@@ -155,31 +157,14 @@ def compare_sentences(
 # -- files and plain texts -------------------------------------------------------------------
 
 
-def _text_statement(text: str, name: str) -> Statement:
-    """A whole text as one pseudo-statement so sentences can cite its lines."""
-    from diffview.text.scan import normalize_text  # files only: a topic compare needs none
-
-    norm = normalize_text(text)  # sanitised there: the line map stays exact
-    last = norm.line_map[-1][1] if norm.line_map else 1
-    return Statement(
-        id=f"{name}-all",
-        doc=name,
-        source=name,
-        date=date.min,
-        kind="turn",
-        speaker="",
-        party=None,
-        role="cabinet",
-        text=norm.text,
-        lines=(1, last),
-        line_map=norm.line_map,
-    )
-
-
 def compare_texts(text_a: str, text_b: str, name_a: str = "A", name_b: str = "B") -> Comparison:
     """Compare two raw texts (normalised and sanitised here); a regex time-out names the
-    text it happened on."""
-    sa, sb = _sentences_of_text(text_a, name_a), _sentences_of_text(text_b, name_b)
+    text it happened on. A paragraph both texts hold is cut into sentences once (lines.py):
+    the same sentences as `sentences_of` of each whole text."""
+    from diffview.diff.lines import Cutter  # files only: a topic compare needs none
+
+    cutter = Cutter()
+    sa, sb = _sentences_of_text(cutter, text_a, name_a), _sentences_of_text(cutter, text_b, name_b)
     try:
         return compare_sentences(
             sa,
@@ -194,9 +179,9 @@ def compare_texts(text_a: str, text_b: str, name_a: str = "A", name_b: str = "B"
         raise regex_timeout(f"{name_a} or {name_b}", "comparing") from None
 
 
-def _sentences_of_text(text: str, name: str) -> list[Sentence]:
+def _sentences_of_text(cutter: Cutter, text: str, name: str) -> list[Sentence]:
     try:
-        return sentences_of([_text_statement(text, name)])
+        return cutter.side(text, name)
     except TimeoutError:
         raise regex_timeout(name, "normalising") from None
 
