@@ -28,6 +28,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from diffview.errors import regex_timeout
 from diffview.model import Sentence
 from diffview.text.normalize import normalize_lines
 from diffview.text.scan import paragraphs, scan_source
@@ -103,7 +104,11 @@ class Cutter:
         out: list[Sentence] = []
         statement = f"{name}-all"
         for key, first, norm in found:
-            for text, a, b in self.sentences(key, norm, widest):
+            try:
+                cuts = self.sentences(key, norm, widest)
+            except TimeoutError:  # as `sentences_of` names it, at the paragraph's line
+                raise regex_timeout(name, f"sentences of {statement}", first) from None
+            for text, a, b in cuts:
                 lines = (first + a, first + b)
                 out.append(Sentence(text, name, name, statement, lines, len(out)))
         return out
@@ -131,6 +136,7 @@ def sentence_sides(
 ) -> tuple[list[Sentence], list[Sentence]]:
     """The sentences of two raw texts, cited `name:line` as `sentences_of` cites them in a
     whole text read as one statement (`compare._text_statement`); a paragraph the two
-    share is normalised and split once. TimeoutError as the splitter raises it."""
+    share is normalised and split once. TimeoutError as the normaliser raises it; the
+    splitter's is an InputError naming the text and the paragraph's line."""
     cutter = Cutter()
     return cutter.side(text_a, name_a), cutter.side(text_b, name_b)
