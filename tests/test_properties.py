@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from diffview.diff.compare import compare_sentences, compare_texts
-from diffview.diff.worddiff import rebuild, squash, word_diff
-from diffview.model import Sentence
+from diffview.diff.worddiff import (
+    _push,
+    _runs,
+    _token_ops,
+    _tokens_of_both,
+    rebuild,
+    squash,
+    tokenize,
+    word_diff,
+)
+from diffview.model import Sentence, WordOp
 from diffview.text.sentences import split_sentences
 
 WORDS = [
@@ -64,6 +73,39 @@ def test_ops_rebuild_both_sides(left: str, right: str) -> None:
     assert squash(rebuild(ops, "left")) == squash(left)
     assert all(op.text for op in ops)
     assert all(ops[i].op != ops[i + 1].op for i in range(len(ops) - 1))
+
+
+def _whole_token_ops(left: str, right: str) -> tuple[WordOp, ...]:
+    """`word_diff` with both texts tokenised and encoded whole (before the shared head and
+    tail were taken from the left side's tokens)."""
+    if left == right:
+        return (WordOp(0, right),) if right else ()
+    ops: list[WordOp] = []
+    for kind, l_text, r_text in _runs(_token_ops(tokenize(left), tokenize(right))):
+        if kind == 0 or squash(l_text) == squash(r_text):
+            _push(ops, WordOp(0, r_text))
+        else:
+            _push(ops, WordOp(-1, l_text))
+            _push(ops, WordOp(1, r_text))
+    return tuple(ops)
+
+
+edited = st.tuples(phrase, phrase, phrase, phrase).map(
+    lambda p: (f"{p[0]} {p[1]} {p[3]}", f"{p[0]} {p[2]} {p[3]}")
+)
+
+
+@SETTINGS
+@example(("Het kabinet steunt het voorstel niet.", "Het kabinet steunt dit voorstel niet."))
+@given(edited | st.tuples(phrase, phrase))
+def test_shared_head_and_tail_change_no_op(pair: tuple[str, str]) -> None:
+    """A revised sentence shares its start and end with the old one: taking their tokens
+    from one side gives the ops of tokenising both whole, every token where it was."""
+    left, right = pair
+    lt, rt, head, tail = _tokens_of_both(left, right)
+    assert (lt, rt) == (tokenize(left), tokenize(right))
+    assert lt[:head] == rt[:head] and lt[len(lt) - tail :] == rt[len(rt) - tail :]
+    assert word_diff(left, right) == _whole_token_ops(left, right)
 
 
 plain = st.lists(st.text(alphabet="abcd", min_size=1, max_size=4), max_size=12).map(" ".join)

@@ -71,6 +71,13 @@ def _classify(link: Link) -> str:
 
 
 def _unit(link: Link, a: Sequence[Sentence], b: Sequence[Sentence]) -> AlignedUnit:
+    if link.exact and len(link.left) == 1 and len(link.right) == 1:
+        # Most units of a revision: one sentence kept (or moved) as it was; no stance to
+        # flag, the ops are the text (or its spelling variants).
+        one, other = a[link.left[0]], b[link.right[0]]
+        change = "moved" if link.moved else "unchanged"
+        ops = word_diff(one.text, other.text)
+        return AlignedUnit(change, (one,), (other,), 1.0, ops, (), link.moved)
     left = tuple(a[i] for i in link.left)
     right = tuple(b[j] for j in link.right)
     lt, rt = _joined(left), _joined(right)

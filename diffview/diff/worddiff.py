@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 from diff_match_patch import diff_match_patch
@@ -178,13 +180,18 @@ def _code_point(i: int) -> str:
     return chr(cp)
 
 
+_MADE = 4096  # the code points of a sentence pair's distinct tokens, made once
+_CODE_POINTS = tuple(map(_code_point, range(_MADE)))
+
+
 def _encode(tokens: Sequence[str], table: dict[str, str], keys: Callable[[str], str]) -> str:
     """One code point per token (same key, same code point), numbered in order of first
     appearance: the loops run in C (`map`, `dict.fromkeys`), not once per token in Python."""
     keyed = list(map(keys, tokens))
     for k in dict.fromkeys(keyed):
         if k not in table:
-            table[k] = _code_point(len(table))
+            n = len(table)
+            table[k] = _CODE_POINTS[n] if n < _MADE else _code_point(n)
     return "".join(map(table.__getitem__, keyed))
 
 
@@ -212,11 +219,63 @@ def _difflib_diffs(a: str, b: str) -> list[tuple[int, str]]:
     return diffs
 
 
-def _token_ops(left: list[str], right: list[str]) -> list[tuple[int, list[str], list[str]]]:
-    """Diff token lists; each op keeps its left and right tokens (equal ops have both)."""
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix: slices compared in C, halving the range."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _shared_ends(left: str, right: str) -> tuple[int, int]:
+    """(k, n): `left` and `right` share their first k and their last n characters, and both
+    tokenisations cut there: at the start of a space after a letter or digit (k) and at a
+    letter or digit after a space (n from the end), so no token crosses either cut."""
+    p = _common_prefix(left, right)
+    k = left.rfind(" ", 0, p)
+    while k > 0 and not left[k - 1].isalnum():
+        k = left.rfind(" ", 0, k)
+    k = max(k, 0)
+    shared = _common_prefix(left[::-1], right[::-1])
+    shared = min(shared, len(left) - k, len(right) - k)
+    m = left.find(" ", len(left) - shared)
+    while m != -1 and not left[m + 1 : m + 2].isalnum():
+        m = left.find(" ", m + 1)
+    return k, 0 if m == -1 else len(left) - m - 1
+
+
+def _tokens_of_both(left: str, right: str) -> tuple[list[str], list[str], int, int]:
+    """`tokenize` of both texts, the right one's shared head and tail taken from the left's
+    (they are the same tokens): only the changed middle of a sentence is tokenised twice.
+    Also how many tokens the head and the tail hold."""
+    lt = tokenize(left)
+    k, n = _shared_ends(left, right)
+    if not k and not n:
+        return lt, tokenize(right), 0, 0
+    ends = list(accumulate(map(len, lt)))
+    head = bisect_right(ends, k)
+    tail = len(lt) - bisect_left(ends, len(left) - n) - 1
+    middle = tokenize(right[k : len(right) - n])
+    return lt, lt[:head] + middle + lt[len(lt) - tail :], head, tail
+
+
+def _token_ops(
+    left: list[str], right: list[str], head: int = 0, tail: int = 0
+) -> list[tuple[int, list[str], list[str]]]:
+    """Diff token lists; each op keeps its left and right tokens (equal ops have both).
+    The first `head` and last `tail` tokens of both are the same tokens: their code points
+    are the left's (first appearance is still the order of the whole right list)."""
     table: dict[str, str] = {}
     a = _encode(left, table, token_key)
-    b = _encode(right, table, token_key)
+    if head or tail:
+        middle = _encode(right[head : len(right) - tail], table, token_key)
+        b = a[:head] + middle + a[len(a) - tail :]
+    else:
+        b = _encode(right, table, token_key)
     diffs = _code_point_diffs(a, b)
     out: list[tuple[int, list[str], list[str]]] = []
     i = j = 0
@@ -252,7 +311,7 @@ def word_diff(left: str, right: str) -> tuple[WordOp, ...]:
     """Word ops turning `left` into `right`; variant spellings count as equal (right's text)."""
     if left == right:
         return (WordOp(0, right),) if right else ()
-    runs = _runs(_token_ops(tokenize(left), tokenize(right)))
+    runs = _runs(_token_ops(*_tokens_of_both(left, right)))
     ops: list[WordOp] = []
     for kind, l_text, r_text in runs:
         if kind == 0 or squash(l_text) == squash(r_text):
