@@ -7,6 +7,7 @@ import random
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from diffview.diff import stance, worddiff
 from diffview.diff.compare import compare_sentences, compare_texts
 from diffview.diff.worddiff import (
     _push,
@@ -106,6 +107,23 @@ def test_shared_head_and_tail_change_no_op(pair: tuple[str, str]) -> None:
     assert (lt, rt) == (tokenize(left), tokenize(right))
     assert lt[:head] == rt[:head] and lt[len(lt) - tail :] == rt[len(rt) - tail :]
     assert word_diff(left, right) == _whole_token_ops(left, right)
+
+
+@SETTINGS
+@given(phrase | st.text(alphabet="aZé'-’ .,\u0301", max_size=40))
+def test_stance_words_of_ascii_text_as_of_any(text: str) -> None:
+    """The stance words of an ASCII sentence (stdlib `re`, lowered once) are those the
+    Unicode pattern finds, lowered one by one."""
+    expected = [w.lower() for w in stance._WORD.findall(text)]
+    assert stance._words(text) == expected
+
+
+@SETTINGS
+@given(phrase | st.text(alphabet="aEëïçôéÉ e\u0301'’“-–\xa0\t12ĳß", max_size=30))
+def test_squash_of_latin_letters_as_the_full_unicode_rules(text: str) -> None:
+    """The one-translate squash of a text with Latin letters with marks (ë, ç) is what the
+    full rules (decomposition, stressed short words) make of it."""
+    assert squash(text) == worddiff._squash_unicode(text, worddiff._folded(text))
 
 
 plain = st.lists(st.text(alphabet="abcd", min_size=1, max_size=4), max_size=12).map(" ".join)

@@ -115,12 +115,26 @@ def squash(text: str) -> str:
     an accent on a word of at most four letters is Dutch stress, kept (`één` ≠ `een`,
     `vóór` ≠ `voor`; `privé` = `prive`).
     """
-    folded = text.casefold()
-    if _DIGIT_SPACE.search(folded):
-        folded = _DIGIT_GAP.sub(_KEPT_GAP, folded)
+    folded = _folded(text)
     if folded.isascii():  # the common case, at C speed (a regex call costs ~20 µs)
         folded = folded.replace('"', "'").replace("`", "'").replace("-", "")
         return "".join(folded.split())
+    quick = folded.translate(_QUICK_FOLD)  # Latin letters with marks that are never stress
+    if quick.isascii():
+        return quick
+    return _squash_unicode(text, folded)
+
+
+def _folded(text: str) -> str:
+    """Case folded, a space between two numbers kept (see `squash`)."""
+    folded = text.casefold()
+    if _DIGIT_SPACE.search(folded):
+        folded = _DIGIT_GAP.sub(_KEPT_GAP, folded)
+    return folded
+
+
+def _squash_unicode(text: str, folded: str) -> str:
+    """`squash` of any text, from its `_folded` form: the Unicode rules in full."""
     timeout = regex_timeout_for(text)
     folded = folded.translate(_QUOTES)
     if _STRESS_LETTER.search(folded):
@@ -149,6 +163,28 @@ _STRESSED = regex.compile(
 _STRESS_LETTER = re.compile(f"[{_STRESS_LETTERS}]")  # no stressed letter: no pass
 _PROTECT = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(_STRESS_LETTERS)})
 _UNPROTECT = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(_STRESS_LETTERS)})
+
+
+def _quick_fold() -> dict[int, str | None]:
+    """What `_squash_unicode` makes of each character of a text it turns into ASCII without
+    a stressed letter: quotes to "'", whitespace, hyphens and dashes dropped, a lower-case
+    Latin letter with marks (ë, ç, ô; not the stress letters) as its base letter. One
+    `str.translate`: a text left with anything else takes the full path."""
+    table: dict[int, str | None] = {ord(c): "'" for c in "'‘’‚‛\"“”„«»′″`´"}
+    table.update(
+        dict.fromkeys(map(ord, "\t\n\x0b\x0c\r \x85\xa0-\u2010\u2011\u2012\u2013\u2014\u2015"))
+    )
+    for cp in range(0xC0, 0x250):
+        c = chr(cp)
+        parts = unicodedata.normalize("NFD", c)
+        if c in _STRESS_LETTERS or c.casefold() != c or len(parts) < 2 or not parts[0].isascii():
+            continue
+        if all("\u0300" <= m <= "\u036f" for m in parts[1:]):
+            table[cp] = parts[0]
+    return table
+
+
+_QUICK_FOLD = _quick_fold()
 
 
 def _protect_stressed(text: str) -> str:
