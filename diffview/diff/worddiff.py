@@ -224,10 +224,12 @@ def _encode(tokens: Sequence[str], table: dict[str, str], keys: Callable[[str], 
     """One code point per token (same key, same code point), numbered in order of first
     appearance: the loops run in C (`map`, `dict.fromkeys`), not once per token in Python."""
     keyed = list(map(keys, tokens))
-    for k in dict.fromkeys(keyed):
-        if k not in table:
-            n = len(table)
-            table[k] = _CODE_POINTS[n] if n < _MADE else _code_point(n)
+    new = [k for k in dict.fromkeys(keyed) if k not in table] if table else dict.fromkeys(keyed)
+    n = len(table)
+    if n + len(new) <= _MADE:
+        table.update(zip(new, _CODE_POINTS[n : n + len(new)], strict=True))
+    else:
+        table.update((k, _code_point(n + i)) for i, k in enumerate(new))
     return "".join(map(table.__getitem__, keyed))
 
 
