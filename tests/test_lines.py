@@ -8,9 +8,11 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from diffview.diff import lines
 from diffview.diff.compare import compare_sentences, compare_texts
 from diffview.diff.lines import Cutter
 from diffview.model import Comparison, Sentence, Statement
+from diffview.text import sentences
 from diffview.text.scan import normalize_text
 from diffview.text.sentences import sentences_of, word_list
 
@@ -51,7 +53,8 @@ def whole_text_compare(a: str, b: str) -> Comparison:
 WORDS = word_list(
     "het kabinet steunt niet geen detectiebevel encryptie Nederland zal kan onthouden "
     "materiaal bekend derogatie nr. o.a. J.J. bijv. c.s. (zie bijlage) 'motie' “inzet” "
-    "1.000 Kamerstuk 32 317 voorstel Raad Commissie"
+    "1.000 Kamerstuk 32 317 voorstel Raad Commissie (zie bijlage) “inzet 1. a. ! ? ... • "
+    "Brussel.1 e.a. 2"
 )
 
 sentence = st.lists(st.sampled_from(WORDS), min_size=2, max_size=10).map(
@@ -133,6 +136,27 @@ def test_heading_measured_against_the_widest_line_of_its_side() -> None:
         "De Raad heeft gesproken over dit voorstel en de inzet.",
     ]
     assert len(got_a) == 2
+
+
+def test_reach_is_the_splitters() -> None:
+    """The window of a revised paragraph is as wide as the splitter reads."""
+    assert lines._MAX_PROTECTED == sentences._MAX_PROTECTED
+
+
+@SETTINGS
+@given(st.data())
+def test_revised_paragraph_split_around_its_change(data: st.DataObject) -> None:
+    """A long paragraph revised by a few words: its sentences as the splitter cuts it whole,
+    whether the change is at its start, its end, next to a quotation or a bracket."""
+    old = " ".join(data.draw(st.lists(sentence, min_size=2, max_size=14)))
+    words = old.split(" ")
+    for _ in range(data.draw(st.integers(1, 3))):
+        k = data.draw(st.integers(0, len(words) - 1))
+        words[k] = data.draw(st.sampled_from([*WORDS, "", "Nieuw.", "zin. De"]))
+    new = " ".join(words)
+    spans = sentences.split_sentences(old)
+    got = lines._windowed(old, spans, new)
+    assert got is None or got == sentences.split_sentences(new)
 
 
 def test_repeated_identical_lines_one_changed_is_one_edit_in_place() -> None:

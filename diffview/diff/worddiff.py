@@ -257,7 +257,7 @@ def _difflib_diffs(a: str, b: str) -> list[tuple[int, str]]:
     return diffs
 
 
-def _common_prefix(a: str, b: str) -> int:
+def common_prefix(a: str, b: str) -> int:
     """Length of the longest common prefix: slices compared in C, halving the range."""
     lo, hi = 0, min(len(a), len(b))
     while lo < hi:
@@ -273,12 +273,12 @@ def _shared_ends(left: str, right: str) -> tuple[int, int]:
     """(k, n): `left` and `right` share their first k and their last n characters, and both
     tokenisations cut there: at the start of a space after a letter or digit (k) and at a
     letter or digit after a space (n from the end), so no token crosses either cut."""
-    p = _common_prefix(left, right)
+    p = common_prefix(left, right)
     k = left.rfind(" ", 0, p)
     while k > 0 and not left[k - 1].isalnum():
         k = left.rfind(" ", 0, k)
     k = max(k, 0)
-    shared = _common_prefix(left[::-1], right[::-1])
+    shared = common_prefix(left[::-1], right[::-1])
     shared = min(shared, len(left) - k, len(right) - k)
     m = left.find(" ", len(left) - shared)
     while m != -1 and not left[m + 1 : m + 2].isalnum():
