@@ -20,7 +20,8 @@ from diffview.diff.worddiff import (
     word_diff,
 )
 from diffview.model import Sentence, WordOp
-from diffview.text.sentences import split_sentences
+from diffview.text.sentences import split_sentences, word_list
+from diffview.text.stems import stem
 
 WORDS = [
     "het",
@@ -124,6 +125,39 @@ def test_squash_of_latin_letters_as_the_full_unicode_rules(text: str) -> None:
     """The one-translate squash of a text with Latin letters with marks (ë, ç) is what the
     full rules (decomposition, stressed short words) make of it."""
     assert squash(text) == worddiff._squash_unicode(text, worddiff._folded(text))
+
+
+def _all_stem_reversals(lw: list[str], rw: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`stance._reversals` stemming every word of both sides (before it looked only at the
+    words one side lacks)."""
+    ls = {stem(w): w for w in lw if len(w) > 2}
+    rs = {stem(w): w for w in rw if len(w) > 2}
+    only_l = {s: w for s, w in ls.items() if s not in rs}
+    only_r = {s: w for s, w in rs.items() if s not in ls}
+    removed: list[str] = []
+    added: list[str] = []
+    for wl in only_l.values():
+        for wr in only_r.values():
+            if stance._antonym(wl, wr) and wl not in removed and wr not in added:
+                removed.append(wl)
+                added.append(wr)
+    return tuple(removed), tuple(added)
+
+
+reversal_words = st.lists(
+    st.sampled_from(
+        word_list("""positief negatief positieve steunen steunt steun afwijzen wijst voldoende
+        onvoldoende zeker onzeker de het kabinet is ontkennen onderkennen onderkent""")
+    ),
+    max_size=12,
+)
+
+
+@SETTINGS
+@given(reversal_words, reversal_words)
+def test_reversals_from_the_words_one_side_lacks(lw: list[str], rw: list[str]) -> None:
+    """Antonym flips found from the words only one side has are those of stemming all."""
+    assert stance._reversals(lw, rw) == _all_stem_reversals(lw, rw)
 
 
 plain = st.lists(st.text(alphabet="abcd", min_size=1, max_size=4), max_size=12).map(" ".join)

@@ -41,6 +41,8 @@ from diffview.text.sentences import BULLETS, clean_sentence, split_sentences
 ParagraphKey = tuple[tuple[int, str], ...]
 # A sentence of a paragraph: its display text and first and last line, from the first (0).
 Cut = tuple[str, int, int]
+# A sentence's span in a revised paragraph, and its index in the old one (-1: not there).
+Span = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,11 @@ class Cutter:
         found = self.cut.get((key, width))
         if found is None:
             spans = _windowed(like[2].text, like[3].spans, para.text) if like else None
-            if spans is None:
-                spans = _spans(para.text, width)
-            found = self.cut[(key, width)] = _split(para, spans)
+            if spans is None or like is None:
+                found = _split(para, [(a, b, -1) for a, b in _spans(para.text, width)])
+            else:
+                found = _split(para, spans, like[3].texts)
+            self.cut[(key, width)] = found
         return found
 
     def side(self, raw: str, name: str) -> list[Sentence]:
@@ -172,15 +176,20 @@ def _spans(text: str, width: int) -> list[tuple[int, int]]:
     return [s for s in split_sentences(f"{text}\n\n{'x' * width}") if s[0] < len(text)]
 
 
-def _split(para: _Paragraph, spans: Sequence[tuple[int, int]]) -> _Split:
+def _split(para: _Paragraph, spans: Sequence[Span], known: Sequence[str] = ()) -> _Split:
+    """The sentences at `spans`, cited; a span from an old paragraph (its index there, else
+    -1) has the text of that one's sentence there (`known`): the same characters."""
     text, offsets, lines = para.text, para.offsets, para.lines
-    cited = []
-    for start, end in spans:
-        first = lines[max(bisect_right(offsets, start) - 1, 0)]
-        last = lines[max(bisect_right(offsets, max(start, end - 1)) - 1, 0)]
-        cited.append((first, last))
-    texts = tuple(clean_sentence(text[a:b]) for a, b in spans)
-    return _Split(tuple(spans), texts, tuple(cited))
+    if len(offsets) == 1:  # a paragraph of one source line (or joined onto one)
+        cited = [(lines[0], lines[0])] * len(spans)
+    else:
+        cited = []
+        for start, end, _ in spans:
+            first = lines[max(bisect_right(offsets, start) - 1, 0)]
+            last = lines[max(bisect_right(offsets, max(start, end - 1)) - 1, 0)]
+            cited.append((first, last))
+    texts = tuple(known[i] if i >= 0 else clean_sentence(text[a:b]) for a, b, i in spans)
+    return _Split(tuple((a, b) for a, b, _ in spans), texts, tuple(cited))
 
 
 # -- a revised paragraph split around its change -------------------------------------------
@@ -195,10 +204,9 @@ _REACH = _MAX_PROTECTED + 8
 _NEAR = 16
 
 
-def _windowed(
-    old: str, old_spans: Sequence[tuple[int, int]], new: str
-) -> list[tuple[int, int]] | None:
-    """`split_sentences(new)`, from the spans of `old` (a paragraph `new` revises) and a
+def _windowed(old: str, old_spans: Sequence[tuple[int, int]], new: str) -> list[Span] | None:
+    """`split_sentences(new)` (each span with the index of the same sentence in `old`, or
+    -1), from the spans of `old` (a paragraph `new` revises) and a
     split of only the stretch of `new` around its change; None where that is not sure to
     be the same (a line break, a bullet; then `new` is split whole).
 
@@ -214,20 +222,21 @@ def _windowed(
     if "\n" in old or "\n" in new:
         return None  # a line may be a heading, against the side's widest line
     if old == new:
-        return list(old_spans)
+        return [(a, b, i) for i, (a, b) in enumerate(old_spans)]
     if _has_bullet(old) or _has_bullet(new):
         return None  # a bullet cuts wherever it stands, inside a quotation too
-    head = common_prefix(old, new)
-    tail = min(common_prefix(old[::-1], new[::-1]), len(old) - head, len(new) - head)
+    shared = common_prefix(old, new)
+    tail = min(common_prefix(old[::-1], new[::-1]), len(old) - shared, len(new) - shared)
     shift = len(new) - len(old)
     starts = [a for a, _ in old_spans]
-    reach = max(head - _REACH, 0)
-    opened = [q for q in (old.find(o, reach, head) for o in _OPENERS) if q >= 0]
-    limit = min([head - _NEAR, *opened])  # no read before the window reaches the change
+    reach = max(shared - _REACH, 0)
+    opened = [q for q in (old.find(o, reach, shared) for o in _OPENERS) if q >= 0]
+    limit = min([shared - _NEAR, *opened])  # no read before the window reaches the change
     k = bisect_right(starts, limit) - 1
     if k <= 0 or old[old_spans[k - 1][1] : starts[k]].strip(" \t\n"):
         k = 0  # from the paragraph's start (the list-marker rule strips only these spaces)
     w = starts[k] if k else 0
+    head = [(a, b, i) for i, (a, b) in enumerate(old_spans[:k])]
     m = k + 1
     while m < len(old_spans) and old_spans[m - 1][1] - _NEAR < len(old) - tail:
         m += 1
@@ -235,15 +244,14 @@ def _windowed(
         m += 1
     if m < len(old_spans):
         c = starts[m] + shift
-        got = [(a + w, b + w) for a, b in split_sentences(new[w : c + _NEAR])]
-        if any(a == c for a, _ in got):
-            head_spans = list(old_spans[:k])
+        got = [(a + w, b + w, -1) for a, b in split_sentences(new[w : c + _NEAR])]
+        if any(a == c for a, _, _ in got):
             return (
-                head_spans
+                head
                 + [s for s in got if s[0] < c]
-                + [(a + shift, b + shift) for a, b in old_spans[m:]]
+                + [(a + shift, b + shift, i) for i, (a, b) in enumerate(old_spans[m:], m)]
             )
-    return list(old_spans[:k]) + [(a + w, b + w) for a, b in split_sentences(new[w:])]
+    return head + [(a + w, b + w, -1) for a, b in split_sentences(new[w:])]
 
 
 def _opens_before(text: str, c: int) -> bool:

@@ -182,6 +182,8 @@ def _legal_remedy(words: list[str], i: int) -> bool:
 
 def _minus(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[str, ...]:
     """Words of `a` whose keys are not matched in `b` (multiset difference, a's order)."""
+    if not a or not b:  # most sentences have no word of a category: no count to make
+        return tuple(w for _, w in a)
     left = Counter(k for k, _ in b)
     out = []
     for k, w in a:
@@ -210,10 +212,15 @@ def reversals(left: str, right: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _reversals(lw: list[str], rw: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    ls = {stem(w): w for w in lw if len(w) > 2}
-    rs = {stem(w): w for w in rw if len(w) > 2}
-    only_l = {s: w for s, w in ls.items() if s not in rs}
-    only_r = {s: w for s, w in rs.items() if s not in ls}
+    # A stem one side lacks is a stem of words only that side has: a revision shares most
+    # words, so only those are looked at (each stem keyed by the last word that has it).
+    lonly, ronly = set(lw).difference(rw), set(rw).difference(lw)
+    if not lonly or not ronly:
+        return (), ()
+    ls = set(map(stem, [w for w in lw if len(w) > 2]))
+    rs = set(map(stem, [w for w in rw if len(w) > 2]))
+    only_l = {s: w for w in lw if w in lonly and len(w) > 2 and (s := stem(w)) not in rs}
+    only_r = {s: w for w in rw if w in ronly and len(w) > 2 and (s := stem(w)) not in ls}
     removed: list[str] = []
     added: list[str] = []
     for wl in only_l.values():
