@@ -16,6 +16,13 @@ and stance flags (stance.py), and is classified:
 
 Stance flags: all categories for matched units; only 'position' for added/removed units
 (a new sentence saying "onthouden" is a stance change, one that merely contains "kan" is not).
+
+Two files (`compare_texts`) are diffed in two levels: lines.py cuts each paragraph the texts
+share into sentences once, and a revised one only around its change (the same sentences as
+cutting each whole text); the aligner pairs equal sentences by hash, in linear time, so only
+the changed ones are stemmed, scored, word-diffed and flagged. An unchanged unit costs a
+Sentence, its spelling-folded key, a hash look-up and a unit: no word diff, no
+stance flags, no stems.
 """
 
 from __future__ import annotations
