@@ -160,6 +160,25 @@ def test_reversals_from_the_words_one_side_lacks(lw: list[str], rw: list[str]) -
     assert stance._reversals(lw, rw) == _all_stem_reversals(lw, rw)
 
 
+codes = st.text(alphabet="ĀāĂăĄ", max_size=12)
+
+
+@SETTINGS
+@given(codes, st.sampled_from("ĀāĂăĄ"), st.sampled_from("ĀāĂăĄ"), codes)
+def test_one_token_replaced_as_diff_match_patch_makes_it(
+    head: str, old: str, new: str, tail: str
+) -> None:
+    """One token replaced: the ops written directly are diff-match-patch's, cleaned."""
+    from diff_match_patch import diff_match_patch
+
+    a, b = head + old + tail, head + new + tail
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    expected = dmp.diff_main(a, b, False)
+    dmp.diff_cleanupSemantic(expected)
+    assert worddiff._code_point_diffs(a, b) == [tuple(d) for d in expected]
+
+
 plain = st.lists(st.text(alphabet="abcd", min_size=1, max_size=4), max_size=12).map(" ".join)
 
 

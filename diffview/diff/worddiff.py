@@ -236,11 +236,31 @@ def _encode(tokens: Sequence[str], table: dict[str, str], keys: Callable[[str], 
 def _code_point_diffs(a: str, b: str) -> list[tuple[int, str]]:
     """diff-match-patch ops (-1, 0, 1) between two code-point strings, semantically cleaned;
     the same ops on any machine (see EXACT_TOKENS)."""
+    exact = len(a) + len(b) <= EXACT_TOKENS
+    if exact:
+        replaced = _one_replaced(a, b)
+        if replaced is not None:
+            return replaced
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # no deadline: the result never depends on the clock
-    exact = len(a) + len(b) <= EXACT_TOKENS
     diffs = dmp.diff_main(a, b, False) if exact else _difflib_diffs(a, b)
     dmp.diff_cleanupSemantic(diffs)
+    return diffs
+
+
+def _one_replaced(a: str, b: str) -> list[tuple[int, str]] | None:
+    """diff-match-patch's cleaned ops where `b` is `a` with one token replaced by another
+    (the commonest revision): the shared head, a delete, an insert, the shared tail. Its
+    passes leave those as they are (a single delete and insert of different code points
+    have no overlap, and no equality lies between edits), so they are not run."""
+    head = common_prefix(a, b)
+    tail = min(common_prefix(a[::-1], b[::-1]), len(a) - head, len(b) - head)
+    if len(a) - head - tail != 1 or len(b) - head - tail != 1:
+        return None
+    diffs = [(0, a[:head])] if head else []
+    diffs += [(-1, a[head : head + 1]), (1, b[head : head + 1])]
+    if tail:
+        diffs.append((0, a[len(a) - tail :]))
     return diffs
 
 
