@@ -7,7 +7,9 @@ spent on paragraphs the other side has too. Here each side is scanned as a whole
 kinds, footnotes and paragraphs depend on the whole text, and cost little), and each
 paragraph's sentences are made once per distinct paragraph: a paragraph of B whose raw lines
 equal one of A (or an earlier one of B) gets that one's sentences, its citations shifted by
-the distance between the two. Only the changed paragraphs are normalised and split again.
+the distance between the two. Only the changed paragraphs are normalised again, and each is
+split only around its change, against the paragraph of A it stands in place of
+(`_windowed`: the sentences before and after the change are A's).
 
 The sentences are exactly `sentences_of` of the whole normalised text (tests/test_lines.py
 checks it on generated revisions), because:
