@@ -5,11 +5,13 @@
 A revision pair is one synthetic text (Dutch-like sentences sampled from the seeds' own
 vocabulary, Zipf-shaped, 6..34 words, paragraphs of 6 sentences) and a copy with 1% of its
 words replaced, both from fixed seeds: the same sizes give the same files on every machine.
-Per size it prints, best of `--repeat`:
+Per size it prints the median of `--repeat` runs of CPU time (user + sys: the machine is
+shared, and a process waiting for a core costs no CPU):
   * git:                `git diff --no-index --word-diff A B`, whole process;
   * diffview process:   `python -m diffview compare --files A B --format json`, whole process
                         (PYTHONPATH=another/tree measures that tree);
   * diffview in process: `compare_files(A, B)` alone (the diff, no interpreter start, no output);
+  * json:               `comparison_to_json` of that comparison (what the process writes);
 and the ratio of each diffview figure to git's whole process (the floor: within 10×), with the
 change classes found, so a speed-up that changes the answer shows.
 """
@@ -17,6 +19,7 @@ change classes found, so a speed-up that changes the answer shows.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -41,23 +44,36 @@ def pair(size_kb: int, where: Path, vocab: tuple[list[str], list[int]]) -> tuple
     return a, b
 
 
-def best(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+def median(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    """Median CPU seconds of `fn` (this process's), and its last result."""
     times, result = [], None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()
         result = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), result
+        times.append(time.process_time() - t)
+    return sorted(times)[len(times) // 2], result
 
 
-def run(argv: list[str]) -> None:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(argv: list[str]) -> float:
+    """CPU seconds (user + sys) of one child process running `argv`."""
+    before = _children_cpu()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return _children_cpu() - before
+
+
+def median_run(argv: list[str], repeat: int) -> float:
+    return sorted(run(argv) for _ in range(repeat))[repeat // 2]
 
 
 def measure_git(git: str | None, a: Path, b: Path, repeat: int) -> float:
     if git is None:
         return float("nan")
-    return best(partial(run, [git, "diff", "--no-index", "--word-diff", str(a), str(b)]), repeat)[0]
+    return median_run([git, "diff", "--no-index", "--word-diff", str(a), str(b)], repeat)
 
 
 def cli_argv(a: Path, b: Path) -> list[str]:
@@ -81,6 +97,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the pairs here and keep them")
     args = parser.parse_args()
     from diffview.diff.compare import compare_files
+    from diffview.views.plain import comparison_to_json
 
     try:
         from diffview.views.plain import summary_line
@@ -91,15 +108,20 @@ def main() -> None:
     vocab = seed_vocabulary()
     where = args.keep or Path(tempfile.mkdtemp(prefix="diffview-bigdiff-"))
     where.mkdir(parents=True, exist_ok=True)
-    print(f"{'pair':>8} {'git':>9} {'diffview':>9} {'×git':>6} {'in proc':>9} {'×git':>6}  found")
+    print("CPU (user+sys), median of", args.repeat)
+    print(
+        f"{'pair':>8} {'git':>9} {'diffview':>9} {'×git':>6} {'in proc':>9} {'×git':>6}"
+        f" {'json':>7}  found"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         a, b = pair(size, where, vocab)
         g = measure_git(git, a, b, args.repeat)
-        p = best(partial(run, cli_argv(a, b)), args.repeat)[0]
-        t, c = best(partial(compare_files, a, b), args.repeat)
+        p = median_run(cli_argv(a, b), args.repeat)
+        t, c = median(partial(compare_files, a, b), args.repeat)
+        j = median(partial(comparison_to_json, c), args.repeat)[0]  # type: ignore[arg-type]
         print(
             f"{size:>6}KB {g * 1e3:>7.0f}ms {p * 1e3:>7.0f}ms {p / g:>5.1f}× {t * 1e3:>7.0f}ms"
-            f" {t / g:>5.1f}×  {summary_line(c)}"  # type: ignore[arg-type]
+            f" {t / g:>5.1f}× {j * 1e3:>5.0f}ms  {summary_line(c)}"  # type: ignore[arg-type]
         )
     if args.keep is None:
         shutil.rmtree(where)

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from diffview.diff import stance, worddiff
 from diffview.diff.compare import compare_sentences, compare_texts
-from diffview.diff.worddiff import rebuild, squash, word_diff
-from diffview.model import Sentence
-from diffview.text.sentences import split_sentences
+from diffview.diff.worddiff import (
+    _push,
+    _runs,
+    _token_ops,
+    _tokens_of_both,
+    rebuild,
+    squash,
+    tokenize,
+    word_diff,
+)
+from diffview.model import Sentence, WordOp
+from diffview.text.sentences import split_sentences, word_list
+from diffview.text.stems import stem
 
 WORDS = [
     "het",
@@ -64,6 +75,108 @@ def test_ops_rebuild_both_sides(left: str, right: str) -> None:
     assert squash(rebuild(ops, "left")) == squash(left)
     assert all(op.text for op in ops)
     assert all(ops[i].op != ops[i + 1].op for i in range(len(ops) - 1))
+
+
+def _whole_token_ops(left: str, right: str) -> tuple[WordOp, ...]:
+    """`word_diff` with both texts tokenised and encoded whole (before the shared head and
+    tail were taken from the left side's tokens)."""
+    if left == right:
+        return (WordOp(0, right),) if right else ()
+    ops: list[WordOp] = []
+    for kind, l_text, r_text in _runs(_token_ops(tokenize(left), tokenize(right))):
+        if kind == 0 or squash(l_text) == squash(r_text):
+            _push(ops, WordOp(0, r_text))
+        else:
+            _push(ops, WordOp(-1, l_text))
+            _push(ops, WordOp(1, r_text))
+    return tuple(ops)
+
+
+edited = st.tuples(phrase, phrase, phrase, phrase).map(
+    lambda p: (f"{p[0]} {p[1]} {p[3]}", f"{p[0]} {p[2]} {p[3]}")
+)
+
+
+@SETTINGS
+@example(("Het kabinet steunt het voorstel niet.", "Het kabinet steunt dit voorstel niet."))
+@given(edited | st.tuples(phrase, phrase))
+def test_shared_head_and_tail_change_no_op(pair: tuple[str, str]) -> None:
+    """A revised sentence shares its start and end with the old one: taking their tokens
+    from one side gives the ops of tokenising both whole, every token where it was."""
+    left, right = pair
+    lt, rt, head, tail = _tokens_of_both(left, right)
+    assert (lt, rt) == (tokenize(left), tokenize(right))
+    assert lt[:head] == rt[:head] and lt[len(lt) - tail :] == rt[len(rt) - tail :]
+    assert word_diff(left, right) == _whole_token_ops(left, right)
+
+
+@SETTINGS
+@given(phrase | st.text(alphabet="aZé'-’ .,\u0301", max_size=40))
+def test_stance_words_of_ascii_text_as_of_any(text: str) -> None:
+    """The stance words of an ASCII sentence (stdlib `re`, lowered once) are those the
+    Unicode pattern finds, lowered one by one."""
+    expected = [w.lower() for w in stance._WORD.findall(text)]
+    assert stance._words(text) == expected
+
+
+@SETTINGS
+@given(phrase | st.text(alphabet="aEëïçôéÉ e\u0301'’“-–\xa0\t12ĳß", max_size=30))
+def test_squash_of_latin_letters_as_the_full_unicode_rules(text: str) -> None:
+    """The one-translate squash of a text with Latin letters with marks (ë, ç) is what the
+    full rules (decomposition, stressed short words) make of it."""
+    assert squash(text) == worddiff._squash_unicode(text, worddiff._folded(text))
+
+
+def _all_stem_reversals(lw: list[str], rw: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`stance._reversals` stemming every word of both sides (before it looked only at the
+    words one side lacks)."""
+    ls = {stem(w): w for w in lw if len(w) > 2}
+    rs = {stem(w): w for w in rw if len(w) > 2}
+    only_l = {s: w for s, w in ls.items() if s not in rs}
+    only_r = {s: w for s, w in rs.items() if s not in ls}
+    removed: list[str] = []
+    added: list[str] = []
+    for wl in only_l.values():
+        for wr in only_r.values():
+            if stance._antonym(wl, wr) and wl not in removed and wr not in added:
+                removed.append(wl)
+                added.append(wr)
+    return tuple(removed), tuple(added)
+
+
+reversal_words = st.lists(
+    st.sampled_from(
+        word_list("""positief negatief positieve steunen steunt steun afwijzen wijst voldoende
+        onvoldoende zeker onzeker de het kabinet is ontkennen onderkennen onderkent""")
+    ),
+    max_size=12,
+)
+
+
+@SETTINGS
+@given(reversal_words, reversal_words)
+def test_reversals_from_the_words_one_side_lacks(lw: list[str], rw: list[str]) -> None:
+    """Antonym flips found from the words only one side has are those of stemming all."""
+    assert stance._reversals(lw, rw) == _all_stem_reversals(lw, rw)
+
+
+codes = st.text(alphabet="ĀāĂăĄ", max_size=12)
+
+
+@SETTINGS
+@given(codes, st.sampled_from("ĀāĂăĄ"), st.sampled_from("ĀāĂăĄ"), codes)
+def test_one_token_replaced_as_diff_match_patch_makes_it(
+    head: str, old: str, new: str, tail: str
+) -> None:
+    """One token replaced: the ops written directly are diff-match-patch's, cleaned."""
+    from diff_match_patch import diff_match_patch
+
+    a, b = head + old + tail, head + new + tail
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    expected = dmp.diff_main(a, b, False)
+    dmp.diff_cleanupSemantic(expected)
+    assert worddiff._code_point_diffs(a, b) == [tuple(d) for d in expected]
 
 
 plain = st.lists(st.text(alphabet="abcd", min_size=1, max_size=4), max_size=12).map(" ".join)

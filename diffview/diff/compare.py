@@ -16,6 +16,13 @@ and stance flags (stance.py), and is classified:
 
 Stance flags: all categories for matched units; only 'position' for added/removed units
 (a new sentence saying "onthouden" is a stance change, one that merely contains "kan" is not).
+
+Two files (`compare_texts`) are diffed in two levels: lines.py cuts each paragraph the texts
+share into sentences once, and a revised one only around its change (the same sentences as
+cutting each whole text); the aligner pairs equal sentences by hash, in linear time, so only
+the changed ones are stemmed, scored, word-diffed and flagged. An unchanged unit costs a
+Sentence, its spelling-folded key, a hash look-up and a unit: no word diff, no
+stance flags, no stems.
 """
 
 from __future__ import annotations
@@ -24,7 +31,6 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -51,6 +57,7 @@ from diffview.text.stems import StemCounts, stems_kept_in
 
 if TYPE_CHECKING:
     from diffview.corpus.topics import TopicRules
+    from diffview.diff.lines import Cutter
 
 NEGATION_PENALTY = 0.25  # a pair whose negation changed scores at most 1 - this
 
@@ -70,6 +77,13 @@ def _classify(link: Link) -> str:
 
 
 def _unit(link: Link, a: Sequence[Sentence], b: Sequence[Sentence]) -> AlignedUnit:
+    if link.exact and len(link.left) == 1 and len(link.right) == 1:
+        # Most units of a revision: one sentence kept (or moved) as it was; no stance to
+        # flag, the ops are the text (or its spelling variants).
+        one, other = a[link.left[0]], b[link.right[0]]
+        change = "moved" if link.moved else "unchanged"
+        ops = word_diff(one.text, other.text)
+        return AlignedUnit(change, (one,), (other,), 1.0, ops, (), link.moved)
     left = tuple(a[i] for i in link.left)
     right = tuple(b[j] for j in link.right)
     lt, rt = _joined(left), _joined(right)
@@ -156,31 +170,14 @@ def compare_sentences(
 # -- files and plain texts -------------------------------------------------------------------
 
 
-def _text_statement(text: str, name: str) -> Statement:
-    """A whole text as one pseudo-statement so sentences can cite its lines."""
-    from diffview.text.scan import normalize_text  # files only: a topic compare needs none
-
-    norm = normalize_text(text)  # sanitised there: the line map stays exact
-    last = norm.line_map[-1][1] if norm.line_map else 1
-    return Statement(
-        id=f"{name}-all",
-        doc=name,
-        source=name,
-        date=date.min,
-        kind="turn",
-        speaker="",
-        party=None,
-        role="cabinet",
-        text=norm.text,
-        lines=(1, last),
-        line_map=norm.line_map,
-    )
-
-
 def compare_texts(text_a: str, text_b: str, name_a: str = "A", name_b: str = "B") -> Comparison:
     """Compare two raw texts (normalised and sanitised here); a regex time-out names the
-    text it happened on."""
-    sa, sb = _sentences_of_text(text_a, name_a), _sentences_of_text(text_b, name_b)
+    text it happened on. A paragraph both texts hold is cut into sentences once (lines.py):
+    the same sentences as `sentences_of` of each whole text."""
+    from diffview.diff.lines import Cutter  # files only: a topic compare needs none
+
+    cutter = Cutter()
+    sa, sb = _sentences_of_text(cutter, text_a, name_a), _sentences_of_text(cutter, text_b, name_b)
     try:
         return compare_sentences(
             sa,
@@ -195,9 +192,9 @@ def compare_texts(text_a: str, text_b: str, name_a: str = "A", name_b: str = "B"
         raise regex_timeout(f"{name_a} or {name_b}", "comparing") from None
 
 
-def _sentences_of_text(text: str, name: str) -> list[Sentence]:
+def _sentences_of_text(cutter: Cutter, text: str, name: str) -> list[Sentence]:
     try:
-        return sentences_of([_text_statement(text, name)])
+        return cutter.side(text, name)
     except TimeoutError:
         raise regex_timeout(name, "normalising") from None
 

@@ -8,9 +8,11 @@ each piece's steps are capped).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from itertools import islice
+from operator import lt
 
 
 def in_order_pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[int, int]]:
@@ -45,12 +47,8 @@ def in_order_pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[int,
             pairs.append((a1, b1))
         if a0 == a1 or b0 == b1:
             continue
-        count_b: dict[str, int] = defaultdict(int)
-        for key in right[b0:b1]:
-            count_b[key] += 1
-        count_a: dict[str, int] = defaultdict(int)
-        for key in left[a0:a1]:
-            count_a[key] += 1
+        count_b: dict[str, int] = Counter(right[b0:b1])  # counted in C
+        count_a: dict[str, int] = Counter(left[a0:a1])
         big = (a1 - a0) + (b1 - b0) > _PATIENCE_FIRST
         anchors = _unique_anchors(left, right, (a0, a1, b0, b1), count_a, count_b) if big else []
         if not anchors:
@@ -168,7 +166,12 @@ def anchor_gap(anchors: Sequence[int], k: int, n: int) -> int:
 
 
 def longest_increasing(seq: Sequence[int]) -> list[int]:
-    """Positions of one longest strictly increasing subsequence of `seq` (patience sorting)."""
+    """Positions of one longest strictly increasing subsequence of `seq` (patience sorting).
+
+    A revision's pairs are mostly all in order: then the answer is every position, found
+    by one comparison of the sequence with itself shifted (in C), not a search per item."""
+    if all(map(lt, seq, islice(seq, 1, None))):
+        return list(range(len(seq)))
     tails: list[int] = []  # seq value at the end of each pile
     tail_pos: list[int] = []
     prev = [-1] * len(seq)

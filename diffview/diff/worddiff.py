@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 from diff_match_patch import diff_match_patch
@@ -113,12 +115,26 @@ def squash(text: str) -> str:
     an accent on a word of at most four letters is Dutch stress, kept (`één` ≠ `een`,
     `vóór` ≠ `voor`; `privé` = `prive`).
     """
-    folded = text.casefold()
-    if _DIGIT_SPACE.search(folded):
-        folded = _DIGIT_GAP.sub(_KEPT_GAP, folded)
+    folded = _folded(text)
     if folded.isascii():  # the common case, at C speed (a regex call costs ~20 µs)
         folded = folded.replace('"', "'").replace("`", "'").replace("-", "")
         return "".join(folded.split())
+    quick = folded.translate(_QUICK_FOLD)  # Latin letters with marks that are never stress
+    if quick.isascii():
+        return quick
+    return _squash_unicode(text, folded)
+
+
+def _folded(text: str) -> str:
+    """Case folded, a space between two numbers kept (see `squash`)."""
+    folded = text.casefold()
+    if _DIGIT_SPACE.search(folded):
+        folded = _DIGIT_GAP.sub(_KEPT_GAP, folded)
+    return folded
+
+
+def _squash_unicode(text: str, folded: str) -> str:
+    """`squash` of any text, from its `_folded` form: the Unicode rules in full."""
     timeout = regex_timeout_for(text)
     folded = folded.translate(_QUOTES)
     if _STRESS_LETTER.search(folded):
@@ -147,6 +163,28 @@ _STRESSED = regex.compile(
 _STRESS_LETTER = re.compile(f"[{_STRESS_LETTERS}]")  # no stressed letter: no pass
 _PROTECT = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(_STRESS_LETTERS)})
 _UNPROTECT = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(_STRESS_LETTERS)})
+
+
+def _quick_fold() -> dict[int, str | None]:
+    """What `_squash_unicode` makes of each character of a text it turns into ASCII without
+    a stressed letter: quotes to "'", whitespace, hyphens and dashes dropped, a lower-case
+    Latin letter with marks (ë, ç, ô; not the stress letters) as its base letter. One
+    `str.translate`: a text left with anything else takes the full path."""
+    table: dict[int, str | None] = {ord(c): "'" for c in "'‘’‚‛\"“”„«»′″`´"}
+    table.update(
+        dict.fromkeys(map(ord, "\t\n\x0b\x0c\r \x85\xa0-\u2010\u2011\u2012\u2013\u2014\u2015"))
+    )
+    for cp in range(0xC0, 0x250):
+        c = chr(cp)
+        parts = unicodedata.normalize("NFD", c)
+        if c in _STRESS_LETTERS or c.casefold() != c or len(parts) < 2 or not parts[0].isascii():
+            continue
+        if all("\u0300" <= m <= "\u036f" for m in parts[1:]):
+            table[cp] = parts[0]
+    return table
+
+
+_QUICK_FOLD = _quick_fold()
 
 
 def _protect_stressed(text: str) -> str:
@@ -178,24 +216,51 @@ def _code_point(i: int) -> str:
     return chr(cp)
 
 
+_MADE = 4096  # the code points of a sentence pair's distinct tokens, made once
+_CODE_POINTS = tuple(map(_code_point, range(_MADE)))
+
+
 def _encode(tokens: Sequence[str], table: dict[str, str], keys: Callable[[str], str]) -> str:
     """One code point per token (same key, same code point), numbered in order of first
     appearance: the loops run in C (`map`, `dict.fromkeys`), not once per token in Python."""
     keyed = list(map(keys, tokens))
-    for k in dict.fromkeys(keyed):
-        if k not in table:
-            table[k] = _code_point(len(table))
+    new = [k for k in dict.fromkeys(keyed) if k not in table] if table else dict.fromkeys(keyed)
+    n = len(table)
+    if n + len(new) <= _MADE:
+        table.update(zip(new, _CODE_POINTS[n : n + len(new)], strict=True))
+    else:
+        table.update((k, _code_point(n + i)) for i, k in enumerate(new))
     return "".join(map(table.__getitem__, keyed))
 
 
 def _code_point_diffs(a: str, b: str) -> list[tuple[int, str]]:
     """diff-match-patch ops (-1, 0, 1) between two code-point strings, semantically cleaned;
     the same ops on any machine (see EXACT_TOKENS)."""
+    exact = len(a) + len(b) <= EXACT_TOKENS
+    if exact:
+        replaced = _one_replaced(a, b)
+        if replaced is not None:
+            return replaced
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # no deadline: the result never depends on the clock
-    exact = len(a) + len(b) <= EXACT_TOKENS
     diffs = dmp.diff_main(a, b, False) if exact else _difflib_diffs(a, b)
     dmp.diff_cleanupSemantic(diffs)
+    return diffs
+
+
+def _one_replaced(a: str, b: str) -> list[tuple[int, str]] | None:
+    """diff-match-patch's cleaned ops where `b` is `a` with one token replaced by another
+    (the commonest revision): the shared head, a delete, an insert, the shared tail. Its
+    passes leave those as they are (a single delete and insert of different code points
+    have no overlap, and no equality lies between edits), so they are not run."""
+    head = common_prefix(a, b)
+    tail = min(common_prefix(a[::-1], b[::-1]), len(a) - head, len(b) - head)
+    if len(a) - head - tail != 1 or len(b) - head - tail != 1:
+        return None
+    diffs = [(0, a[:head])] if head else []
+    diffs += [(-1, a[head : head + 1]), (1, b[head : head + 1])]
+    if tail:
+        diffs.append((0, a[len(a) - tail :]))
     return diffs
 
 
@@ -212,11 +277,63 @@ def _difflib_diffs(a: str, b: str) -> list[tuple[int, str]]:
     return diffs
 
 
-def _token_ops(left: list[str], right: list[str]) -> list[tuple[int, list[str], list[str]]]:
-    """Diff token lists; each op keeps its left and right tokens (equal ops have both)."""
+def common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix: slices compared in C, halving the range."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _shared_ends(left: str, right: str) -> tuple[int, int]:
+    """(k, n): `left` and `right` share their first k and their last n characters, and both
+    tokenisations cut there: at the start of a space after a letter or digit (k) and at a
+    letter or digit after a space (n from the end), so no token crosses either cut."""
+    p = common_prefix(left, right)
+    k = left.rfind(" ", 0, p)
+    while k > 0 and not left[k - 1].isalnum():
+        k = left.rfind(" ", 0, k)
+    k = max(k, 0)
+    shared = common_prefix(left[::-1], right[::-1])
+    shared = min(shared, len(left) - k, len(right) - k)
+    m = left.find(" ", len(left) - shared)
+    while m != -1 and not left[m + 1 : m + 2].isalnum():
+        m = left.find(" ", m + 1)
+    return k, 0 if m == -1 else len(left) - m - 1
+
+
+def _tokens_of_both(left: str, right: str) -> tuple[list[str], list[str], int, int]:
+    """`tokenize` of both texts, the right one's shared head and tail taken from the left's
+    (they are the same tokens): only the changed middle of a sentence is tokenised twice.
+    Also how many tokens the head and the tail hold."""
+    lt = tokenize(left)
+    k, n = _shared_ends(left, right)
+    if not k and not n:
+        return lt, tokenize(right), 0, 0
+    ends = list(accumulate(map(len, lt)))
+    head = bisect_right(ends, k)
+    tail = len(lt) - bisect_left(ends, len(left) - n) - 1
+    middle = tokenize(right[k : len(right) - n])
+    return lt, lt[:head] + middle + lt[len(lt) - tail :], head, tail
+
+
+def _token_ops(
+    left: list[str], right: list[str], head: int = 0, tail: int = 0
+) -> list[tuple[int, list[str], list[str]]]:
+    """Diff token lists; each op keeps its left and right tokens (equal ops have both).
+    The first `head` and last `tail` tokens of both are the same tokens: their code points
+    are the left's (first appearance is still the order of the whole right list)."""
     table: dict[str, str] = {}
     a = _encode(left, table, token_key)
-    b = _encode(right, table, token_key)
+    if head or tail:
+        middle = _encode(right[head : len(right) - tail], table, token_key)
+        b = a[:head] + middle + a[len(a) - tail :]
+    else:
+        b = _encode(right, table, token_key)
     diffs = _code_point_diffs(a, b)
     out: list[tuple[int, list[str], list[str]]] = []
     i = j = 0
@@ -252,7 +369,7 @@ def word_diff(left: str, right: str) -> tuple[WordOp, ...]:
     """Word ops turning `left` into `right`; variant spellings count as equal (right's text)."""
     if left == right:
         return (WordOp(0, right),) if right else ()
-    runs = _runs(_token_ops(tokenize(left), tokenize(right)))
+    runs = _runs(_token_ops(*_tokens_of_both(left, right)))
     ops: list[WordOp] = []
     for kind, l_text, r_text in runs:
         if kind == 0 or squash(l_text) == squash(r_text):
