@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import regex
 
-from diffview.corpus.layouts._common import Builder, Lines, answerer
+from diffview.corpus.layouts._common import Builder, Lines, answerer, line_matches
 from diffview.model import Document, Statement
 from diffview.text.normalize import TIMEOUT, clean_line, normalize_inline, normalize_lines
 from diffview.text.scan import Scan, paragraphs
@@ -55,13 +55,13 @@ class Counts:
 
 @lru_cache(maxsize=4)  # both written layouts' `detect` count the same text
 def counts(text: str) -> Counts:
-    # The markers hold the word `Antwoord`, the headings their opening words: a text
-    # without them is not scanned.
-    answers = "Antwoord" in text
+    # The markers open on the word `Antwoord`, the headings on their first words:
+    # `line_matches` tries the patterns only there, not at every character as a search does.
+    answers = ("Antwoord",)
     return Counts(
-        len(INLINE_MARKER.findall(text, timeout=TIMEOUT)) if answers else 0,
-        len(LINE_MARKER.findall(text, timeout=TIMEOUT)) if answers else 0,
-        len(FRACTIE.findall(text, timeout=TIMEOUT)) if "Vragen en opmerkingen van " in text else 0,
+        len(line_matches(INLINE_MARKER, text, answers)),
+        len(line_matches(LINE_MARKER, text, answers)),
+        len(line_matches(FRACTIE, text, ("Vragen en opmerkingen van ",))),
     )
 
 
