@@ -4,6 +4,7 @@ no marker (a Kamerstuk "lijst van vragen en antwoorden")."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import regex
 
@@ -37,6 +38,11 @@ def numbered_starts(lines: Sequence[str]) -> list[int]:
     return starts
 
 
+@lru_cache(maxsize=2)  # `detect` and `split` look for the questions of the same text
+def _starts_of(text: str) -> tuple[int, ...]:
+    return tuple(numbered_starts(text.split("\n")))
+
+
 def question_end(lines: Sequence[str], start: int, limit: int = 14) -> int | None:
     """Index of the line ending the question that starts at `start`.
 
@@ -57,7 +63,7 @@ def question_end(lines: Sequence[str], start: int, limit: int = 14) -> int | Non
 
 
 def detect(text: str) -> Detection:
-    n = len(numbered_starts(text.split("\n")))
+    n = len(_starts_of(text))
     if n >= 3:
         return Detection(1.0, (f"{n} numbered questions",))
     if n:
@@ -71,8 +77,9 @@ def detect(text: str) -> Detection:
 
 def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     lines = list(raw_lines)
-    starts = numbered_starts(lines)
-    scan = scan_source("\n".join(lines), protect=frozenset(i + 1 for i in starts))
+    text = "\n".join(lines)
+    starts = _starts_of(text)
+    scan = scan_source(text, protect=frozenset(i + 1 for i in starts))
     build = Builder(doc, scan)
     head = " ".join(s.strip() for s in lines[: starts[0]]) if starts else ""
     committee = _COMMITTEE.search(head, timeout=TIMEOUT)
