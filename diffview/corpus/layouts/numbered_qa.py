@@ -49,16 +49,26 @@ def question_end(lines: Sequence[str], start: int, limit: int = 14) -> int | Non
     The question ends at the first line ending in `?`, unless the next lines continue it
     (`Zo ja, ...?`, as in question 9 of the 2024 list): then at that continuation's `?`.
     """
-    texts = [(i, lines[i].strip()) for i in range(start, min(start + limit, len(lines)))]
-    texts = [(i, s) for i, s in texts if s]
-    for k, (i, s) in enumerate(texts):
-        if _QUESTION_END.search(s, timeout=TIMEOUT):
-            rest = texts[k + 1 : k + 3]
-            if rest and _CONTINUED_QUESTION.match(rest[0][1], timeout=TIMEOUT):
-                for j, t in rest:
-                    if _QUESTION_END.search(t, timeout=TIMEOUT):
-                        return j
-            return i
+    # Lines are read one by one up to the question's end (most end within a few lines), not
+    # all `limit` of them first; the two after it only to see whether they continue it.
+    end = min(start + limit, len(lines))
+    for i in range(start, end):
+        s = lines[i].strip()
+        # the pattern needs a `?`: a line without one is not searched
+        if not ("?" in s and _QUESTION_END.search(s, timeout=TIMEOUT)):
+            continue
+        rest: list[tuple[int, str]] = []
+        for j in range(i + 1, end):
+            t = lines[j].strip()
+            if t:
+                rest.append((j, t))
+                if len(rest) == 2:
+                    break
+        if rest and _CONTINUED_QUESTION.match(rest[0][1], timeout=TIMEOUT):
+            for j, t in rest:
+                if "?" in t and _QUESTION_END.search(t, timeout=TIMEOUT):
+                    return j
+        return i
     return None
 
 
