@@ -3,12 +3,17 @@
     .venv/bin/python scripts/check_parse_identical.py OUT.json [--seed N] [--variants K]
     PYTHONPATH=/path/to/old/checkout .venv/bin/python scripts/check_parse_identical.py OLD.json
     cmp OLD.json OUT.json
+    .venv/bin/python scripts/check_parse_identical.py OUT.json --versions DIR [--limit K]
 
 Inputs: the bundled corpus through `load_corpus` (statements JSON as the store writes it,
 document markdown, topic markdown of every round), the test fixtures, and K perturbed copies
 of every bundled document and fixture per seed (lines dropped, duplicated, swapped, cut,
 words changed, topic words inserted, markers removed), so the error paths (LayoutError,
 no statements) are compared too: each input's statements JSON or its exception text.
+
+`--versions DIR` dumps instead the first K documents (default 200) of another corpus (a
+synthetic one of `scripts/bench_scale.py`) as a build's worker parses them (`parse_source`,
+memos warm in one process): statements JSON and document markdown of each.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import sys
 from pathlib import Path
 
 import diffview
-from diffview.corpus.load import BUNDLED_VERSIONS, load_corpus, parse_text
+from diffview.corpus.load import BUNDLED_VERSIONS, load_corpus, parse_source, parse_text
+from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus.sources import load_source
 from diffview.errors import DiffviewError
 from diffview.model import Document
@@ -98,8 +104,30 @@ def outcome(doc: Document, text: str) -> object:
         return f"{type(exc).__name__}: {exc}"
 
 
+def corpus_dump(versions: Path, limit: int) -> dict[str, object]:
+    documents, _labels = load_manifest_with_rounds(versions)
+    dump: dict[str, object] = {}
+    for doc in documents[:limit]:
+        try:
+            _data, st = parse_source(versions, doc)
+        except (DiffviewError, TimeoutError) as exc:
+            dump[f"corpus/{doc.id}"] = f"{type(exc).__name__}: {exc}"
+            continue
+        dump[f"corpus/{doc.id}.json"] = storefiles.statements_json(doc, st).decode()
+        dump[f"corpus/{doc.id}.md"] = storefiles.document_markdown(doc, st, doc.round).decode()
+    return dump
+
+
 def main() -> None:
     out = Path(sys.argv[1])
+    if "--versions" in sys.argv:
+        limit = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else 200
+        print("diffview from", Path(diffview.__file__).parent, file=sys.stderr)
+        versions = Path(sys.argv[sys.argv.index("--versions") + 1])
+        data = json.dumps(corpus_dump(versions, limit), ensure_ascii=False, indent=0).encode()
+        out.write_bytes(data)
+        print(f"{limit} documents, sha256 {hashlib.sha256(data).hexdigest()[:16]}")
+        return
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 13
     k = int(sys.argv[sys.argv.index("--variants") + 1]) if "--variants" in sys.argv else 20
     print("diffview from", Path(diffview.__file__).parent, file=sys.stderr)

@@ -85,6 +85,10 @@ def cold() -> None:
         normalize._normalize_short.cache_clear()
         _written._line_kind.cache_clear()
         _written.counts.cache_clear()
+        from diffview.corpus.layouts import debate, numbered_qa
+
+        debate._own_line_turns.cache_clear()
+        numbered_qa._starts_of.cache_clear()
     except AttributeError:
         pass
 

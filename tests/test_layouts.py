@@ -299,3 +299,41 @@ def test_a_layout_mode_letter_with_the_letterheads_right_column() -> None:
     stmts = parse_document(doc("kamerbrief-ministerie-2025.txt"), "\n".join(lines))
     plain = parse_fixture("kamerbrief-ministerie-2025.txt")
     assert [(s.text, s.lines) for s in stmts] == [(s.text, s.lines) for s in plain]
+
+
+_HEADER_PIECES = (
+    "De heer Jansen (VVD):",
+    "Mevrouw Kathmann (GL-\nPvdA):",
+    "De voorzitter:",
+    "Minister Van Oosten:",
+    "Minister Van Oosten: Dank u.",
+    "Antwoord",
+    "Antwoord: ja",
+    "Vragen en opmerkingen van de leden van de VVD-fractie",
+    *("  ", "\n", "\n\n", " \t", "\r\n", "\x1c", "\u00a0", "\u2028", "\x85", "tekst", ":"),
+)
+
+
+def test_header_lines_are_found_as_a_search_finds_them() -> None:
+    """Speaker turns and written-consultation markers are counted by trying the patterns
+    only where their first words occur: the same turns and markers as a search of the whole
+    text, also for headers after blank or odd-space lines, indented, or run together."""
+    import random
+
+    from diffview.corpus.layouts import _written, debate
+    from diffview.corpus.layouts._common import line_matches
+
+    turns = ("De heer", "Mevrouw", "De voorzitter", "Minister", "Staatssecretaris")
+    cases = [
+        (debate.TURN, turns),
+        (debate.INLINE_TURN, turns),
+        (_written.INLINE_MARKER, ("Antwoord",)),
+        (_written.LINE_MARKER, ("Antwoord",)),
+        (_written.FRACTIE, ("Vragen en opmerkingen van ",)),
+    ]
+    rng = random.Random(13)
+    for _ in range(3000):
+        text = "".join(rng.choice(_HEADER_PIECES) for _ in range(rng.randint(1, 14)))
+        for pattern, heads in cases:
+            expected = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in line_matches(pattern, text, heads)] == expected, text

@@ -157,6 +157,17 @@ def test_required_literals(source: str, expected: tuple[str, ...] | None) -> Non
     assert required_literals(source) == expected
 
 
+def test_a_proximity_rule_needs_a_word_of_each_half() -> None:
+    from diffview.corpus.topics import required_clauses
+
+    clauses = required_clauses(
+        r"(?:cyber\w*|weerbaar)[^.]{0,80}?(?:scan|detect)|x(?:scan|detect)[^.]{0,80}?(?:cyber\w*|weerbaar)"
+    )
+    assert clauses is not None
+    assert frozenset({"cyber", "weerbaar"}) in clauses and frozenset({"scan", "detect"}) in clauses
+    assert required_clauses(r"\w+") is None
+
+
 def test_every_match_holds_a_required_literal(versions_dir: Path) -> None:
     """Soundness on the corpus: wherever a rule matches, one of its literals is present."""
     rules = load_rules()
@@ -170,6 +181,8 @@ def test_every_match_holds_a_required_literal(versions_dir: Path) -> None:
             if pattern.folded is not None and pattern.folded.search(text):
                 checked += 1
                 assert any(x in text for x in pattern.needs), pattern.source
+                for clause in pattern.clauses:  # and one of each further set it needs
+                    assert any(x in text for x in clause), (pattern.source, clause)
     assert checked > 100
 
 

@@ -213,3 +213,18 @@ def test_a_wrapped_line_before_a_capital_is_not_a_heading() -> None:
     ).text
     found = [text[a:b] for a, b in split_sentences(text)]
     assert found[0].startswith("Het kabinet") and "Europese Commissie" in found[0]
+
+
+def test_ascii_words_are_the_words_the_unicode_pattern_finds() -> None:
+    """The stems of a sentence (its similarity and the stored stem counts) come from the same
+    words whether the text is ASCII (the fast path) or not."""
+    from diffview.text import stems
+
+    texts = [
+        "Het kabinet steunt end-to-end-encryptie (art. 7) niet; o'Neill's 2x 26643-885?",
+        "--a'b- 'c' d--e f''g h-'i 123 4-5 x_y",
+        "Dat is de inzet van het kabinet: geen client-side scanning.",
+    ]
+    for text in texts:
+        assert text.isascii()
+        assert stems._words(text, None) == stems._WORD.findall(text)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 
@@ -70,15 +72,19 @@ class _Text:
         return cls(text, folded, literals, frozenset(filter(folded.__contains__, literals)))
 
     def lacks(self, pattern: Pattern) -> bool:
-        """True when the folded text holds no literal that every match of `pattern` holds,
-        so that its folded search cannot match."""
+        """True when the folded text holds no literal of a set one of which every match of
+        `pattern` holds (`needs`, `clauses`), so that its folded search cannot match."""
         needs = pattern.needs
         if needs is None or self.folded is None or pattern.folded is None:
             return False
-        if needs <= self.universe:
-            return self.present.isdisjoint(needs)
         folded = self.folded
-        return not any(map(folded.__contains__, needs))
+        if needs <= self.universe:
+            if self.present.isdisjoint(needs):
+                return True
+        elif not any(map(folded.__contains__, needs)):
+            return True
+        # the other literals it needs (a proximity rule: a word of its other half)
+        return any(not any(map(folded.__contains__, c)) for c in pattern.clauses)
 
     def search(self, pattern: Pattern) -> tuple[int, int] | None:
         folded = self.folded
@@ -118,9 +124,17 @@ def _score(text: _Text, rule: TopicRule) -> _Score:
     text = text.blank(rule.exclude)
     score = 0
     triggers: list[str] = []
-    for pattern in rule.patterns:
-        if text.lacks(pattern):  # `_Text.search`'s own test, without the call
-            continue
+    always, index, needed = rule.pattern_index
+    if text.folded is not None and needed <= text.universe:
+        # The patterns whose literals the text holds, in the rule's order: the same ones
+        # `lacks` lets through, found from the few literals held, not tested one by one.
+        chosen = set(always)
+        for literal in text.present:
+            chosen.update(index.get(literal, ()))
+        patterns = [rule.patterns[i] for i in sorted(chosen)]
+    else:
+        patterns = [p for p in rule.patterns if not text.lacks(p)]
+    for pattern in patterns:
         span = text.search(pattern)
         if span:
             score += pattern.weight
@@ -135,11 +149,36 @@ def _csam_triggers(text: _Text, rules: TopicRules) -> tuple[str, ...]:
     return tuple(dict.fromkeys(text.phrase(span) for span in found if span))
 
 
+def _present_in_each(texts: Sequence[str], literals: frozenset[str]) -> list[frozenset[str]]:
+    """Which of `literals` each of `texts` holds (`_Text.of`'s note), for many texts at once.
+
+    Searched in the texts joined by a NUL, each literal from where the last text holding it
+    ends: a search of a short text for a literal costs its set-up more than its scan, so
+    one search per text holding a literal (plus one) replaces one per text and literal.
+    Exact for literals without a NUL, which cannot run over from one text into the next."""
+    if any("\0" in x for x in literals):
+        return [frozenset(filter(t.__contains__, literals)) for t in texts]
+    joined = "\0".join(texts)
+    starts = [0, *accumulate(len(t) + 1 for t in texts)]
+    found: list[list[str]] = [[] for _ in texts]
+    last = len(texts) - 1
+    for literal in literals:
+        i = joined.find(literal)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            found[k].append(literal)
+            if k >= last:
+                break
+            i = joined.find(literal, starts[k + 1])
+    return [frozenset(f) for f in found]
+
+
 class _Analysis:
     """What the rules find in one text, computed once and reused for every context."""
 
-    def __init__(self, text: str, rules: TopicRules) -> None:
-        self.text = _Text.of(_clean(text), rules.literals)
+    def __init__(self, text: str, rules: TopicRules, noted: _Text | None = None) -> None:
+        # `noted`: the text cleaned, with its literals noted (`_analyses`, many at once)
+        self.text = noted if noted is not None else _Text.of(_clean(text), rules.literals)
         self.rules = rules
         self.scores = tuple(_score(self.text, rule) for rule in rules.topics)
         self._csam: tuple[str, ...] | None = None
@@ -185,7 +224,6 @@ _analyses_lock = threading.Lock()
 
 
 def _analysis(text: str, rules: TopicRules) -> _Analysis:
-    global _analyses_held
     key = (id(rules), text)
     with _analyses_lock:
         hit = _ANALYSES.get(key)
@@ -193,6 +231,13 @@ def _analysis(text: str, rules: TopicRules) -> _Analysis:
             _ANALYSES.move_to_end(key)
             return hit[1]
     found = _Analysis(text, rules)
+    _remember(key, rules, found)
+    return found
+
+
+def _remember(key: tuple[int, str], rules: TopicRules, found: _Analysis) -> None:
+    global _analyses_held
+    text = key[1]
     if len(text) <= _ANALYSES_CHARS // 8:
         with _analyses_lock:
             if key not in _ANALYSES:
@@ -201,7 +246,31 @@ def _analysis(text: str, rules: TopicRules) -> _Analysis:
             while _analyses_held > _ANALYSES_CHARS:
                 (_, old), _entry = _ANALYSES.popitem(last=False)
                 _analyses_held -= len(old)
-    return found
+
+
+def _analyses(texts: Sequence[str], rules: TopicRules) -> list[_Analysis]:
+    """`_analysis` of each of `texts` (a document's statements): the ones not held are
+    analysed together, their literals noted in one pass (`_present_in_each`)."""
+    held: dict[str, _Analysis] = {}
+    with _analyses_lock:
+        for text in texts:
+            hit = _ANALYSES.get((id(rules), text))
+            if hit is not None and hit[0] is rules:
+                _ANALYSES.move_to_end((id(rules), text))
+                held[text] = hit[1]
+    missing = [t for t in dict.fromkeys(texts) if t not in held]
+    cleaned = [_clean(t) for t in missing]
+    folded = [c.lower() for c in cleaned]
+    same = [k for k, (c, f) in enumerate(zip(cleaned, folded, strict=True)) if len(c) == len(f)]
+    noted = [_Text(c, None) for c in cleaned]  # lower-casing changed the length: no twin
+    present = _present_in_each([folded[k] for k in same], rules.literals)
+    for k, held_literals in zip(same, present, strict=True):
+        noted[k] = _Text(cleaned[k], folded[k], rules.literals, held_literals)
+    for text, note in zip(missing, noted, strict=True):
+        found = _Analysis(text, rules, note)
+        _remember((id(rules), text), rules, found)
+        held[text] = found
+    return [held[t] for t in texts]
 
 
 def label_text(
@@ -351,7 +420,8 @@ def _inherit(
 def label_statements(statements: Sequence[Statement], rules: TopicRules) -> list[Statement]:
     """New statements with `topics` set, using questions, sections and debate flow as context."""
     by_id = {s.id: s for s in statements}
-    found = {s.id: _analysis(s.text, rules) for s in statements}
+    analysed = _analyses([s.text for s in statements], rules)
+    found = {s.id: a for s, a in zip(statements, analysed, strict=True)}
     own = {i: analysis.labels() for i, analysis in found.items()}
     csam_docs = _csam_documents(statements, own, rules)
     labelled: list[Statement] = []

@@ -8,6 +8,8 @@ rules file is one line naming the file, the entry and its line.
 from __future__ import annotations
 
 import importlib
+import itertools
+import math
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -61,6 +63,22 @@ class Pattern:
         return frozenset(needs) if needs else None
 
     @cached_property
+    def clauses(self) -> tuple[frozenset[str], ...]:
+        """Besides `needs`, up to two more sets of literals one of each of which every match
+        of `folded` contains (`required_clauses`): a proximity rule needs a word of both its
+        halves, and a text holding only one half's is not searched either. Only sets of at
+        most four words of three letters or more: shorter ones are in almost every text."""
+        if self.needs is None:
+            return ()
+        found = required_clauses(_fold(self.source)) or ()
+        useful = [
+            c
+            for c in dict.fromkeys(found)
+            if c != self.needs and len(c) <= 4 and min(map(len, c)) >= 3
+        ]
+        return tuple(sorted(useful, key=lambda c: (-min(map(len, c)), len(c), sorted(c)))[:2])
+
+    @cached_property
     def compiled(self) -> regex.Pattern[str]:
         """The rule on the text as it is (case-insensitive): where `folded` cannot serve."""
         return _compile(self.source, self.where)
@@ -87,6 +105,18 @@ class TopicRule:
         """Every literal its patterns and exclusions require (as `TopicRules.literals`): a
         sentence asked whether it mentions the topic notes once which it holds."""
         return frozenset(x for p in (*self.patterns, *self.exclude) if p.needs for x in p.needs)
+
+    @cached_property
+    def pattern_index(self) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]], frozenset[str]]:
+        """Which patterns a text may match, by the literals it holds: (the patterns needing
+        no literal, each literal's patterns, every literal of those): a text noting which
+        literals it holds searches only those patterns, not each pattern in turn."""
+        always = tuple(i for i, p in enumerate(self.patterns) if not p.needs)
+        index: dict[str, list[int]] = {}
+        for i, p in enumerate(self.patterns):
+            for x in sorted(p.needs or ()):
+                index.setdefault(x, []).append(i)
+        return always, {x: tuple(ids) for x, ids in index.items()}, frozenset(index)
 
 
 @dataclass(frozen=True)
@@ -271,6 +301,46 @@ _FOREIGN_SYNTAX = regex.compile(r"\[\[|--|&&|\|\||~~|\{(?!\d*(?:,\d*)?\})")
 _PROPERTY = regex.compile(r"\\[pPN]\{[^}]*\}|\\p\w|\\.|\[|\]")
 
 
+def required_clauses(source: str) -> tuple[frozenset[str], ...] | None:
+    """Every set of literals of `source` one of which occurs in any text it matches (the
+    clauses that `required_literals` picks the best of), or None when that cannot be told.
+    Sound by the same rules; an alternation's clauses are the unions of one clause of each
+    branch (at most 16 such unions; beyond, each branch's best)."""
+    parsed = _parse_plain(source)
+    if parsed is None:
+        return None
+    return tuple(_clauses(list(parsed))) or None
+
+
+def _clauses(items: list[Any]) -> list[frozenset[str]]:
+    found: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append(frozenset({"".join(run)}))
+            run = []
+        if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # (group, add, del, p)
+            found += _clauses(list(av[3]))
+        elif op is _sre.ATOMIC_GROUP:
+            found += _clauses(list(av))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found += _clauses(list(av[2]))
+        elif op is _sre.BRANCH:
+            branches = [_clauses(list(b)) for b in av[1]]
+            if branches and all(branches):
+                if math.prod(map(len, branches)) > 16:
+                    branches = [[_best(b)] for b in branches]
+                found += [frozenset().union(*combo) for combo in itertools.product(*branches)]
+    return found
+
+
+def _best(clauses: list[frozenset[str]]) -> frozenset[str]:
+    return max(clauses, key=lambda c: (min(map(len, c)), -len(c)))
+
+
 def required_literals(source: str) -> tuple[str, ...] | None:
     """Literals of a case-sensitive `regex` pattern one of which occurs in any text it
     matches, or None when that cannot be told. Sound, not complete: read with Python's
@@ -279,8 +349,17 @@ def required_literals(source: str) -> tuple[str, ...] | None:
     one when its content is, an alternation when each of its branches has a requirement
     (their union); classes, lookarounds, scoped flags and everything else require nothing.
     """
-    # \p{L} and friends are classes to us: outside a set a class that is never a literal,
-    # inside a set nothing (one more member can only widen it, never make it a literal).
+    parsed = _parse_plain(source)
+    if parsed is None:
+        return None
+    found = _requirement(list(parsed))
+    return tuple(sorted(found)) if found else None
+
+
+def _parse_plain(source: str) -> Any:
+    """`source` read by Python's parser, None where it cannot be: \\p{L} and friends are
+    classes to us (outside a set a class that is never a literal, inside a set nothing: one
+    more member can only widen it, never make it a literal)."""
     out, depth, pos = [], 0, 0
     for m in _PROPERTY.finditer(source):
         out.append(source[pos : m.start()])
@@ -303,8 +382,7 @@ def required_literals(source: str) -> tuple[str, ...] | None:
         return None
     if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_VERBOSE):
         return None
-    found = _requirement(list(parsed))
-    return tuple(sorted(found)) if found else None
+    return parsed
 
 
 def _requirement(items: list[Any]) -> frozenset[str] | None:

@@ -217,20 +217,43 @@ def is_heading_line(stripped: str, widest: int) -> bool:
     )
 
 
+# How a line's last word ends, told from its last character where that settles it: a
+# sentence mark ends a sentence (`_ENDS_SENTENCE` matches with no closer and no digits), an
+# ASCII character that is no mark, closer or digit cannot (every match ends on one of
+# those); any other end is searched.
+_MARKS = frozenset(".!?:;…")
+_NOT_ENDING = frozenset(chr(c) for c in range(128)) - frozenset(".!?:;\"')]0123456789")
+
+
+def _ends_sentence(word: str) -> bool:
+    last = word[-1:]
+    if last in _MARKS:
+        return True
+    if last in _NOT_ENDING:
+        return False
+    return bool(_ENDS_SENTENCE.search(word))
+
+
 def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
     """Join raw source lines (line number, raw text) into one flowing normalised text.
 
     Parts are collected in a list with a running length (not `text +=`), so a long
-    paragraph costs linear time.
+    paragraph costs linear time. Runs on every line of every statement: an ASCII printable
+    line is cleaned inline (`clean_line` only collapses its spaces), and whether the line
+    before ends a sentence is told from its last character where that settles it.
     """
     parts: list[str] = []
     length = 0
     line_map: list[tuple[int, int]] = []
     previous = 0
     gap = False
-    cleaned = [clean_line(raw) for _, raw in lines]
+    cleaned = [
+        " ".join(raw.split()) if raw.isascii() and raw.isprintable() else clean_line(raw)
+        for _, raw in lines
+    ]
     widest = max(map(len, cleaned), default=0)
     starts_sentence = True  # the previous line began after a sentence end
+    last = ""  # the previous non-empty cleaned line, as it was appended
     for i, (number, _) in enumerate(lines):
         s = cleaned[i]
         gap = gap or (previous > 0 and number > previous + 1)
@@ -239,28 +262,32 @@ def normalize_lines(lines: Sequence[tuple[int, str]]) -> Normalized:
             gap = bool(parts)
             continue
         if parts:
-            last_word = parts[-1].rsplit(" ", 1)[-1]
-            ended = bool(_ENDS_SENTENCE.search(last_word))
+            # `last` is a whole line: its last word ends where it ends, and the sentence-end
+            # pattern holds no space, so testing the line's end is testing the word's.
+            ended = _ends_sentence(last)
             # Skipped lines (blank, page furniture, footnotes) after a finished sentence are a
             # paragraph break; inside a sentence they are a page break: join as usual. A
             # heading keeps its line breaks, so the splitter ends it there.
-            after_heading = starts_sentence and _is_heading(parts[-1], s, widest)
+            after_heading = starts_sentence and _is_heading(last, s, widest)
             before_heading = ended and i + 1 < len(lines) and _is_heading(s, cleaned[i + 1], widest)
             glue = "\n\n" if gap and ended else "\n" if after_heading or before_heading else " "
             starts_sentence = ended or after_heading
             gap = False
-            if last_word.endswith("-") and last_word.strip("-–"):
-                how = classify_hyphen(last_word[:-1], s.split(" ", 1)[0])
-                if how == "join":
-                    parts[-1], glue = parts[-1][:-1], ""
-                    length -= 1
-                elif how == "keep":
-                    glue = ""
+            if last[-1] == "-":
+                last_word = last.rsplit(" ", 1)[-1]
+                if last_word.strip("-–"):
+                    how = classify_hyphen(last_word[:-1], s.split(" ", 1)[0])
+                    if how == "join":
+                        parts[-1], glue = parts[-1][:-1], ""
+                        length -= 1
+                    elif how == "keep":
+                        glue = ""
             parts.append(glue)
             length += len(glue)
         line_map.append((length, number))
         parts.append(s)
         length += len(s)
+        last = s
     text, line_map = _unify_refs("".join(parts), line_map)
     return Normalized(text, tuple(line_map))
 

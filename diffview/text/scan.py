@@ -104,6 +104,8 @@ class _Scanner:
         return n == 1 and cited  # numbering restarts in a second part of a document
 
     def classify(self, index: int) -> str:
+        # Runs on every line of every source: each test is guarded by a cheap one on the
+        # line's first character, and the open footnote is closed only when there is one.
         raw = self.lines[index].rstrip("\r")
         s = raw.strip()
         line = index + 1
@@ -113,11 +115,16 @@ class _Scanner:
         if not s:
             self.close(line - 1)
             return "blank"
-        if s.startswith("file://") and _FILE_LINE.match(s, timeout=TIMEOUT):
+        first = s[0]
+        if first == "f" and s.startswith("file://") and _FILE_LINE.match(s, timeout=TIMEOUT):
             return "furniture"
         indented = raw[:1].isspace()
-        is_url = s.startswith(("http", "www.")) and _URL_LINE.match(s, timeout=TIMEOUT)
-        if is_url and (self.current is None or indented):
+        if (
+            first in "hw"
+            and s.startswith(("http", "www."))
+            and _URL_LINE.match(s, timeout=TIMEOUT)
+            and (self.current is None or indented)
+        ):
             return "furniture"
         if raw[:1].isdigit() and self.starts_footnote(index, raw):
             self.close(line - 1)
@@ -126,10 +133,11 @@ class _Scanner:
             self.current = (int(m.group(1)), line, [m.group(2) or ""])
             self.expected = self.current[0] + 1
             return "footnote"
-        if self.current is not None and not indented:
-            self.current[2].append(s)
-            return "footnote"
-        self.close(line - 1)
+        if self.current is not None:
+            if not indented:
+                self.current[2].append(s)
+                return "footnote"
+            self.close(line - 1)
         if (
             s.isdigit()
             and _PAGE_NUMBER.match(s)
@@ -137,7 +145,7 @@ class _Scanner:
             and self.blankish(index + 1)
         ):
             return "furniture"
-        if s[:1] in "DOUPT" and _HEADER.match(s, timeout=TIMEOUT):
+        if first in "DOUPT" and _HEADER.match(s, timeout=TIMEOUT):
             return "furniture"
         self.recent.append(s)
         return "text"
@@ -155,8 +163,9 @@ def scan_source(raw: str, protect: frozenset[int] = frozenset()) -> Scan:
     if lines and lines[-1] == "":
         lines.pop()
     scanner = _Scanner(lines, protect)
+    classify, kinds = scanner.classify, scanner.kinds
     for i in range(len(lines)):
-        scanner.kinds[i] = scanner.classify(i)
+        kinds[i] = classify(i)
     scanner.close(len(lines))
     return Scan(tuple(lines), tuple(scanner.kinds), tuple(scanner.footnotes))
 

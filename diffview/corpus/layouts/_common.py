@@ -70,6 +70,51 @@ def scan_document(text: str, protect: frozenset[int] = frozenset()) -> Scan:
     return replace(scan, lines=lines, kinds=kinds)
 
 
+def line_matches(
+    pattern: regex.Pattern[str], text: str, heads: Sequence[str]
+) -> list[regex.Match[str]]:
+    """`list(pattern.finditer(text))` for a MULTILINE `pattern` of the shape `^\\s*HEAD...`,
+    every match of which holds one of the literal `heads` right after the whitespace.
+
+    A search tries the pattern at every character of the text (a third of a debate's
+    detection); here only where a head occurs: each such place is matched from the first
+    line start before it that only whitespace separates it from, as a search reaching that
+    line start would be, and skipped when it lies inside the previous match. Exact for
+    heads that start with a character that is not whitespace: `\\s*` then stops right before
+    the head, from whichever line start it is tried (one that fails from the first fails from
+    all of them).
+    """
+    places = sorted({i for head in heads for i in _occurrences(text, head)})
+    found: list[regex.Match[str]] = []
+    pos = 0
+    for i in places:
+        if i < pos:
+            continue
+        space = _SPACE_RUN.match(text, pos, i, timeout=TIMEOUT)
+        start = space.start() if space else i
+        if start and text[start - 1] != "\n":  # not a line start: the first inside the run
+            newline = text.find("\n", start, i)
+            if newline < 0:
+                continue
+            start = newline + 1
+        m = pattern.match(text, start, timeout=TIMEOUT)
+        if m is not None:
+            found.append(m)
+            pos = m.end()
+    return found
+
+
+_SPACE_RUN = regex.compile(r"(?r)\s*")  # the whitespace (as the patterns' `\s`) ending at a place
+
+
+def _occurrences(text: str, literal: str) -> list[int]:
+    places, i = [], text.find(literal)
+    while i >= 0:
+        places.append(i)
+        i = text.find(literal, i + 1)
+    return places
+
+
 @dataclass
 class Builder:
     """Collects statements of one document with per-kind ordinals and stable ids."""

@@ -11,9 +11,9 @@ from functools import lru_cache
 
 import regex
 
-from diffview.corpus.layouts._common import Builder, Lines, answerer
+from diffview.corpus.layouts._common import Builder, Lines, answerer, line_matches
 from diffview.model import Document, Statement
-from diffview.text.normalize import TIMEOUT, normalize_inline, normalize_lines
+from diffview.text.normalize import TIMEOUT, clean_line, normalize_inline, normalize_lines
 from diffview.text.scan import Scan, paragraphs
 
 _M = regex.MULTILINE
@@ -55,13 +55,13 @@ class Counts:
 
 @lru_cache(maxsize=4)  # both written layouts' `detect` count the same text
 def counts(text: str) -> Counts:
-    # The markers hold the word `Antwoord`, the headings their opening words: a text
-    # without them is not scanned.
-    answers = "Antwoord" in text
+    # The markers open on the word `Antwoord`, the headings on their first words:
+    # `line_matches` tries the patterns only there, not at every character as a search does.
+    answers = ("Antwoord",)
     return Counts(
-        len(INLINE_MARKER.findall(text, timeout=TIMEOUT)) if answers else 0,
-        len(LINE_MARKER.findall(text, timeout=TIMEOUT)) if answers else 0,
-        len(FRACTIE.findall(text, timeout=TIMEOUT)) if "Vragen en opmerkingen van " in text else 0,
+        len(line_matches(INLINE_MARKER, text, answers)),
+        len(line_matches(LINE_MARKER, text, answers)),
+        len(line_matches(FRACTIE, text, ("Vragen en opmerkingen van ",))),
     )
 
 
@@ -176,6 +176,28 @@ def _written_blocks(scan: Scan, inline: bool) -> list[_Block]:
     return merged
 
 
+# One of these occurs in every text `_is_question` accepts: `?` for a question mark, `leden`,
+# `fractie` and `verzoekt` for the three `leden` patterns (all case-sensitive).
+_QUESTION_LITERALS = ("?", "leden", "fractie", "verzoekt")
+
+
+def _may_be_question(lines: Lines) -> bool:
+    """False when the normalised text of `lines` cannot pass `_is_question`, told without
+    normalising them: an answer paragraph is normalised again as part of its answer, so
+    normalising it once more only to learn it asks nothing doubled its cost.
+
+    Exact: normalising joins the cleaned lines with spaces or newlines, or with nothing where
+    it drops a line-end hyphen, and changes only spaces between digits besides, so a literal
+    without spaces or hyphens in the normalised text is in the cleaned lines joined with
+    spaces and hyphens taken out. An ASCII printable line cleans to itself but for its
+    spaces; any other is cleaned (`clean_line` may drop invisible characters)."""
+    probe = "".join(
+        raw if raw.isascii() and raw.isprintable() else clean_line(raw) for _, raw in lines
+    )
+    probe = "".join(probe.split()).replace("-", "")
+    return any(literal in probe for literal in _QUESTION_LITERALS)
+
+
 def _is_question(text: str) -> bool:
     """Does a paragraph following an answer open the next question(s)?"""
     return bool(
@@ -224,7 +246,9 @@ def parse_written(doc: Document, scan: Scan, inline: bool) -> list[Statement]:
         elif block.kind == "marker":
             close_answer()
             st.answer = _marker_rest(block.lines)
-        elif st.answer is not None and not (st.answer and _is_question(block.text)):
+        elif st.answer is not None and not (
+            st.answer and _may_be_question(block.lines) and _is_question(block.text)
+        ):
             st.answer.extend(block.lines)
         else:
             close_answer()

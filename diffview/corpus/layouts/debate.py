@@ -13,7 +13,7 @@ from functools import lru_cache
 import regex
 
 from diffview.corpus.layouts import Detection, Layout
-from diffview.corpus.layouts._common import Builder, Lines
+from diffview.corpus.layouts._common import Builder, Lines, line_matches
 from diffview.model import Document, Statement
 from diffview.text.normalize import TIMEOUT, normalize_inline
 from diffview.text.scan import scan_source
@@ -36,6 +36,8 @@ INLINE_TURN = regex.compile(
     r"\s*:\s+(?P<rest>\p{Lu}.*)$",
     _M,
 )
+# What every header holds right after its leading whitespace (`line_matches`).
+_HEADS = ("De heer", "Mevrouw", "De voorzitter", "Minister", "Staatssecretaris")
 _CLOSING = regex.compile(r"^Sluiting\s+\d{1,2}[.:]\d{2}\s+uur\.?$")
 _MINISTER_OFFICE = regex.compile(
     r"(?:de heer|mevrouw)\s+([\p{L}'\- ]+?),\s+(minister|staatssecretaris)\s+(van|voor)\s+"
@@ -43,10 +45,15 @@ _MINISTER_OFFICE = regex.compile(
 )
 
 
+@lru_cache(maxsize=2)  # `detect` and `split` count the same text
+def _own_line_turns(text: str) -> int:
+    return len(line_matches(TURN, text, _HEADS))
+
+
 def detect(text: str) -> Detection:
-    n = len(TURN.findall(text, timeout=TIMEOUT))
+    n = _own_line_turns(text)
     if n < 2:
-        n = max(n, len(INLINE_TURN.findall(text, timeout=TIMEOUT)))
+        n = max(n, len(line_matches(INLINE_TURN, text, _HEADS)))
     if n >= 2:
         return Detection(1.5, (f"{n} speaker turns",))
     if n == 1:
@@ -59,7 +66,7 @@ def detect(text: str) -> Detection:
 def split(doc: Document, lines: Sequence[str]) -> list[Statement]:
     text = "\n".join(lines)
     scan = scan_source(text)
-    inline = len(TURN.findall(text, timeout=TIMEOUT)) < 2
+    inline = _own_line_turns(text) < 2
     build = Builder(doc, scan)
     preamble: list[str] = []
     turn: tuple[regex.Match[str], Lines] | None = None

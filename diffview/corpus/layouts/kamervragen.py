@@ -99,7 +99,9 @@ def markers(lines: Sequence[str]) -> list[_Marker]:
     asked: set[int] = set()
     for i, raw in enumerate(lines):
         s = raw.strip()
-        if s[:1] not in "VvAa":
+        # Every marker opens `vra` or `ant` in some case (no letter but these ASCII ones
+        # matches them case-insensitively): other lines are not matched at all.
+        if s[:3].lower() not in ("vra", "ant"):
             continue
         m = MARKER.match(s, timeout=TIMEOUT)
         if m:

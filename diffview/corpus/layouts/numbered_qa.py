@@ -4,6 +4,7 @@ no marker (a Kamerstuk "lijst van vragen en antwoorden")."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import regex
 
@@ -37,27 +38,42 @@ def numbered_starts(lines: Sequence[str]) -> list[int]:
     return starts
 
 
+@lru_cache(maxsize=2)  # `detect` and `split` look for the questions of the same text
+def _starts_of(text: str) -> tuple[int, ...]:
+    return tuple(numbered_starts(text.split("\n")))
+
+
 def question_end(lines: Sequence[str], start: int, limit: int = 14) -> int | None:
     """Index of the line ending the question that starts at `start`.
 
     The question ends at the first line ending in `?`, unless the next lines continue it
     (`Zo ja, ...?`, as in question 9 of the 2024 list): then at that continuation's `?`.
     """
-    texts = [(i, lines[i].strip()) for i in range(start, min(start + limit, len(lines)))]
-    texts = [(i, s) for i, s in texts if s]
-    for k, (i, s) in enumerate(texts):
-        if _QUESTION_END.search(s, timeout=TIMEOUT):
-            rest = texts[k + 1 : k + 3]
-            if rest and _CONTINUED_QUESTION.match(rest[0][1], timeout=TIMEOUT):
-                for j, t in rest:
-                    if _QUESTION_END.search(t, timeout=TIMEOUT):
-                        return j
-            return i
+    # Lines are read one by one up to the question's end (most end within a few lines), not
+    # all `limit` of them first; the two after it only to see whether they continue it.
+    end = min(start + limit, len(lines))
+    for i in range(start, end):
+        s = lines[i].strip()
+        # the pattern needs a `?`: a line without one is not searched
+        if not ("?" in s and _QUESTION_END.search(s, timeout=TIMEOUT)):
+            continue
+        rest: list[tuple[int, str]] = []
+        for j in range(i + 1, end):
+            t = lines[j].strip()
+            if t:
+                rest.append((j, t))
+                if len(rest) == 2:
+                    break
+        if rest and _CONTINUED_QUESTION.match(rest[0][1], timeout=TIMEOUT):
+            for j, t in rest:
+                if "?" in t and _QUESTION_END.search(t, timeout=TIMEOUT):
+                    return j
+        return i
     return None
 
 
 def detect(text: str) -> Detection:
-    n = len(numbered_starts(text.split("\n")))
+    n = len(_starts_of(text))
     if n >= 3:
         return Detection(1.0, (f"{n} numbered questions",))
     if n:
@@ -71,8 +87,9 @@ def detect(text: str) -> Detection:
 
 def split(doc: Document, raw_lines: Sequence[str]) -> list[Statement]:
     lines = list(raw_lines)
-    starts = numbered_starts(lines)
-    scan = scan_source("\n".join(lines), protect=frozenset(i + 1 for i in starts))
+    text = "\n".join(lines)
+    starts = _starts_of(text)
+    scan = scan_source(text, protect=frozenset(i + 1 for i in starts))
     build = Builder(doc, scan)
     head = " ".join(s.strip() for s in lines[: starts[0]]) if starts else ""
     committee = _COMMITTEE.search(head, timeout=TIMEOUT)
