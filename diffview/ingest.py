@@ -253,7 +253,9 @@ def _next_id(docs: list[Document]) -> str:
 
 _TITLES = (  # what a document calls itself, before its first line
     re.compile(r"^\s*(Kamerbrief (?:over|inzake|met) .{8,150}?)\s*$", re.M),
-    re.compile(r"^\s*Onderwerp\s+(\S.{6,150}?)\s*$", re.M),
+    # a letter's header block: "Betreft Stand van zaken ..." (the address above it is not
+    # its title: every letter to the Kamer opens on "Aan de Voorzitter van de Tweede Kamer")
+    re.compile(r"^\s*(?:Onderwerp|Betreft)\b:?[ \t]+(\S.{6,150}?)\s*$", re.M),
     re.compile(r"^\s*(Fiche(?: \d{1,2})?\s*:\s*.{8,150}?)\s*$", re.M),
 )
 _KAMERSTUK_TITLE = re.compile(

@@ -418,3 +418,45 @@ def test_a_killed_ingests_unreachable_pack_is_removed_by_the_next_writer(
     assert git(store, "fsck", "--unreachable", "--no-reflogs").strip() == ""
     assert len(load_manifest(versions)) == 5
     assert [p.name for p in (store / ".git").glob("diffview-pending*")] == []
+
+
+LETTER = """Aan de Voorzitter van de Tweede Kamer der Staten-Generaal
+Postbus 20018
+2500 EA  DEN HAAG
+
+Datum 14 april 2026
+Betreft Stand van zaken CSAM-verordening
+
+Geachte voorzitter,
+
+Met deze brief informeer ik uw Kamer over de stand van zaken van de onderhandelingen over de CSAM-verordening.
+
+Detectiebevel
+Het kabinet is geen voorstander van een verplicht detectiebevel in de privécommunicatie van alle burgers. Nederland kan alleen instemmen met een detectiebevel indien een dergelijk bevel niet de detectie van nieuw materiaal of grooming omvat.
+
+Versleuteling
+Het kabinet blijft zich inzetten voor het behoud van end-to-end encryptie. Nederland steunt geen voorstellen die end-to-end encryptie onmogelijk maken.
+
+Interim-derogatie
+Het kabinet steunt een verdere verlenging van de interim-derogatie.
+
+De Minister van Justitie en Veiligheid,
+
+D.M. van Weel
+"""
+
+
+def test_a_letter_is_titled_by_its_subject_not_its_address(
+    setup: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every letter to the Kamer opens on the same address: titled by it, all letters would
+    # read alike in the log, the changelog and the app's timeline
+    from diffview.corpus import parse
+    from diffview.ingest import ingest
+
+    monkeypatch.setattr("diffview.corpus.load.parse_document", parse.parse_document)
+    versions, store, _ = setup
+    letter = tmp_path / "brief.txt"
+    letter.write_text(LETTER, encoding="utf-8")
+    doc = ingest(letter, versions, store, date="2026-04-14")
+    assert (doc.kind, doc.title) == ("letter", "Stand van zaken CSAM-verordening")

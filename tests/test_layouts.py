@@ -337,3 +337,37 @@ def test_header_lines_are_found_as_a_search_finds_them() -> None:
         for pattern, heads in cases:
             expected = [m.span() for m in pattern.finditer(text)]
             assert [m.span() for m in line_matches(pattern, text, heads)] == expected, text
+
+
+GLUED = """Aan de Voorzitter van de Tweede Kamer der Staten-Generaal
+
+Geachte voorzitter,
+
+Met deze brief informeer ik uw Kamer over de stand van zaken van de onderhandelingen
+over de CSAM-verordening.
+
+Detectiebevel
+Het kabinet is geen voorstander van een verplicht detectiebevel in de privécommunicatie
+van alle burgers.
+
+Het kabinet acht het van belang dat de onderhandelingen over het voorstel
+Nederland de ruimte laten om eigen keuzes te maken.
+
+De Minister van Justitie en Veiligheid,
+
+D.M. van Weel
+"""
+
+
+def test_a_heading_typed_without_a_blank_line_is_its_own_statement() -> None:
+    # "Detectiebevel" over its paragraph is a heading; a wrapped line that happens to be
+    # followed by a capital ("... voorstel" / "Nederland ...") is not
+    stmts = parse_document(doc(kind="letter"), GLUED)
+    assert [(s.kind, s.lines) for s in stmts] == [
+        ("paragraph", (5, 6)),
+        ("heading", (8, 8)),
+        ("paragraph", (9, 10)),
+        ("paragraph", (12, 13)),
+    ]
+    assert stmts[1].text == "Detectiebevel" and stmts[2].section == "Detectiebevel"
+    assert stmts[2].text.startswith("Het kabinet is geen voorstander")

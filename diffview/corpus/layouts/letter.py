@@ -104,6 +104,20 @@ def _is_heading(para: Lines) -> bool:
     )
 
 
+def _glued_heading(para: Lines) -> int:
+    """How many of a paragraph's first lines are a heading typed without a blank line after
+    it ("Detectiebevel" over "Het kabinet is ..."): 1 when the first line reads as a heading,
+    is much shorter than the paragraph's widest line (a wrapped sentence fills its line) and
+    the next line opens a sentence; else 0."""
+    if len(para) < 2:
+        return 0
+    first, second = para[0][1].strip(), para[1][1].strip()
+    widest = max(len(raw.strip()) for _, raw in para)
+    opens = second[:1].isupper() or second[:1].isdigit()
+    short = widest >= 40 and len(first) <= 0.6 * widest
+    return 1 if short and opens and _is_heading(para[:1]) else 0
+
+
 def split_body(
     doc: Document, lines: Sequence[str], signatory: Signatory, spans: Sequence[tuple[int, int]]
 ) -> list[Statement]:
@@ -117,10 +131,12 @@ def split_body(
         para = [(n, raw) for n, raw in para if not _GREETING.match(raw, timeout=TIMEOUT)]
         if not para:
             continue
-        if _is_heading(para):
-            section = normalize_inline(" ".join(raw for _, raw in para))
-            build.add("heading", para, signatory.speaker, signatory.office, "cabinet", section)
-        else:
+        glued = _glued_heading(para)
+        heading, para = (para, []) if _is_heading(para) else (para[:glued], para[glued:])
+        if heading:
+            section = normalize_inline(" ".join(raw for _, raw in heading))
+            build.add("heading", heading, signatory.speaker, signatory.office, "cabinet", section)
+        if para:
             build.add("paragraph", para, signatory.speaker, signatory.office, "cabinet", section)
     return build.finish()
 
