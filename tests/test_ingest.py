@@ -429,13 +429,17 @@ Betreft Stand van zaken CSAM-verordening
 
 Geachte voorzitter,
 
-Met deze brief informeer ik uw Kamer over de stand van zaken van de onderhandelingen over de CSAM-verordening.
+Met deze brief informeer ik uw Kamer over de stand van zaken van de onderhandelingen
+over de CSAM-verordening.
 
 Detectiebevel
-Het kabinet is geen voorstander van een verplicht detectiebevel in de privécommunicatie van alle burgers. Nederland kan alleen instemmen met een detectiebevel indien een dergelijk bevel niet de detectie van nieuw materiaal of grooming omvat.
+Het kabinet is geen voorstander van een verplicht detectiebevel in de privécommunicatie
+van alle burgers. Nederland kan alleen instemmen met een detectiebevel indien een
+dergelijk bevel niet de detectie van nieuw materiaal of grooming omvat.
 
 Versleuteling
-Het kabinet blijft zich inzetten voor het behoud van end-to-end encryptie. Nederland steunt geen voorstellen die end-to-end encryptie onmogelijk maken.
+Het kabinet blijft zich inzetten voor het behoud van end-to-end encryptie. Nederland
+steunt geen voorstellen die end-to-end encryptie onmogelijk maken.
 
 Interim-derogatie
 Het kabinet steunt een verdere verlenging van de interim-derogatie.
