@@ -547,6 +547,7 @@ def test_compare_escapes_never_reach_the_terminal(
     [
         (["compare", "no-such-topic"], "unknown topic 'no-such-topic'"),
         (["compare", "encryption", "2024-10", "2024-10"], "same version"),
+        (["compare", "encryption", "2026-03", "2024-10"], "FROM Mar 2026 is later than TO"),
         (["compare", "encryption", "1999-01"], "1999-01"),
         (["compare", "encryption", "202", "2024-10"], "unknown version '202'"),  # no guessing
         (["compare"], "TOPIC"),

@@ -302,7 +302,17 @@ def compared_versions(
         raise DiffviewError(
             f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
         )
+    if _when(old) > _when(new):  # backwards, every restated sentence would read as dropped
+        raise DiffviewError(
+            f"FROM {old.label} is later than TO {new.label}: give the earlier one first "
+            f"(diffview compare {topic} {new.round} {old.round})"
+        )
     return old, new
+
+
+def _when(version: Version) -> tuple[str, str]:
+    """A version's place in time: its round, then its latest document's date."""
+    return version.round, max((d.date.isoformat() for d in version.docs), default="")
 
 
 def topic_sides(
