@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from diffview.diff import stance, worddiff
 from diffview.diff.compare import compare_sentences, compare_texts
 from diffview.diff.worddiff import (
-    _push,
     _runs,
     _token_ops,
     _tokens_of_both,
+    ops_of_runs,
     rebuild,
     squash,
     tokenize,
@@ -82,14 +82,7 @@ def _whole_token_ops(left: str, right: str) -> tuple[WordOp, ...]:
     tail were taken from the left side's tokens)."""
     if left == right:
         return (WordOp(0, right),) if right else ()
-    ops: list[WordOp] = []
-    for kind, l_text, r_text in _runs(_token_ops(tokenize(left), tokenize(right))):
-        if kind == 0 or squash(l_text) == squash(r_text):
-            _push(ops, WordOp(0, r_text))
-        else:
-            _push(ops, WordOp(-1, l_text))
-            _push(ops, WordOp(1, r_text))
-    return tuple(ops)
+    return ops_of_runs(_runs(_token_ops(tokenize(left), tokenize(right))))
 
 
 edited = st.tuples(phrase, phrase, phrase, phrase).map(

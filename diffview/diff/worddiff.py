@@ -369,7 +369,12 @@ def word_diff(left: str, right: str) -> tuple[WordOp, ...]:
     """Word ops turning `left` into `right`; variant spellings count as equal (right's text)."""
     if left == right:
         return (WordOp(0, right),) if right else ()
-    runs = _runs(_token_ops(*_tokens_of_both(left, right)))
+    return ops_of_runs(_runs(_token_ops(*_tokens_of_both(left, right))))
+
+
+def ops_of_runs(runs: Iterable[tuple[int, str, str]]) -> tuple[WordOp, ...]:
+    """Word ops from runs of (kind, left text, right text): a changed run whose two sides
+    squash alike is equal (right's spelling)."""
     ops: list[WordOp] = []
     for kind, l_text, r_text in runs:
         if kind == 0 or squash(l_text) == squash(r_text):
