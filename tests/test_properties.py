@@ -172,15 +172,20 @@ def test_one_token_replaced_as_diff_match_patch_makes_it(
     assert worddiff._code_point_diffs(a, b) == [tuple(d) for d in expected]
 
 
-plain = st.lists(st.text(alphabet="abcd", min_size=1, max_size=4), max_size=12).map(" ".join)
+# words of one length: a space moved within a changed run ("d dd" / "dd d") is a fold of
+# `squash` (spaces are a variant, as in "end to end" / "end-to-end"), so it cannot occur here
+plain = st.lists(st.text(alphabet="abcd", min_size=2, max_size=2), max_size=12).map(" ".join)
 
 
 @SETTINGS
 @given(plain, plain)
+@example("a a d dd", "a a dd d")  # a space moved: folded, shown in TO's spelling
 def test_exact_left_rebuild_without_foldable_characters(left: str, right: str) -> None:
-    """No case, quotes, hyphens or whitespace runs to fold: both sides rebuild exactly."""
+    """No case, quotes, hyphens or moved spaces to fold: both sides rebuild exactly."""
     ops = word_diff(left, right)
-    assert rebuild(ops, "left") == left and rebuild(ops, "right") == right
+    assert rebuild(ops, "right") == right
+    if left.replace(" ", "") != right.replace(" ", ""):
+        assert rebuild(ops, "left") == left
 
 
 def _sentences(texts: list[str], doc: str) -> list[Sentence]:
