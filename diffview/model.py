@@ -260,6 +260,13 @@ class Evidence:
     def cite(self) -> str:
         return cite_of(self.doc, self.lines)
 
+    @property
+    def names_its_object(self) -> bool:
+        """The sentence names the sub-issue itself; its object is not carried from the
+        sentence before, the question answered or the regulation as a whole ("(context)",
+        "(question)", "(regulation)" as the object trigger)."""
+        return bool(self.triggers) and not self.triggers[-1].startswith("(")
+
 
 @dataclass(frozen=True)
 class Position:

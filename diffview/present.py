@@ -72,11 +72,26 @@ def stance_words(flags: Sequence[StanceFlag]) -> str:
     return "; ".join(parts)
 
 
+def dissent_note(position: Position) -> str:
+    """`also read as another stance: 003:147-149`: sentences of the round that state another
+    stance on the sub-issue they name themselves (a contested cell a reader must not take for
+    settled); nothing when there are none (a stance carried from context does not count)."""
+    own = [e for e in position.dissent if e.names_its_object]
+    return f"also read as another stance: {cites(own)}" if own else ""
+
+
 def cell_text(position: Position) -> str:
     """`abstains (003:142-147)`, or `silent`."""
     if position.silent:
         return SILENT
     return f"{stance_text(position.stance)} ({cites(position.evidence)})"
+
+
+def table_cell_text(position: Position) -> str:
+    """A cell of a position table: `cell_text`, then `dissent_note` when the cell is
+    contested (`abstains (003:142-147); also read as another stance: 003:44-48`)."""
+    note = dissent_note(position)
+    return f"{cell_text(position)}; {note}" if note else cell_text(position)
 
 
 def issue_label(table: PositionTable, issue: str) -> str:

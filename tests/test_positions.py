@@ -7,6 +7,7 @@ claim reader, and the three stories of the bundled corpus, as read from the docu
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,7 +21,7 @@ from diffview.model import Evidence, IssueInfo, Position, PositionTable
 from diffview.pipeline import build_store
 from diffview.positions.claims import Claim, claims_of, read_sentence
 from diffview.positions.table import changes_between, positions_to_json, topic_positions
-from diffview.present import change_line
+from diffview.present import cell_text, change_line, table_cell_text
 from diffview.store.read import Store
 from diffview.views import cli
 
@@ -547,3 +548,14 @@ def test_a_stance_stated_again_after_silence_is_resumed_and_a_first_one_new() ->
     assert (
         change_line(table, first) == "Interim derogation: silent → opposes, new position (002:19)"
     )
+
+
+def test_a_contested_cell_says_so_and_a_stance_carried_from_context_does_not_count() -> None:
+    chosen = Evidence("009", (19, 19), "…", triggers=("het kabinet", "steunt niet", "derogatie"))
+    own = Evidence("008", (19, 19), "…", triggers=("het kabinet", "steunt", "derogatie"))
+    carried = Evidence("008", (30, 30), "…", triggers=("het kabinet", "steunt", "(context)"))
+    cell = Position("derogation", "2026-07", "interim-derogation", "opposes", "het kabinet")
+    contested = replace(cell, evidence=(chosen,), dissent=(own, carried))
+    assert table_cell_text(contested) == ("opposes (009:19); also read as another stance: 008:19")
+    settled = replace(contested, dissent=(carried,))
+    assert table_cell_text(settled) == cell_text(settled) == "opposes (009:19)"

@@ -48,6 +48,7 @@ from diffview.present import (
     round_label,
     stance_count,
     stance_words,
+    table_cell_text,
 )
 from diffview.sanitize import sanitize_line
 from diffview.views.markdown import escape_md, redline_md
@@ -271,7 +272,7 @@ def positions_md(table: PositionTable) -> str:
     rule = "|---" * (len(table.rounds) + 1) + "|"
     rows = [head, rule]
     for issue in table.issues:
-        cells = [escape_md(cell_text(table.cell(r, issue.id))) for r, _ in table.rounds]
+        cells = [escape_md(table_cell_text(table.cell(r, issue.id))) for r, _ in table.rounds]
         rows.append(f"| {escape_md(issue.label)} | " + " | ".join(cells) + " |")
     changes = [
         f"- {escape_md(round_label(table, c.from_round))} → "

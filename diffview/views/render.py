@@ -30,6 +30,7 @@ from diffview.present import (
     change_label,
     change_line,
     collapsed_text,
+    dissent_note,
     docs_note,
     round_label,
     stance_text,
@@ -255,6 +256,8 @@ def render_positions(table: PositionTable, *, width: int, color: bool) -> str:
             for e in cell.evidence:
                 evidence.append(f"{e.cite} ", style="dim")
                 evidence.append(f"{sanitize_line(e.text)}\n")
+            if note := dissent_note(cell):
+                evidence.append(f"{note}\n", style="dim italic")
             grid.add_row(
                 Text(sanitize_line(issue.label)) if round_ == table.rounds[0][0] else Text(""),
                 Text(sanitize_line(label)),
