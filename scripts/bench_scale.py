@@ -88,8 +88,13 @@ class Measure:
     returncode: int
 
 
+# a user's store and corpus are not the benchmark's; nor is a switched-off bytecode cache
+# (every install has one: without it each process compiles its modules afresh, ~75 ms)
+_NOT_PASSED = ("DIFFVIEW_STORE", "DIFFVIEW_VERSIONS", "PYTHONDONTWRITEBYTECODE")
+
+
 def child_env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DIFFVIEW_STORE", "DIFFVIEW_VERSIONS")}
+    env = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED}
     env.update(GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1", XDG_DATA_HOME=str(tmp))
     env.update(NO_COLOR="1", COLUMNS="120")
     return env
