@@ -302,7 +302,8 @@ def compared_versions(
         raise DiffviewError(
             f"FROM and TO are the same version ({old.round}): nothing to compare{hint}"
         )
-    if _when(old) > _when(new):  # backwards, every restated sentence would read as dropped
+    at_old, at_new = _place(versions, old), _place(versions, new)
+    if at_new >= 0 and at_old > at_new:  # backwards: every restated sentence reads as dropped
         raise DiffviewError(
             f"FROM {old.label} is later than TO {new.label}: give the earlier one first "
             f"(diffview compare {topic} {new.round} {old.round})"
@@ -310,9 +311,10 @@ def compared_versions(
     return old, new
 
 
-def _when(version: Version) -> tuple[str, str]:
-    """A version's place in time: its round, then its latest document's date."""
-    return version.round, max((d.date.isoformat() for d in version.docs), default="")
+def _place(versions: Sequence[Version], version: Version) -> int:
+    """Where a version stands in the store's own order of the topic's versions (a document's
+    state sits with its round; one the topic lacks cannot be placed and is not refused)."""
+    return next((i for i, v in enumerate(versions) if v.round == version.round), -1)
 
 
 def topic_sides(
