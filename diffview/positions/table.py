@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from functools import lru_cache, partial
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -235,8 +236,8 @@ def keep_ahead(store: Any, path: Path, limit: int = KEEP_AHEAD) -> int:
         for i, (a, b) in enumerate(zip(versions, versions[1:], strict=False))
     ]
     newest_first = [p[2:] for p in sorted(pairs, key=lambda p: p[:3])]
-    todo = [(t, a, b) for t, a, b in newest_first if not is_kept(store, t, a.round, b.round)]
-    todo = todo[:limit]
+    missing = ((t, a, b) for t, a, b in newest_first if not is_kept(store, t, a.round, b.round))
+    todo = list(islice(missing, limit))  # a long history is not probed past the newest few
     rounds = {v.round: v for _, a, b in todo for v in (a, b)}
     keep_claims(store, [rounds[r] for r in sorted(rounds)], load_rules())
     jobs = [partial(_keep_comparison, path, topic, a.round, b.round) for topic, a, b in todo]
