@@ -6,6 +6,7 @@ message must be complete on its own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -33,6 +34,12 @@ def regex_timeout(path: str | Path, what: str, line: int | None = None) -> Input
     return InputError(
         path, f"text too pathological to process ({what}: regex timed out); check the file", line
     )
+
+
+def unknown_name(kind: str, name: str, known: Iterable[str]) -> DiffviewError:
+    """The one wording of a typo'd topic or document in every command; `repr` escapes any
+    control character a user's argument carries."""
+    return DiffviewError(f"unknown {kind} {name!r} (known: {', '.join(known) or 'none'})")
 
 
 class LayoutError(InputError):

@@ -10,7 +10,6 @@ to the store, so versions/ and the store always end up agreeing.
 
 from __future__ import annotations
 
-import datetime as dt  # `date` is the user's string below
 import hashlib
 import re
 from collections.abc import Sequence
@@ -23,10 +22,12 @@ from diffview.corpus.manifest import (
     KAMERSTUK_RE,
     Manifest,
     check_answers,
+    check_day,
     check_id,
     check_kamerstukken,
     check_kind,
     check_round,
+    check_round_near,
     check_title,
     manifest_path,
     parse_user_date,
@@ -42,10 +43,6 @@ from diffview.model import DOC_KINDS, Document, Statement
 from diffview.pipeline import build_store, check_nothing_dropped
 from diffview.store.lock import store_lock
 from diffview.store.paths import default_store_path
-
-# Earlier dates are typos (the CSAM regulation was proposed in 2022; git cannot date commits
-# before 1970 at all); a date after today is one too, and would reorder the history later.
-EARLIEST_DATE = dt.date(1990, 1, 1)
 
 _KIND_HINTS = (  # first match in the first 60 lines wins
     (re.compile(r"verslag van een commissiedebat", re.I), "debate-report"),
@@ -167,13 +164,8 @@ def _new_document(
         day, precision = parse_user_date(date or "")
     except ValueError:
         raise InputError(file, f"date must be YYYY-MM-DD or YYYY-MM, got {date!r}") from None
-    if day < EARLIEST_DATE:
-        raise InputError(
-            file, f"date {date!r} is before {EARLIEST_DATE.year}: a typo? (YYYY-MM-DD)"
-        )
-    if day > dt.date.today():
-        raise InputError(file, f"date {date!r} is in the future")
     try:
+        check_day(day)
         new_id = check_id(doc_id) if doc_id else _next_id(every)
         if any(d.id == new_id for d in every):
             gone = new_id not in {d.id for d in docs}
@@ -181,7 +173,7 @@ def _new_document(
         the_title = check_title(title if title is not None else _guess_title(text))
         the_short = check_title(short_title or _shorten(the_title), "short_title")
         the_kind = check_kind(kind) if kind else _guess_kind(text)
-        the_round = check_round(round_) if round_ else day.isoformat()[:7]
+        the_round = check_round_near(check_round(round_), day) if round_ else day.isoformat()[:7]
         the_answers = check_answers(answers)
         the_numbers = (
             check_kamerstukken(list(kamerstukken))

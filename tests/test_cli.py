@@ -563,6 +563,23 @@ def test_compare_trouble_is_exit_2(
     assert message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", "encrypton"],
+        ["log", "encrypton"],
+        ["statements", "--topic", "encrypton"],
+        ["changelog", "--topic", "encrypton"],
+    ],
+)
+def test_a_typo_in_a_topic_reads_the_same_in_every_command(
+    store: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    code, _, err = run_on(store, capsys, *args)
+    assert code == 2
+    assert "unknown topic 'encrypton' (known: detection-order, encryption, derogation," in err
+
+
 def test_compare_missing_file_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a = tmp_path / "a.txt"
     a.write_text("Tekst.\n", encoding="utf-8")
@@ -703,6 +720,31 @@ def test_ingest_errors_name_the_users_file(
     code, _, err = run(capsys, "ingest", str(source), "--date", date, "--kind", "answers", *args)
     assert code == 2 and err.startswith(f"diffview: {source}") and message in err
     assert err.count("\n") == 1 and not list(versions_copy.glob("005_*"))
+
+
+def test_ingest_refuses_a_round_years_from_the_documents_date(
+    versions_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "mine.txt"
+    source.write_text(
+        "Vragen en opmerkingen van de leden van de VVD-fractie\n\nx?\n\nAntwoord: Ja.\n", "utf-8"
+    )
+    args = ["--versions", str(versions_copy), "--store", str(tmp_path / "store")]
+    manifest = (versions_copy / "manifest.toml").read_bytes()
+    code, _, err = run(
+        capsys,
+        "ingest",
+        str(source),
+        "--date",
+        "2026-03-02",
+        "--round",
+        "2062-03",
+        "--kind",
+        "answers",
+        *args,
+    )
+    assert code == 2 and "round 2062-03 is 432 months from the document's date 2026-03-02" in err
+    assert (versions_copy / "manifest.toml").read_bytes() == manifest
 
 
 def test_compare_refuses_a_width_it_cannot_honour(

@@ -27,6 +27,8 @@ PRECISIONS = ("day", "month")
 # At least three digits, zero-padded below 1000 only: 000..999, then 1000, 1001, ...
 ID_RE = re.compile(r"(?:\d{3}|[1-9]\d{3,8})\Z")
 ROUND_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
+EARLIEST_DATE = date(1990, 1, 1)
+ROUND_SPAN_MONTHS = 12  # a fiche may precede its Council by months; a year is generous
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 # A source is a plain file name: no separators, no leading dot or dash, no "..".
 SOURCE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\Z")
@@ -204,9 +206,9 @@ def _parse_entry(path: Path, entry: Any, line: int | None) -> Document:
             title=check_title(entry["title"], "title"),
             short_title=check_title(entry["short_title"], "short_title"),
             kind=check_kind(entry["kind"]),
-            date=parse_date(entry["date"]),
+            date=check_day(parse_date(entry["date"])),
             date_precision=check_precision(entry["date_precision"]),
-            round=check_round(entry["round"]),
+            round=check_round_near(check_round(entry["round"]), parse_date(entry["date"])),
             kamerstukken=check_kamerstukken(entry.get("kamerstukken", [])),
             answers=check_answers(entry.get("answers")),
             numbers=_check_list(entry.get("numbers", []), "numbers", NUMBER_RE),
@@ -263,6 +265,30 @@ def check_round(value: str) -> str:
     if not ROUND_RE.match(value):
         raise ValueError(f"round must look like 2024-10, got {value!r}")
     return value
+
+
+def check_day(day: date) -> date:
+    """A document's date: from 1990 to today. Earlier is a typo (the CSAM regulation was
+    proposed in 2022; git cannot date commits before 1970); a date after today is one too,
+    and the history would be reordered when the real document arrives."""
+    if day < EARLIEST_DATE:
+        raise ValueError(f"date {day.isoformat()} is before {EARLIEST_DATE.year}: a typo?")
+    if day > date.today():
+        raise ValueError(f"date {day.isoformat()} is in the future")
+    return day
+
+
+def check_round_near(round_: str, day: date) -> str:
+    """A round is the Council meeting a document prepares or reports on, so it lies within
+    `ROUND_SPAN_MONTHS` of the document's date; farther is a typo (2062-03 for 2026-03)."""
+    year, month = int(round_[:4]), int(round_[5:7])
+    apart = abs((year - day.year) * 12 + month - day.month)
+    if apart > ROUND_SPAN_MONTHS:
+        raise ValueError(
+            f"round {round_} is {apart} months from the document's date {day.isoformat()}: "
+            "a typo? (YYYY-MM of the Council meeting it belongs to)"
+        )
+    return round_
 
 
 def check_kamerstukken(value: Any) -> tuple[str, ...]:

@@ -36,11 +36,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from diffview.corpus.topicnames import ordered
 from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align
 from diffview.diff.similarity import corpus_weights, weights_from_counts
 from diffview.diff.stance import stance_flags, stance_of_one_side
 from diffview.diff.worddiff import squash, word_diff
-from diffview.errors import DiffviewError, regex_timeout
+from diffview.errors import DiffviewError, regex_timeout, unknown_name
 from diffview.model import (
     AlignedUnit,
     Comparison,
@@ -270,7 +271,7 @@ def _same_version(a: Version, b: Version) -> bool:
 def _check_topic(store: StoreReader, topic: str) -> Sequence[Version]:
     names = list(store.topics())
     if topic not in names:
-        raise DiffviewError(f"unknown topic {topic!r} (known: {', '.join(names)})")
+        raise unknown_name("topic", topic, ordered(names))
     versions = list(store.versions(topic))
     if not versions:
         raise DiffviewError(f"topic {topic!r} has no cabinet statements in the store")

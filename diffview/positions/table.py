@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from diffview.errors import DiffviewError
+from diffview.errors import DiffviewError, unknown_name
 from diffview.model import (
     STANCES,
     Comparison,
@@ -391,7 +391,7 @@ def topic_positions(
                 f"{topic} has no sub-issues, so no positions (positions are read for {known}); "
                 f"its statements: diffview compare {topic}"
             )
-        raise DiffviewError(f"unknown topic {topic!r} (known: {known})")
+        raise unknown_name("topic", topic, rules.names)
     rule = rules.topic(topic)
     issues = tuple(IssueInfo(i.id, i.label) for i in rule.issues)
     versions = [v for v in store.versions() if rounds is None or v.round in rounds]

@@ -26,7 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from diffview.errors import DiffviewError
+from diffview.corpus.topicnames import ordered
+from diffview.errors import DiffviewError, unknown_name
 from diffview.model import (
     AlignedUnit,
     Comparison,
@@ -345,9 +346,7 @@ def _check_topics(store: StoreReader, topics: Sequence[str]) -> None:
     known = list(store.topics())
     unknown = [t for t in topics if t not in known]
     if unknown:
-        raise DiffviewError(
-            f"unknown topic {sanitize_line(unknown[0])!r} (known: {', '.join(known) or 'none'})"
-        )
+        raise unknown_name("topic", unknown[0], ordered(known))
 
 
 def changelog_chunks(

@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from diffview.errors import DiffviewError
+from diffview.errors import DiffviewError, unknown_name
 from diffview.sanitize import sanitize_line
 
 if TYPE_CHECKING:
@@ -201,11 +201,10 @@ def _check_known(store: Store, *, topic: str | None = None, doc: str | None = No
     from diffview.corpus.topicnames import ordered
 
     if topic is not None and topic not in store.topics():
-        known = ", ".join(ordered(store.topics()))
-        raise DiffviewError(f"unknown topic {topic!r}; known: {known}")
+        raise unknown_name("topic", topic, ordered(store.topics()))
     ids = [d.id for d in store.documents()]
     if doc is not None and doc not in ids:
-        raise DiffviewError(f"unknown document {doc!r}; known: {', '.join(ids)}")
+        raise unknown_name("document", doc, ids)
 
 
 def _print_json(data: object) -> None:
