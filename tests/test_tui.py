@@ -16,6 +16,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.data_table import RowKey
 from tui_fakes import MALICIOUS, FakeStore, fake_changelog, fake_compare, fake_positions
 
 from diffview.errors import StoreError
@@ -147,6 +148,19 @@ async def test_opens_on_the_position_grid_of_detection_order(fake_core: FakeStor
         text = screen_text(app)
         assert "FROM Oct 2024" in text and "TO Mar 2026" in text
         assert "│Het kabinet wijst" in text
+
+
+@aio
+async def test_a_narrow_grid_wraps_its_labels_between_words(fake_core: FakeStore) -> None:
+    app = DiffviewApp(store=fake_core)
+    async with app.run_test(size=(50, 24)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(PositionGrid)
+        assert grid.table is not None
+        for issue in grid.table.issues:
+            label = grid.rows[RowKey(issue.id)].label
+            assert label is not None and "\n" in label.plain  # wrapped, not cropped
+            assert label.plain.split() == issue.label.split()  # no word cut in two
 
 
 @aio

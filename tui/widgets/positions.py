@@ -8,6 +8,7 @@ exactly what the CLI and the changelog say.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 from textual import events
@@ -82,7 +83,9 @@ class PositionGrid(DataTable[Text]):
             [cell_lines(table.cell(r, i.id), (r, i.id) in moved) for r, _ in table.rounds]
             for i in table.issues
         ]
-        width = self._label_width([self._round_header(table, r) for r, _ in table.rounds], grid)
+        headers = [self._round_header(table, r) for r, _ in table.rounds]
+        labels = [issue_label(table, i.id) for i in table.issues]
+        width = self._label_width(headers, grid, labels)
         for issue, cells in zip(table.issues, grid, strict=True):
             label = label_lines(issue_label(table, issue.id), width)
             height = max(len(label.split()), *(len(c.split()) for c in cells), 1)
@@ -90,15 +93,19 @@ class PositionGrid(DataTable[Text]):
         self._built_width = self.scrollable_content_region.width
         self.cursor_coordinate = keep if keep is not None else Coordinate(0, 0)
 
-    def _label_width(self, headers: list[Text], grid: list[list[Text]]) -> int:
+    def _label_width(self, headers: list[Text], grid: list[list[Text]], labels: list[str]) -> int:
         """What the round columns (cell padding 1 each side) leave of the widget's width, less
-        a cell for the scrollbar: the labels wrap into it."""
+        a cell for the scrollbar: the labels wrap into it, but never narrower than their
+        longest word (a word cut in two reads as two; the grid scrolls sideways instead)."""
         widths = [
             max([h.cell_len, *(line.cell_len for row in grid for line in row[i].split())])
             for i, h in enumerate(headers)
         ]
         room = self.scrollable_content_region.width - sum(w + 2 for w in widths) - 3
-        return min(max(room, LABEL_WIDTH[0]), LABEL_WIDTH[1])
+        words = [w for label in labels for w in sanitize_line(label).split()]
+        longest = max((cell_len(w) for w in words), default=0)
+        narrowest = min(max(LABEL_WIDTH[0], longest), LABEL_WIDTH[1])
+        return min(max(room, narrowest), LABEL_WIDTH[1])
 
     def on_resize(self, event: events.Resize) -> None:
         if self.table is not None and self.scrollable_content_region.width != self._built_width:
