@@ -111,11 +111,3 @@ def test_the_bundled_corpus_is_the_top_level_versions_directory() -> None:
     assert (ROOT / "versions").resolve() == BUNDLED_VERSIONS
     assert (ROOT / "diffview" / "versions").is_symlink()
     assert (BUNDLED_VERSIONS / "manifest.toml").is_file()
-
-
-def test_topic_names_read_the_bundled_rules_file() -> None:
-    """`topicnames` names the rules file itself (so the parser does not import the rules'
-    compiler): the same file `corpus.topics` loads."""
-    from diffview.corpus import topicnames, topics
-
-    assert topicnames.BUNDLED_RULES == topics.BUNDLED_RULES

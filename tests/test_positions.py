@@ -15,7 +15,8 @@ import pytest
 from helpers import statement
 
 from diffview.corpus.labels import label_statements
-from diffview.corpus.topics import BUNDLED_RULES, load_rules
+from diffview.corpus.topicnames import BUNDLED_RULES
+from diffview.corpus.topics import load_rules
 from diffview.errors import InputError
 from diffview.model import Evidence, IssueInfo, Position, PositionTable
 from diffview.pipeline import build_store

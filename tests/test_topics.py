@@ -537,7 +537,7 @@ def test_every_bundled_rule_compiles() -> None:
 
 
 def test_a_bad_phrase_in_a_users_rules_file_is_refused_at_load(tmp_path: Path) -> None:
-    from diffview.corpus.topics import BUNDLED_RULES
+    from diffview.corpus.topicnames import BUNDLED_RULES
 
     text = BUNDLED_RULES.read_text(encoding="utf-8")
     bad = tmp_path / "topics.toml"

@@ -223,18 +223,6 @@ _analyses_held = 0
 _analyses_lock = threading.Lock()
 
 
-def _analysis(text: str, rules: TopicRules) -> _Analysis:
-    key = (id(rules), text)
-    with _analyses_lock:
-        hit = _ANALYSES.get(key)
-        if hit is not None and hit[0] is rules:
-            _ANALYSES.move_to_end(key)
-            return hit[1]
-    found = _Analysis(text, rules)
-    _remember(key, rules, found)
-    return found
-
-
 def _remember(key: tuple[int, str], rules: TopicRules, found: _Analysis) -> None:
     global _analyses_held
     text = key[1]
@@ -249,7 +237,7 @@ def _remember(key: tuple[int, str], rules: TopicRules, found: _Analysis) -> None
 
 
 def _analyses(texts: Sequence[str], rules: TopicRules) -> list[_Analysis]:
-    """`_analysis` of each of `texts` (a document's statements): the ones not held are
+    """The analysis of each of `texts` (a document's statements), held ones reused: the rest are
     analysed together, their literals noted in one pass (`_present_in_each`)."""
     held: dict[str, _Analysis] = {}
     with _analyses_lock:

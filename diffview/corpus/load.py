@@ -22,7 +22,8 @@ from diffview.corpus.layouts import REGISTRY
 from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus.parse import parse_document
 from diffview.corpus.sources import load_source
-from diffview.corpus.topics import BUNDLED_RULES, load_rules
+from diffview.corpus.topicnames import BUNDLED_RULES
+from diffview.corpus.topics import load_rules
 from diffview.errors import regex_timeout
 from diffview.model import Document, Statement
 from diffview.text import sentences as sentences_module

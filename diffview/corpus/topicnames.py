@@ -19,7 +19,7 @@ from pathlib import Path
 
 from diffview.errors import InputError
 
-# `diffview.corpus.topics.BUNDLED_RULES` (a test checks they agree), named here so that
+# The bundled rules file, named here (and imported by `diffview.corpus.topics`) so that
 # reading topic names (every command's parser) does not import the rules' compiler.
 BUNDLED_RULES = Path(__file__).with_name("topics.toml")
 

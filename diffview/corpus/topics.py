@@ -19,9 +19,9 @@ from typing import Any
 import regex
 
 from diffview.corpus.issue_rules import Issue, Lexicon, build_issues, build_lexicon
+from diffview.corpus.topicnames import BUNDLED_RULES
 from diffview.errors import InputError
 
-BUNDLED_RULES = Path(__file__).with_name("topics.toml")
 # Python's own regular-expression parser, for `required_literals` (no type stubs: Any).
 _sre: Any = importlib.import_module("re._constants")
 _sre_parse: Any = importlib.import_module("re._parser")
