@@ -68,6 +68,7 @@ def _edit(versions: Path, old: str, new: str) -> None:
         ('answers = "000"', 'answers = "999"', "answers unknown id '999'"),
         ('round = "2023-10"', 'round = "oct"', "round must look like"),
         ('round = "2023-10"', 'round = "2032-10"', "round 2032-10 is 108 months from"),
+        ('round = "2023-10"', 'round = "1923-10"', "round 1923-10 is 1200 months from"),
         ('date = "2023-10-17"', 'date = "2999-10-17"', "date 2999-10-17 is in the future"),
         ('date = "2023-10-17"', 'date = "1923-10-17"', "before 1990: a typo?"),
         ('title = "Antwoorden', 'title = "\\u001b[31mAntwoorden', "control characters"),

@@ -279,13 +279,14 @@ def check_day(day: date) -> date:
 
 
 def check_round_near(round_: str, day: date) -> str:
-    """A round is the Council meeting a document prepares or reports on, so it lies within
-    `ROUND_SPAN_MONTHS` of the document's date; farther is a typo (2062-03 for 2026-03)."""
+    """A round is the Council meeting a document prepares or reports on. A late document
+    (an answer long after) may join an old round, but one dated more than
+    `ROUND_SPAN_MONTHS` before its round, or a round before 1990, is a typo (2062-03)."""
     year, month = int(round_[:4]), int(round_[5:7])
-    apart = abs((year - day.year) * 12 + month - day.month)
-    if apart > ROUND_SPAN_MONTHS:
+    ahead = (year - day.year) * 12 + month - day.month
+    if year < EARLIEST_DATE.year or ahead > ROUND_SPAN_MONTHS:
         raise ValueError(
-            f"round {round_} is {apart} months from the document's date {day.isoformat()}: "
+            f"round {round_} is {abs(ahead)} months from the document's date {day.isoformat()}: "
             "a typo? (YYYY-MM of the Council meeting it belongs to)"
         )
     return round_
