@@ -199,6 +199,12 @@ class AlignedUnit:
     # Why an unchanged pair is not byte-equal: "punctuation only" / "footnote marker only".
     note: str = ""
 
+    @property
+    def differs(self) -> bool:
+        """Any difference a reader must see, as diff(1)'s exit status 1 means: anything but an
+        unchanged pair in its place with the same words and marks."""
+        return self.change != "unchanged" or self.moved or bool(self.note)
+
 
 def count_classes(units: tuple[AlignedUnit, ...] | list[AlignedUnit]) -> dict[str, int]:
     """Units per change class, every class present (zeros included), in model order."""
@@ -235,7 +241,7 @@ class Comparison:
     def has_changes(self) -> bool:
         """Any difference at all, as diff(1)'s exit status 1 means: a punctuation-only or a
         footnote-marker-only edit (an unchanged pair with a note) and a move included."""
-        return any(u.change != "unchanged" or u.moved or u.note for u in self.units)
+        return any(u.differs for u in self.units)
 
     @property
     def across_documents(self) -> bool:

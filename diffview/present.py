@@ -226,7 +226,7 @@ class Collapsed:
 def is_change(unit: AlignedUnit) -> bool:
     """A row a reader of a diff must see: anything but an unchanged pair in its place with
     the same words and marks (a punctuation-only edit is quiet, not hidden)."""
-    return unit.change != "unchanged" or unit.moved or bool(unit.note)
+    return unit.differs
 
 
 def collapse_unchanged(
