@@ -266,12 +266,17 @@ def _span(sentences: Sequence[Sentence]) -> str:
     return f"{first.cite} … {last.cite}"
 
 
+def collapsed_span(run: Collapsed) -> tuple[str, str]:
+    """(`a.txt:12-830`, `b.txt:12-830`): where a collapsed run stands on each side."""
+    left = _span([s for u in run.units for s in u.left])
+    return left, _span([s for u in run.units for s in u.right])
+
+
 def collapsed_text(run: Collapsed) -> str:
     """`… 447 unchanged sentences (a.txt:12-830 → b.txt:12-830) …`: cited FROM → TO, as a
     row is."""
     n = len(run.units)
-    left = _span([s for u in run.units for s in u.left])
-    right = _span([s for u in run.units for s in u.right])
+    left, right = collapsed_span(run)
     return f"… {n} unchanged sentence{'' if n == 1 else 's'} ({left} → {right}) …"
 
 
