@@ -24,7 +24,6 @@ from diffview.model import (
     StanceFlag,
     cite_of,
 )
-from diffview.positions.table import changes_between
 from diffview.sanitize import sanitize_line
 
 STANCE_TEXT: dict[Stance, str] = {
@@ -124,6 +123,8 @@ def pair_summary_lines(table: PositionTable, from_round: str, to_round: str) -> 
         f"Positions on {table.topic}, {round_label(table, from_round)} → "
         f"{round_label(table, to_round)}:"
     )
+    from diffview.positions.table import changes_between  # a compare of files needs none
+
     lines: list[SummaryLine] = [("title", title)]
     changes = changes_between(table, from_round, to_round)
     restated = table.restated(from_round, to_round)

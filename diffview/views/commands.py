@@ -10,7 +10,6 @@ import argparse
 import itertools
 import json
 import os
-import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, suppress
@@ -214,6 +213,8 @@ def _print_json(data: object) -> None:
 
 def _terminal_width() -> int:
     """The terminal's columns ($COLUMNS first); 120 in a pipe."""
+    import shutil  # not for JSON: shutil imports the compression modules
+
     return shutil.get_terminal_size((120, 24)).columns
 
 
@@ -406,7 +407,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         lead, claimed = _positions_view(store, args.topic, args.from_, args.to)
         view = replace(view, lead=lead, claimed=claimed if view.claimed is not None else None)
     color = _want_color(args.color)
-    width = args.width or shutil.get_terminal_size((120, 24)).columns
+    width = 0 if fmt == "json" else args.width or _terminal_width()
     if fmt == "json":
         out = plain.comparison_to_json(comparison, context=_json_context(args))
     elif not color and (text := _plain_layout(fmt, comparison, width, view)):
@@ -489,7 +490,7 @@ def cmd_positions(args: argparse.Namespace) -> int:
         return EXIT_SAME
     from diffview.views import render
 
-    width = shutil.get_terminal_size((120, 24)).columns
+    width = _terminal_width()
     sys.stdout.write(render.render_positions(table, width=width, color=_want_color("auto")))
     return EXIT_SAME
 
