@@ -975,3 +975,13 @@ def test_reading_a_kept_comparison_or_two_files_compiles_no_topic_rules(
     a.write_text("Het kabinet steunt het voorstel. Dat is helder.\n", encoding="utf-8")
     b.write_text("Het kabinet steunt het voorstel niet. Dat is helder.\n", encoding="utf-8")
     assert _imported_by(["compare", "--files", str(a), str(b), "--format", "json"], rules) == []
+
+
+def test_two_files_as_json_read_no_topic_names_and_no_positions(tmp_path: Path) -> None:
+    """`compare --files --format json` needs neither the topic names the help lists (the
+    rules file's settings) nor the positions."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Het kabinet steunt het voorstel. Dat is helder.\n", encoding="utf-8")
+    b.write_text("Het kabinet steunt het voorstel niet. Dat is helder.\n", encoding="utf-8")
+    unneeded = ("tomllib", "diffview.corpus.topicnames", "diffview.positions.table")
+    assert _imported_by(["compare", "--files", str(a), str(b), "--format", "json"], unneeded) == []

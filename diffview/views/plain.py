@@ -248,9 +248,21 @@ def comparison_to_json(comparison: Comparison, *, context: int | None = None) ->
 
 
 def _row_text(row: AlignedUnit | Collapsed, comparison: Comparison) -> str:
-    if isinstance(row, Collapsed):  # a few per comparison: the general writer
-        return dumps_indented(_collapsed_json(row)).replace("\n", _UNIT_NL)
+    if isinstance(row, Collapsed):
+        return _collapsed_text(row)
     return _unit_text(row, comparison)
+
+
+def _collapsed_text(run: Collapsed) -> str:
+    """`_collapsed_json(run)` as `dumps_indented` writes it inside the document's "units"."""
+    k = _KEY_NL
+    left, right = collapsed_span(run)
+    return (
+        f'{{{k}"change": "unchanged",{k}"collapsed": {len(run.units)},'
+        f'{k}"from": {_quote(sanitize_line(left))},'
+        f'{k}"reads": {_quote(sanitize_line(collapsed_text(run)))},'
+        f'{k}"to": {_quote(sanitize_line(right))}{_UNIT_NL}}}'
+    )
 
 
 def _list_text(items: Sequence[str], newline: str) -> str:
