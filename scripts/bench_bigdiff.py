@@ -19,12 +19,16 @@ shared, and a process waiting for a core costs no CPU):
   * json:               `comparison_to_json` of that comparison as the process writes it
                         (schema 2: unchanged runs collapsed, context 1);
 and the ratio of each diffview figure to git's whole process (the floor: within 10×), with the
-change classes found, so a speed-up that changes the answer shows.
+change classes found, so a speed-up that changes the answer shows. Then, as a bound on what
+diffing only the changed paragraphs could save (hunks, as git's line diff makes them):
+`compare_texts` of only the paragraphs the two files do not share in order (difflib's
+matching blocks of paragraphs), with its classes.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import resource
 import shutil
@@ -120,6 +124,18 @@ def cli_argv(a: Path, b: Path) -> list[str]:
     ]
 
 
+def changed_paragraphs(a: str, b: str) -> tuple[str, str]:
+    """Each text without the paragraphs both hold in order (what a hunk diff skips)."""
+    pa, pb = a.split("\n\n"), b.split("\n\n")
+    shared_a: set[int] = set()
+    shared_b: set[int] = set()
+    for block in difflib.SequenceMatcher(None, pa, pb, autojunk=False).get_matching_blocks():
+        shared_a.update(range(block.a, block.a + block.size))
+        shared_b.update(range(block.b, block.b + block.size))
+    keep_a = (p for i, p in enumerate(pa) if i not in shared_a)
+    return "\n\n".join(keep_a), "\n\n".join(p for i, p in enumerate(pb) if i not in shared_b)
+
+
 def _json(write: Callable[..., str], comparison: object) -> str:
     """What `compare --files --format json` writes: unchanged runs collapsed around each
     change (a tree from before schema 2 writes every unit)."""
@@ -139,7 +155,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     trees = [ROOT, *(Path(t).resolve() for t in args.trees.split(",") if t)]
-    from diffview.diff.compare import compare_files
+    from diffview.diff.compare import compare_files, compare_texts
     from diffview.views.plain import comparison_to_json
 
     try:
@@ -168,6 +184,12 @@ def main() -> None:
         )
         for tree, other in zip(trees[1:], others, strict=True):
             print(f"{'':>18} {other * 1e3:>7.0f}ms {other / g:>5.1f}×  whole process of {tree}")
+        ca, cb = changed_paragraphs(a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"))
+        h, hc = median(partial(compare_texts, ca, cb), args.repeat)
+        print(
+            f"{'':>38} {h * 1e3:>7.0f}ms {h / g:>5.1f}×          changed paragraphs only:"
+            f" {summary_line(hc)}"  # type: ignore[arg-type]
+        )
     if args.keep is None:
         shutil.rmtree(where)
 
