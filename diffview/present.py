@@ -24,7 +24,6 @@ from diffview.model import (
     StanceFlag,
     cite_of,
 )
-from diffview.positions.table import changes_between
 from diffview.sanitize import sanitize_line
 
 STANCE_TEXT: dict[Stance, str] = {
@@ -124,6 +123,8 @@ def pair_summary_lines(table: PositionTable, from_round: str, to_round: str) -> 
         f"Positions on {table.topic}, {round_label(table, from_round)} → "
         f"{round_label(table, to_round)}:"
     )
+    from diffview.positions.table import changes_between  # a compare of files needs none
+
     lines: list[SummaryLine] = [("title", title)]
     changes = changes_between(table, from_round, to_round)
     restated = table.restated(from_round, to_round)
@@ -266,12 +267,17 @@ def _span(sentences: Sequence[Sentence]) -> str:
     return f"{first.cite} … {last.cite}"
 
 
+def collapsed_span(run: Collapsed) -> tuple[str, str]:
+    """(`a.txt:12-830`, `b.txt:12-830`): where a collapsed run stands on each side."""
+    left = _span([s for u in run.units for s in u.left])
+    return left, _span([s for u in run.units for s in u.right])
+
+
 def collapsed_text(run: Collapsed) -> str:
     """`… 447 unchanged sentences (a.txt:12-830 → b.txt:12-830) …`: cited FROM → TO, as a
     row is."""
     n = len(run.units)
-    left = _span([s for u in run.units for s in u.left])
-    right = _span([s for u in run.units for s in u.right])
+    left, right = collapsed_span(run)
     return f"… {n} unchanged sentence{'' if n == 1 else 's'} ({left} → {right}) …"
 
 

@@ -463,15 +463,40 @@ def test_compare_files_all_context_and_focus_choose_the_rows(
     assert exit_.value.code == 2
 
 
-def test_compare_files_json_keeps_every_row_in_revision_words(
+def test_compare_files_json_collapses_the_runs_the_text_layouts_collapse(
     revision: tuple[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The JSON of two files has the rows the inline layout prints, a collapsed run saying
+    how many rows and which lines, in that layout's words; `--all` lists every row."""
     a, b = revision
-    _, out, _ = run(capsys, "compare", "--files", a, b, "--format", "json", "--context", "0")
+    base = ("compare", "--files", a, b)
+    _, out, _ = run(capsys, *base, "--format", "json")
     data = json.loads(out)
-    assert len(data["units"]) == 453
-    assert {u["reads"] for u in data["units"]} == {"reworded", "unchanged"}
-    assert data["summary_reads"] == {"reworded": 2, "unchanged": 451}
+    assert data["schema"] == 2
+    assert data["summary_reads"] == {"reworded": 2, "unchanged": 451}  # every row counted
+    units = data["units"]
+    assert [u.get("collapsed", u["change"]) for u in units] == [
+        *(341, "unchanged", "reworded", "unchanged"),
+        *(91, "unchanged", "reworded", "unchanged", 15),
+    ]
+    first = units[0]
+    assert (first["change"], first["from"], first["to"]) == (
+        "unchanged",
+        "a.txt:2-838",
+        "b.txt:2-838",
+    )
+    _, inline, _ = run(capsys, *base, "--format", "inline", "--color", "never", "--width", "400")
+    runs = [line for line in inline.splitlines() if line.startswith("… ")]
+    assert [u["reads"] for u in units if "collapsed" in u] == runs
+    _, out, _ = run(capsys, *base, "--format", "json", "--context", "0")
+    assert [u.get("collapsed", u["change"]) for u in json.loads(out)["units"]][1::2] == [
+        "reworded",
+        "reworded",
+    ]
+    _, out, _ = run(capsys, *base, "--format", "json", "--all")
+    every = json.loads(out)["units"]
+    assert len(every) == 453 and not any("collapsed" in u for u in every)
+    assert {u["reads"] for u in every} == {"reworded", "unchanged"}
 
 
 def test_compare_topic_json_reads_what_the_other_views_say(
@@ -992,3 +1017,13 @@ def test_reading_a_kept_comparison_or_two_files_compiles_no_topic_rules(
     a.write_text("Het kabinet steunt het voorstel. Dat is helder.\n", encoding="utf-8")
     b.write_text("Het kabinet steunt het voorstel niet. Dat is helder.\n", encoding="utf-8")
     assert _imported_by(["compare", "--files", str(a), str(b), "--format", "json"], rules) == []
+
+
+def test_two_files_as_json_read_no_topic_names_and_no_positions(tmp_path: Path) -> None:
+    """`compare --files --format json` needs neither the topic names the help lists (the
+    rules file's settings) nor the positions."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Het kabinet steunt het voorstel. Dat is helder.\n", encoding="utf-8")
+    b.write_text("Het kabinet steunt het voorstel niet. Dat is helder.\n", encoding="utf-8")
+    unneeded = ("tomllib", "diffview.corpus.topicnames", "diffview.positions.table")
+    assert _imported_by(["compare", "--files", str(a), str(b), "--format", "json"], unneeded) == []

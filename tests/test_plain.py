@@ -144,6 +144,10 @@ def test_comparison_json_is_json_dumps_of_its_dict(
         comparison_to_dict(comparison), sort_keys=True, ensure_ascii=False, indent=2
     )
     assert comparison_to_json(comparison) == expected + "\n"
+    for context in (0, 1):  # with unchanged runs collapsed (two files' JSON)
+        rows = comparison_to_dict(comparison, context=context)
+        expected = json.dumps(rows, sort_keys=True, ensure_ascii=False, indent=2)
+        assert comparison_to_json(comparison, context=context) == expected + "\n"
     empty = dataclasses.replace(comparison, units=())
     expected = json.dumps(comparison_to_dict(empty), sort_keys=True, ensure_ascii=False, indent=2)
     assert comparison_to_json(empty) == expected + "\n"
@@ -161,3 +165,19 @@ def test_plain_layouts_write_no_escape_from_document_text(
     out = layout(comparison, width=80)
     assert out is not None and "[bold]dit[/bold]" in out
     assert not any(ch in out for ch in "\x1b\x07\u202e\u202c")
+
+
+def test_collapsed_json_is_json_dumps_of_its_dict() -> None:
+    """A revision with long unchanged runs: the collapsed entries the writer spells are
+    `json.dumps` of the dict's, and they cite the lines the runs cover."""
+    a = "\n\n".join(f"Zin {k} blijft staan." for k in range(12))
+    b = a.replace("Zin 6 blijft", "Zin 6 verandert")
+    comparison = compare_texts(a, b, "a.txt", "b.txt")
+    rows = comparison_to_dict(comparison, context=1)
+    expected = json.dumps(rows, sort_keys=True, ensure_ascii=False, indent=2)
+    assert comparison_to_json(comparison, context=1) == expected + "\n"
+    collapsed = [u for u in rows["units"] if "collapsed" in u]  # type: ignore[attr-defined]
+    assert [(u["collapsed"], u["from"], u["to"]) for u in collapsed] == [
+        (5, "a.txt:1-9", "b.txt:1-9"),
+        (4, "a.txt:17-23", "b.txt:17-23"),
+    ]

@@ -236,7 +236,7 @@ def test_json_schema_and_round_trip() -> None:
     cmp = sample()
     text = comparison_to_json(cmp)
     data = json.loads(text)
-    assert data["schema"] == JSON_SCHEMA_VERSION == 1
+    assert data["schema"] == JSON_SCHEMA_VERSION == 2
     assert data["topic"] == "detectiebevel"
     assert data["from"] == {"label": "Oct 2023", "docs": ["002"]}
     assert data["to"] == {"label": "Oct 2024", "docs": ["003", "001"]}

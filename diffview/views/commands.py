@@ -10,7 +10,6 @@ import argparse
 import itertools
 import json
 import os
-import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, suppress
@@ -213,6 +212,8 @@ def _print_json(data: object) -> None:
 
 def _terminal_width() -> int:
     """The terminal's columns ($COLUMNS first); 120 in a pipe."""
+    import shutil  # not for JSON: shutil imports the compression modules
+
     return shutil.get_terminal_size((120, 24)).columns
 
 
@@ -405,9 +406,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         lead, claimed = _positions_view(store, args.topic, args.from_, args.to)
         view = replace(view, lead=lead, claimed=claimed if view.claimed is not None else None)
     color = _want_color(args.color)
-    width = args.width or shutil.get_terminal_size((120, 24)).columns
+    width = 0 if fmt == "json" else args.width or _terminal_width()
     if fmt == "json":
-        out = plain.comparison_to_json(comparison)
+        out = plain.comparison_to_json(comparison, context=_json_context(args))
     elif not color and (text := _plain_layout(fmt, comparison, width, view)):
         out = text  # a pipe's layout, written without Rich (the same bytes)
     else:
@@ -431,16 +432,29 @@ def _plain_layout(fmt: str, comparison: Comparison, width: int, view: View) -> s
     return plain.render_side_by_side_plain(comparison, width=width, view=view)
 
 
+def _context(args: argparse.Namespace) -> int | None:
+    """Unchanged rows shown around each change: `--context`, or every row with `--all`."""
+    from diffview import present
+
+    if args.all:
+        return None
+    return present.DEFAULT_CONTEXT if args.context is None else args.context
+
+
+def _json_context(args: argparse.Namespace) -> int | None:
+    """The JSON of two files collapses unchanged runs as their text layouts do (`--focus`
+    shapes only those); a topic's JSON lists every row."""
+    return _context(args) if args.files else None
+
+
 def _rows_view(args: argparse.Namespace) -> View:
     """Which rows the text layouts print: `--focus` (no positions, as for `--files`: the
     changed pairs), `--all`, else the changes with `--context` rows around them."""
-    from diffview import present
     from diffview.views.plain import View
 
     if args.focus:
         return View(claimed=frozenset())
-    context = present.DEFAULT_CONTEXT if args.context is None else args.context
-    return View(context=None if args.all else context)
+    return View(context=_context(args))
 
 
 def _positions_view(
@@ -475,7 +489,7 @@ def cmd_positions(args: argparse.Namespace) -> int:
         return EXIT_SAME
     from diffview.views import render
 
-    width = shutil.get_terminal_size((120, 24)).columns
+    width = _terminal_width()
     sys.stdout.write(render.render_positions(table, width=width, color=_want_color("auto")))
     return EXIT_SAME
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -65,10 +64,33 @@ def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     )
 
 
+# Where help names the topics: filled in when help is shown (`_with_topics`), so a command
+# that shows none reads no topic rules.
+TOPICS = "<topics>"
+
+
+def _with_topics(text: str) -> str:
+    if TOPICS not in text:
+        return text
+    from diffview.corpus.topicnames import described
+
+    return text.replace(TOPICS, described())
+
+
 class _HelpFormatter(argparse.HelpFormatter):
-    """Prose wrapped to the terminal; indented lines (the examples) kept as written."""
+    """Prose wrapped to the terminal; indented lines (the examples) kept as written; the
+    topics named where help says `TOPICS`."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        return None if text is None else _with_topics(text)
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(_with_topics(text))
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap  # only to show help
+
         lines = []
         for line in text.splitlines():
             if line.startswith("  ") or not line.strip():
@@ -117,10 +139,9 @@ VERSION_HELP = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from diffview.corpus.topicnames import described
     from diffview.model import DOC_KINDS, ROLES
 
-    topics = described()
+    topics = TOPICS
     parser = argparse.ArgumentParser(
         prog="diffview",
         description="How the Dutch cabinet's wording on the EU CSAM regulation changed.",
@@ -355,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--all",
         action="store_true",
         help="every row, the unchanged ones too (by default each run of unchanged sentences "
-        "is one line, as in diff(1); the JSON always has every row)",
+        "is one line, as in diff(1), in the JSON of --files too; a topic's JSON has every row)",
     )
     p.add_argument(
         "--context",

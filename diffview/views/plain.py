@@ -3,11 +3,11 @@
 Imported by `diffview compare --format json` and by `render.py` (which re-exports it), so a
 read whose output is not a terminal never loads Rich.
 
-JSON schema (`JSON_SCHEMA_VERSION = 1`), produced by `comparison_to_json`; keys sorted,
+JSON schema (`JSON_SCHEMA_VERSION = 2`), produced by `comparison_to_json`; keys sorted,
 UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
 
     {
-      "schema": 1,
+      "schema": 2,
       "topic": str,
       "from": {"label": str, "docs": [doc id, ...]},
       "to":   {"label": str, "docs": [doc id, ...]},
@@ -32,14 +32,24 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
           "related": ["doc:first-last", ...],  # one-sided row: possibly related sentence(s)
                                                # of the other side (score: that match's)
           "note": str  # "" or why an unchanged pair differs: "punctuation only",
-        }              # "footnote marker only"
+        },             # "footnote marker only"
+        {                  # `compare --files` without --all: a run of unchanged rows
+          "change": "unchanged",
+          "collapsed": int,        # how many rows (at least 2)
+          "from": "doc:first-last", "to": "doc:first-last",  # the lines it covers
+          "reads": str     # present.collapsed_text: "… 447 unchanged sentences (…) …"
+        }
       ]
     }
 
-Every unit is there whatever `--context`, `--all` or `--focus` say (they shape the text
-layouts). All strings taken from documents are sanitised (control/bidi/private characters appear as
-`<U+XXXX>`). `summary` counts come from `Comparison.counts` (derived from the units when a
-hand-made comparison has none).
+Schema 2 added the collapsed rows (schema 1 had none). A topic compare lists every unit
+whatever `--context`, `--all` or `--focus` say (they shape the text layouts); `compare
+--files` collapses, as its text layouts do, each run of unchanged rows beyond `--context`
+rows (default 1) around each change, and lists every one with `--all` (a revision of a
+1 MB text is 8,000 rows, 80% of them unchanged). `summary` counts every row, from
+`Comparison.counts` (derived from the units when a hand-made comparison has none). All
+strings taken from documents are sanitised (control/bidi/private characters appear as
+`<U+XXXX>`).
 """
 
 from __future__ import annotations
@@ -60,6 +70,7 @@ from diffview.present import (
     class_label,
     collapse_unchanged,
     collapsed_note,
+    collapsed_span,
     collapsed_text,
     docs_note,
     in_focus,
@@ -69,7 +80,7 @@ from diffview.present import (
 )
 from diffview.sanitize import sanitize, sanitize_line
 
-JSON_SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 2
 
 _OP_NAMES = {-1: "delete", 0: "equal", 1: "insert"}
 
@@ -175,9 +186,29 @@ def _unit_json(unit: AlignedUnit, comparison: Comparison) -> dict[str, object]:
     }
 
 
-def comparison_to_dict(comparison: Comparison, *, units: bool = True) -> dict[str, object]:
+def _collapsed_json(run: Collapsed) -> dict[str, object]:
+    left, right = collapsed_span(run)
+    return {
+        "change": "unchanged",
+        "collapsed": len(run.units),
+        "from": sanitize_line(left),
+        "to": sanitize_line(right),
+        "reads": sanitize_line(collapsed_text(run)),
+    }
+
+
+def _row_json(row: AlignedUnit | Collapsed, comparison: Comparison) -> dict[str, object]:
+    if isinstance(row, Collapsed):
+        return _collapsed_json(row)
+    return _unit_json(row, comparison)
+
+
+def comparison_to_dict(
+    comparison: Comparison, *, units: bool = True, context: int | None = None
+) -> dict[str, object]:
     """The JSON document as plain data (schema in the module docstring); without its
-    "units" when `units` is false."""
+    "units" when `units` is false; `context`: runs of unchanged rows beyond that many around
+    each change collapsed (`present.collapse_unchanged`), None lists every unit."""
     counts = comparison.class_counts
     extra = sorted(k for k in counts if k not in CHANGE_CLASSES)  # a hand-made comparison's
     summary: dict[str, int] = {c: int(counts.get(c, 0)) for c in (*CHANGE_CLASSES, *extra)}
@@ -198,19 +229,40 @@ def comparison_to_dict(comparison: Comparison, *, units: bool = True) -> dict[st
     }
     if not units:
         return head
-    return {**head, "units": [_unit_json(u, comparison) for u in comparison.units]}
+    rows = collapse_unchanged(comparison.units, context)
+    return {**head, "units": [_row_json(r, comparison) for r in rows]}
 
 
-def comparison_to_json(comparison: Comparison) -> str:
-    """Stable JSON (schema 1): sorted keys, UTF-8, indent 2, newline-terminated: what
-    `dumps_indented(comparison_to_dict(c))` writes, the units spelled by `_unit_text` (a 1 MB
-    revision has 8,000 units of a fixed shape: a template each, not a walk of their dicts)."""
+def comparison_to_json(comparison: Comparison, *, context: int | None = None) -> str:
+    """Stable JSON (schema 2): sorted keys, UTF-8, indent 2, newline-terminated: what
+    `dumps_indented(comparison_to_dict(c, context=context))` writes, the units spelled by
+    `_unit_text` (a 1 MB revision has 8,000 units of a fixed shape: a template each, not a
+    walk of their dicts)."""
     head = dumps_indented({**comparison_to_dict(comparison, units=False), "units": []})
     if not comparison.units:
         return head + "\n"
     assert head.endswith('"units": []\n}')  # "units" sorts last
-    units = ",\n    ".join(_unit_text(u, comparison) for u in comparison.units)
+    rows = collapse_unchanged(comparison.units, context)
+    units = ",\n    ".join(_row_text(r, comparison) for r in rows)
     return head[: -len("[]\n}")] + "[\n    " + units + "\n  ]\n}\n"
+
+
+def _row_text(row: AlignedUnit | Collapsed, comparison: Comparison) -> str:
+    if isinstance(row, Collapsed):
+        return _collapsed_text(row)
+    return _unit_text(row, comparison)
+
+
+def _collapsed_text(run: Collapsed) -> str:
+    """`_collapsed_json(run)` as `dumps_indented` writes it inside the document's "units"."""
+    k = _KEY_NL
+    left, right = collapsed_span(run)
+    return (
+        f'{{{k}"change": "unchanged",{k}"collapsed": {len(run.units)},'
+        f'{k}"from": {_quote(sanitize_line(left))},'
+        f'{k}"reads": {_quote(sanitize_line(collapsed_text(run)))},'
+        f'{k}"to": {_quote(sanitize_line(right))}{_UNIT_NL}}}'
+    )
 
 
 def _list_text(items: Sequence[str], newline: str) -> str:
