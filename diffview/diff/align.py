@@ -112,6 +112,20 @@ margin). Correcting hubness (CSLS: less the mean of the row's and column's top-k
 k 3-20) makes up to 11 mutually first, but only 13-15 first. A rule pairing only what this
 score ranks first stays below 20/43 (first in either direction), so recall 0.6 needs a
 different signal, not tuning.
+
+Pairing by position as its own pair kind ("same position", restated or flipped) was measured
+and not built (scripts/crossround_experiments.py, `same_position`, `best_in_position`,
+`sub_issue_ceiling`; recall / precision per transition, Oct 2023 -> Oct 2024 then Oct 2024
+-> Mar 2026, today 8/24 at 8/8 and 3/19 at 3/3, each pair judged alone). The sentences of
+one (topic, sub-issue) position in two adjacent rounds are not the same claim: every claim
+paired with every claim adds 3 + 1 right pairs at 12/129 and 4/89; the table's cited
+evidence and dissent, 10/23 and 3/19; its first evidence only, 9/10 and 3/4; the best
+scoring claim pair per position, 8/9 and 3/4 (a 0.2-0.3 floor, the only thing to tune,
+chosen on either transition, removes the wrong ones and adds nothing). The bound: 8 of the
+43 hand pairs have both sides claiming a shared sub-issue, 22 name one (any phrase of a
+sub-issue); with today's pairs 15 and 23 of 43, on the second transition 4 and 7 of 19, so
+even a perfect pairing inside sub-issues stays below recall 0.6 (23/43 = 0.53) with these
+sub-issue rules.
 """
 
 from __future__ import annotations
