@@ -9,7 +9,8 @@ words replaced, both from fixed seeds: the same sizes give the same files on eve
 Per size it prints the median of `--repeat` runs of CPU time (user + sys: the machine is
 shared, and a process waiting for a core costs no CPU):
   * git:                `git diff --no-index --word-diff A B`, whole process;
-  * diffview process:   `python -m diffview compare --files A B --format json`, whole process,
+  * diffview process:   `python -m diffview compare --files A B --format json --context 1`,
+                        whole process,
                         run in the pairs' folder with the bytecode cache on (as an install
                         has it: PYTHONDONTWRITEBYTECODE would compile every module each
                         run), once unmeasured first; `--trees` adds other source trees
@@ -121,6 +122,8 @@ def cli_argv(a: Path, b: Path) -> list[str]:
         str(b),
         "--format",
         "json",
+        "--context",
+        "1",
     ]
 
 
@@ -137,7 +140,7 @@ def changed_paragraphs(a: str, b: str) -> tuple[str, str]:
 
 
 def _json(write: Callable[..., str], comparison: object) -> str:
-    """What `compare --files --format json` writes: unchanged runs collapsed around each
+    """What `compare --files --format json --context 1` writes: unchanged runs collapsed around each
     change (a tree from before schema 2 writes every unit)."""
     try:
         return write(comparison, context=1)

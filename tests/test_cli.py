@@ -463,14 +463,15 @@ def test_compare_files_all_context_and_focus_choose_the_rows(
     assert exit_.value.code == 2
 
 
-def test_compare_files_json_collapses_the_runs_the_text_layouts_collapse(
+def test_compare_files_json_collapses_runs_when_given_a_context(
     revision: tuple[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The JSON of two files has the rows the inline layout prints, a collapsed run saying
-    how many rows and which lines, in that layout's words; `--all` lists every row."""
+    """Given `--context`, the JSON of two files has the rows the inline layout prints, a
+    collapsed run saying how many rows and which lines, in that layout's words; by default
+    (a program reads it) and with `--all` it lists every row."""
     a, b = revision
     base = ("compare", "--files", a, b)
-    _, out, _ = run(capsys, *base, "--format", "json")
+    _, out, _ = run(capsys, *base, "--format", "json", "--context", "1")
     data = json.loads(out)
     assert data["schema"] == 2
     assert data["summary_reads"] == {"reworded": 2, "unchanged": 451}  # every row counted
@@ -493,10 +494,11 @@ def test_compare_files_json_collapses_the_runs_the_text_layouts_collapse(
         "reworded",
         "reworded",
     ]
-    _, out, _ = run(capsys, *base, "--format", "json", "--all")
-    every = json.loads(out)["units"]
-    assert len(every) == 453 and not any("collapsed" in u for u in every)
-    assert {u["reads"] for u in every} == {"reworded", "unchanged"}
+    for every_row in (["--all"], []):
+        _, out, _ = run(capsys, *base, "--format", "json", *every_row)
+        every = json.loads(out)["units"]
+        assert len(every) == 453 and not any("collapsed" in u for u in every)
+        assert {u["reads"] for u in every} == {"reworded", "unchanged"}
 
 
 def test_compare_topic_json_reads_what_the_other_views_say(

@@ -36,7 +36,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from diffview.corpus.topicnames import ordered
 from diffview.diff.align import REWRITE_THRESHOLD, Link, across_scores, align
 from diffview.diff.similarity import corpus_weights, weights_from_counts
 from diffview.diff.stance import stance_flags, stance_of_one_side
@@ -271,6 +270,8 @@ def _same_version(a: Version, b: Version) -> bool:
 def _check_topic(store: StoreReader, topic: str) -> Sequence[Version]:
     names = list(store.topics())
     if topic not in names:
+        from diffview.corpus.topicnames import ordered  # the error path only: it reads toml
+
         raise unknown_name("topic", topic, ordered(names))
     versions = list(store.versions(topic))
     if not versions:

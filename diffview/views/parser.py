@@ -376,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--all",
         action="store_true",
         help="every row, the unchanged ones too (by default each run of unchanged sentences "
-        "is one line, as in diff(1), in the JSON of --files too; a topic's JSON has every row)",
+        "is one line, as in diff(1); the JSON has every row unless --files with --context N)",
     )
     p.add_argument(
         "--context",

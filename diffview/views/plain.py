@@ -44,8 +44,8 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
 
 Schema 2 added the collapsed rows (schema 1 had none). A topic compare lists every unit
 whatever `--context`, `--all` or `--focus` say (they shape the text layouts); `compare
---files` collapses, as its text layouts do, each run of unchanged rows beyond `--context`
-rows (default 1) around each change, and lists every one with `--all` (a revision of a
+--files` lists every row too unless given `--context N`: then, as its text layouts do, it
+collapses each run of unchanged rows beyond N rows around each change (a revision of a
 1 MB text is 8,000 rows, 80% of them unchanged). `summary` counts every row, from
 `Comparison.counts` (derived from the units when a hand-made comparison has none). All
 strings taken from documents are sanitised (control/bidi/private characters appear as
