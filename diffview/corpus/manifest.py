@@ -200,15 +200,16 @@ def _parse_entry(path: Path, entry: Any, line: int | None) -> Document:
     doc_id = entry["id"]
     where = f"document {doc_id!r}: " if ID_RE.match(doc_id) else ""
     try:
+        day = check_day(parse_date(entry["date"]))
         return Document(
             id=check_id(doc_id),
             source=check_source_name(entry["source"]),
             title=check_title(entry["title"], "title"),
             short_title=check_title(entry["short_title"], "short_title"),
             kind=check_kind(entry["kind"]),
-            date=check_day(parse_date(entry["date"])),
+            date=day,
             date_precision=check_precision(entry["date_precision"]),
-            round=check_round_near(check_round(entry["round"]), parse_date(entry["date"])),
+            round=check_round_near(check_round(entry["round"]), day),
             kamerstukken=check_kamerstukken(entry.get("kamerstukken", [])),
             answers=check_answers(entry.get("answers")),
             numbers=_check_list(entry.get("numbers", []), "numbers", NUMBER_RE),
