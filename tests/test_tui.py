@@ -20,6 +20,7 @@ from textual.widgets.data_table import RowKey
 from tui_fakes import MALICIOUS, FakeStore, fake_changelog, fake_compare, fake_positions
 
 from diffview.errors import StoreError
+from diffview.positions.table import KEEP_AHEAD
 from diffview.present import in_focus
 from tui import backend
 from tui.app import DiffviewApp
@@ -870,6 +871,31 @@ def test_a_cancelled_build_leaves_a_whole_store_or_none(tmp_path: Path) -> None:
         assert outcome == [None] and backend.open_store(path).documents()
     backend.build_store(VERSIONS, path, steps.append)  # the lock was released: builds again
     assert backend.open_store(path).documents()
+
+
+def test_the_apps_first_build_keeps_the_newest_comparisons_ahead(tmp_path: Path) -> None:
+    """As `diffview build` does: the app's build returns once the store is whole, and its
+    child goes on (niced) to keep the newest pairs' comparisons, so later diffs read them."""
+    from diffview.positions.kept import is_kept
+
+    path = tmp_path / "store"
+    backend.build_store(VERSIONS, path, lambda _: None)
+    store = backend.open_store(path)
+    pairs = [
+        (topic, a.round, b.round)
+        for topic in store.topics()
+        for versions in [store.versions(topic)]
+        for a, b in zip(versions, versions[1:], strict=False)
+    ]
+    assert pairs
+    for _ in range(1200):  # the child's pace is the machine's; what counts is that it ends
+        with backend._BUILDS_LOCK:
+            running = bool(backend._BUILDS)
+        if not running:
+            break
+        threading.Event().wait(0.1)
+    assert not running
+    assert all(is_kept(store, *pair) for pair in pairs[:KEEP_AHEAD])
 
 
 @aio

@@ -97,7 +97,8 @@ class BuildCancelled(Exception):
 # The child that builds: SIGTERM first becomes SystemExit, so the build unwinds through its
 # `finally`s (temp directory removed, lock released); then one line per message on stdout.
 _BUILD_CHILD = """
-import signal, sys
+import os, signal, sys
+from pathlib import Path
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 from diffview.errors import DiffviewError
 from diffview.pipeline import build_store
@@ -111,6 +112,10 @@ except DiffviewError as exc:
 except Exception as exc:
     say("unexpected", f"{type(exc).__name__}: {exc}")
     sys.exit(2)
+say("built", sys.argv[2])
+os.nice(10)  # the app opens the store now: its own first diff comes before these
+from diffview.positions.table import keep_ahead_after_build
+keep_ahead_after_build(Path(sys.argv[2]))
 """
 _BUILDS: set[subprocess.Popen[str]] = set()
 _BUILDS_LOCK = threading.Lock()
@@ -132,6 +137,7 @@ def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback
     with _BUILDS_LOCK:
         _BUILDS.add(child)
     problem: tuple[str, str] | None = None
+    built = False
     try:
         assert child.stdout is not None
         for line in child.stdout:  # to the end: a cancelled child has unwound when it closes
@@ -140,19 +146,35 @@ def build_store(versions_dir: Path, store_path: Path, progress: ProgressCallback
                 progress(text)
             elif kind in ("error", "unexpected"):
                 problem = (kind, text)
-        status = child.wait()
+            elif kind == "built":
+                built = True
+                break
+        status = 0 if built else child.wait()
     finally:
-        with _BUILDS_LOCK:
-            cancelled = child not in _BUILDS
-            _BUILDS.discard(child)
-        if child.poll() is None:  # the progress callback raised: end the build too
-            child.terminate()
+        if not built:
+            with _BUILDS_LOCK:
+                cancelled = child not in _BUILDS
+                _BUILDS.discard(child)
+            if child.poll() is None:  # the progress callback raised: end the build too
+                child.terminate()
+    if built:  # the store is whole; the child keeps the first comparisons ahead, niced
+        threading.Thread(target=_reap, args=(child,), daemon=True).start()
+        return
     if cancelled:
         raise BuildCancelled(f"the build of {store_path} was cancelled")
     if problem is not None and problem[0] == "error":
         raise StoreError(problem[1])
     if problem is not None or status != 0:
         raise RuntimeError(problem[1] if problem else f"the build exited with status {status}")
+
+
+def _reap(child: subprocess.Popen[str]) -> None:
+    """Wait for a built store's child to finish keeping ahead (or to be cancelled on quit)."""
+    assert child.stdout is not None
+    child.stdout.read()
+    child.wait()
+    with _BUILDS_LOCK:
+        _BUILDS.discard(child)
 
 
 def cancel_builds() -> None:

@@ -245,6 +245,18 @@ def keep_ahead(store: Any, path: Path, limit: int = KEEP_AHEAD) -> int:
     return len(todo)
 
 
+def keep_ahead_after_build(path: Path) -> int:
+    """After a build (the CLI's and the app's first start): `keep_ahead` on the new store, so
+    a new user's first compares read instead of aligning. Not after an ingest or a removal:
+    at a thousand documents that would cost seconds where the write costs one. Derived data
+    only: the write is done either way, so a failure here is only time lost later."""
+    from diffview.store.read import Store
+
+    with suppress(DiffviewError, OSError, TimeoutError), Store.open(path) as store:
+        return keep_ahead(store, path)
+    return 0
+
+
 def _keep_comparison(path: Path, topic: str, from_round: str, to_round: str) -> bytes:
     """One comparison computed and kept by a store opened here (in a forked child, this
     process's store and its git reader are not to be shared)."""

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,21 +57,10 @@ def _open_store(args: argparse.Namespace) -> Store:
 
         print(f"diffview: building the store at {path} ...", file=sys.stderr)
         build_store(Path(args.versions), path)
-        _keep_derived(path)
+        from diffview.positions.table import keep_ahead_after_build
+
+        keep_ahead_after_build(path)
     return Store.open(path)
-
-
-def _keep_derived(path: Path) -> None:
-    """After a build: the claims and comparisons of the newest adjacent pairs of rounds
-    computed now and kept beside the objects (`positions.table.keep_ahead`), so a new user's
-    first compare reads instead of aligning. Not after an ingest or a removal: at a thousand
-    documents that would cost seconds where the write costs one. Derived data only: the
-    write is done either way, so a failure here is only time lost later."""
-    from diffview.positions.table import keep_ahead
-    from diffview.store.read import Store
-
-    with suppress(DiffviewError, OSError, TimeoutError), Store.open(path) as store:
-        keep_ahead(store, path)
 
 
 # --- commands -------------------------------------------------------------------------
@@ -93,7 +82,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         Path(args.versions), _store_path(args), force=args.force, worktree=args.worktree
     )
     if report.changed:  # an unchanged store keeps what it had; a cleared cache fills on use
-        _keep_derived(report.store_path)
+        from diffview.positions.table import keep_ahead_after_build
+
+        keep_ahead_after_build(report.store_path)
     if args.format == "json":
         _print_json(
             {
