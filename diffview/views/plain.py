@@ -33,7 +33,7 @@ UTF-8 (`ensure_ascii=False`), indent 2, byte-identical for equal comparisons::
                                                # of the other side (score: that match's)
           "note": str  # "" or why an unchanged pair differs: "punctuation only",
         },             # "footnote marker only"
-        {                  # `compare --files` without --all: a run of unchanged rows
+        {                  # `compare --files --context N`: a run of unchanged rows
           "change": "unchanged",
           "collapsed": int,        # how many rows (at least 2)
           "from": "doc:first-last", "to": "doc:first-last",  # the lines it covers
