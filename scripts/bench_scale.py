@@ -358,15 +358,19 @@ def changed_files(store: Path, commit: str, env: dict[str, str]) -> list[tuple[s
     return changes
 
 
-def write_fast_import_stream(store: Path, stream: Path, env: dict[str, str]) -> dict[str, str]:
+def write_fast_import_stream(
+    store: Path, stream: Path, env: dict[str, str], keep: Callable[[str], bool] = bool
+) -> dict[str, str]:
     """The store's main branch and tags as a fast-import stream (blobs once each, every commit
-    with the files it changes); returns the refs a faithful import must reproduce."""
+    with the files it changes); returns the refs a faithful import must reproduce. `keep`:
+    which paths go in (all by default; a leaner layout is measured by leaving some out, and
+    its refs then differ)."""
     commits = git("-C", store, "rev-list", "--reverse", "main", env=env).decode().split()
     cat = CatFile(store, env)
     marks: dict[str, int] = {}
     with stream.open("wb") as out:
         for number, commit in enumerate(commits, start=1):
-            changes = changed_files(store, commit, env)
+            changes = [c for c in changed_files(store, commit, env) if keep(c[2])]
             for status, blob, _ in changes:
                 if status != "D" and blob not in marks:
                     marks[blob] = len(marks) + len(commits) + 1
