@@ -86,6 +86,7 @@ class Measure:
     seconds: float
     peak_mb: float
     returncode: int
+    cpu_seconds: float = 0.0  # the child's user + system time
 
 
 # a user's store and corpus are not the benchmark's; nor is a switched-off bytecode cache
@@ -108,7 +109,7 @@ def run(
     stdin: IO[bytes] | None = None,
     stdout: Path | None = None,
 ) -> Measure:
-    """Run one process; its wall time and its own peak RSS (ru_maxrss of `wait4`)."""
+    """Run one process; its wall time, CPU and own peak RSS (`wait4`'s usage)."""
     out = stdout.open("wb") if stdout else subprocess.DEVNULL
     try:
         started = time.perf_counter()
@@ -126,7 +127,8 @@ def run(
     if proc.returncode not in ok:
         cmdline = " ".join(str(c) for c in cmd)
         raise RuntimeError(f"{cmdline}: exit {proc.returncode}\n{err.decode(errors='replace')}")
-    return Measure(seconds, usage.ru_maxrss / 1024, proc.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measure(seconds, usage.ru_maxrss / 1024, proc.returncode, cpu)
 
 
 def diffview(args: Sequence[str | Path], env: dict[str, str], **kw: Any) -> Measure:
@@ -359,7 +361,7 @@ def changed_files(store: Path, commit: str, env: dict[str, str]) -> list[tuple[s
 
 
 def write_fast_import_stream(
-    store: Path, stream: Path, env: dict[str, str], keep: Callable[[str], bool] = bool
+    store: Path, stream: Path, env: dict[str, str], keep: Callable[[str], bool] | None = None
 ) -> dict[str, str]:
     """The store's main branch and tags as a fast-import stream (blobs once each, every commit
     with the files it changes); returns the refs a faithful import must reproduce. `keep`:
@@ -370,7 +372,7 @@ def write_fast_import_stream(
     marks: dict[str, int] = {}
     with stream.open("wb") as out:
         for number, commit in enumerate(commits, start=1):
-            changes = [c for c in changed_files(store, commit, env) if keep(c[2])]
+            changes = [c for c in changed_files(store, commit, env) if not keep or keep(c[2])]
             for status, blob, _ in changes:
                 if status != "D" and blob not in marks:
                     marks[blob] = len(marks) + len(commits) + 1
@@ -406,13 +408,17 @@ def refs(repo: Path, env: dict[str, str]) -> dict[str, str]:
     return dict(line.split(" ") for line in listing.decode().splitlines())
 
 
-def time_fast_import(stream: Path, work: Path, env: dict[str, str]) -> tuple[Measure, bool]:
-    """Import `stream` into a fresh bare repository; the time of the fast-import process."""
+def time_fast_import(
+    stream: Path, work: Path, env: dict[str, str], *options: str
+) -> tuple[Measure, bool]:
+    """Import `stream` into a fresh bare repository (fast-import `options`, e.g. `--depth=0`);
+    the time of the fast-import process, and whether it wrote refs. The repository is left
+    in `work/fast-import.git`, for its pack to be measured."""
     bare = work / "fast-import.git"
     shutil.rmtree(bare, ignore_errors=True)
     git("init", "-q", "--bare", "-b", "main", bare, env=env)
     with stream.open("rb") as fh:
-        measure = run(["git", "-C", bare, "fast-import", "--quiet"], env, stdin=fh)
+        measure = run(["git", "-C", bare, "fast-import", "--quiet", *options], env, stdin=fh)
     return measure, bool(refs(bare, env))
 
 
