@@ -407,3 +407,13 @@ class DerivedCache(Protocol):
     def cache_get(self, name: str) -> bytes | None: ...
 
     def cache_put(self, name: str, data: bytes) -> None: ...
+
+
+@runtime_checkable
+class StoredClaims(Protocol):
+    """A store whose build kept each document's claims (`store.Store`: `claims/<id>.jsonl`),
+    and says which claim reader wrote them."""
+
+    def claim_records(self, version: Version) -> list[bytes | None]: ...
+
+    def claims_written_with(self) -> str: ...

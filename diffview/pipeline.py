@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
+from diffview.corpus.claims import claims_digest
 from diffview.corpus.load import parse_documents, rules_digest
 from diffview.corpus.manifest import (
     Manifest,
@@ -28,6 +29,7 @@ from diffview.corpus.manifest import (
     removal_stamp,
     render_manifest,
 )
+from diffview.corpus.topicnames import BUNDLED_RULES
 from diffview.errors import DiffviewError, InputError, StoreError
 from diffview.journal import recover
 from diffview.model import Document, Removal, Statement
@@ -149,7 +151,7 @@ def _append(
 def _recorded(report: BuildReport, rules: str, sources: CorpusFiles) -> None:
     """After a write, beside the objects: the parser's digest and the sources' stats."""
     store = real_store_path(report.store_path)
-    record_parsed_with(store, rules)
+    record_parsed_with(store, rules, claims_digest(BUNDLED_RULES))
     sources.record(store)
 
 

@@ -35,12 +35,12 @@ import crossround as cr  # noqa: E402
 import diffview.diff.align as align  # noqa: E402
 import diffview.diff.compare as compare  # noqa: E402
 import diffview.diff.paraphrase as paraphrase  # noqa: E402
+from diffview.corpus.claims import Claim, issues_in  # noqa: E402
 from diffview.corpus.topics import load_rules  # noqa: E402
 from diffview.diff.similarity import Weights, similarity  # noqa: E402
 from diffview.diff.stance import word_list  # noqa: E402
 from diffview.model import Sentence, Version  # noqa: E402
 from diffview.pipeline import build_store  # noqa: E402
-from diffview.positions.claims import Claim, issues_in  # noqa: E402
 from diffview.positions.table import (  # noqa: E402
     evidence_hooks,
     round_claims,

@@ -35,12 +35,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from diffview.corpus.claims import issues_in  # noqa: E402
 from diffview.corpus.topics import load_rules  # noqa: E402
 from diffview.diff.align import ACROSS_MATCH  # noqa: E402
 from diffview.diff.compare import _background, pair_scores, topic_sides  # noqa: E402
 from diffview.diff.similarity import DISTINCT_IDF, Weights, content_stems  # noqa: E402
 from diffview.model import AlignedUnit, Sentence, Version  # noqa: E402
-from diffview.positions.claims import issues_in  # noqa: E402
 from diffview.positions.table import compare_with_evidence, evidence_hooks, round_claims  # noqa: E402
 from diffview.store.read import Store  # noqa: E402
 
@@ -269,7 +269,7 @@ Tagger = Callable[[Version, Sentence], frozenset[str]]
 
 
 def claim_tagger(store: Store) -> Tagger:
-    """The sub-issues a sentence states a cabinet claim on (`positions.claims`: holder the
+    """The sub-issues a sentence states a cabinet claim on (`corpus.claims`: holder the
     cabinet, position words, an object), in its round."""
     by_cite: dict[tuple[str, str], set[str]] = {}
     for version in store.versions():

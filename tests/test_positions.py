@@ -7,6 +7,7 @@ claim reader, and the three stories of the bundled corpus, as read from the docu
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
@@ -14,13 +15,13 @@ from typing import NoReturn
 import pytest
 from helpers import statement
 
+from diffview.corpus.claims import Claim, claims_of, read_sentence
 from diffview.corpus.labels import label_statements
 from diffview.corpus.topicnames import BUNDLED_RULES
 from diffview.corpus.topics import load_rules
 from diffview.errors import InputError
 from diffview.model import Evidence, IssueInfo, Position, PositionTable
 from diffview.pipeline import build_store
-from diffview.positions.claims import Claim, claims_of, read_sentence
 from diffview.positions.table import changes_between, positions_to_json, topic_positions
 from diffview.present import cell_text, change_line, table_cell_text
 from diffview.store.read import Store
@@ -446,22 +447,87 @@ def test_compare_leads_with_positions_and_never_says_removed(
     assert "focus:" in focused and len(focused) < len(out)
 
 
-def test_claims_are_kept_in_the_store_and_a_bad_cache_is_ignored(
-    bundled: Store, tmp_path: Path
-) -> None:
-    from diffview.positions.table import _rules_digest, round_claims
+def _fresh_store(tmp_path: Path, versions_dir: Path) -> Path:
+    from diffview.positions.table import round_claims
 
-    expected = positions_to_json(topic_positions(bundled, "encryption"))
-    cache = bundled.path / ".git" / "diffview-cache"
-    files = sorted(cache.glob(f"claims-*-{_rules_digest(BUNDLED_RULES)}.json"))
+    path = tmp_path / "store"
+    build_store(versions_dir, path)
+    round_claims.cache_clear()  # claims are kept per open store: start from the files
+    return path
+
+
+def _no_reading(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make running the claim reader over statements fail the test, counting the calls."""
+    from diffview.positions import table
+
+    calls: list[int] = []
+
+    def compute(*args: object) -> NoReturn:
+        calls.append(1)
+        raise AssertionError("claims computed, not read")
+
+    monkeypatch.setattr(table, "_compute", compute)
+    return calls
+
+
+def test_the_build_keeps_each_documents_claims_and_a_table_reads_them(
+    tmp_path: Path, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Claims are parse results: the build writes `claims/<id>.jsonl` per document, and a
+    positions table or compare in a new process reads them (no claim reader run, no derived
+    cache written), the same claims the reader gives over the round's statements."""
+    from diffview.positions.table import _compute, stored_claims
+
+    path = _fresh_store(tmp_path, versions_dir)
+    with Store.open(path) as store:
+        for version in store.versions():
+            assert stored_claims(store, version, RULES) == list(_compute(store, version, RULES))
+        expected = positions_to_json(topic_positions(store, "encryption"))
+    shutil.rmtree(path / ".git" / "diffview-cache", ignore_errors=True)
+    _fresh_store(tmp_path, versions_dir)  # unchanged: clears the per-store memo only
+    _no_reading(monkeypatch)
+    with Store.open(path) as store:
+        assert positions_to_json(topic_positions(store, "encryption")) == expected
+    assert not list((path / ".git").glob("diffview-cache/claims-*"))
+
+
+@pytest.mark.parametrize("digest", ["", "0123456789abcdef"])
+def test_claims_of_another_claim_reader_are_read_again(
+    tmp_path: Path, versions_dir: Path, digest: str
+) -> None:
+    """A store built by another diffview (its claim reader's digest differs) or cloned (no
+    digest beside the objects): its stored claims are not trusted, the reader runs."""
+    from diffview.positions import table
+
+    path = _fresh_store(tmp_path, versions_dir)
+    (path / ".git" / "diffview-claims-with").write_text(digest + "\n", encoding="ascii")
+    with Store.open(path) as store:
+        table.topic_positions(store, "encryption")
+    computed = list((path / ".git").glob("diffview-cache/claims-*"))
+    assert len(computed) == 3  # one per round, read again (and kept where a reader can)
+
+
+def test_a_bad_claims_cache_is_ignored(tmp_path: Path, versions_dir: Path) -> None:
+    """Where the claims are computed (a clone), they are kept in the derived cache; a cache
+    file that is malformed is computed again, and one whose text was tampered with is
+    sanitised like the store's text."""
+    from diffview.corpus.claims import claims_digest
+    from diffview.positions.table import round_claims
+
+    path = _fresh_store(tmp_path, versions_dir)
+    (path / ".git" / "diffview-claims-with").unlink()  # as a clone: claims are computed
+    with Store.open(path) as store:
+        expected = positions_to_json(topic_positions(store, "encryption"))
+    cache = path / ".git" / "diffview-cache"
+    files = sorted(cache.glob(f"claims-*-{claims_digest(BUNDLED_RULES)}.json"))
     assert len(files) == 3  # one per round, keyed by its commit and the rules
-    files[-1].write_text('[{"stance": "nonsense"}]', encoding="utf-8")
+    files[-1].write_text('{"format": 1}\n{"stance": "nonsense"}\n', encoding="utf-8")
     files[-2].write_text(
         files[-2].read_text(encoding="utf-8").replace("Nederland", "Neder\\u001b[31mland"),
         encoding="utf-8",
     )
     round_claims.cache_clear()
-    with Store.open(bundled.path) as reopened:
+    with Store.open(path) as reopened:
         again = positions_to_json(topic_positions(reopened, "encryption"))
     assert "\x1b" not in json.dumps(again, ensure_ascii=False)
     assert [p["stance"] for p in again["positions"]] == [p["stance"] for p in expected["positions"]]

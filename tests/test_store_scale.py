@@ -27,9 +27,10 @@ from diffview.store.read import Store
 from diffview.store.write import write_store
 
 # The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c; format 2
-# before each document's sentences/<id>.jsonl, 11e5af42d2fe00b906db6cad96eef0aff7487809). The
-# record needs no format bump: a reader splits and counts itself when a store lacks it.
-BUNDLED_HEAD = "6f104421efeb59a04469ad693ec9fce872649c4f"
+# before each document's sentences/<id>.jsonl, 11e5af42d2fe00b906db6cad96eef0aff7487809, and
+# before its claims/<id>.jsonl, 6f104421efeb59a04469ad693ec9fce872649c4f). Neither record
+# needs a format bump: a reader splits, counts and reads claims itself when a store lacks it.
+BUNDLED_HEAD = "04952ac2de30a72bcd257c9d3c4bbdb82ade05b7"
 
 
 def test_bundled_corpus_head_is_pinned(

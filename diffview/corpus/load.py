@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 import regex
 
+from diffview.corpus import claims as claims_module
 from diffview.corpus.labels import label_statements
 from diffview.corpus.layouts import REGISTRY
 from diffview.corpus.manifest import load_manifest_with_rounds
@@ -317,8 +318,9 @@ def _parser_modules() -> list[ModuleType]:
     what a build writes of it. Found by walking, so moving a module needs no list kept here."""
     package = __name__.split(".")[0]
     start = [sys.modules[__name__], *(sys.modules[lay.detect.__module__] for lay in REGISTRY)]
-    # what the store writes beside each parse (sentence spans, stem counts) is theirs too
-    start += [sentences_module, stems_module]
+    # what the store writes beside each parse (sentence spans, stem counts, claims) is
+    # theirs too
+    start += [sentences_module, stems_module, claims_module]
     seen: dict[str, ModuleType] = {}
     todo = list(start)
     while todo:

@@ -83,7 +83,7 @@ Pairing by what a sentence claims was measured and not adopted (tests/crossround
 `experiment_report`): per sub-issue, the FROM and TO sentences left unpaired that are each
 other's best by this score among that sub-issue's sentences only, sharing a distinctive stem
 or alone on their sides, any two stances (a flip is the pair to show). With the sub-issues of
-the cabinet's claims (positions.claims) only 8 of the 43 hand pairs have both sentences
+the cabinet's claims (corpus.claims) only 8 of the 43 hand pairs have both sentences
 claiming the same sub-issue at all (24 have no claim on either side: what the rounds restate
 are facts, "onvoldoende betrouwbaar", "vals-positieven", not positions); within it the
 counterpart is mutually first for 4, which this score already pairs, so the rule adds no

@@ -8,8 +8,6 @@ never an invented stance, and never "withdrawn" when the next round simply does 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
 from dataclasses import replace
@@ -32,14 +30,15 @@ from diffview.model import (
     Sentence,
     Stance,
     Statement,
+    StoredClaims,
     StoreReader,
     Version,
 )
 from diffview.positions.kept import kept_comparison
 
 if TYPE_CHECKING:
+    from diffview.corpus.claims import Claim
     from diffview.corpus.topics import TopicRules
-    from diffview.positions.claims import Claim
 
 # When stances tie, the more specific wins. An abstention is also how the cabinet states that
 # it does not support a text without blocking it ("gerekend tot de landen die ... niet
@@ -120,21 +119,6 @@ def position_of(topic: str, round_: str, issue: str, claims: Sequence[Claim]) ->
     )
 
 
-@lru_cache(maxsize=8)
-def _rules_digest(path: Path) -> str:
-    """The rules file and the code that reads claims with them (the claim reader, the rules
-    validator, the sentence splitter): any changing (an upgrade of diffview included) makes
-    earlier cached claims stale."""
-    from diffview.corpus import issue_rules as issue_rules_module
-    from diffview.positions import claims as claims_module
-    from diffview.text import sentences as sentences_module
-
-    digest = hashlib.sha256(path.read_bytes())
-    for module in (claims_module, issue_rules_module, sentences_module):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _statements(store: StoreReader, version: Version) -> list[Statement]:
     """The round's documents only, asked for one by one: a store that reads lazily then
     reads a round, not the corpus."""
@@ -142,41 +126,75 @@ def _statements(store: StoreReader, version: Version) -> list[Statement]:
 
 
 def _compute(store: StoreReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
-    from diffview.positions.claims import claims_of
+    from diffview.corpus.claims import claims_of
 
     return tuple(claims_of(_statements(store, version), rules))
 
 
 def _claims_json(claims: Sequence[Claim]) -> bytes:
-    from diffview.positions.claims import claim_to_dict
+    from diffview.corpus.claims import claims_json
 
-    return json.dumps([claim_to_dict(c) for c in claims]).encode()
+    return claims_json(claims)
 
 
 def _cache_name(store: DerivedCache, version: Version, rules: TopicRules) -> str:
-    from diffview.positions.claims import CLAIM_FORMAT
+    from diffview.corpus.claims import CLAIM_FORMAT, claims_digest
 
-    return f"claims-{CLAIM_FORMAT}-{store.commit_of(version)}-{_rules_digest(rules.path)}.json"
+    return f"claims-{CLAIM_FORMAT}-{store.commit_of(version)}-{claims_digest(rules.path)}.json"
+
+
+def stored_claims(store: StoreReader, version: Version, rules: TopicRules) -> list[Claim] | None:
+    """The round's claims as the build of its documents kept them (`claims/<id>.jsonl`):
+    read, not computed, when the build's claim reader and rules are these (the bundled
+    ones); None when any document lacks them (a store written before them, a clone, other
+    rules, a newer diffview), and the caller computes them."""
+    from diffview.corpus.claims import claims_digest, claims_from_json
+    from diffview.corpus.topicnames import BUNDLED_RULES
+
+    if not isinstance(store, StoredClaims) or rules.path != BUNDLED_RULES:
+        return None
+    if store.claims_written_with() != claims_digest(BUNDLED_RULES):
+        return None
+    out: list[Claim] = []
+    for raw in store.claim_records(version):
+        claims = None if raw is None else claims_from_json(raw)
+        if claims is None:
+            return None
+        out += claims
+    return out
 
 
 @lru_cache(maxsize=16)
 def round_claims(store: StoreReader, version: Version, rules: TopicRules) -> tuple[Claim, ...]:
-    """Every claim of a round's documents, computed once per open store (all topics share it)
-    and kept in the store keyed by the round's commit and the rules, so the next process
-    reads them instead of re-reading every statement (same commit + same rules = same
-    claims). The claim reader is imported here: a kept comparison needs none."""
-    from diffview.positions.claims import claim_from_dict
+    """Every claim of a round's documents, read once per open store (all topics share it):
+    as the build kept them (`stored_claims`), else computed and kept in the store's cache
+    keyed by the round's commit and the rules, so the next process reads them instead of
+    re-reading every statement (same commit + same rules = same claims)."""
+    from diffview.corpus.claims import claims_from_json
 
+    stored = stored_claims(store, version, rules)
+    if stored is not None:
+        return tuple(stored)
     if not isinstance(store, DerivedCache):
         return _compute(store, version, rules)
     name = _cache_name(store, version, rules)
     cached = store.cache_get(name)
-    if cached is not None:
-        with suppress(ValueError, KeyError, TypeError):
-            return tuple(claim_from_dict(d) for d in json.loads(cached))
-    claims = _compute(store, version, rules)
-    store.cache_put(name, _claims_json(claims))
-    return claims
+    claims = None if cached is None else claims_from_json(cached)
+    if claims is not None:
+        return tuple(claims)
+    computed = _compute(store, version, rules)
+    store.cache_put(name, _claims_json(computed))
+    return computed
+
+
+def _unread(store: DerivedCache, versions: Sequence[Version], rules: TopicRules) -> list[Version]:
+    """The rounds whose claims neither the build nor the cache kept."""
+    return [
+        v
+        for v in versions
+        if store.cache_get(_cache_name(store, v, rules)) is None
+        and stored_claims(store, v, rules) is None  # type: ignore[arg-type]
+    ]
 
 
 def prefetch_claims(store: StoreReader, versions: Sequence[Version], rules: TopicRules) -> None:
@@ -188,7 +206,7 @@ def prefetch_claims(store: StoreReader, versions: Sequence[Version], rules: Topi
     if not isinstance(store, DerivedCache) or not can_fork():
         return  # `round_claims` computes them one by one, here
     names = {v: _cache_name(store, v, rules) for v in versions}
-    missing = [v for v in names if store.cache_get(names[v]) is None]
+    missing = _unread(store, list(names), rules)
     for pair in (missing[i : i + 2] for i in range(0, len(missing) - 1, 2)):  # bounded memory
         inputs = [_statements(store, v) for v in pair]  # read here: the child reads no store
         jobs = [partial(_claims_job, stmts, rules) for stmts in inputs]
@@ -203,7 +221,7 @@ def keep_claims(store: StoreReader, versions: Sequence[Version], rules: TopicRul
     (0.3 s of a 0.45 s first compare on the bundled corpus)."""
     if not isinstance(store, DerivedCache):
         return 0
-    missing = [v for v in versions if store.cache_get(_cache_name(store, v, rules)) is None]
+    missing = _unread(store, versions, rules)
     prefetch_claims(store, missing, rules)  # pairs of rounds, when a fork is safe
     for version in missing:  # the odd one out, or every one where no fork is
         name = _cache_name(store, version, rules)
@@ -268,7 +286,7 @@ def _keep_comparison(path: Path, topic: str, from_round: str, to_round: str) -> 
 
 
 def _claims_job(statements: Sequence[Statement], rules: TopicRules) -> bytes:
-    from diffview.positions.claims import claims_of
+    from diffview.corpus.claims import claims_of
 
     return _claims_json(claims_of(statements, rules))
 

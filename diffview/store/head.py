@@ -20,7 +20,7 @@ from diffview.model import Document, Removal, Statement
 from diffview.store.files import STORE_FORMAT, document_from_dict, statement_from_dict
 from diffview.store.git import peeled_tags, read_refs, store_format
 from diffview.store.objects import ObjectReader, tree_of
-from diffview.store.paths import keep_beside_objects, real_store_path, tag_ref
+from diffview.store.paths import CLAIMS_WITH, keep_beside_objects, real_store_path, tag_ref
 from diffview.store.plan import BRANCH, Planner, RoundState, event_key
 from diffview.store.tree import Tree
 
@@ -162,9 +162,12 @@ def parsed_with(store_path: Path) -> str:
     return digest if _DIGEST.fullmatch(digest) else ""
 
 
-def record_parsed_with(store_path: Path, digest: str) -> None:
-    """After a write: every stored statement now comes from the parser with `digest`."""
+def record_parsed_with(store_path: Path, digest: str, claims: str) -> None:
+    """After a write: every stored statement now comes from the parser with `digest`, and
+    every `claims/<id>.jsonl` from the claim reader with digest `claims` (which a reader
+    checks without importing the parser)."""
     keep_beside_objects(store_path / ".git" / PARSED_WITH, (digest + "\n").encode("ascii"))
+    keep_beside_objects(store_path / ".git" / CLAIMS_WITH, (claims + "\n").encode("ascii"))
 
 
 def read_head(store_path: Path) -> HeadState | None:

@@ -9,6 +9,8 @@ from pathlib import Path
 from diffview.errors import StoreError
 
 BRANCH = "refs/heads/main"  # the store's one branch (here: readers need it, not the planner)
+# in .git: the claim reader's digest (`corpus.claims.claims_digest`) of `claims/<id>.jsonl`
+CLAIMS_WITH = "diffview-claims-with"
 
 # --- paths -----------------------------------------------------------------------------------
 

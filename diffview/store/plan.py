@@ -29,6 +29,7 @@ from diffview.errors import StoreError
 from diffview.model import Document, Removal, Statement
 from diffview.store.files import (
     GITATTRIBUTES,
+    claims_file,
     commit_message,
     document_markdown,
     document_to_dict,
@@ -220,6 +221,7 @@ class Rendered:
     document: bytes
     statements: bytes
     sentences: bytes
+    claims: bytes
     blocks: tuple[str | None, ...]  # aligned with the statements; None: in no topic file
     sha256: str = ""
     label: str = ""
@@ -233,6 +235,7 @@ def render(doc: Document, statements: list[Statement], sha256: str, label: str) 
         document_markdown(doc, statements, label),
         statements_json(doc, statements, sha256),
         sentences_json(statements),
+        claims_file(statements),
         blocks,
         sha256,
         label,
@@ -302,6 +305,7 @@ class Planner:
         files[f"documents/{doc.id}.md"] = rendered.document
         files[f"statements/{doc.id}.json"] = rendered.statements
         files[f"sentences/{doc.id}.jsonl"] = rendered.sentences
+        files[f"claims/{doc.id}.jsonl"] = rendered.claims
         state = self._round(doc.round, label)
         entry = {**document_to_dict(doc), "source_sha256": sha256}
         state.add(doc, entry, statements, rendered.blocks)
@@ -334,7 +338,12 @@ class Planner:
         if doc.round == self.shown_round:
             for topic in sorted(spoke):
                 files[f"topics/{topic}.md"] = state.topic_file(topic)
-        deleted = (f"sources/{doc.source}", f"documents/{doc.id}.md", f"statements/{doc.id}.json")
+        deleted = (
+            f"sources/{doc.source}",
+            f"documents/{doc.id}.md",
+            f"statements/{doc.id}.json",
+            f"claims/{doc.id}.jsonl",
+        )
         for path in deleted:
             self.tree.delete(path)
         for path, data in files.items():

@@ -34,7 +34,13 @@ from diffview.store.files import (
 )
 from diffview.store.git import OLDER_FORMAT, read_refs, store_format
 from diffview.store.objects import ObjectReader
-from diffview.store.paths import BRANCH, default_store_path, keep_beside_objects, tag_ref
+from diffview.store.paths import (
+    BRANCH,
+    CLAIMS_WITH,
+    default_store_path,
+    keep_beside_objects,
+    tag_ref,
+)
 from diffview.text.stems import StemCounts
 
 # --- reading ---------------------------------------------------------------------------------
@@ -85,6 +91,7 @@ _R = TypeVar("_R")
 
 
 _CACHE_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,200}\.json")
+_CLAIMS_DIGEST = re.compile(r"[0-9a-f]{16}")
 # The derived cache's size bound: a comparison is tens of KB, a round's claims or IDF a few
 # hundred KB at 1,000 documents, so this keeps thousands of compared pairs.
 CACHE_BOUND = 64 * 1024 * 1024
@@ -413,6 +420,23 @@ class Store:
                         remember_spans(s.text, spans)
         while len(self._stmts) > _CACHED_DOCUMENTS:
             self._stmts.popitem(last=False)
+
+    @_retrying
+    def claim_records(self, version: Version) -> list[bytes | None]:
+        """`claims/<id>.jsonl` of each of the version's documents, read at its commit (a
+        document removed later still has them there); None for a store written before them."""
+        commit = self._commit_sha(self._rev_of(version))
+        return self._blobs(commit, [f"claims/{d.id}.jsonl" for d in version.docs])
+
+    def claims_written_with(self) -> str:
+        """The claim reader's digest the store's `claims/` were written with, or "" (a clone,
+        a store written before them, a lost file): kept beside the objects, like the
+        parser's (`head.parsed_with`), so that a reader trusts them only from its own code."""
+        try:
+            digest = (self.path / ".git" / CLAIMS_WITH).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return ""
+        return digest if _CLAIMS_DIGEST.fullmatch(digest) else ""
 
     def _records_of(self, doc_ids: list[str]) -> list[SentenceRecord | None]:
         """`sentences/<id>.jsonl` of each document (written once: HEAD's is every commit's),

@@ -9,8 +9,13 @@ sentences that state something.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -391,8 +396,10 @@ def statement_claims(
     lexicon = rules.lexicon
     # about the regulation by its own words, or answering a question on a followed topic
     # (a question merely mentioning the regulation does not make its answer about it)
+    if lexicon is None or stmt.role != "cabinet":
+        return []
     csam = _about_csam(stmt, rules) or any(set(q.topic_names) & set(rules.names) for q in asked)
-    if lexicon is None or stmt.role != "cabinet" or not csam:
+    if not csam:
         return []
     issues = [i for topic in rules.topics for i in topic.issues]
     asked_issues = [(i, q.text) for q in asked for i, _ in issues_in(q.text, issues)]
@@ -456,8 +463,42 @@ def claims_of(statements: Sequence[Statement], rules: TopicRules) -> list[Claim]
     return out
 
 
-# The JSON a store caches claims in (`positions.round_claims`); bump when Claim changes.
+# The JSON claims are kept in (`claims/<id>.json` of a store, `positions.round_claims`'s
+# cache); bump when Claim changes.
 CLAIM_FORMAT = 1
+
+
+@lru_cache(maxsize=8)
+def claims_digest(path: Path) -> str:
+    """The rules file and the code that reads claims with them (this module, the rules
+    validator, the phrase matcher, the sentence splitter): any changing (an upgrade of
+    diffview included) makes claims read before stale."""
+    from diffview.corpus import issue_rules, topics
+    from diffview.text import sentences
+
+    digest = hashlib.sha256(path.read_bytes() + f"regex {regex.__version__}".encode())
+    for module in (sys.modules[__name__], issue_rules, topics, sentences):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def claims_json(claims: Iterable[Claim]) -> bytes:
+    """Claims as a store or a cache keeps them: a format number, then one claim per line."""
+    lines = [json.dumps({"format": CLAIM_FORMAT})]
+    lines += [json.dumps(claim_to_dict(c), ensure_ascii=False) for c in claims]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def claims_from_json(raw: bytes) -> list[Claim] | None:
+    """Claims `claims_json` wrote; None when they are of another format or malformed (the
+    reader then reads them from the statements itself)."""
+    try:
+        head, *rest = raw.decode().splitlines()
+        if json.loads(head) != {"format": CLAIM_FORMAT}:
+            return None
+        return [claim_from_dict(json.loads(line)) for line in rest]
+    except (ValueError, KeyError, TypeError):  # UnicodeDecodeError is a ValueError
+        return None
 
 
 def claim_to_dict(claim: Claim) -> dict[str, object]:
