@@ -336,3 +336,26 @@ def test_kill_9_at_any_point_of_remove_is_all_or_nothing(
         assert head(fresh) == head(Path(store)), step
         shutil.rmtree(tmp_path / f"k{step}")
     assert outcomes == {True, False}  # some kills came before the commit point, some after
+
+
+def test_claims_are_read_from_the_store_after_ingest_and_remove(
+    corpus: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ingested document's claims are kept like a built one's, and a removal leaves
+    every round's claims readable (a round's are read at its own commit): each the claims
+    the reader gives over that round's statements."""
+    from diffview.corpus.topics import load_rules
+    from diffview.positions.table import _compute, stored_claims
+
+    versions, store = corpus
+    assert run(capsys, "remove", "003", "--versions", str(versions), "--store", str(store))[0] == 0
+    rules = load_rules()
+    with Store.open(store) as st:
+        rounds = st.versions()
+        assert [v.round for v in rounds][-1] == "2026-06" and ["001"] in [
+            [d.id for d in v.docs] for v in rounds
+        ]
+        for version in rounds:
+            kept = stored_claims(st, version, rules)
+            assert kept is not None and kept == list(_compute(st, version, rules))
+            assert "003" not in {c.sentence.doc for c in kept}

@@ -156,10 +156,10 @@ def stored_claims(store: StoreReader, version: Version, rules: TopicRules) -> li
     if store.claims_written_with() != claims_digest(BUNDLED_RULES):
         return None
     out: list[Claim] = []
-    for raw in store.claim_records(version):
+    for doc, raw in zip(version.docs, store.claim_records(version), strict=True):
         claims = None if raw is None else claims_from_json(raw)
-        if claims is None:
-            return None
+        if claims is None or any(c.sentence.doc != doc.id for c in claims):
+            return None  # the store is untrusted: a record citing another document is bad
         out += claims
     return out
 
