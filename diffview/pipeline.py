@@ -34,6 +34,7 @@ from diffview.errors import DiffviewError, InputError, StoreError
 from diffview.journal import recover
 from diffview.model import Document, Removal, Statement
 from diffview.store.corpusfiles import CorpusFiles
+from diffview.store.files import remember_claims
 from diffview.store.git import is_store
 from diffview.store.head import (
     HeadState,
@@ -194,6 +195,9 @@ def _cached(
         s = stored.get(doc.id)
         if s is not None and same_document(s, doc, sources.sha256(doc.source), labels):
             out[doc.id] = head.statements_of(doc.id)
+            claims = head.claims_file(doc.id)  # the same parser's: kept, not read again
+            if claims is not None:
+                remember_claims(out[doc.id], claims)
     return out
 
 

@@ -481,7 +481,7 @@ def test_the_build_keeps_each_documents_claims_and_a_table_reads_them(
     path = _fresh_store(tmp_path, versions_dir)
     with Store.open(path) as store:
         for version in store.versions():
-            assert stored_claims(store, version, RULES) == list(_compute(store, version, RULES))
+            assert stored_claims(store, version, RULES) == _compute(store, version, RULES)
         expected = positions_to_json(topic_positions(store, "encryption"))
     shutil.rmtree(path / ".git" / "diffview-cache", ignore_errors=True)
     _fresh_store(tmp_path, versions_dir)  # unchanged: clears the per-store memo only

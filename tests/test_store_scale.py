@@ -246,3 +246,34 @@ def test_a_compare_reads_what_it_would_have_computed(tmp_path: Path, versions_di
     for doc in docs:
         check = [sys.executable, "-c", _RECORD_CHECK, str(path), doc]
         assert subprocess.run(check, capture_output=True, text=True).stdout == "ok\n", doc
+
+
+def test_a_rebuild_keeps_the_stored_claims_of_what_it_does_not_parse(
+    tmp_path: Path, versions_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An earlier document ingested re-plans every later commit: the documents it does not
+    parse again keep their stored claims (the claim reader runs on the new one only), and
+    the store is the one a fresh build of the same corpus makes."""
+    from diffview.corpus import claims as claims_module
+    from diffview.ingest import ingest
+
+    store = tmp_path / "store"
+    build_store(versions_copy, store)
+    read: list[set[str]] = []
+    claims_of = claims_module.claims_of
+
+    def counted(statements: list[Any], rules: Any) -> Any:
+        read.append({s.doc for s in statements})
+        return claims_of(statements, rules)
+
+    monkeypatch.setattr(claims_module, "claims_of", counted)
+    fixture = Path(__file__).parent / "fixtures" / "so-2026-06-single-answer.txt"
+    doc = ingest(fixture, versions_copy, store, date="2024-01-15", title="Tussendoor")
+    assert read == [{doc.id}]
+    with Store.open(store) as st:
+        assert {d.id for d in st.documents()} == {"000", "001", "002", "003", "004", doc.id}
+        assert st.versions()[1].round == "2024-01"  # before 001 and 003: they were re-planned
+    assert (
+        build_store(versions_copy, tmp_path / "fresh").head
+        == build_store(versions_copy, store).head
+    )

@@ -143,7 +143,10 @@ def _cache_name(store: DerivedCache, version: Version, rules: TopicRules) -> str
     return f"claims-{CLAIM_FORMAT}-{store.commit_of(version)}-{claims_digest(rules.path)}.json"
 
 
-def stored_claims(store: StoreReader, version: Version, rules: TopicRules) -> list[Claim] | None:
+@lru_cache(maxsize=16)
+def stored_claims(
+    store: StoreReader, version: Version, rules: TopicRules
+) -> tuple[Claim, ...] | None:
     """The round's claims as the build of its documents kept them (`claims/<id>.jsonl`):
     read, not computed, when the build's claim reader and rules are these (the bundled
     ones); None when any document lacks them (a store written before them, a clone, other
@@ -161,7 +164,7 @@ def stored_claims(store: StoreReader, version: Version, rules: TopicRules) -> li
         if claims is None or any(c.sentence.doc != doc.id for c in claims):
             return None  # the store is untrusted: a record citing another document is bad
         out += claims
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=16)
@@ -172,9 +175,9 @@ def round_claims(store: StoreReader, version: Version, rules: TopicRules) -> tup
     re-reading every statement (same commit + same rules = same claims)."""
     from diffview.corpus.claims import claims_from_json
 
-    stored = stored_claims(store, version, rules)
+    stored = stored_claims(store, version, rules)  # read once: `_unread` asked first
     if stored is not None:
-        return tuple(stored)
+        return stored
     if not isinstance(store, DerivedCache):
         return _compute(store, version, rules)
     name = _cache_name(store, version, rules)

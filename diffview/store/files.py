@@ -205,6 +205,21 @@ def sentences_json(statements: Iterable[Statement]) -> bytes:
     return (_line(head) + _line({"spans": spans})).encode("utf-8")
 
 
+# Claims files a store holds for statements a build takes from it unparsed (its parse cache,
+# `pipeline._cached`): written again as they are, not read again. Keyed by the statements
+# themselves, so only the very statements they were read from get them; bounded.
+_KNOWN_CLAIMS: dict[tuple[Statement, ...], bytes] = {}
+_MAX_KNOWN_CLAIMS = 4096
+
+
+def remember_claims(statements: Sequence[Statement], data: bytes) -> None:
+    """Let `claims_file(statements)` answer `data`: the claims file the store holds for
+    them, written by the same parser (the caller checked its rules digest)."""
+    if len(_KNOWN_CLAIMS) >= _MAX_KNOWN_CLAIMS:
+        _KNOWN_CLAIMS.clear()
+    _KNOWN_CLAIMS[tuple(statements)] = data
+
+
 def claims_file(statements: Sequence[Statement]) -> bytes:
     """`claims/<id>.jsonl`, written once per document: the positions its cabinet statements
     state under the bundled rules (`corpus.claims`), so a compare or a positions table
@@ -215,6 +230,9 @@ def claims_file(statements: Sequence[Statement]) -> bytes:
     from diffview.corpus.topics import load_rules
     from diffview.text.sentences import remember_spans
 
+    known = _KNOWN_CLAIMS.pop(tuple(statements), None)
+    if known is not None:
+        return known
     for s in statements:  # cut once: the document file and the stem counts cut them too
         if s.role == "cabinet":
             remember_spans(s.text, _spans(s.text))

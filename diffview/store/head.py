@@ -89,6 +89,10 @@ class HeadState:
     def statements_of(self, doc_id: str) -> list[Statement]:
         return [statement_from_dict(s) for s in self.statements_file(doc_id)["statements"]]
 
+    def claims_file(self, doc_id: str) -> bytes | None:
+        """`claims/<id>.jsonl` at the head; None for a store written before them."""
+        return self.reader.blob(f"{self.head}:claims/{doc_id}.jsonl")
+
     def commits(self) -> list[tuple[str, str]]:
         """(doc id, commit) of every stored document, oldest first, through its tag (all
         tags peeled by one `for-each-ref`)."""
