@@ -20,6 +20,7 @@ from typing import Any
 
 import regex
 
+from diffview.corpus.codebytes import module_bytes
 from diffview.corpus.issue_rules import Issue, Lexicon, Predicate
 from diffview.corpus.topics import TIMEOUT, TopicRules, lower_text, required_literals
 from diffview.model import STANCES, Sentence, Stance, Statement
@@ -463,7 +464,7 @@ def claims_of(statements: Sequence[Statement], rules: TopicRules) -> list[Claim]
     return out
 
 
-# The JSON claims are kept in (`claims/<id>.json` of a store, `positions.round_claims`'s
+# The JSON claims are kept in (`claims/<id>.jsonl` of a store, `positions.round_claims`'s
 # cache); bump when Claim changes.
 CLAIM_FORMAT = 1
 
@@ -478,7 +479,7 @@ def claims_digest(path: Path) -> str:
 
     digest = hashlib.sha256(path.read_bytes() + f"regex {regex.__version__}".encode())
     for module in (sys.modules[__name__], issue_rules, topics, sentences):
-        digest.update(Path(module.__file__ or "").read_bytes())
+        digest.update(module_bytes(module))
     return digest.hexdigest()[:16]
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 import regex
 
 from diffview.corpus import claims as claims_module
+from diffview.corpus.codebytes import module_bytes
 from diffview.corpus.labels import label_statements
 from diffview.corpus.layouts import REGISTRY
 from diffview.corpus.manifest import load_manifest_with_rounds
@@ -307,7 +308,7 @@ def rules_digest() -> str:
     h.update(b"topics.toml\n" + BUNDLED_RULES.read_bytes() + b"\n")
     for module in _parser_modules():
         h.update(f"module {module.__name__}\n".encode())
-        h.update(_module_bytes(module) + b"\n")
+        h.update(module_bytes(module) + b"\n")
     return h.hexdigest()
 
 
@@ -338,16 +339,3 @@ def _parser_modules() -> list[ModuleType]:
             if (name == package or name.startswith(package + ".")) and name in sys.modules:
                 todo.append(sys.modules[name])
     return [seen[name] for name in sorted(seen)]
-
-
-def _module_bytes(module: ModuleType) -> bytes:
-    path = getattr(module, "__file__", None)
-    if path:
-        try:
-            return Path(path).read_bytes()
-        except OSError:
-            pass
-    try:
-        return inspect.getsource(module).encode("utf-8")
-    except (OSError, TypeError):
-        return b"<no source>"

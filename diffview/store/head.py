@@ -20,7 +20,13 @@ from diffview.model import Document, Removal, Statement
 from diffview.store.files import STORE_FORMAT, document_from_dict, statement_from_dict
 from diffview.store.git import peeled_tags, read_refs, store_format
 from diffview.store.objects import ObjectReader, tree_of
-from diffview.store.paths import CLAIMS_WITH, keep_beside_objects, real_store_path, tag_ref
+from diffview.store.paths import (
+    CLAIMS_WITH,
+    keep_beside_objects,
+    read_beside_objects,
+    real_store_path,
+    tag_ref,
+)
 from diffview.store.plan import BRANCH, Planner, RoundState, event_key
 from diffview.store.tree import Tree
 
@@ -159,11 +165,7 @@ def parsed_with(store_path: Path) -> str:
     """The parser's rules digest the stored statements were parsed under, or "" (a clone,
     a lost file): kept beside the objects and never committed, so a diffview whose parser
     gives the same statements leaves every commit id as it was (a clone re-parses once)."""
-    try:
-        digest = (store_path / ".git" / PARSED_WITH).read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return ""
-    return digest if _DIGEST.fullmatch(digest) else ""
+    return read_beside_objects(store_path / ".git" / PARSED_WITH, _DIGEST)
 
 
 def record_parsed_with(store_path: Path, digest: str, claims: str) -> None:

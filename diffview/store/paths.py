@@ -70,3 +70,13 @@ def keep_beside_objects(target: Path, data: bytes) -> None:
         os.replace(temp, target)
     except OSError:
         temp.unlink(missing_ok=True)
+
+
+def read_beside_objects(target: Path, pattern: re.Pattern[str]) -> str:
+    """A digest `keep_beside_objects` wrote, or "" when it is absent, unreadable or not of
+    `pattern` (the store's `.git` is untrusted)."""
+    try:
+        value = target.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return value if pattern.fullmatch(value) else ""

@@ -39,6 +39,7 @@ from diffview.store.paths import (
     CLAIMS_WITH,
     default_store_path,
     keep_beside_objects,
+    read_beside_objects,
     tag_ref,
 )
 from diffview.text.stems import StemCounts
@@ -432,11 +433,7 @@ class Store:
         """The claim reader's digest the store's `claims/` were written with, or "" (a clone,
         a store written before them, a lost file): kept beside the objects, like the
         parser's (`head.parsed_with`), so that a reader trusts them only from its own code."""
-        try:
-            digest = (self.path / ".git" / CLAIMS_WITH).read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
-            return ""
-        return digest if _CLAIMS_DIGEST.fullmatch(digest) else ""
+        return read_beside_objects(self.path / ".git" / CLAIMS_WITH, _CLAIMS_DIGEST)
 
     def _records_of(self, doc_ids: list[str]) -> list[SentenceRecord | None]:
         """`sentences/<id>.jsonl` of each document (written once: HEAD's is every commit's),
