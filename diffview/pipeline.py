@@ -106,12 +106,14 @@ def build_store(
             if kept == stored:
                 return _append(versions_dir, head, events[kept:], sources, labels, rules, progress)
         cached = _cached(head, every, sources, labels, rules)
-        todo = [d for d in every if d.id not in cached]
-        parsing = _parse(versions_dir, todo, sources, labels, progress)
-        statements = [s for d in every for s in cached.get(d.id, [])]
     finally:
+        # Closed before the parse: its forked workers would hold the git reader's pipe
+        # open, and closing the reader (which waits for git to see the end) would hang.
         if head is not None:
             head.close()
+    todo = [d for d in every if d.id not in cached]
+    parsing = _parse(versions_dir, todo, sources, labels, progress)
+    statements = [s for d in every for s in cached.get(d.id, [])]
     report = write_store(
         documents,
         statements,

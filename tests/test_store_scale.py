@@ -277,3 +277,18 @@ def test_a_rebuild_keeps_the_stored_claims_of_what_it_does_not_parse(
         build_store(versions_copy, tmp_path / "fresh").head
         == build_store(versions_copy, store).head
     )
+
+
+def test_a_reparse_on_both_cores_of_a_stored_corpus_finishes(
+    tmp_path: Path, versions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new parser (every upgrade) re-parses a store's documents in a pool of forked
+    workers: the store's git reader is closed before they fork, or closing it would wait
+    for ever on the pipe they inherited. The bundled five on two workers stand for many."""
+    store = tmp_path / "s"
+    first = build_store(versions_dir, store)
+    monkeypatch.setattr(corpus_load, "POOL_MIN_DOCUMENTS", 2)
+    monkeypatch.setattr(corpus_load, "available_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "rules_digest", lambda: "d" * 64)
+    again = build_store(versions_dir, store)
+    assert again.action == "unchanged" and again.head == first.head
