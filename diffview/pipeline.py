@@ -97,7 +97,7 @@ def build_store(
     rules = rules_digest()
     head = read_head(path)
     try:
-        if head is not None and worktree is None and head.tagged():
+        if head is not None and head.current and worktree is None and head.tagged():
             stored = len(head.events())
             kept = _stored_prefix(head, events, sources, labels, rules)
             if kept == stored == len(events):
@@ -303,7 +303,7 @@ def _stored_documents(store_path: Path) -> tuple[list[Document], list[Removal]] 
         return None
     older = older_format_documents(real)  # a build rebuilds it in the current format
     if older is not None:
-        return older, []  # format 1 knew no removals
+        return older
     try:
         with Store.open(store_path) as store:
             return store.documents(), store.removals()

@@ -363,11 +363,14 @@ def changed_files(store: Path, commit: str, env: dict[str, str]) -> list[tuple[s
 def write_fast_import_stream(
     store: Path, stream: Path, env: dict[str, str], keep: Callable[[str], bool] | None = None
 ) -> dict[str, str]:
-    """The store's main branch and tags as a fast-import stream (blobs once each, every commit
-    with the files it changes); returns the refs a faithful import must reproduce. `keep`:
-    which paths go in (all by default; a leaner layout is measured by leaving some out, and
-    its refs then differ)."""
-    commits = git("-C", store, "rev-list", "--reverse", "main", env=env).decode().split()
+    """The store's main branch, its rounds' commits (off the branch) and its tags as a
+    fast-import stream (blobs once each, every commit with the files it changes); returns the
+    refs a faithful import must reproduce. `keep`: which paths go in (all by default; a leaner
+    layout is measured by leaving some out, and its refs then differ)."""
+    every = ["--reverse", "--topo-order", "main", "--tags"]
+    commits = git("-C", store, "rev-list", *every, env=env).decode().split()
+    branch = set(git("-C", store, "rev-list", "main", env=env).decode().split())
+    numbers = {c: i for i, c in enumerate(commits, start=1)}
     cat = CatFile(store, env)
     marks: dict[str, int] = {}
     with stream.open("wb") as out:
@@ -378,16 +381,17 @@ def write_fast_import_stream(
                     marks[blob] = len(marks) + len(commits) + 1
                     out.write(b"blob\nmark :%d\n" % marks[blob] + data_block(cat.read(blob)))
             fields, message = split_object(cat.read(commit))
-            out.write(b"commit refs/heads/main\nmark :%d\n" % number)
+            ref = b"refs/heads/main" if commit in branch else b"refs/diffview/rounds"
+            out.write(b"commit %s\nmark :%d\n" % (ref, number))
             out.write(b"author %s\ncommitter %s\n" % (fields[b"author"], fields[b"committer"]))
             out.write(data_block(message).rstrip(b"\n") + b"\n")
-            if number > 1:
-                out.write(b"from :%d\n" % (number - 1))
+            if b"parent" in fields:
+                out.write(b"from :%d\n" % numbers[fields[b"parent"].decode()])
             for status, blob, path in changes:
                 line = f"D {path}" if status == "D" else f"M 100644 :{marks[blob]} {path}"
                 out.write(line.encode() + b"\n")
             out.write(b"\n")
-        write_tags(store, out, cat, {c: i for i, c in enumerate(commits, start=1)}, env)
+        write_tags(store, out, cat, numbers, env)
     cat.close()
     return refs(store, env)
 
@@ -404,8 +408,10 @@ def write_tags(
 
 
 def refs(repo: Path, env: dict[str, str]) -> dict[str, str]:
+    """The branch's and the tags' (the stream's own ref for the rounds' commits is not one)."""
     listing = git("-C", repo, "for-each-ref", "--format=%(refname) %(objectname)", env=env)
-    return dict(line.split(" ") for line in listing.decode().splitlines())
+    pairs = (line.split(" ") for line in listing.decode().splitlines())
+    return {ref: sha for ref, sha in pairs if not ref.startswith("refs/diffview/")}
 
 
 def time_fast_import(

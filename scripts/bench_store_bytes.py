@@ -42,7 +42,8 @@ def bytes_by_folder(store: Path, env: dict[str, str]) -> tuple[Counter[str], Cou
     for entry in listing.rstrip(b"\0").split(b"\0"):
         meta, path = entry.split(b"\t", 1)
         head[folder(path.decode())] += int(meta.split()[3])
-    raw = git("-C", store, "log", "--raw", "-z", "--no-abbrev", "--format=", "main", env=env)
+    every = ("main", "--tags")  # the branch and the rounds' commits off it
+    raw = git("-C", store, "log", "--raw", "-z", "--no-abbrev", "--format=", *every, env=env)
     written: Counter[str] = Counter()
     sizes = dict(_blob_sizes(store, env))
     parts = raw.split(b"\0")

@@ -134,9 +134,18 @@ def test_tags_per_document_and_round(built: Path) -> None:
         "round-2026-03",
     ]
     rev: Callable[[str], str] = lambda r: git(built, "rev-parse", f"{r}^{{commit}}").strip()  # noqa: E731
-    assert rev("round-2023-10") == rev("doc-002")
-    assert rev("round-2024-10") == rev("doc-001")
-    assert rev("round-2026-03") == rev("HEAD")
+    # a round's tag marks its own commit, on top of the round's last document, off the branch
+    assert rev("round-2023-10^") == rev("doc-002")
+    assert rev("round-2024-10^") == rev("doc-001")
+    assert rev("round-2026-03^") == rev("HEAD")
+    branch = git(built, "rev-list", "HEAD").split()
+    assert rev("round-2026-03") not in branch and len(branch) == 5
+    # its tree is its document's plus the topic files, one per topic so far
+    added = git(built, "diff", "--name-status", "doc-001", "round-2024-10").split("\n")
+    assert [line.split("\t")[0] for line in added if line] == ["A"] * len([x for x in added if x])
+    topics = json.loads(show(built, "index.json", "doc-001"))["topics"]
+    assert {line.split("\t")[1] for line in added if line} == {f"topics/{t}.md" for t in topics}
+    assert topics
 
 
 def test_round_diff_of_a_topic_is_readable(built: Path) -> None:
@@ -153,21 +162,21 @@ def test_markdown_has_one_sentence_per_line(tmp_path: Path, corpus: _Corpus) -> 
     )
     stmts = [Statement(**{**s.__dict__, "text": text}) for s in stmts]
     write_store(docs, stmts, tmp_path / "s", sources, labels)
-    for name in ("topics/detection-order.md", "documents/002.md"):
-        md = show(tmp_path / "s", name)
+    for name, rev in (("topics/detection-order.md", "round-2026-03"), ("documents/002.md", "HEAD")):
+        md = show(tmp_path / "s", name, rev)
         assert md.count(
             "\nHet kabinet steunt dit niet.\n"
             "Zie Kamerstuk 26 643, nr. 885 en art. 13 Grondwet.\n"
             "Wij blijven kritisch\\!\n"
             "\n"
             "Een nieuwe alinea: o.a. J.J. van Dijk zei dit.\n"
-        ) == (1 if name.startswith("topics") else 3)
+        ) == (1 if "topics" in name else 3)
         assert "· cabinet · answer · lines 11-13\n" in md
     # git's markdown diff driver (.gitattributes) names the statement a hunk belongs to
-    log = git(tmp_path / "s", "log", "-p", "-1", "doc-001", "--", "topics/detection-order.md")
+    log = git(tmp_path / "s", "diff", "-U1", "round-2023-10", "round-2024-10", "--", "topics/")
     hunks = [line for line in log.splitlines() if line.startswith("@@ ")]
     assert any(
-        h.endswith(" @@ ## 003 · 8 Oct 2024 · kabinet · cabinet · answer · lines 11-13")
+        h.endswith(" @@ ## 000 · Oct 2023 · kabinet · cabinet · answer · lines 11-13")
         for h in hunks
     )
 
@@ -178,8 +187,9 @@ def test_tree_layout_and_worktree(built: Path, corpus: _Corpus) -> None:
     assert {f"sources/{d.source}" for d in docs} <= files
     assert {f"documents/{d.id}.md" for d in docs} <= files
     assert {f"statements/{d.id}.json" for d in docs} <= files
-    assert {"README.md", "index.json", "index/2024-10.json", "topics/detection-order.md"} <= files
-    assert "manifest.json" not in files
+    assert {"README.md", "index.json", "index/2024-10.json"} <= files
+    # no file the branch rewrites with every commit: the topic files are in the rounds'
+    assert not any(f.startswith("topics/") or f == "manifest.json" for f in files)
     for d in docs:  # byte for byte
         blob = subprocess.run(
             ["git", "-C", str(built), "cat-file", "blob", f"HEAD:sources/{d.source}"],
@@ -192,9 +202,12 @@ def test_tree_layout_and_worktree(built: Path, corpus: _Corpus) -> None:
                                                        "index.json"]  # fmt: skip
     assert git(built, "status", "--porcelain") == ""
     index = json.loads(show(built, "index.json"))
-    assert (index["diffview"], index["format"]) == ("store", 2)
-    # the round of 2023 had no derogation statement: the file appears with 004 only
-    assert "topics/derogation.md" not in git(built, "ls-tree", "-r", "--name-only", "doc-001")
+    assert (index["diffview"], index["format"]) == ("store", 3)
+    assert index["topics"] == sorted({t for s in corpus[1] for t in s.topic_names})
+    # the round of 2023 had no derogation statement: the file appears with 004's round only
+    rounds = ("round-2024-10", "round-2026-03")
+    assert ["topics/derogation.md" in git(built, "ls-tree", "-r", "--name-only", r) for r in rounds
+            ] == [False, True]  # fmt: skip
 
 
 def test_statements_json_round_trips_every_field(built: Path, corpus: _Corpus) -> None:
@@ -513,7 +526,7 @@ def test_build_bundled_corpus(tmp_path: Path, versions_dir: Path) -> None:
     )
     assert diff.strip() and "\x1b" not in diff
     # every cabinet statement on a topic: its sentences, each on a line of its own
-    md = show(tmp_path / "a", "topics/detection-order.md").split("\n")
+    md = show(tmp_path / "a", "topics/detection-order.md", "round-2026-03").split("\n")
     with Store.open(tmp_path / "a") as st:
         stmts = st.topic_statements("detection-order", "latest")
     assert stmts
@@ -553,9 +566,9 @@ def test_hostile_store_config_runs_nothing_and_writes_only_inside(
     (path / ".git" / "info").mkdir(exist_ok=True)
     (path / ".git" / "info" / "attributes").write_text("* filter=evil diff=evil\n")
     # a symlink where the store keeps a directory must not redirect a write
-    (elsewhere / "topics").mkdir()
-    os.rename(path / "topics", tmp_path / "old-topics")
-    (path / "topics").symlink_to(elsewhere / "topics")
+    (elsewhere / "documents").mkdir()
+    os.rename(path / "documents", tmp_path / "old-documents")
+    (path / "documents").symlink_to(elsewhere / "documents")
     monkeypatch.setenv("GIT_CONFIG_PARAMETERS", f"'core.pager={evil}'")
 
     assert write_store(docs, stmts, path, sources, labels).action == "appended"
@@ -563,13 +576,13 @@ def test_hostile_store_config_runs_nothing_and_writes_only_inside(
         assert st.topic_statements("derogation", "latest")
         assert st.source_lines("004", 1, 2)
     assert not marker.exists()
-    assert [p.name for p in elsewhere.rglob("*")] == ["topics"]
-    assert (path / "topics").is_dir() and not (path / "topics").is_symlink()
-    assert (path / "topics" / "derogation.md").is_file()
+    assert [p.name for p in elsewhere.rglob("*")] == ["documents"]
+    assert (path / "documents").is_dir() and not (path / "documents").is_symlink()
     assert (path / "documents" / "004.md").is_file()
+    assert (path / "statements" / "004.json").is_file()
     changed = [*stmts[:-1], Statement(**{**stmts[-1].__dict__, "text": "other"})]
     assert write_store(docs, changed, path, sources, labels).action == "rebuilt"
-    assert not marker.exists() and [p.name for p in elsewhere.rglob("*")] == ["topics"]
+    assert not marker.exists() and [p.name for p in elsewhere.rglob("*")] == ["documents"]
     monkeypatch.delenv("GIT_CONFIG_PARAMETERS")
     assert git(path, "status", "--porcelain") == ""
     # a symlinked directory in the object database or refs: refused before any write
@@ -595,7 +608,9 @@ def test_reader_survives_a_rebuild_swapping_the_store(built: Path, corpus: _Corp
         new = st.head == report.head
         assert [s.text.endswith(" Nieuw.") for s in got] == [new, new]
         assert st.source_lines("003", 1, 1)
-        assert st.topic_log("detection-order")[0].commit == st.head
+        latest = st.topic_log("detection-order")[0].commit  # the round's commit, on the head
+        got_commit = st._reader.get(latest)
+        assert got_commit is not None and f"\nparent {st.head}\n".encode() in got_commit[1]
         if not new:  # its git process restarted (as if the old packs were gone): the next
             st._reader.close()  # read of an object it lacks re-opens the store once
             assert st.source_lines("004", 1, 1)

@@ -1,4 +1,4 @@
-"""Store format 2: appends plan only new commits, the store is the parse cache, a clone is a
+"""Store format 3: appends plan only new commits, the store is the parse cache, a clone is a
 store, older stores are rebuilt, ids grow past 999."""
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from diffview.store.write import write_store
 
 # The bundled corpus's head (format 1 was 5b4de2d89155220da0b60c0c5f563002fa700e1c; format 2
 # before each document's sentences/<id>.jsonl, 11e5af42d2fe00b906db6cad96eef0aff7487809, and
-# before its claims/<id>.jsonl, 6f104421efeb59a04469ad693ec9fce872649c4f). Neither record
-# needs a format bump: a reader splits, counts and reads claims itself when a store lacks it.
-BUNDLED_HEAD = "04952ac2de30a72bcd257c9d3c4bbdb82ade05b7"
+# before its claims/<id>.jsonl, 6f104421efeb59a04469ad693ec9fce872649c4f, with both
+# 04952ac2de30a72bcd257c9d3c4bbdb82ade05b7). Neither record needed a format bump: a reader
+# splits, counts and reads claims itself when a store lacks it. Format 3 moved the topic files
+# off the branch, into each round's own commit.
+BUNDLED_HEAD = "7eb3985d95700f6e9c181c88dc445f38fbf26da5"
 
 
 def test_bundled_corpus_head_is_pinned(
@@ -131,6 +133,28 @@ def test_a_clone_of_a_store_is_a_store(tmp_path: Path, versions_dir: Path) -> No
     assert build_store(versions_dir, tmp_path / "b").action == "unchanged"
 
 
+def test_a_store_that_lost_its_rounds_commits_gets_them_back(
+    tmp_path: Path, versions_dir: Path
+) -> None:
+    """A round's commit is off the branch: only its tag reaches it (a `git pull` does not
+    follow such tags). A build finds the branch unchanged and writes the missing rounds'
+    commits and tags again, the same ones."""
+    store = tmp_path / "s"
+    build_store(versions_dir, store)
+    tags = git(store, "for-each-ref", "refs/tags")
+    lost = git(store, "rev-parse", "round-2024-10^{commit}").strip()
+    git(store, "tag", "-d", "round-2024-10", "round-2026-03")
+    git(store, "gc", "-q", "--prune=now")
+    assert subprocess.run(["git", "-C", str(store), "cat-file", "-e", lost]).returncode != 0
+    report = build_store(versions_dir, store)
+    # per round: its commit and tag, its root and topics/ trees, its five topic files
+    assert report.action == "appended" and report.objects_written == 2 * (2 + 2 + 5)
+    assert git(store, "for-each-ref", "refs/tags") == tags
+    diff = git(store, "diff", "round-2023-10", "round-2024-10", "--", "topics/encryption.md")
+    assert '+round: "2024-10"' in diff
+    assert build_store(versions_dir, store).action == "unchanged"
+
+
 def test_a_store_of_format_1_is_refused_then_rebuilt(tmp_path: Path, versions_dir: Path) -> None:
     old = tmp_path / "old"
     subprocess.run(["git", "init", "-q", str(old)], check=True)
@@ -174,7 +198,7 @@ def test_build_worktree_checks_out_every_file_on_request(
     assert "# 003: " in git(store, "show", "doc-003:documents/003.md")
     argv = ["build", "--versions", str(versions_dir), "--store", str(store), "--worktree"]
     assert main(argv) == 0
-    assert (store / "documents" / "003.md").is_file() and (store / "topics").is_dir()
+    assert (store / "documents" / "003.md").is_file() and (store / "sources").is_dir()
     assert git(store, "status", "--porcelain") == ""
     assert main(argv[:-1]) == 0  # as the store has it: still complete
     assert (store / "documents" / "003.md").is_file()

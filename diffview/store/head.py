@@ -55,8 +55,10 @@ StoredEvent = StoredDoc | StoredRemoval
 
 @dataclass
 class HeadState:
-    """A format-2 store's head: its refs, rules digest, rounds and documents (date order),
-    and the removals its history holds (their documents are not in `docs`)."""
+    """A store's head: its refs, rules digest, rounds, topics and documents (date order),
+    and the removals its history holds (their documents are not in `docs`). `format` is
+    the store's: one of an older format can serve its statements as a parse cache, but
+    a writer never goes on from it (`current`)."""
 
     path: Path
     reader: ObjectReader
@@ -64,8 +66,14 @@ class HeadState:
     head: str
     rules: str
     labels: dict[str, str]
+    format: int = STORE_FORMAT
+    topics: list[str] = field(default_factory=list)
     docs: list[StoredDoc] = field(default_factory=list)
     removed: list[StoredRemoval] = field(default_factory=list)
+
+    @property
+    def current(self) -> bool:
+        return self.format == STORE_FORMAT
 
     def events(self) -> list[StoredEvent]:
         """Every commit of the stored history, in the store's order (`plan.event_key`):
@@ -121,16 +129,15 @@ class HeadState:
 
     def planner(self, labels: dict[str, str]) -> Planner:
         """A planner that goes on from the head, as if it had planned the stored commits."""
+        if not self.current:
+            raise StoreError(f"{self.path}: store format {self.format}, rebuild it")
         tree = Tree.parse(tree_of(self.reader, self.head), self._tree_bytes)
-        # the topic files show the round of the latest document added (a removal keeps it)
-        every = sorted([*self.docs, *(r.stored for r in self.removed)], key=_stored_key)
-        last = every[-1].doc.round if every else None
         return Planner(
             labels,
             tree=tree,
             base=self.head,
             rounds=self.labels,
-            shown_round=last,
+            topics=self.topics,
             load_round=self._round_state,
         )
 
@@ -176,11 +183,16 @@ def record_parsed_with(store_path: Path, digest: str, claims: str) -> None:
     keep_beside_objects(store_path / ".git" / CLAIMS_WITH, (claims + "\n").encode("ascii"))
 
 
+# Formats whose `index/`, `statements/` and `claims/` read as the current one's.
+READABLE_FORMATS = (2, STORE_FORMAT)
+
+
 def read_head(store_path: Path) -> HeadState | None:
-    """The head of the format-2 store at `store_path`; None if there is none (no store,
-    an empty one, or one of an older format, which a build rebuilds)."""
+    """The head of the store at `store_path`; None if there is none (no store, an empty
+    one, or one of a format older than `READABLE_FORMATS`, which a build rebuilds)."""
     path = real_store_path(store_path)
-    if not path.exists() or store_format(path) != STORE_FORMAT:
+    fmt = store_format(path) if path.exists() else None
+    if fmt not in READABLE_FORMATS:
         return None
     refs = read_refs(path)
     head = refs.get(BRANCH)
@@ -189,6 +201,7 @@ def read_head(store_path: Path) -> HeadState | None:
     reader = ObjectReader(path / ".git")
     try:
         state = _read_index(path, reader, refs, head)
+        state.format = fmt
     except BaseException:
         reader.close()
         raise
@@ -200,6 +213,7 @@ def _read_index(path: Path, reader: ObjectReader, refs: dict[str, str], head: st
     index = state.json_at("index.json")
     state.rules = parsed_with(path)
     state.labels = {str(k): str(v) for k, v in index.get("rounds", {}).items()}
+    state.topics = [str(t) for t in index.get("topics", [])]
     docs = []
     for round_, label in state.labels.items():
         index = state.json_at(f"index/{round_}.json")
@@ -213,20 +227,26 @@ def _read_index(path: Path, reader: ObjectReader, refs: dict[str, str], head: st
     return state
 
 
-def older_format_documents(store_path: Path) -> list[Document] | None:
-    """The documents of a store of format 1 (its `manifest.json` at the branch), so that a
-    build can tell what rebuilding it in format 2 would drop; None if it is not one."""
+def older_format_documents(store_path: Path) -> tuple[list[Document], list[Removal]] | None:
+    """The documents and removals of a store of an older format, so that a build can tell
+    what rebuilding it in the current format would drop; None if it is not one."""
     path = real_store_path(store_path)
     fmt = store_format(path) if path.exists() else None
     if fmt is None or fmt >= STORE_FORMAT:
         return None
+    if fmt in READABLE_FORMATS:
+        head = read_head(path)
+        if head is None:  # no branch: nothing to drop
+            return [], []
+        with head:
+            return [s.doc for s in head.docs], [r.removal for r in head.removed]
     if BRANCH not in read_refs(path):
-        return []
+        return [], []
     with ObjectReader(path / ".git") as reader:
         data = reader.blob(f"{BRANCH}:manifest.json")
     if data is None:
-        return []
-    return [document_from_dict(d) for d in json.loads(data).get("documents", [])]
+        return [], []
+    return [document_from_dict(d) for d in json.loads(data).get("documents", [])], []
 
 
 def same_event(

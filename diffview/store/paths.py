@@ -11,6 +11,9 @@ from diffview.errors import StoreError
 BRANCH = "refs/heads/main"  # the store's one branch (here: readers need it, not the planner)
 # in .git: the claim reader's digest (`corpus.claims.claims_digest`) of `claims/<id>.jsonl`
 CLAIMS_WITH = "diffview-claims-with"
+# A topic's name: it becomes a path (`topics/<topic>.md`), so the planner and the readers
+# take no other
+TOPIC_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 
 # --- paths -----------------------------------------------------------------------------------
 

@@ -3,9 +3,11 @@
 Pure: the same documents give the same object ids, so "nothing changed" is a comparison of
 refs and the history is reproducible. A `Planner` adds one document (one commit) at a time
 on top of a tree it keeps in memory (`tree.py`), writing only the files that commit
-changes: the document's own four files, its round's index, and the topic files it speaks
-on. It starts empty (a full build) or from a stored commit (`head.py`: an append plans only
-the new commits), and both give the same ids.
+changes: the document's own files and its round's index. The last document of a round gets
+a second commit on top, off the branch, which its round tag marks: the round's topic files,
+written once per round (rewritten by every commit, they were half the bytes of a large
+store's history). It starts empty (a full build) or from a stored commit (`head.py`: an
+append plans only the new commits), and both give the same ids.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from diffview.store.files import (
     index_json,
     readme_markdown,
     removal_message,
+    round_commit_message,
     round_index_json,
     round_tag_message,
     sentences_json,
@@ -44,11 +47,10 @@ from diffview.store.files import (
     topic_markdown,
 )
 from diffview.store.paths import BRANCH as BRANCH  # re-exported: the writers name it here
-from diffview.store.paths import tag_ref
+from diffview.store.paths import TOPIC_RE, tag_ref
 from diffview.store.tree import Tree, object_id
 
 AUTHOR = b"diffview <diffview@localhost>"
-TOPIC_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 # At least three digits, zero-padded below 1000 only: 000..999, then 1000, 1001, ...
 DOC_ID_RE = re.compile(r"(?:\d{3}|[1-9]\d{3,8})\Z")
 SOURCE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\Z")
@@ -78,8 +80,9 @@ def _tag_bytes(target: str, name: str, ts: int, message: str) -> bytes:
 
 @dataclass(frozen=True)
 class PlannedCommit:
-    """One document's commit (or its removal's): the files it writes on top of its
-    parent's tree, and those it deletes."""
+    """One document's commit (or its removal's, or its round's): the files it writes on
+    top of its parent's tree, and those it deletes. A round's commit is off the branch:
+    its round tag reaches it, the next document's commit does not."""
 
     doc: str
     sha: str
@@ -112,6 +115,14 @@ def ordered_events(documents: Iterable[Document], removals: Iterable[Removal]) -
     """Every commit of the store, oldest first: `documents` are all that were ever added
     (removed ones too: their commits stay in the history)."""
     return sorted([*documents, *removals], key=event_key)
+
+
+def round_ends(events: Iterable[Event]) -> frozenset[str]:
+    """The ids of the documents that are the last of their round among `events` (in the
+    store's order): each gets its round's commit. An append's events all come after the
+    stored ones, so its last document of a round is the round's last."""
+    last = {e.round: e.id for e in events if isinstance(e, Document)}
+    return frozenset(last.values())
 
 
 @dataclass(frozen=True)
@@ -148,7 +159,8 @@ class Plan:
 
 @dataclass
 class RoundState:
-    """What the commits of one round have said so far: its index and its topic files."""
+    """What the commits of one round have said so far: its index, and its topic files'
+    statement blocks."""
 
     round: str
     label: str
@@ -183,9 +195,8 @@ class RoundState:
                 per = self.counts.setdefault(t, {})
                 per[doc.id] = per.get(doc.id, 0) + 1
 
-    def remove(self, doc_id: str, entry: dict[str, Any]) -> set[str]:
-        """Take a document out (its entry goes to `removed`); return the topics whose
-        files held its statements."""
+    def remove(self, doc_id: str, entry: dict[str, Any]) -> None:
+        """Take a document out (its entry goes to `removed`) and its statements' blocks."""
         self.entries = [e for e in self.entries if e["id"] != doc_id]
         self.removed.append(entry)
         spoke = {t for t, owners in self.block_docs.items() if doc_id in owners}
@@ -197,7 +208,6 @@ class RoundState:
             self.counts[t].pop(doc_id, None)
             if not self.counts[t]:
                 del self.counts[t]
-        return spoke
 
     def topic_file(self, topic: str) -> bytes:
         docs = self.topic_docs.get(topic, [])
@@ -261,15 +271,14 @@ class Planner:
         tree: Tree | None = None,
         base: str | None = None,
         rounds: Mapping[str, str] | None = None,
-        shown_round: str | None = None,
+        topics: Iterable[str] = (),
         load_round: RoundLoader | None = None,
     ) -> None:
         self.labels = dict(labels)
         self.tree = tree or Tree()
         self.plan = Plan(base=base)
         self.rounds = dict(rounds or {})  # round -> label, as in index.json
-        self.topics = {n.removesuffix(".md") for n in self.tree.names("topics")}
-        self.shown_round = shown_round  # the round the topic files show
+        self.topics = set(topics)  # every topic a statement so far carries, as in index.json
         self._states: dict[str, RoundState] = {}
         self._load_round = load_round
 
@@ -298,9 +307,11 @@ class Planner:
         if self.plan.head is None:
             files["README.md"] = readme_markdown()
             files[".gitattributes"] = GITATTRIBUTES
-        if self.rounds.get(doc.round) != label:
+        spoken = {t for s in statements for t in s.topic_names}
+        if self.rounds.get(doc.round) != label or not spoken <= self.topics:
             self.rounds[doc.round] = label
-            files["index.json"] = index_json(self.rounds)
+            self.topics |= spoken
+            files["index.json"] = index_json(self.rounds, self.topics)
         files[f"sources/{doc.source}"] = source
         files[f"documents/{doc.id}.md"] = rendered.document
         files[f"statements/{doc.id}.json"] = rendered.statements
@@ -310,34 +321,41 @@ class Planner:
         entry = {**document_to_dict(doc), "source_sha256": sha256}
         state.add(doc, entry, statements, rendered.blocks)
         files[f"index/{doc.round}.json"] = state.index_file()
-        spoken = {t for s in statements for t in s.topic_names}
-        # a topic file changes when the cabinet speaks on it (a question on a topic only
-        # creates its file), or when the topic files go on to show another round
-        changed = {t for s in statements if s.role == "cabinet" for t in s.topic_names}
-        changed |= spoken - self.topics
-        self.topics |= spoken
-        rewrite = changed if doc.round == self.shown_round else self.topics
-        self.shown_round = doc.round
-        for topic in sorted(rewrite):
-            files[f"topics/{topic}.md"] = state.topic_file(topic)
         return self._commit(doc, statements, label, files)
 
+    def close_round(self, doc: Document) -> PlannedCommit:
+        """Plan the commit of `doc`'s round on top of `doc`'s (the round's last document):
+        the branch's tree plus one file per topic so far (a topic the round is silent on
+        says so), and move the round tag to it. The branch goes on without these files."""
+        label = round_label(doc.round, self.labels)
+        state = self._round(doc.round, label)
+        files = {f"topics/{t}.md": state.topic_file(t) for t in sorted(self.topics)}
+        for path, data in files.items():
+            self.tree.set(path, object_id("blob", data))
+        tree = self.tree.sha()
+        for path in files:
+            self.tree.delete(path)
+        parent = self.plan.head
+        assert parent is not None, "a round's commit goes on its last document's"
+        ts = timestamp(doc.date)
+        message = round_commit_message(doc, label, self.topics)
+        sha = object_id("commit", _commit_bytes(tree, parent, ts, message))
+        commit = PlannedCommit(doc.id, sha, parent, ts, message, tuple(files.items()))
+        self._tag(round_tag(doc.round), sha, ts, round_tag_message(doc, label))
+        return commit
+
     def remove(self, removal: Removal, sha256: str) -> PlannedCommit:
-        """Plan the commit that takes `removal.doc` out: its three files go, its round's
-        index lists it under `removed`, the topic files showing its round lose its
-        statements. No tag moves: `doc-<id>` and the round tags keep marking the history
-        (the document is still in the commits before this one)."""
+        """Plan the commit that takes `removal.doc` out: its files go, its round's index
+        lists it under `removed`. No tag moves: `doc-<id>` and the round tags keep marking
+        the history (the document is still in the commits before this one)."""
         doc = removal.doc
         label = round_label(doc.round, self.labels)
         state = self._round(doc.round, label)
         if all(e["id"] != doc.id for e in state.entries):
             raise StoreError(f"cannot remove document {doc.id}: the store does not hold it")
         entry = {**document_to_dict(doc), "source_sha256": sha256}
-        spoke = state.remove(doc.id, {**entry, "removed": removal_stamp(removal.at)})
+        state.remove(doc.id, {**entry, "removed": removal_stamp(removal.at)})
         files = {f"index/{doc.round}.json": state.index_file()}
-        if doc.round == self.shown_round:
-            for topic in sorted(spoke):
-                files[f"topics/{topic}.md"] = state.topic_file(topic)
         deleted = (
             f"sources/{doc.source}",
             f"documents/{doc.id}.md",
@@ -368,7 +386,6 @@ class Planner:
         commit = PlannedCommit(doc.id, sha, parent, ts, message, tuple(files.items()))
         self.plan.commits.append(replace(commit, files=()))  # written as it is planned
         self._tag(doc_tag(doc.id), sha, ts, message)
-        self._tag(round_tag(doc.round), sha, ts, round_tag_message(doc, label))
         return commit
 
     def _tag(self, name: str, target: str, ts: int, message: str) -> None:
@@ -419,13 +436,15 @@ def plan_event(
     by_doc: Mapping[str, list[Statement]],
     sources: Mapping[str, bytes],
     rendered: Rendered | None = None,
-) -> PlannedCommit:
-    """Plan one event's commit: a document's (with its files `rendered` already, if they
-    were), or its removal's."""
+    closes: frozenset[str] = frozenset(),
+) -> list[PlannedCommit]:
+    """Plan one event's commits: a document's (with its files `rendered` already, if they
+    were), then its round's if it is in `closes` (`round_ends`); or its removal's."""
     if isinstance(event, Removal):
         sha256 = hashlib.sha256(sources[event.doc.source]).hexdigest()
-        return planner.remove(event, sha256)
-    return planner.add(event, by_doc[event.id], sources[event.source], rendered)
+        return [planner.remove(event, sha256)]
+    commit = planner.add(event, by_doc[event.id], sources[event.source], rendered)
+    return [commit, planner.close_round(event)] if event.id in closes else [commit]
 
 
 def plan_docs(
@@ -442,8 +461,10 @@ def plan_docs(
     for doc in docs:
         if doc.source not in sources:
             raise StoreError(f"document {doc.id}: source bytes for {doc.source!r} missing")
-    for event in ordered_events(docs, removals):
-        plan_event(planner, event, by_doc, sources)
+    events = ordered_events(docs, removals)
+    closes = round_ends(events)
+    for event in events:
+        plan_event(planner, event, by_doc, sources, closes=closes)
     return planner.plan
 
 

@@ -37,6 +37,7 @@ from diffview.store.objects import ObjectReader
 from diffview.store.paths import (
     BRANCH,
     CLAIMS_WITH,
+    TOPIC_RE,
     default_store_path,
     keep_beside_objects,
     read_beside_objects,
@@ -489,13 +490,10 @@ class Store:
 
     @cached_property
     def _topics(self) -> tuple[str, ...]:
-        """Every topic at HEAD: the names in `topics/` (one file per topic any statement
-        carries), read from one tree, not from the statements."""
-        tree = self._read("topics", lambda: self._reader.get(f"{self.head}:topics"))
-        if tree is None:
-            return ()
-        names = re.findall(rb"100644 ([a-z0-9][a-z0-9-]*)\.md\0", tree[1])
-        return tuple(sorted(n.decode() for n in names))
+        """Every topic a statement at HEAD's history carries, as `index.json` lists them:
+        not read from the statements."""
+        names = self._index.get("topics", [])
+        return tuple(sorted({n for n in names if isinstance(n, str) and TOPIC_RE.match(n)}))
 
     @_retrying
     def versions(self, topic: str | None = None) -> list[Version]:

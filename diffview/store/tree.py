@@ -55,13 +55,6 @@ class Tree:
         tree._sha = sha
         return tree
 
-    def names(self, directory: str) -> list[str]:
-        """The file names in a top-level directory (empty if it does not exist)."""
-        sub = self.dirs.get(directory)
-        if sub is None:
-            return []
-        return [k.decode() for k in sub._keys if not k.endswith(b"/")]
-
     def set(self, path: str, blob: str) -> None:
         """Point `path` (a/b/c) at the blob `blob`, creating directories on the way."""
         head, _, rest = path.partition("/")

@@ -40,6 +40,7 @@ from diffview.store.plan import (
     by_document,
     ordered_events,
     plan_event,
+    round_ends,
     validate_inputs,
     validate_statements,
 )
@@ -234,10 +235,13 @@ def append_documents(
     say(progress, "appending to the existing history")
     planner = head.planner(dict(labels))
     writer = FastImport(head.path, head.refs)
+    events = job.events
+    closes = round_ends(events)
     try:
-        for event in job.events:
+        for event in events:
             files = job.take(event)
-            writer.commit(plan_event(planner, event, job.by_doc, sources, files))
+            for commit in plan_event(planner, event, job.by_doc, sources, files, closes):
+                writer.commit(commit)
         job.drain()
     except BaseException:
         writer.abort()
@@ -340,31 +344,51 @@ class _Build:
         self.planner = Planner(job.labels)
         self.writer: FastImport | None = None
         self.tmp: Path | None = None  # the new repository of a rebuild
+        # rounds' commits planned on the stored history but not stored (their tag differs)
+        self.held: list[PlannedCommit] = []
 
     def run(self, appendable: bool) -> tuple[str, int, Plan]:
         job = self.job
         events = job.events
+        closes = round_ends(events)
         for i, event in enumerate(events):
             files = job.take(event)
-            c = plan_event(self.planner, event, job.by_doc, job.sources, files)
+            commit, *rounds = plan_event(
+                self.planner, event, job.by_doc, job.sources, files, closes
+            )
             if self.writer is None:
-                if i < len(self.history) and c.sha == self.history[i]:
-                    continue  # the stored history so far: nothing to write
+                if i < len(self.history) and commit.sha == self.history[i]:
+                    # the stored history so far: nothing to write but a round's commit
+                    # the store lacks
+                    self.held += [] if not rounds or self._stored_round(event) else rounds
+                    continue
                 self._start(i, appendable)
-            assert self.writer is not None
-            self.writer.commit(c)
+            self._write([commit, *rounds])
         job.drain()
         plan = self.planner.plan
         if self.writer is None:
             if len(self.history) == len(events) and dict(self.old) == plan.refs:
                 return "unchanged", 0, plan
             self._start(len(events), appendable)
+            self._write([])
         assert self.writer is not None
         if self.tmp is None:
             new = plan.refs
             return "appended", _append(self.writer, plan, self.store_path, self.old, new), plan
         action = "rebuilt" if self.store_path.exists() else "created"
         return action, self._finish(plan), plan
+
+    def _stored_round(self, event: Event) -> bool:
+        """Is the round commit just planned for `event` the one the store's tag marks?"""
+        round_ = event.doc.round if isinstance(event, Removal) else event.round
+        ref = tag_ref(round_tag(round_))
+        return self.old.get(ref) == self.planner.plan.tags[ref].sha
+
+    def _write(self, commits: list[PlannedCommit]) -> None:
+        assert self.writer is not None
+        for c in [*self.held, *commits]:
+            self.writer.commit(c)
+        self.held = []
 
     def _start(self, common: int, appendable: bool) -> None:
         """The first `common` planned commits are the stored ones: go on from there."""
