@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from helpers import git, tree_hash
 
-from diffview.corpus.manifest import load_manifest_with_rounds
+from diffview.corpus.manifest import doc_order, load_manifest_with_rounds
 from diffview.errors import StoreError
 from diffview.model import Document, Statement, TopicLabel
 from diffview.pipeline import build_store
@@ -287,6 +287,25 @@ def test_append_moves_refs_by_compare_and_swap(tmp_path: Path, corpus: _Corpus) 
     with pytest.raises(StoreError, match="changed under us"):
         store_git.update_refs(path, {"refs/heads/main": plan.refs["refs/heads/main"]}, stale_old)
     assert git(path, "rev-parse", "HEAD").strip() == report.head
+
+
+def test_appends_one_by_one_leave_few_packs(tmp_path: Path, corpus: _Corpus) -> None:
+    """Each append writes a pack; the small ones are rolled together, so packs do not grow
+    with the ingests (five appends would leave five)."""
+    docs, stmts, sources, labels = corpus
+    ordered = sorted(docs, key=doc_order)
+    path = tmp_path / "store"
+    packs = []
+    for n in range(1, len(ordered) + 1):
+        ids = {d.id for d in ordered[:n]}
+        report = write_store(ordered[:n], [s for s in stmts if s.doc in ids], path, sources, labels)
+        assert report.action == ("created" if n == 1 else "appended")
+        packs.append(len(list((path / ".git" / "objects" / "pack").glob("pack-*.pack"))))
+    assert packs[0] == 1 and max(packs) <= 3 and packs[-1] < len(ordered)
+    git(path, "fsck", "--no-dangling", "--no-progress")
+    with Store.open(path) as st:
+        assert [d.id for d in st.documents()] == [d.id for d in ordered]
+        assert st.topic_statements("detection-order", "latest")
 
 
 def test_append_after_git_gc_writes_only_new_objects(
