@@ -13,7 +13,9 @@ no statements) are compared too: each input's statements JSON or its exception t
 
 `--versions DIR` dumps instead the first K documents (default 200) of another corpus (a
 synthetic one of `scripts/bench_scale.py`) as a build's worker parses them (`parse_source`,
-memos warm in one process): statements JSON and document markdown of each.
+memos warm in one process): statements JSON and document markdown of each, and the sha256
+of every file `render_for` gives it (sentences, claims, topic blocks too). Both modes dump the
+sha256 of each document's sentences and claims files.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from diffview.corpus.load import BUNDLED_VERSIONS, load_corpus, parse_source, pa
 from diffview.corpus.manifest import load_manifest_with_rounds
 from diffview.corpus.sources import load_source
 from diffview.errors import DiffviewError
-from diffview.model import Document
+from diffview.model import Document, Statement
 from diffview.store import files as storefiles
+from diffview.store.plan import render_for
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (
@@ -99,22 +102,52 @@ def perturb(text: str, rng: random.Random) -> str:
 
 def outcome(doc: Document, text: str) -> object:
     try:
-        return json.loads(storefiles.statements_json(doc, parse_text(doc, text)))
+        st = parse_text(doc, text)
     except (DiffviewError, TimeoutError) as exc:
         return f"{type(exc).__name__}: {exc}"
+    return {
+        "statements": json.loads(storefiles.statements_json(doc, st)),
+        "sentences": sha(storefiles.sentences_json(st)),
+        "claims": sha(storefiles.claims_file(st)),
+        "blocks": blocks_sha(doc, st),
+    }
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def blocks_sha(doc: Document, st: list[Statement]) -> str:
+    """The sha256 of every statement's topic block (an empty one for a statement without)."""
+    return sha("\x00".join(storefiles.topic_block(s, doc) for s in st).encode())
+
+
+def rendered_hashes(
+    labels: dict[str, str], doc: Document, data: bytes, st: list[Statement]
+) -> object:
+    """The sha256 of each file a build worker renders for `doc` (and of its topic blocks)."""
+    r = render_for(labels, doc, data, st)
+    return {
+        "document": sha(r.document),
+        "statements": sha(r.statements),
+        "sentences": sha(r.sentences),
+        "claims": sha(r.claims),
+        "blocks": sha("\x00".join("\x01" if b is None else b for b in r.blocks).encode()),
+    }
 
 
 def corpus_dump(versions: Path, limit: int) -> dict[str, object]:
-    documents, _labels = load_manifest_with_rounds(versions)
+    documents, labels = load_manifest_with_rounds(versions)
     dump: dict[str, object] = {}
     for doc in documents[:limit]:
         try:
-            _data, st = parse_source(versions, doc)
+            data, st = parse_source(versions, doc)
         except (DiffviewError, TimeoutError) as exc:
             dump[f"corpus/{doc.id}"] = f"{type(exc).__name__}: {exc}"
             continue
         dump[f"corpus/{doc.id}.json"] = storefiles.statements_json(doc, st).decode()
         dump[f"corpus/{doc.id}.md"] = storefiles.document_markdown(doc, st, doc.round).decode()
+        dump[f"corpus/{doc.id}.rendered"] = rendered_hashes(labels, doc, data, st)
     return dump
 
 
@@ -138,6 +171,8 @@ def main() -> None:
         st = list(by_doc[doc.id])
         dump[f"bundled/{doc.id}.json"] = storefiles.statements_json(doc, st).decode()
         dump[f"bundled/{doc.id}.md"] = storefiles.document_markdown(doc, st, doc.round).decode()
+        dump[f"bundled/{doc.id}.sentences"] = sha(storefiles.sentences_json(st))
+        dump[f"bundled/{doc.id}.claims"] = sha(storefiles.claims_file(st))
     template = corpus.documents[0]
     inputs = [(d.source, load_source(BUNDLED_VERSIONS / d.source)[1]) for d in corpus.documents]
     for path in sorted((ROOT / "tests" / "fixtures").iterdir()):
