@@ -24,7 +24,7 @@ Dots inside tokens (`1.000`, `e.g.`, `2021/1232`) never qualify because no white
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import regex
@@ -102,11 +102,44 @@ def _timeout(text: str) -> float:
     return 5.0 + len(text) / 200_000
 
 
+# The characters every match of `_PROTECTED` starts with (a quote or bracket is rare: a
+# scan for them beats the pattern's own scan of every character threefold).
+_OPENERS = "([\"“„‘«'"
+
+
+def _places(text: str, chars: str) -> list[int]:
+    """Offsets of every occurrence of any of `chars` in `text`, in order."""
+    places = []
+    for c in chars:
+        i = text.find(c)
+        while i >= 0:
+            places.append(i)
+            i = text.find(c, i + 1)
+    places.sort()
+    return places
+
+
+def _matches(pattern: regex.Pattern[str], text: str, firsts: str) -> Iterator[regex.Match[str]]:
+    """`pattern.finditer(text)`, for a pattern whose every match starts with one of the
+    characters `firsts`: tried only where one occurs (found by `str.find`, many times faster
+    than the pattern's own scan of every character), so the same matches. A look-behind
+    still sees the text before where a match is tried."""
+    timeout = _timeout(text)
+    end = 0
+    for i in _places(text, firsts):
+        if i < end:  # inside the last match: a scan resumes at its end
+            continue
+        m = pattern.match(text, i, timeout=timeout)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
 def _protected_spans(text: str) -> tuple[list[int], list[int]]:
     """Start and end offsets of bracketed and quoted spans, for bisect look-ups."""
     starts: list[int] = []
     ends: list[int] = []
-    for m in _PROTECTED.finditer(text, timeout=_timeout(text)):
+    for m in _matches(_PROTECTED, text, _OPENERS):
         starts.append(m.start())
         ends.append(m.end())
     return starts, ends
