@@ -395,7 +395,7 @@ def _carried(
 # cabinet sentences (3 in 4 of a synthetic corpus's), and a build reads each document's once.
 # Pure, so a hit is exact; keyed by the rules' identity (their hash would walk every compiled
 # pattern), which each entry keeps alive so that it cannot be reused. Bounded: cleared when full.
-_MAX_SENTENCES = 65_536
+_MAX_SENTENCES = 32_768
 _READINGS: dict[tuple[int, str, str], tuple[Lexicon, tuple[_Reading, ...]]] = {}
 _NAMED: dict[tuple[int, str], tuple[TopicRules, tuple[tuple[Issue, regex.Match[str]], ...]]] = {}
 

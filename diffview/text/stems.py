@@ -152,7 +152,7 @@ def _term(word: str) -> tuple[str, bool]:
 # Stem sets by sentence: revisions of a document repeat most of its sentences (3 in 4 of a
 # synthetic corpus's cabinet sentences), and a build counts every document's. Bounded.
 _SENTENCE_TERMS: dict[str, frozenset[str]] = {}
-_MAX_SENTENCE_TERMS = 65_536
+_MAX_SENTENCE_TERMS = 32_768
 
 
 def content_terms(text: str) -> frozenset[str]:
