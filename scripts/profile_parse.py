@@ -91,6 +91,15 @@ def cold() -> None:
         numbered_qa._starts_of.cache_clear()
     except AttributeError:
         pass
+    try:  # the memos by sentence
+        from diffview.corpus import claims
+        from diffview.text import stems
+
+        claims._READINGS.clear()
+        claims._NAMED.clear()
+        stems._SENTENCE_TERMS.clear()
+    except AttributeError:
+        pass
 
 
 def store_costs(texts: list[tuple[Document, str]]) -> None:
