@@ -190,15 +190,55 @@ def test_two_clones_of_a_shared_store_lose_nothing(
     shutil.copytree(versions_copy, alice_versions)
     ingest(NEW_ROUND, alice_versions, alice, date="2026-06-12", title="SO juni 2026")
     sh_git(alice, "push", "-q", "origin", "main", "--tags")
-    sh_git(bob, "-c", "pull.ff=only", "pull", "-q", "--tags", "origin", "main")
+    sh_git(bob, "-c", "pull.ff=only", "pull", "-q", "origin", "main")
     with Store.open(bob) as st:
         assert [d.id for d in st.documents()][-1] == "005"
     with pytest.raises(StoreError, match="holds 005"):
         check_nothing_dropped(bob, versions_copy, load_manifest(versions_copy))
     got = tmp_path / "bob-versions"
     export_corpus(bob, got)
+    pulled = head(bob)
+    # the pull did not bring the new round's tag (off the branch): the build makes it
+    assert build_store(got, bob).action == "appended" and head(bob) == pulled
+    assert sh_git(bob, "show-ref", "--tags") == sh_git(alice, "show-ref", "--tags")
     assert build_store(got, bob).action == "unchanged"
     assert "origin" in sh_git(bob, "remote")
+
+
+def test_a_plain_pull_reads_and_builds_as_the_teammates_store(
+    tmp_path: Path, versions_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A round's tag marks a commit off the branch, which `git pull` does not bring: after
+    a pull a new round's tag is missing, and the tag of a round a document joined stays
+    where it was. Reading never needs them (log, compare and positions answer as in the
+    pusher's store) and the puller's next build puts them where the pusher's are."""
+    origin, bob = tmp_path / "origin", tmp_path / "bob"
+    assert run(capsys, "build", "--versions", str(versions_copy), "--store", str(origin))[0] == 0
+    ingest_new_round(capsys, versions_copy, origin)  # 005: round 2026-06
+    subprocess.run(["git", "clone", "-q", str(origin), str(bob)], env=git_env(), check=True)
+    joins = ("kamerbrief-ministerie-2025.txt", "2026-06-20", "2026-03", "2026-06")
+    opens = ("kamervragen-ministerie-2025.txt", "2026-09-10", "2026-06", "2026-09")
+    for fixture, day, old, new in (joins, opens):
+        code, _, err = run(
+            capsys, "ingest", str(FIXTURES / fixture), "--date", day,
+            "--versions", str(versions_copy), "--store", str(origin),
+        )  # fmt: skip
+        assert code == 0, err
+        sh_git(bob, "-c", "pull.ff=only", "pull", "-q", "origin", "main")
+        assert sh_git(bob, "show-ref", "--tags") != sh_git(origin, "show-ref", "--tags")
+        for args in (
+            ["log", "detection-order"],
+            ["compare", "detection-order", old, new, "--format", "json"],
+            ["positions", "detection-order", "--format", "json"],
+        ):
+            mine = run(capsys, *args, "--store", str(bob))
+            theirs = run(capsys, *args, "--store", str(origin))
+            assert mine[0] == theirs[0] in (0, 1), mine[2]  # compare: 1 when they differ
+            assert mine[1].replace(str(bob), "S") == theirs[1].replace(str(origin), "S")
+        got = tmp_path / f"got-{new}"
+        assert run(capsys, "export-corpus", str(got), "--store", str(bob))[0] == 0
+        assert run(capsys, "build", "--versions", str(got), "--store", str(bob))[0] == 0
+        assert sh_git(bob, "show-ref", "--tags") == sh_git(origin, "show-ref", "--tags")
 
 
 def test_a_rebuild_keeps_the_stores_remotes_and_config(

@@ -19,7 +19,7 @@ from diffview.errors import StoreError
 from diffview.model import Document, Removal, Statement
 from diffview.store.files import STORE_FORMAT, document_from_dict, statement_from_dict
 from diffview.store.git import peeled_tags, read_refs, store_format
-from diffview.store.objects import ObjectReader, tree_of
+from diffview.store.objects import ObjectReader, first_parents, tree_of
 from diffview.store.paths import (
     CLAIMS_WITH,
     keep_beside_objects,
@@ -120,12 +120,19 @@ class HeadState:
         return out
 
     def tagged(self) -> bool:
-        """Has every stored document and round its tag? (`git pull` brings commits, not
-        tags: a build then writes them.)"""
+        """Has every stored document and round its tag, and is each round's on its last
+        document's commit? `git pull` brings commits, not the tags of commits off the
+        branch (a round's), and never moves a tag it has: a build then writes them."""
         every = [*self.docs, *(r.stored for r in self.removed)]
         names = {tag_ref(doc_tag(s.doc.id)) for s in every}
         names |= {tag_ref(round_tag(s.doc.round)) for s in every}
-        return names <= set(self.refs)
+        if not names <= set(self.refs):
+            return False
+        last = {e.doc.round: e.doc.id for e in self.events() if isinstance(e, StoredDoc)}
+        peeled = peeled_tags(self.path)
+        parents = first_parents(self.reader, [peeled[tag_ref(round_tag(r))] for r in last])
+        expected = [peeled[tag_ref(doc_tag(d))] for d in last.values()]
+        return parents == expected
 
     def planner(self, labels: dict[str, str]) -> Planner:
         """A planner that goes on from the head, as if it had planned the stored commits."""

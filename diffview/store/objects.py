@@ -8,6 +8,7 @@ and packs alike. It runs with the sanitized environment and `-c` overrides of `g
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -120,3 +121,28 @@ def tree_of(reader: ObjectReader, commit: str) -> str:
     if got is None or got[0] != "commit" or not got[1].startswith(b"tree "):
         raise StoreError(f"{reader.git_dir}: commit {commit} missing")
     return got[1][5:45].decode("ascii")
+
+
+def first_parents(reader: ObjectReader, commits: Sequence[str]) -> list[str | None]:
+    """Each commit's first parent (None: a root commit, or not a commit), read at once."""
+    out: list[str | None] = []
+    for got in reader.get_many(commits):
+        lines = got[1].split(b"\n", 2) if got is not None and got[0] == "commit" else []
+        parent = lines[1] if len(lines) > 1 else b""
+        out.append(parent[7:47].decode("ascii") if parent.startswith(b"parent ") else None)
+    return out
+
+
+def first_parent_history(reader: ObjectReader, head: str, length: int) -> list[str] | None:
+    """The commits of `head`'s first-parent history, oldest first, if it is `length` long
+    (else None), read in one batch (`<head>~k`, walked by git) by this reader: inside its
+    snapshot, which a store swapped underneath keeps (a new `git rev-list` would not)."""
+    found = reader.get_many([f"{head}~{k}" for k in range(length + 1)])
+    if length == 0 or found[-1] is not None:
+        return None
+    shas = []
+    for got in found[:-1]:
+        if got is None or got[0] != "commit":
+            return None
+        shas.append(hashlib.sha1(b"commit %d\0" % len(got[1]) + got[1]).hexdigest())
+    return shas[::-1] if shas[0] == head else None

@@ -33,7 +33,7 @@ from diffview.store.files import (
     statement_from_dict,
 )
 from diffview.store.git import OLDER_FORMAT, read_refs, store_format
-from diffview.store.objects import ObjectReader
+from diffview.store.objects import ObjectReader, first_parent_history
 from diffview.store.paths import (
     BRANCH,
     CLAIMS_WITH,
@@ -43,6 +43,7 @@ from diffview.store.paths import (
     read_beside_objects,
     tag_ref,
 )
+from diffview.store.plan import ordered_events
 from diffview.text.stems import StemCounts
 
 # --- reading ---------------------------------------------------------------------------------
@@ -84,6 +85,7 @@ _SNAPSHOT_CACHES = (
     "_rounds",
     "_documents",
     "_removals",
+    "_commits",
     "_topics",
     "_topic_counts",
 )
@@ -191,10 +193,10 @@ class Store:
         self.cache_bound = CACHE_BOUND  # bytes of derived cache kept (see `evict_cache`)
 
     def commit_of(self, version: Version) -> str:
-        """The commit a version's tag points at: what is derived from it can be keyed by it.
+        """The commit of a version's last document: what is derived from it is keyed by it.
         A removal takes documents out of earlier versions without moving their tags, so in
         a store with removals the key also names them (derived data is computed again)."""
-        commit = self._commit_sha(self._rev_of(version))
+        commit = self._commit_at(version)
         if not self._removals:
             return commit
         stamps = "\n".join(f"{r.doc.id} {removal_stamp(r.at)}" for r in self._removals)
@@ -369,7 +371,7 @@ class Store:
     def removed_source_bytes(self, removal: Removal) -> bytes:
         """A removed document's source, from its own commit (`doc-<id>`)."""
         doc = removal.doc
-        data = self._blob(self._commit_sha(tag_ref(doc_tag(doc.id))), f"sources/{doc.source}")
+        data = self._blob(self._commit_of_document(doc.id), f"sources/{doc.source}")
         if data is None:
             raise StoreError(f"{self.path}: sources/{doc.source} missing at doc-{doc.id}")
         return data
@@ -427,7 +429,7 @@ class Store:
     def claim_records(self, version: Version) -> list[bytes | None]:
         """`claims/<id>.jsonl` of each of the version's documents, read at its commit (a
         document removed later still has them there); None for a store written before them."""
-        commit = self._commit_sha(self._rev_of(version))
+        commit = self._commit_at(version)
         return self._blobs(commit, [f"claims/{d.id}.jsonl" for d in version.docs])
 
     def claims_written_with(self) -> str:
@@ -479,10 +481,32 @@ class Store:
             return list(self._statements_of(doc))
         return [s for d in docs for s in self._statements_of(d.id)]
 
-    def _rev_of(self, at: str | Version) -> str:
-        if isinstance(at, Version):
-            return tag_ref(at.tag)
-        return tag_ref(self.resolve_version(at).tag)
+    def _commit_at(self, at: str | Version) -> str:
+        """A version's commit on the branch: its last document's."""
+        version = at if isinstance(at, Version) else self.resolve_version(at)
+        return self._commit_of_document(version.docs[-1].id)
+
+    def _commit_of_document(self, doc_id: str) -> str:
+        commit = self._commits.get(doc_id)
+        return commit if commit is not None else self._commit_sha(tag_ref(doc_tag(doc_id)))
+
+    @cached_property
+    def _commits(self) -> dict[str, str]:
+        """Each document's commit, from the branch's own history (one commit per event, in
+        the store's order): tags are not trusted for it. A round's tag marks a commit off
+        the branch that `git pull` does not bring and that moves when a document joins
+        the round; a pull brings new `doc-` tags only with tag-following, and never moves
+        one a rewritten history replaced. Empty when the history is not one commit per
+        event (then the `doc-` tags answer)."""
+        gone = self._removals
+        events = ordered_events([*self._documents, *(r.doc for r in gone)], gone)
+        history = self._read(
+            "the branch's history",
+            lambda: first_parent_history(self._reader, self.head, len(events)),
+        )
+        if history is None:
+            return {}
+        return {e.id: c for e, c in zip(events, history, strict=True) if isinstance(e, Document)}
 
     @_retrying
     def topics(self) -> list[str]:
@@ -603,7 +627,7 @@ class Store:
             out.append(
                 TopicLogEntry(
                     v,
-                    self._commit_sha(tag_ref(v.tag)),
+                    self._commit_at(v),
                     v.docs[-1].date,
                     sum(n for _, n in per),
                     per,
