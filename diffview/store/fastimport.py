@@ -51,7 +51,11 @@ class FastImport:
         try:
             _init_quarantine(self.scratch, git_dir / "objects")
             self._err = (self.scratch / "stderr").open("wb")
+            # every blob streamed as it comes, never deltified against the one before it
+            # (fast-import's only delta base, whatever its path): 10.2 -> 6.8 s of git's
+            # CPU for the 1,000-document store, its pack 102 -> 126 MB
             argv = git_argv(self.scratch, "fast-import", "--quiet", "--done",
+                            "--big-file-threshold=1k",
                             f"--export-marks={self.scratch / 'marks'}")  # fmt: skip
             self._proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._err,
