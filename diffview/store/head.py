@@ -19,7 +19,7 @@ from diffview.errors import StoreError
 from diffview.model import Document, Removal, Statement
 from diffview.store.files import STORE_FORMAT, document_from_dict, statement_from_dict
 from diffview.store.git import peeled_tags, read_refs, store_format
-from diffview.store.objects import ObjectReader, first_parents, tree_of
+from diffview.store.objects import ObjectReader, first_parent_history, first_parents, tree_of
 from diffview.store.paths import (
     CLAIMS_WITH,
     keep_beside_objects,
@@ -120,19 +120,26 @@ class HeadState:
         return out
 
     def tagged(self) -> bool:
-        """Has every stored document and round its tag, and is each round's on its last
-        document's commit? `git pull` brings commits, not the tags of commits off the
-        branch (a round's), and never moves a tag it has: a build then writes them."""
-        every = [*self.docs, *(r.stored for r in self.removed)]
-        names = {tag_ref(doc_tag(s.doc.id)) for s in every}
-        names |= {tag_ref(round_tag(s.doc.round)) for s in every}
-        if not names <= set(self.refs):
+        """Is every stored document's tag on its commit of the branch, and every round's
+        on a commit whose first parent is its last document's? The branch's history is
+        the truth, as for the readers (`Store._commits`): `git pull` brings commits, not
+        the tags of commits off the branch (a round's), and never moves a tag it has. A
+        build then writes them."""
+        events = self.events()
+        history = first_parent_history(self.reader, self.head, len(events))
+        if history is None:
             return False
-        last = {e.doc.round: e.doc.id for e in self.events() if isinstance(e, StoredDoc)}
         peeled = peeled_tags(self.path)
-        parents = first_parents(self.reader, [peeled[tag_ref(round_tag(r))] for r in last])
-        expected = [peeled[tag_ref(doc_tag(d))] for d in last.values()]
-        return parents == expected
+        last: dict[str, str] = {}  # round -> its last document's commit
+        for event, commit in zip(events, history, strict=True):
+            if isinstance(event, StoredDoc):
+                if peeled.get(tag_ref(doc_tag(event.doc.id))) != commit:
+                    return False
+                last[event.doc.round] = commit
+        rounds = [peeled.get(tag_ref(round_tag(r)), "") for r in last]
+        if "" in rounds:
+            return False
+        return first_parents(self.reader, rounds) == list(last.values())
 
     def planner(self, labels: dict[str, str]) -> Planner:
         """A planner that goes on from the head, as if it had planned the stored commits."""
