@@ -271,9 +271,14 @@ def keep_ahead_after_build(path: Path) -> int:
     a new user's first compares read instead of aligning. Not after an ingest or a removal:
     at a thousand documents that would cost seconds where the write costs one. Derived data
     only: the write is done either way, so a failure here is only time lost later."""
+    from diffview.collector import collector_paused
     from diffview.store.read import Store
 
-    with suppress(DiffviewError, OSError, TimeoutError), Store.open(path) as store:
+    with (
+        suppress(DiffviewError, OSError, TimeoutError),
+        collector_paused(),
+        Store.open(path) as store,
+    ):
         return keep_ahead(store, path)
     return 0
 
