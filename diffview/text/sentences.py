@@ -75,6 +75,9 @@ _TERMINATOR = regex.compile(
     r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+"
     r"(?:(?<=[\p{L})\]\"'”’»][.!?…]+)\d{1,2}|[ ]\d{1,2}(?=[ ]\p{Lu}))?(?=\s|$)"
 )
+# Every match of these two starts with one of few characters: tried only where one occurs
+# (`_matches`), where the pattern's own scan tried every character (8% of a build's parse).
+_TERMINATOR_FIRSTS = ".!?…"
 _PARAGRAPH = regex.compile(r"\n[^\S\n]*\n\s*")
 _BULLET = regex.compile(rf"[{BULLETS}]|<U\+F0B7>")
 _BULLET_MARKS = (*BULLETS, "<U+F0B7>")
@@ -216,7 +219,7 @@ def _heading_cuts(text: str) -> list[int]:
 
 def _cut_points(text: str) -> list[int]:
     """Offsets where a new sentence starts (unsorted duplicates allowed)."""
-    cuts = [m.end() for m in _PARAGRAPH.finditer(text, timeout=_timeout(text))]
+    cuts = [m.end() for m in _matches(_PARAGRAPH, text, "\n")]
     if any(b in text for b in _BULLET_MARKS):  # a text without bullets needs no scan
         cuts += [m.start() for m in _BULLET.finditer(text, timeout=_timeout(text))]
     if "\n" in text:
@@ -227,7 +230,7 @@ def _cut_points(text: str) -> list[int]:
     start = 0
     hard = iter(cuts + [len(text) + 1])
     next_hard = next(hard)
-    for m in _TERMINATOR.finditer(text, timeout=_timeout(text)):
+    for m in _matches(_TERMINATOR, text, _TERMINATOR_FIRSTS):
         first, end = m.span()
         while next_hard <= first:
             points.append(next_hard)
