@@ -261,8 +261,12 @@ def keep_ahead(store: Any, path: Path, limit: int = KEEP_AHEAD) -> int:
     todo = list(islice(missing, limit))  # a long history is not probed past the newest few
     rounds = {v.round: v for _, a, b in todo for v in (a, b)}
     keep_claims(store, [rounds[r] for r in sorted(rounds)], load_rules())
-    jobs = [partial(_keep_comparison, path, topic, a.round, b.round) for topic, a, b in todo]
-    run_on_two_cores(jobs)
+    # Two jobs of half the pairs each, not one per pair: a job opens the store once for its
+    # pairs, so the rounds they share are read and parsed once (newest first: the newest
+    # transition's pairs go together).
+    half = (len(todo) + 1) // 2
+    halves = [[(t, a.round, b.round) for t, a, b in part] for part in (todo[:half], todo[half:])]
+    run_on_two_cores([partial(_keep_comparisons, path, part) for part in halves if part])
     return len(todo)
 
 
@@ -283,13 +287,14 @@ def keep_ahead_after_build(path: Path) -> int:
     return 0
 
 
-def _keep_comparison(path: Path, topic: str, from_round: str, to_round: str) -> bytes:
-    """One comparison computed and kept by a store opened here (in a forked child, this
-    process's store and its git reader are not to be shared)."""
+def _keep_comparisons(path: Path, pairs: Sequence[tuple[str, str, str]]) -> bytes:
+    """Comparisons (topic, from round, to round) computed and kept by a store opened here
+    (in a forked child, this process's store and its git reader are not to be shared)."""
     from diffview.store.read import Store
 
     with Store.open(path) as store:
-        compare_with_evidence(store, topic, from_round, to_round)
+        for topic, from_round, to_round in pairs:
+            compare_with_evidence(store, topic, from_round, to_round)
     return b""
 
 
